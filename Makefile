@@ -1,0 +1,54 @@
+# Flywheel: `make run` serves the demo community, `make test` runs the whole suite.
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run demo serve test test-fast lint format messages smoke bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	DEBUG=1 $(BIN)/flywheel migrate --no-input
+	DEBUG=1 $(BIN)/flywheel demo
+	@echo ""
+	@echo "  Flywheel is starting on http://$(HOST):$(PORT)/"
+	@echo "  Demo login: manager@northtrail.example / flywheel-demo (community owner)"
+	@echo "              giulia@northtrail.example / flywheel-demo (member)"
+	@echo ""
+	DEBUG=1 $(BIN)/flywheel runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+test: install lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/pytest -n 2 -m "not browser"
+
+messages: install
+	cd src/flywheel && ../../$(BIN)/flywheel makemessages --no-obsolete -l it -l lv -l pl -l zh_Hans -l en \
+		--ignore "static/vendor/*"
+	cd src/flywheel && ../../$(BIN)/flywheel compilemessages
+
+smoke: install
+	bash .ci/smoke-sqlite
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def brand(request):
+    return {"brand_name": settings.BRAND_NAME}

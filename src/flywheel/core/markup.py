@@ -1,0 +1,94 @@
+"""Member Markdown to safe HTML: markdown-it-py renders, nh3 sanitises."""
+
+import re
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+MENTION_PATTERN = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9_.-]{1,29}[a-z0-9_])", re.IGNORECASE)
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+}
+
+
+def find_mentions(text: str) -> list[str]:
+    """Handles mentioned in Markdown source, lower-cased, first mention order, no repeats."""
+    without_code = re.sub(r"```.*?```|`[^`]*`", " ", text, flags=re.DOTALL)
+    seen: dict[str, None] = {}
+    for match in MENTION_PATTERN.finditer(without_code):
+        seen.setdefault(match.group(1).lower(), None)
+    return list(seen)
+
+
+def _mention_rule(state) -> None:
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        inside_link = 0
+        for token in block.children:
+            if token.type == "link_open":
+                inside_link += 1
+            elif token.type == "link_close":
+                inside_link -= 1
+            if token.type != "text" or inside_link or "@" not in token.content:
+                children.append(token)
+                continue
+            position = 0
+            for match in MENTION_PATTERN.finditer(token.content):
+                if match.start() > position:
+                    children.append(_text(token.content[position : match.start()]))
+                link_open = Token("link_open", "a", 1)
+                link_open.attrs = {"href": f"/members/{match.group(1).lower()}/", "class": "mention"}
+                children.extend([link_open, _text(match.group(0)), Token("link_close", "a", -1)])
+                position = match.end()
+            if position < len(token.content):
+                children.append(_text(token.content[position:]))
+        block.children = children
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"linkify": True, "html": False, "typographer": False})
+    parser.enable(["linkify", "table", "strikethrough"])
+    parser.core.ruler.push("mentions", _mention_rule)
+    return parser
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel="nofollow ugc noopener",
+        url_schemes={"http", "https", "mailto"},
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Render member Markdown to HTML that is safe to show as-is."""
+    return sanitize_html(_parser().render(text))
+
+
+def excerpt(text: str, length: int = 180) -> str:
+    plain = nh3.clean(_parser().render(text), tags=set())
+    plain = re.sub(r"\s+", " ", plain).strip()
+    return plain if len(plain) <= length else plain[: length - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    TOPIC_CREATED = "topic_created", _("started a topic")
+    REPLY_CREATED = "reply_created", _("replied")
+    POST_EDITED = "post_edited", _("edited a post")
+    POST_DELETED = "post_deleted", _("deleted a post")
+    REACTION_ADDED = "reaction_added", _("reacted")
+    REACTION_REMOVED = "reaction_removed", _("removed a reaction")
+    ANSWER_ACCEPTED = "answer_accepted", _("accepted an answer")
+    SPACE_JOINED = "space_joined", _("joined a space")
+    SPACE_LEFT = "space_left", _("left a space")
+    FOLLOWED = "followed", _("followed")
+    UNFOLLOWED = "unfollowed", _("unfollowed")
+    MEMBER_SIGNED_UP = "member_signed_up", _("joined the community")
+
+
+class Activity(models.Model):
+    """One row per thing a member did; rewards, notifications and analytics read this log."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    verb = models.CharField(max_length=40, choices=Verb.choices, db_index=True)
+    target_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
+    target_id = models.BigIntegerField(null=True)
+    target = GenericForeignKey("target_type", "target_id")
+    space = models.ForeignKey(
+        "community.Space", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    # Makes recording idempotent: the same business event can be logged only once.
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "verb", "created_at"]),
+            models.Index(fields=["space", "created_at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.verb} {self.target_type_id}:{self.target_id}"

@@ -1,0 +1,53 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from flywheel.core.models import Activity
+
+
+def record_activity(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    space: Any = None,
+    payload: dict | None = None,
+    dedupe_key: str | None = None,
+    at=None,
+) -> Activity:
+    """Log what a member did, once; consumers (notifications, rewards…) run after commit."""
+    fields = {
+        "actor": actor,
+        "verb": verb,
+        "space": space,
+        "payload": payload or {},
+        "created_at": at or timezone.now(),
+    }
+    if target is not None:
+        fields["target_type"] = ContentType.objects.get_for_model(target)
+        fields["target_id"] = target.pk
+    if dedupe_key:
+        try:
+            with transaction.atomic():
+                activity = Activity.objects.create(dedupe_key=dedupe_key, **fields)
+        except IntegrityError:
+            return Activity.objects.get(dedupe_key=dedupe_key)
+    else:
+        activity = Activity.objects.create(**fields)
+    transaction.on_commit(lambda: dispatch_activity(activity.pk))
+    return activity
+
+
+def dispatch_activity(activity_id: int) -> None:
+    from flywheel.core.tasks import fan_out_activity
+
+    fan_out_activity.delay(activity_id)
+
+
+def activity_consumers() -> list[Callable[[Activity], None]]:
+    return [import_string(path) for path in settings.FLYWHEEL_ACTIVITY_CONSUMERS]

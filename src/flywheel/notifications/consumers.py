@@ -1,0 +1,9 @@
+"""Turns Activity log entries into notifications. Named in settings.FLYWHEEL_ACTIVITY_CONSUMERS."""
+
+from flywheel.core.models import Activity
+
+
+def notify_for_activity(activity: Activity) -> None:
+    from flywheel.notifications.services import notify_for_activity as notify
+
+    notify(activity)

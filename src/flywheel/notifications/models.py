@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("mentioned you")
+    REPLY = "reply", _("replied to your post")
+    TOPIC_REPLY = "topic_reply", _("replied in a topic you follow")
+    SPACE_TOPIC = "space_topic", _("started a topic in a space you follow")
+    MEMBER_TOPIC = "member_topic", _("started a topic")
+    ANSWER_ACCEPTED = "answer_accepted", _("accepted your answer")
+    NEW_FOLLOWER = "new_follower", _("followed you")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "community.Topic", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        "community.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    activity = models.ForeignKey(
+        "core.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One activity notifies a member at most once, however often it is replayed.
+            models.UniqueConstraint(fields=["recipient", "activity"], name="notify_once_per_activity")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]

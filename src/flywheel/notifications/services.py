@@ -1,0 +1,106 @@
+"""Every write to notifications: created from the Activity log, read and e-mailed here."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from flywheel.community.models import Follow, Post, Topic
+from flywheel.community.permissions import can_view_space
+from flywheel.core.models import Activity, Verb
+from flywheel.notifications.models import Notification, NotificationKind
+
+
+def _recipients_for(activity: Activity) -> dict[int, str]:
+    """Member id → notification kind; the most specific reason wins (a mention beats a follow)."""
+    actor_id = activity.actor_id
+    payload = activity.payload or {}
+    chosen: dict[int, str] = {}
+
+    def offer(member_id: int | None, kind: str) -> None:
+        if member_id and member_id != actor_id and member_id not in chosen:
+            chosen[member_id] = kind
+
+    for member_id in payload.get("mentions", []):
+        offer(member_id, NotificationKind.MENTION)
+
+    if activity.verb == Verb.REPLY_CREATED:
+        offer(payload.get("reply_to_author_id"), NotificationKind.REPLY)
+        topic_id = payload.get("topic_id")
+        topic_author = Topic.objects.filter(pk=topic_id).values_list("author_id", flat=True).first()
+        offer(topic_author, NotificationKind.REPLY)
+        for member_id in Follow.objects.filter(topic_id=topic_id).values_list(
+            "follower_id", flat=True
+        ):
+            offer(member_id, NotificationKind.TOPIC_REPLY)
+    elif activity.verb == Verb.TOPIC_CREATED:
+        for member_id in Follow.objects.filter(space_id=activity.space_id).values_list(
+            "follower_id", flat=True
+        ):
+            offer(member_id, NotificationKind.SPACE_TOPIC)
+        for member_id in Follow.objects.filter(member_id=actor_id).values_list(
+            "follower_id", flat=True
+        ):
+            offer(member_id, NotificationKind.MEMBER_TOPIC)
+    elif activity.verb == Verb.ANSWER_ACCEPTED:
+        offer(payload.get("answerer_id"), NotificationKind.ANSWER_ACCEPTED)
+    elif activity.verb == Verb.FOLLOWED and payload.get("target") == "member":
+        offer(activity.target_id, NotificationKind.NEW_FOLLOWER)
+    return chosen
+
+
+def _topic_and_post(activity: Activity) -> tuple[Topic | None, Post | None]:
+    model = activity.target_type.model_class() if activity.target_type_id else None
+    if model is Topic:
+        topic = Topic.objects.filter(pk=activity.target_id).first()
+        first_post = topic.posts.filter(number=1).first() if topic else None
+        return topic, first_post
+    if model is Post:
+        post = Post.objects.select_related("topic").filter(pk=activity.target_id).first()
+        return (post.topic if post else None), post
+    return None, None
+
+
+@transaction.atomic
+def notify_for_activity(activity: Activity) -> list[Notification]:
+    """Notify everyone the activity concerns, once each, who can still see where it happened."""
+    recipients = _recipients_for(activity)
+    if not recipients:
+        return []
+    topic, post = _topic_and_post(activity)
+    members = get_user_model().objects.filter(pk__in=recipients, is_active=True)
+    space = topic.space if topic else activity.space
+    created = []
+    for member in members:
+        if space is not None and not can_view_space(member, space):
+            continue
+        notification, was_created = Notification.objects.get_or_create(
+            recipient=member,
+            activity=activity,
+            defaults={
+                "kind": recipients[member.pk],
+                "actor_id": activity.actor_id,
+                "topic": topic,
+                "post": post,
+                "created_at": activity.created_at,
+            },
+        )
+        if was_created:
+            created.append(notification)
+    mention_ids = [n.pk for n in created if n.kind == NotificationKind.MENTION]
+    if mention_ids:
+        from flywheel.notifications.tasks import send_mention_emails
+
+        transaction.on_commit(lambda: send_mention_emails.delay(mention_ids))
+    return created
+
+
+def unread_count(member) -> int:
+    return Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+
+
+def mark_read(*, member, notification_ids: list[int] | None = None) -> int:
+    """Mark some (or, with no ids, all) of the member's notifications read."""
+    queryset = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=notification_ids)
+    return queryset.update(read_at=timezone.now())

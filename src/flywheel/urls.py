@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from flywheel.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("flywheel.notifications.urls")),
+    path("search/", include("flywheel.search.urls")),
+    path("", include("flywheel.accounts.urls")),
+    path("", include("flywheel.core.urls")),
+    path("", include("flywheel.community.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
