@@ -42,18 +42,33 @@ class SpaceFactory(factory.django.DjangoModelFactory):
     visibility = Visibility.PUBLIC
 
 
-def make_topic(*, space=None, author=None, title="Which tent for the Dolomites?",
-               body="Looking for a light two-person tent.", kind=TopicKind.DISCUSSION, tags=None):
+def make_topic(
+    *,
+    space=None,
+    author=None,
+    title="Which tent for the Dolomites?",
+    body="Looking for a light two-person tent.",
+    kind=TopicKind.DISCUSSION,
+    tags=None,
+):
     """A topic created through the real service, as members create them."""
     return services.create_topic(
-        author=author or UserFactory(), space=space or SpaceFactory(), title=title, body=body,
-        kind=kind, tags=tags, enforce_rate_limit=False,
+        author=author or UserFactory(),
+        space=space or SpaceFactory(),
+        title=title,
+        body=body,
+        kind=kind,
+        tags=tags,
+        enforce_rate_limit=False,
     )
 
 
 def make_reply(*, topic, author=None, body="The Hubba Hubba is great.", reply_to=None):
     return services.create_reply(
-        author=author or UserFactory(), topic=topic, body=body, reply_to=reply_to,
+        author=author or UserFactory(),
+        topic=topic,
+        body=body,
+        reply_to=reply_to,
         enforce_rate_limit=False,
     )
 

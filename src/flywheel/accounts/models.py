@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,18 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
+# The same shape core.markup's MENTION_PATTERN recognises, so every handle can be @mentioned.
+HANDLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,28}[A-Za-z0-9_]\Z"
+validate_handle = RegexValidator(
+    HANDLE_PATTERN,
+    _(
+        "A handle has 3 to 30 characters: letters, digits, dots, dashes and underscores, "
+        "starting with a letter or digit and not ending with a dot or dash."
+    ),
+    code="invalid_handle",
+)
+
+
 def avatar_path(user: "User", filename: str) -> str:
     return f"avatars/{user.pk or 'new'}/{filename}"
 
@@ -56,10 +69,11 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    handle = models.SlugField(
+    handle = models.CharField(
         _("handle"),
         max_length=30,
         unique=True,
+        validators=[validate_handle],
         help_text=_("Your @name: letters, digits, dots, dashes and underscores."),
     )
     display_name = models.CharField(_("display name"), max_length=80, blank=True)

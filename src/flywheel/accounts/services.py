@@ -1,18 +1,43 @@
+"""Every write about members: sign-up bookkeeping, profiles, roles, language and access tokens."""
+
 import hashlib
+import io
 import re
 import secrets
+import uuid
+import zoneinfo
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-from flywheel.accounts.models import PersonalAccessToken, User
+from flywheel.accounts.models import (
+    ADMIN_ROLES,
+    PersonalAccessToken,
+    Role,
+    User,
+    validate_handle,
+)
+from flywheel.core.exceptions import Conflict, InvalidInput
+from flywheel.core.models import Verb
+from flywheel.core.services import record_activity
 
 TOKEN_PREFIX = "fw_"
+MAX_ACTIVE_TOKENS = 20
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
+AVATAR_SIZE = 256
+# Refuse images whose pixel count could exhaust memory while decoding (decompression bombs).
+AVATAR_MAX_PIXELS = 40_000_000
 
 
 def unique_handle_for(seed: str) -> str:
-    """A free handle derived from an e-mail address or name (anna.k@… → anna.k, anna.k2…)."""
+    """A free handle derived from an e-mail address or name (anna.k@… → annak, annak2…)."""
     base = slugify(seed.split("@", 1)[0]).replace("-", "_") or "member"
     base = re.sub(r"[^a-z0-9_.]", "", base.lower())[:24].strip("._") or "member"
     if len(base) < 3:
@@ -25,6 +50,184 @@ def unique_handle_for(seed: str) -> str:
     return candidate
 
 
+def record_member_signed_up(*, member: User) -> None:
+    """Log the sign-up once per member; rewards and analytics count new members from it."""
+    record_activity(
+        actor=member,
+        verb=Verb.MEMBER_SIGNED_UP,
+        target=member,
+        dedupe_key=f"member_signed_up:{member.pk}",
+        at=member.date_joined,
+    )
+
+
+# Profiles ------------------------------------------------------------------------------------
+
+
+def _clean_handle(handle: str, *, member: User) -> str:
+    handle = (handle or "").strip().lstrip("@")
+    if not handle:
+        raise InvalidInput(_("Choose a handle."), field="handle")
+    try:
+        validate_handle(handle)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="handle") from error
+    taken = User.objects.filter(handle__iexact=handle).exclude(pk=member.pk).exists()
+    if taken:
+        raise Conflict(
+            _("The handle @%(handle)s is taken; choose another.") % {"handle": handle},
+            field="handle",
+        )
+    return handle
+
+
+def _clean_language(language: str) -> str:
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Choose one of the offered languages."), field="language")
+    return language
+
+
+def _clean_timezone(name: str) -> str:
+    if name not in zoneinfo.available_timezones():
+        raise InvalidInput(_("Choose a time zone from the list."), field="timezone")
+    return name
+
+
+def _limited_text(value: str, *, field: str, limit: int, label: str) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise InvalidInput(
+            _("%(label)s can have at most %(limit)d characters.")
+            % {"label": label, "limit": limit},
+            field=field,
+        )
+    return value
+
+
+def process_avatar(upload: UploadedFile) -> ContentFile:
+    """Check an upload is a real image of at most 2 MB, then crop it to a 256×256 WebP."""
+    if upload.size is not None and upload.size > AVATAR_MAX_BYTES:
+        raise InvalidInput(_("The avatar must be at most 2 MB."), field="avatar")
+    not_an_image = InvalidInput(
+        _("The avatar must be an image (PNG, JPEG, GIF or WebP)."), field="avatar"
+    )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            width, height = probe.size
+            if width * height > AVATAR_MAX_PIXELS:
+                raise InvalidInput(_("The avatar image is too large to process."), field="avatar")
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            square = ImageOps.fit(image, (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            square.save(buffer, format="WEBP", quality=85)
+    except InvalidInput:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
+        raise not_an_image from error
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.webp")
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    member: User,
+    display_name: str,
+    handle: str,
+    bio: str,
+    language: str,
+    timezone_name: str,
+    digest_enabled: bool,
+    mention_emails_enabled: bool,
+    avatar: UploadedFile | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Save a member's profile and preferences; everything is checked before anything is written.
+
+    Handles are unique regardless of case. A new avatar replaces the old file once the change
+    has committed.
+    """
+    member = User.objects.select_for_update().get(pk=member.pk)
+    cleaned = {
+        "display_name": _limited_text(
+            display_name, field="display_name", limit=80, label=_("The display name")
+        ),
+        "handle": _clean_handle(handle, member=member),
+        "bio": _limited_text(bio, field="bio", limit=1000, label=_("The bio")),
+        "language": _clean_language(language),
+        "timezone": _clean_timezone(timezone_name),
+        "digest_enabled": bool(digest_enabled),
+        "mention_emails_enabled": bool(mention_emails_enabled),
+    }
+    new_avatar = process_avatar(avatar) if avatar else None
+
+    for field, value in cleaned.items():
+        setattr(member, field, value)
+    changed_fields = list(cleaned)
+    old_avatar_name = member.avatar.name if member.avatar else ""
+    if new_avatar is not None:
+        member.avatar.save(new_avatar.name, new_avatar, save=False)
+        changed_fields.append("avatar")
+    elif remove_avatar and old_avatar_name:
+        member.avatar = ""
+        changed_fields.append("avatar")
+    member.save(update_fields=changed_fields)
+
+    if "avatar" in changed_fields and old_avatar_name:
+        storage = member.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar_name))
+    return member
+
+
+def set_member_language(*, member: User, language: str) -> None:
+    """Remember the language a member picked in the switcher (pages and e-mails use it)."""
+    language = _clean_language(language)
+    if member.language != language:
+        member.language = language
+        member.save(update_fields=["language"])
+
+
+# Roles ---------------------------------------------------------------------------------------
+
+
+def check_role_change_permission(*, member: User, role: str, by: User) -> None:
+    """Owners and admins manage roles; only an owner hands out or takes away admin powers."""
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), field="role")
+    if not by.is_community_admin:
+        raise InvalidInput(_("Only owners and admins can change roles."), field="role")
+    by_owner = by.role == Role.OWNER or by.is_superuser
+    touches_admin_powers = role in ADMIN_ROLES or member.role in ADMIN_ROLES
+    if touches_admin_powers and not by_owner:
+        raise InvalidInput(_("Only an owner can appoint or remove admins."), field="role")
+    if member.pk == by.pk and role != member.role:
+        raise InvalidInput(_("You cannot change your own role."), field="role")
+
+
+@transaction.atomic
+def change_member_role(*, member: User, role: str, by: User) -> User:
+    """Give a member a role. Owners and admins are staff (they can open the admin); others not."""
+    member = User.objects.select_for_update().get(pk=member.pk)
+    check_role_change_permission(member=member, role=role, by=by)
+    member.role = role
+    member.is_staff = role in ADMIN_ROLES
+    member.save(update_fields=["role", "is_staff"])
+    return member
+
+
+# Personal access tokens ----------------------------------------------------------------------
+
+
 def hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
@@ -32,9 +235,20 @@ def hash_token(raw_token: str) -> str:
 @transaction.atomic
 def create_access_token(*, user: User, name: str) -> tuple[PersonalAccessToken, str]:
     """Issue a personal access token; the raw value is returned once and never stored."""
+    name = " ".join((name or "").split())
+    if len(name) > 80:
+        raise InvalidInput(_("A token name can have at most 80 characters."), field="name")
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    active = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    if active >= MAX_ACTIVE_TOKENS:
+        raise Conflict(
+            _("You can have at most %(count)d active tokens; revoke one first.")
+            % {"count": MAX_ACTIVE_TOKENS},
+            field="name",
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = PersonalAccessToken.objects.create(
-        user=user, name=name.strip()[:80] or "API", token_hash=hash_token(raw), prefix=raw[:10]
+        user=user, name=name or "API", token_hash=hash_token(raw), prefix=raw[:10]
     )
     return token, raw
 

@@ -16,14 +16,20 @@ class Space(models.Model):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
-    icon = models.CharField(_("icon"), max_length=40, default="chat-square-text",
-                            help_text=_("A Bootstrap Icons name, e.g. compass or tree."))
+    icon = models.CharField(
+        _("icon"),
+        max_length=40,
+        default="chat-square-text",
+        help_text=_("A Bootstrap Icons name, e.g. compass or tree."),
+    )
     color = models.CharField(_("colour"), max_length=7, default="#2f6f4f")
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     gate_description = models.CharField(
-        _("gate description"), max_length=200, blank=True,
+        _("gate description"),
+        max_length=200,
+        blank=True,
         help_text=_("What unlocks a gated space, shown to members who cannot enter yet."),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -79,6 +85,9 @@ class SpaceAccessGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["space", "member"], name="one_access_grant_per_space")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} may enter {self.space_id}"
 
 
 class Tag(models.Model):
@@ -140,8 +149,9 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
         ordering = ["-is_pinned", "-last_posted_at", "-id"]
         indexes = [
-            models.Index(fields=["space", "-is_pinned", "-last_posted_at", "-id"],
-                         name="topic_space_listing"),
+            models.Index(
+                fields=["space", "-is_pinned", "-last_posted_at", "-id"], name="topic_space_listing"
+            ),
             models.Index(fields=["-is_pinned", "-last_posted_at", "-id"], name="topic_listing"),
             models.Index(fields=["space", "kind", "accepted_answer"], name="topic_unanswered"),
         ]
@@ -211,6 +221,9 @@ class PostRevision(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"revision of {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class ReactionKind(models.TextChoices):
     LIKE = "like", "👍"
@@ -234,6 +247,9 @@ class Reaction(models.Model):
             models.UniqueConstraint(fields=["post", "member", "kind"], name="one_reaction_per_kind")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.member_id} on {self.post_id}"
+
 
 class Follow(models.Model):
     """A member following a topic, a space or another member; exactly one target is set."""
@@ -241,12 +257,19 @@ class Follow(models.Model):
     follower = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
     )
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="follows")
-    space = models.ForeignKey(Space, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="follows")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="followers")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followers",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -259,12 +282,26 @@ class Follow(models.Model):
                 ),
                 name="follow_has_exactly_one_target",
             ),
-            models.UniqueConstraint(fields=["follower", "topic"], condition=Q(topic__isnull=False),
-                                    name="follow_topic_once"),
-            models.UniqueConstraint(fields=["follower", "space"], condition=Q(space__isnull=False),
-                                    name="follow_space_once"),
-            models.UniqueConstraint(fields=["follower", "member"],
-                                    condition=Q(member__isnull=False), name="follow_member_once"),
-            models.CheckConstraint(condition=~Q(member=models.F("follower")),
-                                   name="cannot_follow_self"),
+            models.UniqueConstraint(
+                fields=["follower", "topic"],
+                condition=Q(topic__isnull=False),
+                name="follow_topic_once",
+            ),
+            models.UniqueConstraint(
+                fields=["follower", "space"],
+                condition=Q(space__isnull=False),
+                name="follow_space_once",
+            ),
+            models.UniqueConstraint(
+                fields=["follower", "member"],
+                condition=Q(member__isnull=False),
+                name="follow_member_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(member=models.F("follower")), name="cannot_follow_self"
+            ),
         ]
+
+    def __str__(self) -> str:
+        target = self.topic_id or self.space_id or self.member_id
+        return f"{self.follower_id} follows {target}"

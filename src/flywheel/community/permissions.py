@@ -7,7 +7,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from flywheel.community.models import Post, Space, SpaceAccessGrant, SpaceMembership, Topic, Visibility
+from flywheel.community.models import (
+    Post,
+    Space,
+    SpaceAccessGrant,
+    SpaceMembership,
+    Topic,
+    Visibility,
+)
 
 # Other apps (commerce purchases, reward tiers) append checks here in AppConfig.ready():
 # each takes (user, space) and returns True when it lets the member through the gate.

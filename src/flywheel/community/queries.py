@@ -49,7 +49,9 @@ def posts_for_topic(topic: Topic) -> QuerySet[Post]:
         Post.objects.filter(topic=topic)
         .select_related("author", "reply_to__author")
         .prefetch_related(
-            Prefetch("reactions", queryset=Reaction.objects.only("id", "post_id", "member_id", "kind"))
+            Prefetch(
+                "reactions", queryset=Reaction.objects.only("id", "post_id", "member_id", "kind")
+            )
         )
         .order_by("number")
     )
@@ -73,3 +75,66 @@ def reaction_summary(post: Post, *, viewer_id: int | None) -> list[dict]:
 
 def space_members(space: Space) -> QuerySet[SpaceMembership]:
     return space.memberships.select_related("member").order_by("-role", "joined_at")
+
+
+def readable_space_ids(user) -> set[int]:
+    """Ids of the spaces the user may read, in one query (for lock badges on space grids)."""
+    return set(permissions.filter_spaces_queryset(user).values_list("pk", flat=True))
+
+
+def membership_for(user, space: Space) -> SpaceMembership | None:
+    if not user.is_authenticated:
+        return None
+    return SpaceMembership.objects.filter(space=space, member=user).first()
+
+
+def is_following(user, *, topic: Topic | None = None, space: Space | None = None) -> bool:
+    from flywheel.community.models import Follow
+
+    if not user.is_authenticated:
+        return False
+    if topic is not None:
+        return Follow.objects.filter(follower=user, topic=topic).exists()
+    return Follow.objects.filter(follower=user, space=space).exists()
+
+
+def moderator_ids(space: Space) -> set[int]:
+    """Members holding the moderator role in this space (brand team badges are separate)."""
+    return set(space.memberships.filter(role="moderator").values_list("member_id", flat=True))
+
+
+def popular_tags(space: Space, *, limit: int = 12) -> list:
+    """The tags most used on the space's listed topics, most used first."""
+    from django.db.models import Count
+
+    from flywheel.community.models import Tag
+
+    # The filter and the Count share one join, so only this space's listed topics are counted.
+    return list(
+        Tag.objects.filter(topics__space=space, topics__deleted_at__isnull=True)
+        .annotate(use_count=Count("topics"))
+        .order_by("-use_count", "name")[:limit]
+    )
+
+
+def post_with_reactions(post_id: int) -> Post | None:
+    """One post with its topic, space and reactions, as the reactions bar needs it."""
+    return (
+        Post.objects.select_related("topic__space", "author")
+        .prefetch_related(
+            Prefetch(
+                "reactions", queryset=Reaction.objects.only("id", "post_id", "member_id", "kind")
+            )
+        )
+        .filter(pk=post_id)
+        .first()
+    )
+
+
+def post_revisions(post: Post):
+    return post.revisions.select_related("editor").order_by("-created_at", "-id")
+
+
+def post_position(post: Post) -> int:
+    """How many posts come before this one in its topic (for finding its page)."""
+    return Post.objects.filter(topic_id=post.topic_id, number__lt=post.number).count()

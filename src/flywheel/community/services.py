@@ -67,8 +67,9 @@ def _clean_tags(tag_names: list[str] | None) -> list[Tag]:
     for name in names:
         slug = slugify(name, allow_unicode=True)[:40]
         if not slug:
-            raise InvalidInput(_("Tag %(name)s has no letters or digits.") % {"name": name},
-                               field="tags")
+            raise InvalidInput(
+                _("Tag %(name)s has no letters or digits.") % {"name": name}, field="tags"
+            )
         tag, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
         tags.append(tag)
     return tags
@@ -117,31 +118,53 @@ def create_topic(
         check_rate_limit(key=f"post:{author.pk}")
     now = at or timezone.now()
     topic = Topic.objects.create(
-        space=space, author=author, kind=kind, title=title,
+        space=space,
+        author=author,
+        kind=kind,
+        title=title,
         slug=slugify(title, allow_unicode=True)[:80] or "topic",
-        last_posted_at=now, last_poster=author, created_at=now,
+        last_posted_at=now,
+        last_poster=author,
+        created_at=now,
     )
     if tag_objects:
         topic.tags.set(tag_objects)
     post = Post.objects.create(
-        topic=topic, author=author, number=1, body=body, body_html=render_markdown(body),
+        topic=topic,
+        author=author,
+        number=1,
+        body=body,
+        body_html=render_markdown(body),
         created_at=now,
     )
     Space.objects.filter(pk=space.pk).update(topic_count=F("topic_count") + 1)
     _ensure_membership(member=author, space=space, at=now)
     Follow.objects.get_or_create(follower=author, topic=topic, defaults={"created_at": now})
     record_activity(
-        actor=author, verb=Verb.TOPIC_CREATED, target=topic, space=space, at=now,
+        actor=author,
+        verb=Verb.TOPIC_CREATED,
+        target=topic,
+        space=space,
+        at=now,
         dedupe_key=f"topic_created:{topic.pk}",
-        payload={"kind": kind, "post_id": post.pk, "length": len(body),
-                 "mentions": _mentioned_member_ids(body, exclude_id=author.pk)},
+        payload={
+            "kind": kind,
+            "post_id": post.pk,
+            "length": len(body),
+            "mentions": _mentioned_member_ids(body, exclude_id=author.pk),
+        },
     )
     return topic
 
 
 @transaction.atomic
 def create_reply(
-    *, author, topic: Topic, body: str, reply_to: Post | None = None, at=None,
+    *,
+    author,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None = None,
+    at=None,
     enforce_rate_limit: bool = True,
 ) -> Post:
     """Reply in a topic, optionally to (quoting) one of its posts."""
@@ -157,18 +180,28 @@ def create_reply(
     now = at or timezone.now()
     last_number = topic.posts.order_by("-number").values_list("number", flat=True).first() or 0
     post = Post.objects.create(
-        topic=topic, author=author, number=last_number + 1, reply_to=reply_to, body=body,
-        body_html=render_markdown(body), created_at=now,
+        topic=topic,
+        author=author,
+        number=last_number + 1,
+        reply_to=reply_to,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
     )
     Topic.objects.filter(pk=topic.pk).update(
         reply_count=F("reply_count") + 1, last_posted_at=now, last_poster=author
     )
     _ensure_membership(member=author, space=topic.space, at=now)
     record_activity(
-        actor=author, verb=Verb.REPLY_CREATED, target=post, space=topic.space, at=now,
+        actor=author,
+        verb=Verb.REPLY_CREATED,
+        target=post,
+        space=topic.space,
+        at=now,
         dedupe_key=f"reply_created:{post.pk}",
         payload={
-            "topic_id": topic.pk, "length": len(body),
+            "topic_id": topic.pk,
+            "length": len(body),
             "reply_to_author_id": reply_to.author_id if reply_to else None,
             "mentions": _mentioned_member_ids(body, exclude_id=author.pk),
         },
@@ -177,8 +210,9 @@ def create_reply(
 
 
 @transaction.atomic
-def edit_post(*, post: Post, editor, body: str, title: str | None = None,
-              tags: list[str] | None = None) -> Post:
+def edit_post(
+    *, post: Post, editor, body: str, title: str | None = None, tags: list[str] | None = None
+) -> Post:
     """Edit a post (and, for an opening post, its topic's title and tags); history is kept."""
     post = Post.objects.select_for_update().select_related("topic__space").get(pk=post.pk)
     permissions.check_post_edit_permission(editor, post)
@@ -188,8 +222,11 @@ def edit_post(*, post: Post, editor, body: str, title: str | None = None,
     tag_objects = _clean_tags(tags) if (tags is not None and post.is_opening_post) else None
     now = timezone.now()
     PostRevision.objects.create(
-        post=post, editor=editor, body=post.body,
-        title=topic.title if post.is_opening_post else "", created_at=now,
+        post=post,
+        editor=editor,
+        body=post.body,
+        title=topic.title if post.is_opening_post else "",
+        created_at=now,
     )
     old_mentions = set(find_mentions(post.body))
     post.body = body
@@ -203,12 +240,22 @@ def edit_post(*, post: Post, editor, body: str, title: str | None = None,
     if tag_objects is not None:
         topic.tags.set(tag_objects)
     new_handles = [h for h in find_mentions(body) if h not in old_mentions]
-    new_mentions = list(
-        get_user_model().objects.filter(handle__in=new_handles).exclude(pk=post.author_id)
-        .values_list("pk", flat=True)
-    ) if new_handles else []
+    new_mentions = (
+        list(
+            get_user_model()
+            .objects.filter(handle__in=new_handles)
+            .exclude(pk=post.author_id)
+            .values_list("pk", flat=True)
+        )
+        if new_handles
+        else []
+    )
     record_activity(
-        actor=editor, verb=Verb.POST_EDITED, target=post, space=topic.space, at=now,
+        actor=editor,
+        verb=Verb.POST_EDITED,
+        target=post,
+        space=topic.space,
+        at=now,
         payload={"topic_id": topic.pk, "mentions": new_mentions},
     )
     return post
@@ -235,10 +282,17 @@ def delete_post(*, post: Post, by) -> Post:
         if topic.accepted_answer_id == post.pk:
             Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
     record_activity(
-        actor=by, verb=Verb.POST_DELETED, target=post, space=topic.space, at=now,
+        actor=by,
+        verb=Verb.POST_DELETED,
+        target=post,
+        space=topic.space,
+        at=now,
         dedupe_key=f"post_deleted:{post.pk}",
-        payload={"topic_id": topic.pk, "author_id": post.author_id,
-                 "by_moderator": by.pk != post.author_id},
+        payload={
+            "topic_id": topic.pk,
+            "author_id": post.author_id,
+            "by_moderator": by.pk != post.author_id,
+        },
     )
     return post
 
@@ -259,8 +313,13 @@ def toggle_reaction(*, member, post: Post, kind: str) -> bool:
         existing.delete()
         Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - 1)
         Topic.objects.filter(pk=post.topic_id).update(reaction_count=F("reaction_count") - 1)
-        record_activity(actor=member, verb=Verb.REACTION_REMOVED, target=post,
-                        space=post.topic.space, payload={"kind": kind, "author_id": post.author_id})
+        record_activity(
+            actor=member,
+            verb=Verb.REACTION_REMOVED,
+            target=post,
+            space=post.topic.space,
+            payload={"kind": kind, "author_id": post.author_id},
+        )
         return False
     try:
         with transaction.atomic():
@@ -270,7 +329,11 @@ def toggle_reaction(*, member, post: Post, kind: str) -> bool:
     Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
     Topic.objects.filter(pk=post.topic_id).update(reaction_count=F("reaction_count") + 1)
     record_activity(
-        actor=member, verb=Verb.REACTION_ADDED, target=post, space=post.topic.space, at=now,
+        actor=member,
+        verb=Verb.REACTION_ADDED,
+        target=post,
+        space=post.topic.space,
+        at=now,
         payload={"kind": kind, "author_id": post.author_id, "topic_id": post.topic_id},
     )
     return True
@@ -290,7 +353,10 @@ def accept_answer(*, reply: Post, by) -> Topic:
     topic.accepted_answer = reply
     topic.save(update_fields=["accepted_answer"])
     record_activity(
-        actor=by, verb=Verb.ANSWER_ACCEPTED, target=reply, space=topic.space,
+        actor=by,
+        verb=Verb.ANSWER_ACCEPTED,
+        target=reply,
+        space=topic.space,
         dedupe_key=f"answer_accepted:{reply.pk}",
         payload={"topic_id": topic.pk, "answerer_id": reply.author_id},
     )
@@ -308,8 +374,9 @@ def unaccept_answer(*, topic: Topic, by) -> Topic:
 
 
 @transaction.atomic
-def set_topic_flags(*, topic: Topic, by, pinned: bool | None = None,
-                    closed: bool | None = None) -> Topic:
+def set_topic_flags(
+    *, topic: Topic, by, pinned: bool | None = None, closed: bool | None = None
+) -> Topic:
     """Moderators pin topics to the top or close them to new replies."""
     topic = Topic.objects.select_for_update().select_related("space").get(pk=topic.pk)
     permissions.check_topic_moderate_permission(by, topic)
@@ -331,8 +398,9 @@ def join_space(*, member, space: Space) -> SpaceMembership:
     if not member.is_authenticated:
         raise InvalidInput(_("Sign in to join."), field="space")
     if space.visibility == Visibility.GATED and not permissions.passes_gate(member, space):
-        raise Conflict(space.gate_description or _("This space is unlocked by a purchase."),
-                       field="space")
+        raise Conflict(
+            space.gate_description or _("This space is unlocked by a purchase."), field="space"
+        )
     now = timezone.now()
     _ensure_membership(member=member, space=space, at=now)
     Follow.objects.get_or_create(follower=member, space=space, defaults={"created_at": now})
@@ -381,10 +449,13 @@ def follow(*, follower, topic=None, space=None, member=None) -> Follow:
         follower=follower, **target, defaults={"created_at": timezone.now()}
     )
     if created:
-        (name, value), = target.items()
+        ((name, value),) = target.items()
         record_activity(
-            actor=follower, verb=Verb.FOLLOWED, target=value,
-            space=space or (topic.space if topic else None), payload={"target": name},
+            actor=follower,
+            verb=Verb.FOLLOWED,
+            target=value,
+            space=space or (topic.space if topic else None),
+            payload={"target": name},
         )
     return follow_row
 
@@ -394,6 +465,7 @@ def unfollow(*, follower, topic=None, space=None, member=None) -> None:
     target = _follow_target(topic=topic, space=space, member=member)
     deleted, _detail = Follow.objects.filter(follower=follower, **target).delete()
     if deleted:
-        (name, value), = target.items()
-        record_activity(actor=follower, verb=Verb.UNFOLLOWED, target=value,
-                        payload={"target": name})
+        ((name, value),) = target.items()
+        record_activity(
+            actor=follower, verb=Verb.UNFOLLOWED, target=value, payload={"target": name}
+        )

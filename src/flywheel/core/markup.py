@@ -10,9 +10,38 @@ from markdown_it.token import Token
 MENTION_PATTERN = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9_.-]{1,29}[a-z0-9_])", re.IGNORECASE)
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
@@ -51,7 +80,10 @@ def _mention_rule(state) -> None:
                 if match.start() > position:
                     children.append(_text(token.content[position : match.start()]))
                 link_open = Token("link_open", "a", 1)
-                link_open.attrs = {"href": f"/members/{match.group(1).lower()}/", "class": "mention"}
+                link_open.attrs = {
+                    "href": f"/members/{match.group(1).lower()}/",
+                    "class": "mention",
+                }
                 children.extend([link_open, _text(match.group(0)), Token("link_close", "a", -1)])
                 position = match.end()
             if position < len(token.content):

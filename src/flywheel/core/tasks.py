@@ -8,9 +8,11 @@ def fan_out_activity(self, activity_id: int) -> int:
     """Hand one logged activity to every consumer named in settings."""
     from flywheel.core.services import activity_consumers
 
-    activity = Activity.objects.select_related("actor", "target_type", "space").filter(
-        pk=activity_id
-    ).first()
+    activity = (
+        Activity.objects.select_related("actor", "target_type", "space")
+        .filter(pk=activity_id)
+        .first()
+    )
     if activity is None:
         return 0
     consumers = activity_consumers()

@@ -40,6 +40,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # One activity notifies a member at most once, however often it is replayed.
-            models.UniqueConstraint(fields=["recipient", "activity"], name="notify_once_per_activity")
+            models.UniqueConstraint(
+                fields=["recipient", "activity"], name="notify_once_per_activity"
+            )
         ]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]

@@ -6,34 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('community', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("community", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(choices=[('topic_created', 'started a topic'), ('reply_created', 'replied'), ('post_edited', 'edited a post'), ('post_deleted', 'deleted a post'), ('reaction_added', 'reacted'), ('reaction_removed', 'removed a reaction'), ('answer_accepted', 'accepted an answer'), ('space_joined', 'joined a space'), ('space_left', 'left a space'), ('followed', 'followed'), ('unfollowed', 'unfollowed'), ('member_signed_up', 'joined the community')], db_index=True, max_length=40)),
-                ('target_id', models.BigIntegerField(null=True)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('dedupe_key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to=settings.AUTH_USER_MODEL)),
-                ('space', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.space')),
-                ('target_type', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("topic_created", "started a topic"),
+                            ("reply_created", "replied"),
+                            ("post_edited", "edited a post"),
+                            ("post_deleted", "deleted a post"),
+                            ("reaction_added", "reacted"),
+                            ("reaction_removed", "removed a reaction"),
+                            ("answer_accepted", "accepted an answer"),
+                            ("space_joined", "joined a space"),
+                            ("space_left", "left a space"),
+                            ("followed", "followed"),
+                            ("unfollowed", "unfollowed"),
+                            ("member_signed_up", "joined the community"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                    ),
+                ),
+                ("target_id", models.BigIntegerField(null=True)),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                (
+                    "dedupe_key",
+                    models.CharField(blank=True, max_length=200, null=True, unique=True),
+                ),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="activities",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.space",
+                    ),
+                ),
+                (
+                    "target_type",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['actor', 'verb', 'created_at'], name='core_activi_actor_i_00a9bf_idx'), models.Index(fields=['space', 'created_at'], name='core_activi_space_i_db9cdc_idx'), models.Index(fields=['target_type', 'target_id'], name='core_activi_target__9854d1_idx')],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["actor", "verb", "created_at"],
+                        name="core_activi_actor_i_00a9bf_idx",
+                    ),
+                    models.Index(
+                        fields=["space", "created_at"], name="core_activi_space_i_db9cdc_idx"
+                    ),
+                    models.Index(
+                        fields=["target_type", "target_id"], name="core_activi_target__9854d1_idx"
+                    ),
+                ],
             },
         ),
     ]
