@@ -1,14 +1,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from flywheel.accounts.services import unique_handle_for
+from flywheel.accounts.services import record_member_signed_up, unique_handle_for
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """Fills in what allauth does not know about: the @handle, the language, the sign-up log."""
+
     def populate_username(self, request, user) -> None:
         if not user.handle:
             user.handle = unique_handle_for(user.email)
 
     def save_user(self, request, user, form, commit=True):
+        # save_user is allauth's one hook that runs for every new account (e-mail and social
+        # sign-ups alike), so the sign-up is logged here instead of in a user_signed_up receiver.
         user = super().save_user(request, user, form, commit=False)
         if not user.handle:
             user.handle = unique_handle_for(user.email)
@@ -17,4 +21,5 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = language
         if commit:
             user.save()
+            record_member_signed_up(member=user)
         return user

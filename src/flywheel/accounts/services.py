@@ -28,7 +28,7 @@ from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.models import Verb
 from flywheel.core.services import record_activity
 
-TOKEN_PREFIX = "fw_"
+TOKEN_PREFIX = "fw_"  # noqa: S105 (a public prefix, not a secret)
 MAX_ACTIVE_TOKENS = 20
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_SIZE = 256

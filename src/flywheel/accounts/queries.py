@@ -1,0 +1,98 @@
+"""Reads about members shared by pages, the API and tasks."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from flywheel.accounts.models import PersonalAccessToken, User
+from flywheel.community.models import Follow, Post, Topic
+from flywheel.community.permissions import filter_spaces_queryset
+
+RECENT_ITEMS = 10
+
+
+def get_member_by_handle(handle: str) -> User:
+    """The active member with this handle, whatever its case; Http404 when there is none."""
+    member = User.objects.filter(handle__iexact=handle, is_active=True).first()
+    if member is None:
+        raise Http404(_("No such member."))
+    return member
+
+
+def _readable_space_ids(viewer) -> QuerySet:
+    return filter_spaces_queryset(viewer).values("pk")
+
+
+def visible_topics_by(member: User, *, viewer) -> QuerySet[Topic]:
+    """Topics the member started, in spaces the viewer may read, newest first."""
+    return (
+        Topic.objects.listed()
+        .filter(author=member, space__in=_readable_space_ids(viewer))
+        .select_related("space")
+        .order_by("-created_at", "-id")
+    )
+
+
+def visible_replies_by(member: User, *, viewer) -> QuerySet[Post]:
+    """Replies (not opening posts) the member wrote, in spaces the viewer may read."""
+    return (
+        Post.objects.filter(
+            author=member,
+            number__gt=1,
+            deleted_at__isnull=True,
+            topic__deleted_at__isnull=True,
+            topic__space__in=_readable_space_ids(viewer),
+        )
+        .select_related("topic__space")
+        .order_by("-created_at", "-id")
+    )
+
+
+def visible_accepted_answers_by(member: User, *, viewer) -> QuerySet[Topic]:
+    return Topic.objects.listed().filter(
+        accepted_answer__author=member,
+        accepted_answer__deleted_at__isnull=True,
+        space__in=_readable_space_ids(viewer),
+    )
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    member: User
+    topic_count: int
+    reply_count: int
+    accepted_answer_count: int
+    recent_topics: list[Topic]
+    recent_replies: list[Post]
+    viewer_follows: bool
+    follower_count: int
+
+
+def member_profile(member: User, *, viewer) -> MemberProfile:
+    """Everything the public profile shows, scoped to what the viewer may read.
+
+    A fixed number of queries however much the member has written.
+    """
+    viewer_follows = bool(
+        viewer.is_authenticated
+        and viewer.pk != member.pk
+        and Follow.objects.filter(follower=viewer, member=member).exists()
+    )
+    return MemberProfile(
+        member=member,
+        topic_count=visible_topics_by(member, viewer=viewer).count(),
+        reply_count=visible_replies_by(member, viewer=viewer).count(),
+        accepted_answer_count=visible_accepted_answers_by(member, viewer=viewer).count(),
+        recent_topics=list(visible_topics_by(member, viewer=viewer)[:RECENT_ITEMS]),
+        recent_replies=list(visible_replies_by(member, viewer=viewer)[:RECENT_ITEMS]),
+        viewer_follows=viewer_follows,
+        follower_count=Follow.objects.filter(member=member).count(),
+    )
+
+
+def active_tokens_for(user: User) -> QuerySet[PersonalAccessToken]:
+    return PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).order_by(
+        "-created_at", "-id"
+    )
