@@ -219,4 +219,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-FLYWHEEL_ACTIVITY_CONSUMERS = ["flywheel.notifications.consumers.notify_for_activity"]
+FLYWHEEL_ACTIVITY_CONSUMERS = [
+    "flywheel.notifications.consumers.notify_for_activity",
+    "flywheel.search.consumers.index_for_activity",
+]
