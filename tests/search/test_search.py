@@ -1,0 +1,293 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from flywheel.community import services
+from flywheel.community.models import TopicKind, Visibility
+from flywheel.core.exceptions import InvalidInput
+from flywheel.search.models import SearchDocument
+from flywheel.search.queries import search
+from tests.factories import SpaceFactory, UserFactory, make_reply, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """Runs the block's activity consumers (the indexer among them) as a commit would."""
+
+    def run(create):
+        with django_capture_on_commit_callbacks(execute=True):
+            return create()
+
+    return run
+
+
+def titles(page):
+    return [result.topic.title for result in page.results]
+
+
+def test_a_topic_is_found_by_a_word_of_its_opening_post(indexed, member, space):
+    topic = indexed(lambda: make_topic(space=space, title="Trail shoes", body="Grippy soles"))
+    page = search(member, "soles")
+    assert [(r.kind, r.topic.pk) for r in page.results] == [("topic", topic.pk)]
+
+
+def test_a_title_match_ranks_above_a_single_mention_in_a_reply(indexed, member, space):
+    mentioned = indexed(lambda: make_topic(space=space, title="Weekend plans", body="Anyone?"))
+    indexed(lambda: make_reply(topic=mentioned, body="I will bring my tent."))
+    titled = indexed(
+        lambda: make_topic(space=space, title="Tent for two", body="Light and cheap please")
+    )
+    page = search(member, "tent")
+    assert [(r.topic.pk, r.kind) for r in page.results] == [
+        (titled.pk, "topic"),
+        (mentioned.pk, "reply"),
+    ]
+    assert page.results[0].rank > page.results[1].rank
+
+
+def test_a_reply_result_links_to_its_post_anchor(indexed, member, space):
+    topic = indexed(lambda: make_topic(space=space, title="Stoves", body="Gas or alcohol"))
+    reply = indexed(lambda: make_reply(topic=topic, body="Titanium windscreen helps"))
+    (result,) = search(member, "windscreen").results
+    assert result.url == f"{topic.get_absolute_url()}#post-{reply.number}"
+
+
+def test_italian_posts_are_found_by_another_form_of_the_word(indexed, space):
+    italian = UserFactory(language="it")
+    indexed(
+        lambda: make_topic(
+            author=italian, space=space, title="Consiglio", body="Cerco tende leggere"
+        )
+    )
+    page = search(italian, "tenda")
+    if connection.vendor == "postgresql":
+        # The italian configuration stems tende and tenda to the same word.
+        assert titles(page) == ["Consiglio"]
+    else:
+        # FTS5 only stems English (porter); the exact word still finds it.
+        assert titles(search(italian, "tende")) == ["Consiglio"]
+
+
+def test_english_posts_are_found_by_a_plural(indexed, member, space):
+    indexed(lambda: make_topic(space=space, title="Backpack", body="My backpack strap broke"))
+    assert titles(search(member, "straps")) == ["Backpack"]
+
+
+def test_chinese_text_is_found_by_a_chinese_query(indexed, space):
+    chinese = UserFactory(language="zh-hans")
+    indexed(
+        lambda: make_topic(
+            author=chinese, space=space, title="露营装备", body="我想买一个轻便的帐篷去山里露营"
+        )
+    )
+    indexed(lambda: make_topic(author=chinese, space=space, title="跑步鞋子", body="跑步鞋推荐"))
+    page = search(chinese, "帐篷")
+    assert titles(page) == ["露营装备"]
+    assert "<mark>帐篷</mark>" in page.results[0].snippet
+    assert titles(search(chinese, "轻便帐篷")) == []  # not adjacent in the text
+    assert titles(search(chinese, "轻便的帐篷")) == ["露营装备"]
+
+
+def test_members_only_content_is_not_found_by_anonymous_visitors(indexed, member):
+    from django.contrib.auth.models import AnonymousUser
+
+    members_space = SpaceFactory(visibility=Visibility.MEMBERS)
+    indexed(lambda: make_topic(space=members_space, title="Secret sale", body="Coupon inside"))
+    assert titles(search(AnonymousUser(), "coupon")) == []
+    assert titles(search(member, "coupon")) == ["Secret sale"]
+
+
+def test_gated_content_is_found_only_by_members_through_the_gate(indexed, member, moderator):
+    gated = SpaceFactory(visibility=Visibility.GATED)
+    indexed(lambda: make_topic(author=moderator, space=gated, title="Owners club", body="Warranty"))
+    assert titles(search(member, "warranty")) == []
+    assert titles(search(moderator, "warranty")) == ["Owners club"]
+
+
+def test_a_deleted_reply_is_no_longer_found(indexed, member, space):
+    topic = indexed(lambda: make_topic(space=space, title="Socks", body="Wool or synthetic"))
+    reply = indexed(lambda: make_reply(topic=topic, author=member, body="Merino forever"))
+    assert len(search(member, "merino").results) == 1
+    indexed(lambda: services.delete_post(post=reply, by=member))
+    assert search(member, "merino").results == []
+    assert not SearchDocument.objects.filter(post=reply).exists()
+
+
+def test_deleting_the_opening_post_removes_the_whole_topic(indexed, member, space):
+    topic = indexed(
+        lambda: make_topic(author=member, space=space, title="Kayaks", body="Sit on top")
+    )
+    indexed(lambda: make_reply(topic=topic, body="Kayaks are great on lakes"))
+    indexed(lambda: services.delete_post(post=topic.posts.get(number=1), by=member))
+    assert search(member, "kayaks").results == []
+    assert not SearchDocument.objects.filter(topic=topic).exists()
+
+
+def test_an_edit_replaces_the_old_words_in_the_index(indexed, member, space):
+    topic = indexed(lambda: make_topic(author=member, space=space, title="Lamp", body="Headlamp"))
+    opening = topic.posts.get(number=1)
+    indexed(lambda: services.edit_post(post=opening, editor=member, body="Lantern", title="Lights"))
+    assert search(member, "headlamp").results == []
+    assert titles(search(member, "lantern")) == ["Lights"]
+    assert titles(search(member, "lights")) == ["Lights"]
+
+
+def test_filters_narrow_results_by_space_and_kind(indexed, member):
+    first, second = SpaceFactory(), SpaceFactory()
+    question = indexed(
+        lambda: make_topic(
+            space=first, title="Rain jacket?", body="Which rain shell", kind=TopicKind.QUESTION
+        )
+    )
+    indexed(lambda: make_reply(topic=question, body="Rain pants too"))
+    indexed(lambda: make_topic(space=second, title="Rain gear", body="Ponchos"))
+    assert len(search(member, "rain").results) == 3
+    assert {r.topic.space_id for r in search(member, "rain", space=second).results} == {second.pk}
+    assert {r.kind for r in search(member, "rain", kind="reply").results} == {"reply"}
+    assert titles(search(member, "rain", kind="question", space=first)) == ["Rain jacket?"] * 2
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * 201, "*:() \"'", "---"])
+def test_an_empty_too_long_or_wordless_query_is_refused_naming_the_field(member, query):
+    with pytest.raises(InvalidInput) as error:
+        search(member, query)
+    assert error.value.field == "q"
+
+
+def test_an_unknown_kind_is_refused_naming_the_field(member):
+    with pytest.raises(InvalidInput) as error:
+        search(member, "tent", kind="poll")
+    assert error.value.field == "kind"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'tent"',
+        "tent OR",
+        "NEAR(tent camp)",
+        "title:tent",
+        "tent*",
+        "^tent",
+        "tent & !camp",
+        "tent <-> camp",
+        "(tent",
+        "-tent",
+        "'tent'",
+    ],
+)
+def test_search_syntax_in_the_query_is_treated_as_plain_words(indexed, member, space, query):
+    indexed(lambda: make_topic(space=space, title="Tent camp", body="Tent near the camp"))
+    page = search(member, query)
+    assert all(result.topic.title == "Tent camp" for result in page.results)
+
+
+def test_snippets_escape_member_text_and_mark_the_terms(indexed, member, space):
+    indexed(
+        lambda: make_topic(
+            space=space, title="Guide <b>", body="Use `<script>alert(1)</script>` near a tent"
+        )
+    )
+    (result,) = search(member, "tent").results
+    assert "<script>" not in result.snippet
+    assert "&lt;script&gt;" in result.snippet
+    assert "<mark>tent</mark>" in result.snippet
+    assert result.title == "Guide &lt;b&gt;"
+
+
+def test_results_page_through_with_offset(indexed, member, space):
+    for number in range(5):
+        indexed(lambda n=number: make_topic(space=space, title=f"Boots {n}", body="Leather boots"))
+    first = search(member, "boots", limit=3)
+    second = search(member, "boots", limit=3, offset=first.next_offset)
+    assert first.has_more and not second.has_more
+    assert len({r.topic.pk for r in first.results + second.results}) == 5
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_search_query_count_is_flat_in_the_number_of_results(
+    indexed, member, space, count, django_assert_num_queries
+):
+    author = UserFactory()
+    for number in range(count):
+        topic = make_topic(author=author, space=space, title=f"Fleece {number}", body="Warm fleece")
+    call_command("reindex", stdout=io.StringIO())
+    assert topic
+    # readable spaces (the gated-space check, then the subquery inside), ranked ids, rows
+    with django_assert_num_queries(3):
+        page = search(member, "fleece", limit=50)
+        assert len(page.results) == count
+
+
+def test_reindex_rebuilds_bulk_created_posts_and_drops_stale_documents(member, space, capsys):
+    topic = make_topic(space=space, title="Compass", body="Orienteering basics")
+    assert search(member, "orienteering").results == []  # no commit ran: not yet indexed
+    call_command("reindex", batch_size=1)
+    output = capsys.readouterr().out
+    assert "Indexed 1/1 posts" in output
+    assert titles(search(member, "orienteering")) == ["Compass"]
+    topic.posts.update(deleted_at=topic.created_at)
+    type(topic).objects.filter(pk=topic.pk).update(deleted_at=topic.created_at)
+    call_command("reindex", stdout=io.StringIO())
+    assert SearchDocument.objects.count() == 0
+
+
+def test_the_search_page_shows_ranked_results_with_snippets(indexed, client, member, space):
+    topic = indexed(lambda: make_topic(space=space, title="Tarp setups", body="A flat tarp"))
+    response = client.get(reverse("search:results"), {"q": "tarp"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert topic.get_absolute_url() in content
+    assert "<mark>Tarp</mark> setups" in content
+
+
+def test_the_search_page_without_a_query_shows_just_the_form(client):
+    response = client.get(reverse("search:results"))
+    assert response.status_code == 200
+    assert b'name="q"' in response.content
+
+
+def test_the_search_page_explains_a_too_long_query_with_a_400(client):
+    response = client.get(reverse("search:results"), {"q": "x" * 500})
+    assert response.status_code == 400
+    assert b'data-field="q"' in response.content
+
+
+def test_the_search_page_refuses_a_space_the_visitor_cannot_read(indexed, client):
+    members_space = SpaceFactory(visibility=Visibility.MEMBERS)
+    indexed(lambda: make_topic(space=members_space, title="Hidden", body="Members stuff"))
+    response = client.get(reverse("search:results"), {"q": "members", "space": members_space.slug})
+    assert response.status_code == 400
+    assert b'data-field="space"' in response.content
+    assert b"Hidden" not in response.content
+
+
+def test_the_search_page_returns_just_the_results_to_htmx(indexed, client, space):
+    indexed(lambda: make_topic(space=space, title="Gaiters", body="Snow gaiters"))
+    response = client.get(
+        reverse("search:results"), {"q": "gaiters"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b"Gaiters" in response.content
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_search_page_query_count_is_flat(
+    client, member, space, count, django_assert_num_queries
+):
+    author = UserFactory()
+    for number in range(count):
+        make_topic(author=author, space=space, title=f"Poles {number}", body="Carbon poles")
+    call_command("reindex", stdout=io.StringIO())
+    client.force_login(member)
+    client.get(reverse("search:results"))  # warms per-process caches (the current Site)
+    # session, user, space select (2: gated check + list), search (3)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("search:results"), {"q": "poles"})
+    assert response.status_code == 200
