@@ -5,7 +5,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from flywheel.accounts import queries, services
 from flywheel.accounts.models import PersonalAccessToken, User
@@ -15,6 +15,7 @@ from flywheel.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     CleanStr,
+    FollowOut,
     MemberSummary,
     ensure_id,
     member_summary,
@@ -98,13 +99,7 @@ class TokenCreateIn(Schema):
 
 
 class TokenCreatedOut(TokenOut):
-    token: str = Field(
-        description="The secret, `fw_…`. Store it now: it is never shown again."
-    )
-
-
-class FollowOut(Schema):
-    following: bool
+    token: str = Field(description="The secret, `fw_…`. Store it now: it is never shown again.")
 
 
 def _member_or_404(handle: str) -> User:
@@ -141,13 +136,18 @@ def _token_out(token: PersonalAccessToken) -> dict:
 
 
 @members_router.get(
-    "", response={200: MemberPage, **READ_ERRORS}, auth=anyone, summary="List members",
+    "",
+    response={200: MemberPage, **READ_ERRORS},
+    auth=anyone,
+    summary="List members",
 )
 def list_members(request: HttpRequest, page: Query[PageParams]):
     """Active members in the order they joined."""
     result = paginate(
-        User.objects.filter(is_active=True), ordering=MEMBER_ORDERING,
-        cursor=page.cursor, limit=page.limit,
+        User.objects.filter(is_active=True),
+        ordering=MEMBER_ORDERING,
+        cursor=page.cursor,
+        limit=page.limit,
     )
     return {
         "items": [member_summary(member) for member in result.items],
@@ -156,7 +156,10 @@ def list_members(request: HttpRequest, page: Query[PageParams]):
 
 
 @members_router.get(
-    "/{handle}", response={200: MemberOut, **READ_ERRORS}, auth=anyone, summary="Get a member",
+    "/{handle}",
+    response={200: MemberOut, **READ_ERRORS},
+    auth=anyone,
+    summary="Get a member",
 )
 def get_member(request: HttpRequest, handle: str):
     member = _member_or_404(handle)
@@ -175,7 +178,9 @@ def get_member(request: HttpRequest, handle: str):
 
 
 @members_router.post(
-    "/{handle}/follow", response={200: FollowOut, **WRITE_ERRORS}, auth=member_required,
+    "/{handle}/follow",
+    response={200: FollowOut, **WRITE_ERRORS},
+    auth=member_required,
     summary="Follow a member",
 )
 def follow_member(request: HttpRequest, handle: str):
@@ -185,7 +190,9 @@ def follow_member(request: HttpRequest, handle: str):
 
 
 @members_router.delete(
-    "/{handle}/follow", response={200: FollowOut, **WRITE_ERRORS}, auth=member_required,
+    "/{handle}/follow",
+    response={200: FollowOut, **WRITE_ERRORS},
+    auth=member_required,
     summary="Unfollow a member",
 )
 def unfollow_member(request: HttpRequest, handle: str):
@@ -202,7 +209,10 @@ def get_me(request: HttpRequest):
 
 
 @me_router.patch(
-    "", response={200: MeOut, **WRITE_ERRORS}, auth=member_required, summary="Update me",
+    "",
+    response={200: MeOut, **WRITE_ERRORS},
+    auth=member_required,
+    summary="Update me",
 )
 def update_me(request: HttpRequest, payload: MeUpdateIn):
     """Change display name, bio, language or time zone; all checked before any is saved."""
@@ -225,20 +235,26 @@ def update_me(request: HttpRequest, payload: MeUpdateIn):
 
 
 @me_router.get(
-    "/tokens", response={200: TokenPage, **READ_ERRORS}, auth=member_required,
+    "/tokens",
+    response={200: TokenPage, **READ_ERRORS},
+    auth=member_required,
     summary="List my access tokens",
 )
 def list_tokens(request: HttpRequest, page: Query[PageParams]):
     """The caller's tokens that are not revoked, newest first."""
     result = paginate(
-        queries.active_tokens_for(viewer(request)), ordering=TOKEN_ORDERING,
-        cursor=page.cursor, limit=page.limit,
+        queries.active_tokens_for(viewer(request)),
+        ordering=TOKEN_ORDERING,
+        cursor=page.cursor,
+        limit=page.limit,
     )
     return {"items": [_token_out(t) for t in result.items], "next_cursor": result.next_cursor}
 
 
 @me_router.post(
-    "/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS}, auth=member_required,
+    "/tokens",
+    response={201: TokenCreatedOut, **WRITE_ERRORS},
+    auth=member_required,
     summary="Create an access token",
 )
 def create_token(request: HttpRequest, payload: TokenCreateIn):
@@ -249,11 +265,13 @@ def create_token(request: HttpRequest, payload: TokenCreateIn):
     if authenticated_by_token(request):
         raise PermissionDenied(_("Create access tokens from a signed-in session."))
     token, raw = services.create_access_token(user=viewer(request), name=payload.name)
-    return 201, {**_token_out(token), "token": raw}
+    return Status(201, {**_token_out(token), "token": raw})
 
 
 @me_router.delete(
-    "/tokens/{int:token_id}", response={204: None, **WRITE_ERRORS}, auth=member_required,
+    "/tokens/{int:token_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=member_required,
     summary="Revoke an access token",
 )
 def revoke_token(request: HttpRequest, token_id: int):
@@ -263,4 +281,4 @@ def revoke_token(request: HttpRequest, token_id: int):
     if token is None:
         raise Http404(_("No such token."))
     services.revoke_access_token(token=token)
-    return 204, None
+    return Status(204, None)

@@ -1,9 +1,35 @@
+"""The NinjaAPI instance behind /api/v1/: routers from each app, one error format, two auths."""
+
 from ninja import NinjaAPI
+
+from flywheel.accounts.api import me_router, members_router
+from flywheel.api.errors import register_error_handlers
+from flywheel.community.api import posts_router, spaces_router, topics_router
+from flywheel.notifications.api import router as notifications_router
+from flywheel.search.api import router as search_router
 
 api = NinjaAPI(
     title="Flywheel API",
     version="1",
-    description="The community hub's JSON API: spaces, topics, replies, reactions, members, "
-    "notifications and search.",
+    description=(
+        "The community hub's JSON API: spaces, topics, replies, reactions, members, "
+        "notifications and search.\n\n"
+        "**Auth**: send `Authorization: Bearer fw_…` with a personal access token, or use the "
+        "browser session (writes then need the `X-CSRFToken` header). Public data can be read "
+        "without either.\n\n"
+        "**Lists** take `limit` (1–100, default 25) and `cursor`, and answer "
+        '`{"items": [...], "next_cursor": "..." | null}`.\n\n'
+        "**Errors** always answer "
+        '`{"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}`.'
+    ),
     urls_namespace="api",
 )
+register_error_handlers(api)
+
+api.add_router("/spaces", spaces_router)
+api.add_router("/topics", topics_router)
+api.add_router("/posts", posts_router)
+api.add_router("/members", members_router)
+api.add_router("/me", me_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/search", search_router)
