@@ -21,40 +21,42 @@ def get_member_by_handle(handle: str) -> User:
     return member
 
 
-def _readable_space_ids(viewer) -> QuerySet:
+def readable_space_ids(viewer) -> QuerySet:
+    """A subquery of the spaces the viewer may read. Build it once per page: it may itself ask
+    the database which gated spaces let the viewer in."""
     return filter_spaces_queryset(viewer).values("pk")
 
 
-def visible_topics_by(member: User, *, viewer) -> QuerySet[Topic]:
-    """Topics the member started, in spaces the viewer may read, newest first."""
+def visible_topics_by(member: User, *, readable_spaces: QuerySet) -> QuerySet[Topic]:
+    """Topics the member started, in the readable spaces, newest first."""
     return (
         Topic.objects.listed()
-        .filter(author=member, space__in=_readable_space_ids(viewer))
+        .filter(author=member, space__in=readable_spaces)
         .select_related("space")
         .order_by("-created_at", "-id")
     )
 
 
-def visible_replies_by(member: User, *, viewer) -> QuerySet[Post]:
-    """Replies (not opening posts) the member wrote, in spaces the viewer may read."""
+def visible_replies_by(member: User, *, readable_spaces: QuerySet) -> QuerySet[Post]:
+    """Replies (not opening posts) the member wrote, in the readable spaces, newest first."""
     return (
         Post.objects.filter(
             author=member,
             number__gt=1,
             deleted_at__isnull=True,
             topic__deleted_at__isnull=True,
-            topic__space__in=_readable_space_ids(viewer),
+            topic__space__in=readable_spaces,
         )
         .select_related("topic__space")
         .order_by("-created_at", "-id")
     )
 
 
-def visible_accepted_answers_by(member: User, *, viewer) -> QuerySet[Topic]:
+def visible_accepted_answers_by(member: User, *, readable_spaces: QuerySet) -> QuerySet[Topic]:
     return Topic.objects.listed().filter(
         accepted_answer__author=member,
         accepted_answer__deleted_at__isnull=True,
-        space__in=_readable_space_ids(viewer),
+        space__in=readable_spaces,
     )
 
 
@@ -80,13 +82,16 @@ def member_profile(member: User, *, viewer) -> MemberProfile:
         and viewer.pk != member.pk
         and Follow.objects.filter(follower=viewer, member=member).exists()
     )
+    readable = readable_space_ids(viewer)
+    topics = visible_topics_by(member, readable_spaces=readable)
+    replies = visible_replies_by(member, readable_spaces=readable)
     return MemberProfile(
         member=member,
-        topic_count=visible_topics_by(member, viewer=viewer).count(),
-        reply_count=visible_replies_by(member, viewer=viewer).count(),
-        accepted_answer_count=visible_accepted_answers_by(member, viewer=viewer).count(),
-        recent_topics=list(visible_topics_by(member, viewer=viewer)[:RECENT_ITEMS]),
-        recent_replies=list(visible_replies_by(member, viewer=viewer)[:RECENT_ITEMS]),
+        topic_count=topics.count(),
+        reply_count=replies.count(),
+        accepted_answer_count=visible_accepted_answers_by(member, readable_spaces=readable).count(),
+        recent_topics=list(topics[:RECENT_ITEMS]),
+        recent_replies=list(replies.defer("body_html")[:RECENT_ITEMS]),
         viewer_follows=viewer_follows,
         follower_count=Follow.objects.filter(member=member).count(),
     )
