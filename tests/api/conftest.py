@@ -19,8 +19,10 @@ class ApiClient:
         headers = dict(headers or {})
         if self.token:
             headers.setdefault("Authorization", f"Bearer {self.token}")
-        body = raw_body if raw_body is not None else (
-            json.dumps(payload) if payload is not None else ""
+        body = (
+            raw_body
+            if raw_body is not None
+            else (json.dumps(payload) if payload is not None else "")
         )
         return self.client.generic(
             method, f"{API}{path}", data=body, content_type="application/json", headers=headers

@@ -78,17 +78,21 @@ def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI)
     )
 
 
+def _too_large(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    return _respond(
+        api,
+        request,
+        status=413,
+        code="request_too_large",
+        message=_("The request body is too large."),
+        fields={"body": [_("The request body is too large.")]},
+    )
+
+
 def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     cause = exc.__cause__
     if isinstance(cause, RequestDataTooBig):
-        return _respond(
-            api,
-            request,
-            status=413,
-            code="request_too_large",
-            message=_("The request body is too large."),
-            fields={"body": [_("The request body is too large.")]},
-        )
+        return _too_large(request, cause, api)
     if exc.status_code == 400 and isinstance(cause, (json.JSONDecodeError, UnicodeDecodeError)):
         return _respond(
             api,
@@ -168,6 +172,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, bind(_http_error))
     api.add_exception_handler(DomainError, bind(_domain_error))
     api.add_exception_handler(PermissionDenied, bind(_permission_denied))
+    api.add_exception_handler(RequestDataTooBig, bind(_too_large))
     api.add_exception_handler(Http404, bind(_not_found))
     api.add_exception_handler(ObjectDoesNotExist, bind(_not_found))
     api.add_exception_handler(Exception, bind(_unexpected))
