@@ -138,3 +138,12 @@ def post_revisions(post: Post):
 def post_position(post: Post) -> int:
     """How many posts come before this one in its topic (for finding its page)."""
     return Post.objects.filter(topic_id=post.topic_id, number__lt=post.number).count()
+
+
+def space_by_slug(slug: str) -> Space | None:
+    return Space.objects.filter(slug=slug).first()
+
+
+def listed_topic(topic_id: int) -> Topic | None:
+    """A topic that is not deleted, with its space; access is the caller's check."""
+    return Topic.objects.listed().select_related("space", "author").filter(pk=topic_id).first()

@@ -1,0 +1,73 @@
+/* Flywheel: small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  function showToast(message, tone) {
+    var container = document.getElementById("fw-toasts");
+    if (!container || !message) return;
+    var toast = document.createElement("div");
+    toast.className = "toast align-items-center border-0 text-bg-" + (tone || "danger");
+    toast.setAttribute("role", "alert");
+    toast.setAttribute("aria-live", "assertive");
+    toast.setAttribute("aria-atomic", "true");
+    var row = document.createElement("div");
+    row.className = "d-flex";
+    var body = document.createElement("div");
+    body.className = "toast-body";
+    body.textContent = message;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close btn-close-white me-2 m-auto";
+    close.setAttribute("data-bs-dismiss", "toast");
+    close.setAttribute("aria-label", container.dataset.closeLabel || "Close");
+    row.appendChild(body);
+    row.appendChild(close);
+    toast.appendChild(row);
+    container.appendChild(toast);
+    if (window.bootstrap && window.bootstrap.Toast) {
+      var instance = new window.bootstrap.Toast(toast, { delay: 6000 });
+      toast.addEventListener("hidden.bs.toast", function () { toast.remove(); });
+      instance.show();
+    } else {
+      toast.classList.add("show");
+      setTimeout(function () { toast.remove(); }, 6000);
+    }
+  }
+
+  function messageFrom(xhr) {
+    var text = (xhr && xhr.responseText) || "";
+    var holder = document.createElement("div");
+    holder.innerHTML = text;
+    var error = holder.querySelector(".fw-inline-error");
+    return ((error || holder).textContent || "").trim().slice(0, 300);
+  }
+
+  // htmx does not swap 4xx/5xx answers; show the server's message instead of doing nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    var container = document.getElementById("fw-toasts");
+    showToast(messageFrom(event.detail.xhr) || (container && container.dataset.genericError));
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var container = document.getElementById("fw-toasts");
+    showToast(container && container.dataset.networkError);
+  });
+
+  // After a swap, keep keyboard focus on the control that was replaced.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id) return;
+    var fresh = document.getElementById(target.id);
+    if (fresh && document.activeElement === document.body) {
+      var button = fresh.querySelector("button[aria-pressed='true'], button");
+      if (button) button.focus({ preventScroll: true });
+    }
+  });
+
+  // Focus the error summary of a re-rendered form so screen readers announce it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("form-errors");
+    if (summary) summary.focus();
+  });
+
+  window.flywheel = { showToast: showToast };
+})();

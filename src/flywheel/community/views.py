@@ -1,0 +1,619 @@
+"""The hub's server-rendered pages. Thin: parse the request, ask permissions/queries, call a
+service, render. htmx requests get the small partial they swap; the rest get whole pages."""
+
+import functools
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from flywheel.community import permissions, queries, services
+from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
+from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
+from flywheel.core.exceptions import DomainError, RateLimited
+
+POSTS_PER_PAGE = 50
+MEMBERS_PER_PAGE = 60
+HOME_TOPICS = 10
+HOME_UNANSWERED = 6
+
+
+class SpaceLocked(Exception):
+    """The viewer may not read this space; the page explains how to get in."""
+
+    def __init__(self, space: Space):
+        super().__init__(space.slug)
+        self.space = space
+
+
+def _error_response(request: HttpRequest, *, message: str, status: int, title: str = ""):
+    if request.htmx:
+        return render(
+            request, "community/_error_fragment.html", {"message": message}, status=status
+        )
+    return render(
+        request,
+        "community/error.html",
+        {"message": message, "status": status, "error_title": title},
+        status=status,
+    )
+
+
+def hub_view(view):
+    """Maps what the rules said to a page: locked spaces, 403, 404 and domain errors (4xx)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except SpaceLocked as locked:
+            return _locked_response(request, locked.space)
+        except PermissionDenied as denied:
+            return _error_response(
+                request,
+                status=403,
+                title=_("Not allowed"),
+                message=str(denied) or _("You do not have permission to do that."),
+            )
+        except Http404 as missing:
+            return _error_response(
+                request,
+                status=404,
+                title=_("Not found"),
+                message=str(missing) or _("We could not find that page."),
+            )
+        except RateLimited as limited:
+            response = _error_response(
+                request, message=limited.message, status=limited.status, title=_("Slow down")
+            )
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        except DomainError as error:
+            return _error_response(
+                request, message=error.message, status=error.status, title=_("That did not work")
+            )
+
+    return wrapper
+
+
+def _login_url(request: HttpRequest) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+
+
+def member_required(view):
+    """Signed-out visitors are sent to sign in; htmx swaps get a 403 message instead."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx or request.method != "GET":
+            raise PermissionDenied(_("Sign in first."))
+        return redirect(_login_url(request))
+
+    return wrapper
+
+
+def _locked_response(request: HttpRequest, space: Space) -> HttpResponse:
+    if request.htmx:
+        message = space.gate_description or _("This space is open to its members only.")
+        return render(request, "community/_error_fragment.html", {"message": message}, status=403)
+    return render(
+        request,
+        "community/locked.html",
+        {
+            "space": space,
+            "is_gated": space.visibility == Visibility.GATED,
+            "login_url": _login_url(request),
+        },
+        status=403,
+    )
+
+
+def _readable_space(user, slug: str) -> Space:
+    space = queries.space_by_slug(slug)
+    if space is None:
+        raise Http404(_("No such space."))
+    if not permissions.can_view_space(user, space):
+        raise SpaceLocked(space)
+    return space
+
+
+def _readable_topic(user, topic_id: int) -> Topic:
+    topic = queries.listed_topic(topic_id)
+    if topic is None:
+        raise Http404(_("No such topic."))
+    if not permissions.can_view_space(user, topic.space):
+        raise SpaceLocked(topic.space)
+    return topic
+
+
+def _readable_post(user, post_id: int) -> Post:
+    post = queries.post_with_reactions(post_id)
+    if post is None or post.topic.deleted_at is not None:
+        raise Http404(_("No such post."))
+    if not permissions.can_view_space(user, post.topic.space):
+        raise SpaceLocked(post.topic.space)
+    return post
+
+
+def _post_url(post: Post) -> str:
+    page = queries.post_position(post) // POSTS_PER_PAGE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return f"{post.topic.get_absolute_url()}{query}#post-{post.number}"
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Redirect to a same-site `next` the form sent, else to the fallback."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+# ---------------------------------------------------------------- home and spaces
+
+
+@require_GET
+@hub_view
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "community/home.html",
+        {
+            "spaces": list(queries.spaces_for(user)),
+            "readable_ids": queries.readable_space_ids(user),
+            "latest_topics": list(queries.topics_for_listing(user)[:HOME_TOPICS]),
+            "unanswered": list(queries.topics_for_listing(user, unanswered=True)[:HOME_UNANSWERED]),
+        },
+    )
+
+
+@require_GET
+@hub_view
+def spaces(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "community/spaces.html",
+        {
+            "spaces": list(queries.spaces_for(user)),
+            "readable_ids": queries.readable_space_ids(user),
+        },
+    )
+
+
+def _space_header_context(request: HttpRequest, space: Space) -> dict:
+    user = request.user
+    return {
+        "space": space,
+        "membership": queries.membership_for(user, space),
+        "following_space": queries.is_following(user, space=space),
+    }
+
+
+@require_GET
+@hub_view
+def space(request: HttpRequest, slug: str) -> HttpResponse:
+    return _space_listing(request, slug, unanswered=False)
+
+
+@require_GET
+@hub_view
+def space_unanswered(request: HttpRequest, slug: str) -> HttpResponse:
+    return _space_listing(request, slug, unanswered=True)
+
+
+def _space_listing(request: HttpRequest, slug: str, *, unanswered: bool) -> HttpResponse:
+    user = request.user
+    space = _readable_space(user, slug)
+    kind = request.GET.get("kind") or None
+    if kind not in TopicKind.values:
+        kind = None
+    tag_slug = (request.GET.get("tag") or "").strip()[:40] or None
+    topics = queries.topics_for_listing(
+        user, space=space, kind=kind, tag_slug=tag_slug, unanswered=unanswered
+    )
+    page = Paginator(topics, settings.FLYWHEEL_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _space_header_context(request, space)
+    context.update(
+        {
+            "page_obj": page,
+            "topics": list(page.object_list),
+            "kind": kind,
+            "tag_slug": tag_slug,
+            "unanswered": unanswered,
+            "tab": "unanswered" if unanswered else (kind or "all"),
+            "popular_tags": queries.popular_tags(space),
+            "kinds": TopicKind.choices,
+        }
+    )
+    return render(request, "community/space.html", context)
+
+
+@require_GET
+@hub_view
+def space_members(request: HttpRequest, slug: str) -> HttpResponse:
+    space = _readable_space(request.user, slug)
+    page = Paginator(queries.space_members(space), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = _space_header_context(request, space)
+    context.update({"page_obj": page, "memberships": list(page.object_list), "tab": "members"})
+    return render(request, "community/space_members.html", context)
+
+
+@require_POST
+@hub_view
+@member_required
+def space_join(request: HttpRequest, slug: str) -> HttpResponse:
+    space = queries.space_by_slug(slug)
+    if space is None:
+        raise Http404(_("No such space."))
+    if request.POST.get("action") == "leave":
+        services.leave_space(member=request.user, space=space)
+        message = _("You left %(space)s.") % {"space": space.name}
+    else:
+        services.join_space(member=request.user, space=space)
+        message = _("Welcome to %(space)s!") % {"space": space.name}
+    if request.htmx:
+        space.refresh_from_db(fields=["member_count"])
+        return render(
+            request, "community/_membership_button.html", _space_header_context(request, space)
+        )
+    messages.success(request, message)
+    return _back(request, reverse("community:space", kwargs={"slug": space.slug}))
+
+
+@require_POST
+@hub_view
+@member_required
+def space_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    space = _readable_space(request.user, slug)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow(follower=request.user, space=space)
+    else:
+        services.follow(follower=request.user, space=space)
+    following = queries.is_following(request.user, space=space)
+    if request.htmx:
+        return render(
+            request,
+            "community/_follow_button.html",
+            {
+                "following": following,
+                "follow_url": reverse("community:space_follow", kwargs={"slug": space.slug}),
+                "target_label": space.name,
+            },
+        )
+    return _back(request, reverse("community:space", kwargs={"slug": space.slug}))
+
+
+# ---------------------------------------------------------------- topics
+
+
+@require_http_methods(["GET", "POST"])
+@hub_view
+@member_required
+def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request.user
+    space = _readable_space(user, slug)
+    permissions.check_space_post_permission(user, space)
+    can_announce = permissions.is_moderator_of(user, space)
+    form = TopicForm(request.POST or None, can_announce=can_announce)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                topic = services.create_topic(
+                    author=user,
+                    space=space,
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    tags=form.cleaned_data["tags"],
+                )
+            except RateLimited:
+                raise
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("Your topic is live."))
+                return redirect(topic.get_absolute_url())
+        else:
+            status = 422
+    return render(
+        request, "community/new_topic.html", {"space": space, "form": form}, status=status
+    )
+
+
+def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) -> dict:
+    user = request.user
+    viewer_id = user.pk if user.is_authenticated else None
+    viewer_is_moderator = permissions.is_moderator_of(user, topic.space)
+    moderator_ids = queries.moderator_ids(topic.space)
+    page = Paginator(queries.posts_for_topic(topic), POSTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    is_question = topic.kind == TopicKind.QUESTION
+    can_accept_here = bool(viewer_id) and (topic.author_id == viewer_id or viewer_is_moderator)
+
+    def entry(post: Post) -> dict:
+        live = not post.is_deleted
+        own = viewer_id is not None and post.author_id == viewer_id
+        return {
+            "post": post,
+            "reactions": queries.reaction_summary(post, viewer_id=viewer_id),
+            "can_react": live and viewer_id is not None,
+            "can_edit": live and (own or viewer_is_moderator),
+            "can_delete": live and (own or viewer_is_moderator),
+            "can_accept": live and is_question and can_accept_here and not post.is_opening_post,
+            "is_accepted": post.pk == topic.accepted_answer_id,
+            "author_is_moderator": post.author_id in moderator_ids,
+        }
+
+    entries = [entry(post) for post in page.object_list]
+    opening = entries[0] if entries and entries[0]["post"].is_opening_post else None
+    replies = entries[1:] if opening else entries
+    accepted = None
+    if opening and topic.accepted_answer_id:
+        # Shown right under the question; fetched on its own when it sits on a later page.
+        accepted = next((item for item in replies if item["is_accepted"]), None)
+        if accepted is not None:
+            accepted = {**accepted, "url": f"#post-{accepted['post'].number}"}
+        else:
+            accepted_post = queries.post_with_reactions(topic.accepted_answer_id)
+            if accepted_post is not None and not accepted_post.is_deleted:
+                accepted = {**entry(accepted_post), "url": _post_url(accepted_post)}
+    return {
+        "topic": topic,
+        "space": topic.space,
+        "tags": list(topic.tags.all()),
+        "page_obj": page,
+        "opening": opening,
+        "replies": replies,
+        "accepted": accepted,
+        "viewer_is_moderator": viewer_is_moderator,
+        "can_reply": viewer_id is not None and (not topic.is_closed or viewer_is_moderator),
+        "following_topic": queries.is_following(user, topic=topic),
+        "reply_form": reply_form,
+        "login_url": _login_url(request),
+    }
+
+
+def _quote_of(post: Post) -> str:
+    lines = post.body.strip().splitlines()[:6]
+    author = f"@{post.author.handle} " if post.author else ""
+    quoted = "\n".join(f"> {line}" for line in lines)
+    return f"{author}\n{quoted}\n\n"
+
+
+@require_GET
+@hub_view
+def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
+    topic = _readable_topic(request.user, topic_id)
+    if slug != (topic.slug or "-"):
+        canonical = topic.get_absolute_url()
+        query = request.META.get("QUERY_STRING")
+        return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
+    initial = {}
+    quoting = request.GET.get("reply_to", "")
+    if quoting.isdigit() and request.user.is_authenticated:
+        quoted = queries.post_with_reactions(int(quoting))
+        if quoted is not None and quoted.topic_id == topic.pk and not quoted.is_deleted:
+            initial = {"reply_to": quoted.pk, "body": _quote_of(quoted)}
+    context = _topic_context(request, topic, ReplyForm(initial=initial))
+    context["quoting"] = initial.get("reply_to")
+    return render(request, "community/topic.html", context)
+
+
+@require_POST
+@hub_view
+@member_required
+def reply(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = _readable_topic(request.user, topic_id)
+    form = ReplyForm(request.POST)
+    status = 422
+    if form.is_valid():
+        reply_to = None
+        if form.cleaned_data.get("reply_to"):
+            reply_to = queries.post_with_reactions(form.cleaned_data["reply_to"])
+        try:
+            post = services.create_reply(
+                author=request.user,
+                topic=topic,
+                body=form.cleaned_data["body"],
+                reply_to=reply_to,
+            )
+        except RateLimited:
+            raise
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = error.status
+        else:
+            return redirect(_post_url(post))
+    context = _topic_context(request, topic, form)
+    context["quoting"] = form.data.get("reply_to")
+    return render(request, "community/topic.html", context, status=status)
+
+
+@require_POST
+@hub_view
+@member_required
+def topic_follow(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = _readable_topic(request.user, topic_id)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow(follower=request.user, topic=topic)
+    else:
+        services.follow(follower=request.user, topic=topic)
+    if request.htmx:
+        return render(
+            request,
+            "community/_follow_button.html",
+            {
+                "following": queries.is_following(request.user, topic=topic),
+                "follow_url": reverse("community:topic_follow", kwargs={"topic_id": topic.pk}),
+                "target_label": topic.title,
+            },
+        )
+    return redirect(topic.get_absolute_url())
+
+
+@require_POST
+@hub_view
+@member_required
+def topic_moderate(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = _readable_topic(request.user, topic_id)
+    action = request.POST.get("action")
+    flags = {
+        "pin": {"pinned": True},
+        "unpin": {"pinned": False},
+        "close": {"closed": True},
+        "reopen": {"closed": False},
+    }.get(action)
+    if flags is None:
+        return _error_response(request, message=_("Unknown action."), status=400)
+    services.set_topic_flags(topic=topic, by=request.user, **flags)
+    notices = {
+        "pin": _("Topic pinned."),
+        "unpin": _("Topic unpinned."),
+        "close": _("Topic closed to new replies."),
+        "reopen": _("Topic reopened."),
+    }
+    messages.success(request, notices[action])
+    return redirect(topic.get_absolute_url())
+
+
+# ---------------------------------------------------------------- posts
+
+
+@require_GET
+@hub_view
+def post_permalink(request: HttpRequest, post_id: int) -> HttpResponse:
+    return redirect(_post_url(_readable_post(request.user, post_id)))
+
+
+@require_POST
+@hub_view
+@member_required
+def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _readable_post(request.user, post_id)
+    services.toggle_reaction(member=request.user, post=post, kind=request.POST.get("kind", ""))
+    if not request.htmx:
+        return redirect(_post_url(post))
+    post = queries.post_with_reactions(post.pk)
+    return render(
+        request,
+        "community/_reactions.html",
+        {
+            "post": post,
+            "reactions": queries.reaction_summary(post, viewer_id=request.user.pk),
+            "can_react": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@hub_view
+@member_required
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _readable_post(request.user, post_id)
+    permissions.check_post_edit_permission(request.user, post)
+    opening = post.is_opening_post
+    topic = post.topic
+    initial = {"body": post.body}
+    if opening:
+        initial.update(
+            {
+                "title": topic.title,
+                "tags": ", ".join(tag.name for tag in topic.tags.all()),
+            }
+        )
+    form = EditPostForm(request.POST or None, initial=initial, is_opening_post=opening)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.edit_post(
+                    post=post,
+                    editor=request.user,
+                    body=form.cleaned_data["body"],
+                    title=form.cleaned_data.get("title") if opening else None,
+                    tags=form.cleaned_data.get("tags") if opening else None,
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("Your changes are saved."))
+                topic.refresh_from_db(fields=["slug"])
+                return redirect(_post_url(post))
+    return render(
+        request,
+        "community/post_edit.html",
+        {"post": post, "topic": topic, "space": topic.space, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@hub_view
+@member_required
+def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _readable_post(request.user, post_id)
+    permissions.check_post_delete_permission(request.user, post)
+    topic = post.topic
+    if request.method == "POST":
+        services.delete_post(post=post, by=request.user)
+        if post.is_opening_post:
+            messages.success(request, _("The topic was deleted."))
+            return redirect("community:space", slug=topic.space.slug)
+        messages.success(request, _("The reply was deleted."))
+        return redirect(_post_url(post))
+    return render(
+        request, "community/post_delete.html", {"post": post, "topic": topic, "space": topic.space}
+    )
+
+
+@require_POST
+@hub_view
+@member_required
+def post_accept(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _readable_post(request.user, post_id)
+    if request.POST.get("action") == "unaccept":
+        services.unaccept_answer(topic=post.topic, by=request.user)
+        messages.success(request, _("The answer is no longer marked as accepted."))
+    else:
+        services.accept_answer(reply=post, by=request.user)
+        messages.success(request, _("Marked as the accepted answer."))
+    return redirect(_post_url(post))
+
+
+@require_GET
+@hub_view
+def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _readable_post(request.user, post_id)
+    if post.is_deleted and not permissions.is_moderator_of(request.user, post.topic.space):
+        raise Http404(_("No such post."))
+    return render(
+        request,
+        "community/post_history.html",
+        {
+            "post": post,
+            "topic": post.topic,
+            "space": post.topic.space,
+            "revisions": list(queries.post_revisions(post)),
+        },
+    )
