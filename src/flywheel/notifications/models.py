@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,3 +46,15 @@ class Notification(models.Model):
             )
         ]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+    def get_absolute_url(self) -> str:
+        """Where the notification leads: the post (#post-N) in its topic, else the actor."""
+        if self.topic_id:
+            url = self.topic.get_absolute_url()
+            return f"{url}#post-{self.post.number}" if self.post_id else url
+        if self.actor_id:
+            return reverse("accounts:profile", kwargs={"handle": self.actor.handle})
+        return reverse("notifications:list")

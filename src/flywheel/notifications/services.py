@@ -95,11 +95,15 @@ def notify_for_activity(activity: Activity) -> list[Notification]:
 
 
 def unread_count(member) -> int:
-    return Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+    """What the bell's badge shows: unread notifications the member can still open."""
+    from flywheel.notifications.queries import notifications_for
+
+    return notifications_for(member).filter(read_at__isnull=True).count()
 
 
 def mark_read(*, member, notification_ids: list[int] | None = None) -> int:
     """Mark some (or, with no ids, all) of the member's notifications read."""
+    # Only the member's own: someone else's id simply matches nothing.
     queryset = Notification.objects.filter(recipient=member, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)

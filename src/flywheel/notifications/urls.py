@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from flywheel.notifications import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("read/", views.mark_all_read, name="mark_all_read"),
+    path("<int:notification_id>/read/", views.mark_read, name="mark_read"),
+]
