@@ -168,7 +168,11 @@ class CommunityGenerator:
         from flywheel.core.markup import render_markdown
 
         rng = self.rng
-        sizes = {"opening": 600, "reply": 2400}
+        # Enough distinct texts that pages do not repeat, few enough to render each once.
+        sizes = {
+            "opening": min(600, max(50, self.post_total // 200)),
+            "reply": min(2400, max(100, self.post_total // 50)),
+        }
         self.bodies: dict[str, list[RenderedBody]] = {}
         for kind, size in sizes.items():
             templates = [
@@ -191,7 +195,10 @@ class CommunityGenerator:
         topic_total = max(len(self.spaces) * 2, round(self.post_total / POSTS_PER_TOPIC))
         topic_total = min(topic_total, self.post_total // 2)
         space_cum = _cumulative([space.topic_weight for space in self.spaces])
-        space_of = rng.choices(self.space_ids, cum_weights=space_cum, k=topic_total)
+        # Every space gets a couple of topics, however small the community.
+        space_of = self.space_ids * 2 + rng.choices(
+            self.space_ids, cum_weights=space_cum, k=topic_total - 2 * len(self.space_ids)
+        )
         authors = rng.choices(self.member_ids, cum_weights=self.poster_cum_weights, k=topic_total)
         topics = []
         for space_id, author_id in zip(space_of, authors, strict=True):
