@@ -129,3 +129,10 @@ def test_the_interactive_docs_page_is_served(anonymous_api):
     response = anonymous_api.get("/docs")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_nul_characters_in_paths_and_filters_are_not_server_errors(member_api, space):
+    assert_error(member_api.get("/spaces/bad%00slug"), 404)
+    assert_error(member_api.get("/members/bad%00handle"), 404)
+    assert_error(member_api.get("/topics", {"tag": "bad\x00tag"}), 422, field="tag")
+    assert_error(member_api.get("/search", {"q": "tent\x00"}), 422, field="q")
