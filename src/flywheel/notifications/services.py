@@ -90,7 +90,8 @@ def notify_for_activity(activity: Activity) -> list[Notification]:
     if mention_ids:
         from flywheel.notifications.tasks import send_mention_emails
 
-        transaction.on_commit(lambda: send_mention_emails.delay(mention_ids))
+        # robust: a mail or broker outage is logged, never turned into an error for the poster.
+        transaction.on_commit(lambda: send_mention_emails.delay(mention_ids), robust=True)
     return created
 
 
