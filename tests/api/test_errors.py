@@ -136,3 +136,10 @@ def test_nul_characters_in_paths_and_filters_are_not_server_errors(member_api, s
     assert_error(member_api.get("/members/bad%00handle"), 404)
     assert_error(member_api.get("/topics", {"tag": "bad\x00tag"}), 422, field="tag")
     assert_error(member_api.get("/search", {"q": "tent\x00"}), 422, field="q")
+
+
+def test_the_openapi_document_marks_public_reads_as_needing_no_credentials(anonymous_api):
+    paths = anonymous_api.get("/openapi.json").json()["paths"]
+    assert {} in paths["/api/v1/topics"]["get"]["security"]
+    assert {} not in paths["/api/v1/topics"]["post"]["security"]
+    assert {} not in paths["/api/v1/me"]["get"]["security"]

@@ -9,7 +9,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from flywheel.accounts import queries, services
 from flywheel.accounts.models import PersonalAccessToken, User
-from flywheel.api.auth import anyone, authenticated_by_token, member_required, viewer
+from flywheel.api.auth import (
+    PUBLIC_READ_OPENAPI,
+    anyone,
+    authenticated_by_token,
+    member_required,
+    viewer,
+)
 from flywheel.api.pagination import PageParams, paginate
 from flywheel.api.schemas import (
     READ_ERRORS,
@@ -139,6 +145,7 @@ def _token_out(token: PersonalAccessToken) -> dict:
     "",
     response={200: MemberPage, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="List members",
 )
 def list_members(request: HttpRequest, page: Query[PageParams]):
@@ -159,6 +166,7 @@ def list_members(request: HttpRequest, page: Query[PageParams]):
     "/{handle}",
     response={200: MemberOut, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="Get a member",
 )
 def get_member(request: HttpRequest, handle: str):

@@ -79,3 +79,8 @@ def viewer(request: HttpRequest):
 
 def authenticated_by_token(request: HttpRequest) -> bool:
     return getattr(request, "api_auth_method", None) == "token"
+
+
+# For the OpenAPI document: public reads also work with no credentials at all (ninja lists
+# the token and session schemes itself; this adds the empty "none needed" alternative).
+PUBLIC_READ_OPENAPI = {"security": [{}]}

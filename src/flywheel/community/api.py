@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from flywheel.api.auth import anyone, member_required, viewer
+from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
 from flywheel.api.schemas import (
     READ_ERRORS,
@@ -396,6 +396,7 @@ def _reactions_out(post: Post, *, viewer_id: int) -> dict:
     "",
     response={200: SpacePage, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="List spaces",
 )
 def list_spaces(request: HttpRequest, page: Query[PageParams]):
@@ -418,6 +419,7 @@ def list_spaces(request: HttpRequest, page: Query[PageParams]):
     "/{slug}",
     response={200: SpaceOut, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="Get a space",
 )
 def get_space(request: HttpRequest, slug: str):
@@ -458,6 +460,7 @@ def leave_space(request: HttpRequest, slug: str):
     "/{slug}/members",
     response={200: MembershipPage, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="List a space's members",
 )
 def list_space_members(request: HttpRequest, slug: str, page: Query[PageParams]):
@@ -524,6 +527,7 @@ def _filtered_topics(user, filters: TopicFilters) -> QuerySet[Topic]:
     "",
     response={200: TopicPage, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="List topics",
 )
 def list_topics(request: HttpRequest, filters: Query[TopicFilters]):
@@ -565,6 +569,7 @@ def create_topic(request: HttpRequest, payload: TopicCreateIn):
     "/{int:topic_id}",
     response={200: TopicDetailOut, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="Get a topic",
 )
 def get_topic(request: HttpRequest, topic_id: int):
@@ -621,6 +626,7 @@ def delete_topic(request: HttpRequest, topic_id: int):
     "/{int:topic_id}/replies",
     response={200: PostPage, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="List a topic's replies",
 )
 def list_replies(request: HttpRequest, topic_id: int, page: Query[PageParams]):
@@ -704,6 +710,7 @@ def unfollow_topic(request: HttpRequest, topic_id: int):
     "/{int:post_id}",
     response={200: PostOut, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="Get a post",
 )
 def get_post(request: HttpRequest, post_id: int):

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from flywheel.api.auth import anyone, viewer
+from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, viewer
 from flywheel.api.pagination import PageParams, decode_offset_cursor, encode_offset_cursor
 from flywheel.api.schemas import READ_ERRORS, CleanStr, MemberSummary, member_summary
 from flywheel.community.permissions import get_visible_space
@@ -56,6 +56,7 @@ class SearchResultPage(Schema):
     "",
     response={200: SearchResultPage, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="Search",
 )
 def search(request: HttpRequest, filters: Query[SearchFilters]):
