@@ -75,6 +75,9 @@ def since(value) -> str:
     """Age like "3 hours ago": one unit deep, translated by Django."""
     if not value:
         return ""
+    from django.utils import timezone
     from django.utils.timesince import timesince
 
+    if (timezone.now() - value).total_seconds() < 60:
+        return _("just now")
     return _("%(age)s ago") % {"age": timesince(value, depth=1)}

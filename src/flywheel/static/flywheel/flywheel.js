@@ -52,15 +52,20 @@
     showToast(container && container.dataset.networkError);
   });
 
-  // After a swap, keep keyboard focus on the control that was replaced.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After a swap, give keyboard focus back when it was inside the replaced control
+  // (a reaction bar, a join or follow button); background swaps leave focus alone.
+  var hadFocusId = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    if (!target || !target.id) return;
-    var fresh = document.getElementById(target.id);
-    if (fresh && document.activeElement === document.body) {
-      var button = fresh.querySelector("button[aria-pressed='true'], button");
-      if (button) button.focus({ preventScroll: true });
-    }
+    hadFocusId = target && target.id && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var id = hadFocusId;
+    hadFocusId = null;
+    if (!id) return;
+    var fresh = document.getElementById(id);
+    var button = fresh && fresh.querySelector("button[aria-pressed='true'], button");
+    if (button) button.focus({ preventScroll: true });
   });
 
   // Focus the error summary of a re-rendered form so screen readers announce it.
