@@ -107,6 +107,18 @@ CHATTER = {
     ],
 }
 
+# Replies under the brand's announcements.
+ANNOUNCEMENT_REPLIES = {
+    "en": ["Great news!", "Signed up. See you there!", "Love that you're doing this.",
+           "Any chance of one {in_place} again next year?", "Finally! Been waiting for this.",
+           "Will this be open to non-members too?", "Brilliant, thanks team.",
+           "Can't make it this time, but please keep doing these."],
+    "it": ["Ottima notizia!", "Ci sarò!", "Bellissima iniziativa, grazie!"],
+    "lv": ["Lieliskas ziņas!", "Būšu klāt!", "Paldies, komanda!"],
+    "pl": ["Świetna wiadomość!", "Będę!", "Super inicjatywa, dzięki!"],
+    "zh-hans": ["好消息！", "报名了，到时见！", "感谢团队！"],
+}
+
 # The asker thanks whoever helped; {who} is the helper's @mention.
 THANKS = {
     "en": [

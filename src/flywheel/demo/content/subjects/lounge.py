@@ -234,9 +234,8 @@ ANNOUNCEMENTS = [
         "tags": ["contest", "photos"],
     },
     {
-        "titles": ["New: the {gear} is back in stock",
-                   "{gear}: updated for this season"],
-        "body": "Good news: the {gear} is back, with the fixes you asked for in Summit Club "
+        "titles": ["Back in stock: {gear}", "{gear}: updated for this season"],
+        "body": "Good news: our {gear} restock has landed, with the fixes you asked for in Summit Club "
         "and the Gear Care space. Thank you for the detailed feedback. Full details on the "
         "shop; questions welcome here.",
         "tags": ["product-news"],
