@@ -30,8 +30,8 @@ class SpaceModeratorInline(RoleBasedInline, admin.TabularInline):
 
     def get_queryset(self, request):
         # Only moderators: a busy space has far too many members to list in a form.
-        return super().get_queryset(request).filter(role=SpaceRole.MODERATOR).select_related(
-            "member"
+        return (
+            super().get_queryset(request).filter(role=SpaceRole.MODERATOR).select_related("member")
         )
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -84,22 +84,50 @@ class TagAdmin(RoleBasedAdmin):
 @admin.register(Topic)
 class TopicAdmin(RoleBasedAdmin):
     list_display = (
-        "title", "space", "author", "kind", "is_pinned", "is_closed", "reply_count",
-        "last_posted_at", "deleted_at",
+        "title",
+        "space",
+        "author",
+        "kind",
+        "is_pinned",
+        "is_closed",
+        "reply_count",
+        "last_posted_at",
+        "deleted_at",
     )
     list_filter = ("kind", "is_pinned", "is_closed", "space")
     list_select_related = ("space", "author")
     search_fields = ("title", "author__handle", "author__email")
     date_hierarchy = "created_at"
     fields = (
-        "title", "space", "author", "kind", "tags", "is_pinned", "is_closed", "accepted_answer",
-        "reply_count", "reaction_count", "created_at", "last_posted_at", "last_poster",
+        "title",
+        "space",
+        "author",
+        "kind",
+        "tags",
+        "is_pinned",
+        "is_closed",
+        "accepted_answer",
+        "reply_count",
+        "reaction_count",
+        "created_at",
+        "last_posted_at",
+        "last_poster",
         "deleted_at",
     )
     # Content and structure change on the site, through the services; here staff pin and close.
     readonly_fields = (
-        "title", "space", "author", "kind", "tags", "accepted_answer", "reply_count",
-        "reaction_count", "created_at", "last_posted_at", "last_poster", "deleted_at",
+        "title",
+        "space",
+        "author",
+        "kind",
+        "tags",
+        "accepted_answer",
+        "reply_count",
+        "reaction_count",
+        "created_at",
+        "last_posted_at",
+        "last_poster",
+        "deleted_at",
     )
 
     def has_add_permission(self, request) -> bool:
