@@ -1,0 +1,248 @@
+"""`make bench`: the large community on PostgreSQL, served by gunicorn, loaded by wrk.
+
+    .venv/bin/python -m bench.run                      # 100k members, 1M posts, 15 s each
+    .venv/bin/python -m bench.run --members 2000 --posts 20000 --duration 5   # a quick look
+
+Generates the community into DATABASE_URL (default postgres://…/flywheel_bench) unless it
+already holds one, then measures, in one run: the bare Django view (the baseline), a space's
+topic list, a topic page, the API's topic list, and the bare view again to show the machine
+stayed steady. Results go to bench/results/<timestamp>.json and .md; docs/benchmarks.md
+explains them.
+"""
+
+import argparse
+import json
+import logging
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import generate, load
+
+logger = logging.getLogger("bench.run")
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def choose_endpoints(*, seed: int, topic_sample: int) -> list[load.Endpoint]:
+    """What an anonymous visitor reads: public spaces' lists, a sample of their topics."""
+    from flywheel.community.models import Space, Topic, Visibility
+
+    rng = random.Random(seed)
+    public = list(
+        Space.objects.filter(visibility=Visibility.PUBLIC)
+        .order_by("position")
+        .values_list("slug", flat=True)
+    )
+    topics = list(
+        Topic.objects.listed()
+        .filter(space__visibility=Visibility.PUBLIC)
+        .order_by("pk")
+        .values_list("pk", "slug")
+    )
+    sample = rng.sample(topics, k=min(topic_sample, len(topics)))
+    bare = ("/bench/bare",)
+    return [
+        load.Endpoint("bare", "Bare Django view (baseline)", bare),
+        load.Endpoint("space", "Space page /s/<slug>/", tuple(f"/s/{slug}/" for slug in public)),
+        load.Endpoint(
+            "topic",
+            "Topic page /t/<slug>/<id>/",
+            tuple(f"/t/{slug or '-'}/{pk}/" for pk, slug in sample),
+        ),
+        load.Endpoint(
+            "api_topics",
+            "API /api/v1/topics?space=<slug>",
+            tuple(f"/api/v1/topics?space={slug}" for slug in public),
+        ),
+        load.Endpoint("bare_again", "Bare Django view (again, last)", bare),
+    ]
+
+
+def data_sizes() -> dict[str, int]:
+    from flywheel.accounts.models import User
+    from flywheel.community.models import Post, Reaction, Space, Topic
+    from flywheel.core.models import Activity
+
+    return {
+        "members": User.objects.count(),
+        "spaces": Space.objects.count(),
+        "topics": Topic.objects.count(),
+        "posts": Post.objects.count(),
+        "reactions": Reaction.objects.count(),
+        "activities": Activity.objects.count(),
+    }
+
+
+def topic_sample_shape(paths: tuple[str, ...]) -> dict[str, float]:
+    """How long the sampled topics are: the topic page's cost grows with its posts."""
+    from flywheel.community.models import Topic
+
+    ids = [int(path.rstrip("/").rsplit("/", 1)[1]) for path in paths]
+    replies = sorted(Topic.objects.filter(pk__in=ids).values_list("reply_count", flat=True))
+    return {
+        "topics": len(replies),
+        "replies_median": replies[len(replies) // 2],
+        "replies_p90": replies[int(len(replies) * 0.9)],
+        "replies_max": replies[-1],
+    }
+
+
+def machine_description() -> dict[str, str | int]:
+    import django
+    import gunicorn
+    from django.db import connection
+
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gib = 0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total_kib = int(meminfo.read_text().split("MemTotal:", 1)[1].split()[0])
+        memory_gib = round(total_kib / 1024 / 1024)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count() or 0,
+        "memory_gib": memory_gib,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "postgresql": postgres,
+        "postgresql_shared_buffers": shared_buffers,
+        "wrk": load.wrk_version(),
+    }
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="drop the benchmark database and generate it again",
+    )
+    parser.add_argument("--duration", type=int, default=15, help="seconds measured per endpoint")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured seconds before each")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--worker-threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--port", type=int, default=8742)
+    parser.add_argument(
+        "--topic-sample",
+        type=int,
+        default=500,
+        help="how many different topic pages the load cycles through",
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration <= 120:
+        parser.error("--duration must be between 1 and 120 seconds")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    load.require_wrk()
+
+    database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
+    generate.ensure_database(database_url, recreate=args.regenerate)
+    generate.setup_django(database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    generation_s = None
+    if generate.database_is_empty():
+        started = time.perf_counter()
+        generate.generate_community(members=args.members, posts=args.posts, seed=args.seed)
+        generate.vacuum_analyze()
+        generation_s = round(time.perf_counter() - started, 1)
+    else:
+        logger.info("using the community already in the database (--regenerate to redo it)")
+    sizes = data_sizes()
+    endpoints = choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
+    sample_shape = topic_sample_shape(endpoints[2].paths)
+    machine = machine_description()
+    connection.close()
+
+    with tempfile.TemporaryDirectory(prefix="flywheel-bench-") as scratch:
+        scratch_dir = Path(scratch)
+        environment = load.server_environment(
+            database_url=database_url, static_root=scratch_dir / "static", data_dir=scratch_dir
+        )
+        load.collect_static(environment)
+        with load.gunicorn_server(
+            environment=environment,
+            port=args.port,
+            workers=args.workers,
+            worker_class=args.worker_class,
+            threads=args.worker_threads,
+            log_path=scratch_dir / "gunicorn.log",
+        ) as base_url:
+            results = load.run_endpoints(
+                base_url,
+                endpoints,
+                duration_s=args.duration,
+                warmup_s=args.warmup,
+                connections=args.connections,
+                threads=args.threads,
+            )
+        server_log = (scratch_dir / "gunicorn.log").read_text()[-4000:]
+
+    bare_runs = [result.requests_per_s for result in results if result.name.startswith("bare")]
+    baseline = sum(bare_runs) / len(bare_runs)
+    table = load.markdown_table(results, baseline=baseline)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "timestamp": stamp,
+        "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv),
+        "machine": machine,
+        "data": sizes,
+        "generation_seconds": generation_s,
+        "topic_sample": sample_shape,
+        "server": {
+            "workers": args.workers,
+            "worker_class": args.worker_class,
+            "worker_threads": args.worker_threads,
+            "debug": False,
+        },
+        "load": {
+            "tool": "wrk",
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "connections": args.connections,
+            "threads": args.threads,
+        },
+        "baseline_requests_per_s": baseline,
+        "baseline_drift": (bare_runs[-1] - bare_runs[0]) / bare_runs[0] if bare_runs[0] else 0,
+        "results": load.results_as_dicts(results),
+        "markdown": table,
+        "server_log_tail": server_log,
+    }
+    RESULTS_DIR.mkdir(exist_ok=True)
+    json_path = RESULTS_DIR / f"{stamp}.json"
+    json_path.write_text(json.dumps(report, indent=2))
+    (RESULTS_DIR / f"{stamp}.md").write_text(table + "\n")
+    sys.stdout.write(
+        f"{table}\n\nBaseline {baseline:,.0f} req/s (mean of the two bare runs, "
+        f"drift {report['baseline_drift']:+.1%}). Results: {json_path}\n"
+    )
+    return json_path
+
+
+if __name__ == "__main__":
+    main()
