@@ -153,3 +153,17 @@ def test_email_management_page_sits_beside_the_settings_menu(client, member):
 
     assert response.status_code == 200
     assert reverse("accounts:settings") in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_are_rate_limited_even_with_the_right_password(client, member):
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    for _attempt in range(5):
+        client.post(reverse("account_login"), {"login": member.email, "password": "wrong"})
+
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": "correct-horse-battery"}
+    )
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
