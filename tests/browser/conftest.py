@@ -1,6 +1,7 @@
 """Playwright driving Debian's chromium (never a downloaded browser) against live_server."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,43 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def navbar(page):
+    """The site's main navigation bar (pages repeat some of its links in their content)."""
+    return page.get_by_role("navigation", name="Main")
+
+
+def verified_member(**fields):
+    """A member who can sign in: allauth's mandatory verification needs a verified address."""
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    member = UserFactory(**fields)
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    return member
+
+
+FACTORY_PASSWORD = "correct-horse-battery"  # what tests.factories.UserFactory sets
+
+
+def sign_in(page, live_server, *, email: str, password: str = FACTORY_PASSWORD) -> None:
+    """Signs in through allauth's page, as a person would, and waits for the account menu."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=password]").press("Enter")
+    expect(navbar(page).get_by_role("button", name=re.compile("Account menu"))).to_be_visible()
+
+
+def sign_out(page) -> None:
+    """Signs out from the navbar's account menu."""
+    from playwright.sync_api import expect
+
+    menu = navbar(page)
+    menu.get_by_role("button", name=re.compile("Account menu")).click()
+    menu.get_by_role("button", name="Sign out").click()
+    expect(navbar(page).get_by_role("link", name="Sign in")).to_be_visible()
