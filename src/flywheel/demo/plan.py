@@ -467,7 +467,7 @@ def _plan_acceptance(rng: random.Random, topic: PlannedTopic, members) -> None:
 def _plan_reactions(rng: random.Random, plan: Plan) -> None:
     composer = _Composer(rng, plan.members)
     given: dict[str, int] = {}
-    counts, count_weights = [0, 1, 2, 3, 4, 5, 7], [38, 24, 14, 10, 6, 5, 3]
+    counts, count_weights = [0, 1, 2, 3, 4, 5, 7], [50, 25, 11, 7, 4, 2, 1]
     for topic_index, topic in enumerate(plan.topics):
         for post_index, post in enumerate(topic.posts):
             wanted = _weighted(rng, counts, count_weights)
@@ -505,8 +505,9 @@ def _plan_joins_and_follows(rng: random.Random, plan: Plan) -> None:
             chosen = [space["slug"] for space in world.SPACES]
         else:
             readable = [s for s in spaces if s["slug"] != "summit-club" or member.summit_access]
-            chosen = ["announcements"] if rng.random() < 0.6 else []
-            for _join in range(rng.randint(1, 3)):
+            # Many members never press "join": posting makes them members without following.
+            chosen = ["announcements"] if rng.random() < 0.4 else []
+            for _join in range(_weighted(rng, [0, 1, 2], [45, 40, 15])):
                 slug = _weighted(rng, readable, [s["weight"] for s in readable])["slug"]
                 if slug not in chosen:
                     chosen.append(slug)

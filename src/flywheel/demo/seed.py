@@ -218,10 +218,10 @@ class DemoSeeder:
 
     def progress_line(self, done: int, total: int) -> str:
         plan = self.plan
-        made = {"topics": len(self.topics), "replies": sum(1 for key in self.posts if key[1])}
-        return (f"history {100 * done // max(total, 1):3d}%  topics {made['topics']}/"
-                f"{len(plan.topics)}  replies {made['replies']}/{plan.reply_count}  "
-                f"reactions {len(plan.reactions)} planned")
+        replies = sum(1 for _topic, number in self.posts if number)
+        return (f"history {100 * done // max(total, 1):3d}%  topics {len(self.topics)}/"
+                f"{len(plan.topics)}  replies {replies}/{plan.reply_count}  "
+                f"reactions {len(self.reactions)}/{len(plan.reactions)}")
 
     # One action each: skip when done, else call the service and date it -----------------------
 
