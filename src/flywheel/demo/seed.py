@@ -32,7 +32,6 @@ from flywheel.community.models import (
     Space,
     SpaceAccessGrant,
     SpaceMembership,
-    SpaceRole,
     Topic,
 )
 from flywheel.core.models import Activity, Verb
@@ -61,8 +60,9 @@ def demo_anchor(now: dt.datetime | None = None) -> dt.datetime:
 
 
 class DemoSeeder:
-    def __init__(self, plan: Plan, *, anchor: dt.datetime,
-                 progress: Callable[[str], None] | None = None):
+    def __init__(
+        self, plan: Plan, *, anchor: dt.datetime, progress: Callable[[str], None] | None = None
+    ):
         self.plan = plan
         self.anchor = anchor
         self.progress = progress or (lambda line: None)
@@ -95,8 +95,10 @@ class DemoSeeder:
             space, created = Space.objects.get_or_create(
                 slug=spec["slug"],
                 defaults={
-                    "name": spec["name"], "description": spec["description"],
-                    "icon": spec["icon"], "color": spec["color"],
+                    "name": spec["name"],
+                    "description": spec["description"],
+                    "icon": spec["icon"],
+                    "color": spec["color"],
                     "visibility": spec["visibility"],
                     "gate_description": spec.get("gate_description", ""),
                     "position": position,
@@ -111,53 +113,75 @@ class DemoSeeder:
     def ensure_members(self) -> None:
         user_model = get_user_model()
         planned = self.plan.members
-        existing = {user.email: user for user in
-                    user_model.objects.filter(email__in=[m.email for m in planned])}
+        existing = {
+            user.email: user
+            for user in user_model.objects.filter(email__in=[m.email for m in planned])
+        }
         # One hash for everyone: hashing 200 passwords one by one takes over a minute.
         password = make_password(people.DEMO_PASSWORD)
         for member in planned:
             user = existing.get(member.email)
             if user is None:
                 user = user_model.objects.create(
-                    email=member.email, handle=member.handle, display_name=member.display_name,
-                    bio=member.bio, language=member.language, timezone=member.timezone,
-                    role=member.role, is_staff=member.superuser, is_superuser=member.superuser,
-                    password=password, date_joined=self.at(member.joined_s),
+                    email=member.email,
+                    handle=member.handle,
+                    display_name=member.display_name,
+                    bio=member.bio,
+                    language=member.language,
+                    timezone=member.timezone,
+                    role=member.role,
+                    is_staff=member.superuser,
+                    is_superuser=member.superuser,
+                    password=password,
+                    date_joined=self.at(member.joined_s),
                 )
                 record_member_signed_up(member=user)
                 self.report.count("members")
             self.users[member.email] = user
-        verified = set(EmailAddress.objects.filter(user__in=self.users.values())
-                       .values_list("email", flat=True))
-        EmailAddress.objects.bulk_create([
-            EmailAddress(user=self.users[m.email], email=m.email, primary=True, verified=True)
-            for m in planned if m.email not in verified
-        ])
+        verified = set(
+            EmailAddress.objects.filter(user__in=self.users.values()).values_list(
+                "email", flat=True
+            )
+        )
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=self.users[m.email], email=m.email, primary=True, verified=True)
+                for m in planned
+                if m.email not in verified
+            ]
+        )
         summit = self.spaces["summit-club"]
-        granted = set(SpaceAccessGrant.objects.filter(space=summit)
-                      .values_list("member_id", flat=True))
-        SpaceAccessGrant.objects.bulk_create([
-            SpaceAccessGrant(space=summit, member=self.users[m.email], reason=GRANT_REASON)
-            for m in planned
-            if m.summit_access and not m.is_brand_team and self.users[m.email].pk not in granted
-        ])
+        granted = set(
+            SpaceAccessGrant.objects.filter(space=summit).values_list("member_id", flat=True)
+        )
+        for member in planned:
+            user = self.users[member.email]
+            if member.summit_access and not member.is_brand_team and user.pk not in granted:
+                grant = SpaceAccessGrant.objects.create(
+                    space=summit, member=user, reason=GRANT_REASON
+                )
+                SpaceAccessGrant.objects.filter(pk=grant.pk).update(
+                    granted_at=self.at(member.joined_s)
+                )
         owner = self.users[planned[0].email]
         for member in planned:
             if member.moderates:
-                space = self.spaces[member.moderates]
-                services.set_space_moderator(space=space, member=self.users[member.email],
-                                             is_moderator=True, by=owner)
-                SpaceMembership.objects.filter(
-                    space=space, member=self.users[member.email]
-                ).update(joined_at=self.at(member.joined_s))
+                space, user = self.spaces[member.moderates], self.users[member.email]
+                at = self.at(member.joined_s)
+                services.set_space_moderator(space=space, member=user, is_moderator=True, by=owner)
+                SpaceMembership.objects.filter(space=space, member=user).update(joined_at=at)
+                Activity.objects.filter(
+                    actor=user, verb=Verb.SPACE_JOINED, space=space, created_at__gt=at
+                ).update(created_at=at)
         self.progress(f"members {len(self.users)}/{len(planned)}")
 
     def load_existing(self) -> None:
         """What an earlier run already wrote, keyed like the plan, in a handful of queries."""
         by_title = {
             (topic.space_id, topic.title): topic
-            for topic in Topic.objects.filter(space__in=self.spaces.values())
-            .select_related("space")
+            for topic in Topic.objects.filter(space__in=self.spaces.values()).select_related(
+                "space"
+            )
         }
         for index, planned in enumerate(self.plan.topics):
             topic = by_title.get((self.spaces[planned.space].pk, planned.title))
@@ -166,51 +190,62 @@ class DemoSeeder:
         topic_index = {topic.pk: index for index, topic in self.topics.items()}
         for post in Post.objects.filter(topic__in=list(self.topics.values())):
             self.posts[(topic_index[post.topic_id], post.number - 1)] = post
-        self.reactions = set(Reaction.objects.filter(post__topic__in=list(self.topics.values()))
-                             .values_list("post_id", "member_id", "kind"))
+        self.reactions = set(
+            Reaction.objects.filter(post__topic__in=list(self.topics.values())).values_list(
+                "post_id", "member_id", "kind"
+            )
+        )
         follows = Follow.objects.filter(follower__in=self.users.values())
-        self.topic_follows = set(follows.filter(topic__isnull=False)
-                                 .values_list("follower_id", "topic_id"))
-        self.member_follows = set(follows.filter(member__isnull=False)
-                                  .values_list("follower_id", "member_id"))
-        self.space_follows = set(follows.filter(space__isnull=False)
-                                 .values_list("follower_id", "space_id"))
-        self.edited = set(PostRevision.objects.filter(post__in=self.posts.values())
-                          .values_list("post_id", flat=True))
+        self.topic_follows = set(
+            follows.filter(topic__isnull=False).values_list("follower_id", "topic_id")
+        )
+        self.member_follows = set(
+            follows.filter(member__isnull=False).values_list("follower_id", "member_id")
+        )
+        self.space_follows = set(
+            follows.filter(space__isnull=False).values_list("follower_id", "space_id")
+        )
+        self.edited = set(
+            PostRevision.objects.filter(post__in=self.posts.values()).values_list(
+                "post_id", flat=True
+            )
+        )
 
     # History -----------------------------------------------------------------------------------
 
     def events(self) -> list[tuple[int, int, Callable[[], None]]]:
         """Every planned action as (seconds before anchor, order, action), oldest first."""
         plan = self.plan
-        events: list[tuple[int, int, Callable[[], None]]] = []
-        for join in plan.joins:
-            events.append((join.at_s, 0, lambda j=join: self.join(j)))
+        events: list[tuple[int, int, Callable[[], None]]] = [
+            (join.at_s, 0, lambda j=join: self.join(j)) for join in plan.joins
+        ]
         for index, topic in enumerate(plan.topics):
             events.append((topic.at_s, 1, lambda i=index: self.create_topic(i)))
-            for number in range(1, len(topic.posts)):
-                events.append((topic.posts[number].at_s, 2,
-                               lambda i=index, n=number: self.create_reply(i, n)))
+            events.extend(
+                (topic.posts[number].at_s, 2, lambda i=index, n=number: self.create_reply(i, n))
+                for number in range(1, len(topic.posts))
+            )
             if topic.accepted is not None:
                 events.append((topic.accepted_s, 3, lambda i=index: self.accept(i)))
-        for reaction in plan.reactions:
-            events.append((reaction.at_s, 4, lambda r=reaction: self.react(r)))
-        for follow in plan.follows:
-            events.append((follow.at_s, 5, lambda f=follow: self.follow(f)))
-        for edit in plan.edits:
-            events.append((edit.at_s, 6, lambda e=edit: self.edit(e)))
+        events.extend((r.at_s, 4, lambda r=r: self.react(r)) for r in plan.reactions)
+        events.extend((f.at_s, 5, lambda f=f: self.follow(f)) for f in plan.follows)
+        events.extend((e.at_s, 6, lambda e=e: self.edit(e)) for e in plan.edits)
         events.sort(key=lambda event: (-event[0], event[1]))
         return events
 
     def run_history(self) -> None:
         plan = self.plan
-        self.report.planned = {"topics": len(plan.topics), "replies": plan.reply_count,
-                               "reactions": len(plan.reactions), "follows": len(plan.follows)}
+        self.report.planned = {
+            "topics": len(plan.topics),
+            "replies": plan.reply_count,
+            "reactions": len(plan.reactions),
+            "follows": len(plan.follows),
+        }
         events = self.events()
         step = max(len(events) // 10, 1)
         for start in range(0, len(events), BATCH_SIZE):
             with transaction.atomic():
-                for _at, _order, action in events[start:start + BATCH_SIZE]:
+                for _at, _order, action in events[start : start + BATCH_SIZE]:
                     action()
             done = min(start + BATCH_SIZE, len(events))
             if done // step != start // step or done == len(events):
@@ -219,9 +254,11 @@ class DemoSeeder:
     def progress_line(self, done: int, total: int) -> str:
         plan = self.plan
         replies = sum(1 for _topic, number in self.posts if number)
-        return (f"history {100 * done // max(total, 1):3d}%  topics {len(self.topics)}/"
-                f"{len(plan.topics)}  replies {replies}/{plan.reply_count}  "
-                f"reactions {len(self.reactions)}/{len(plan.reactions)}")
+        return (
+            f"history {100 * done // max(total, 1):3d}%  topics {len(self.topics)}/"
+            f"{len(plan.topics)}  replies {replies}/{plan.reply_count}  "
+            f"reactions {len(self.reactions)}/{len(plan.reactions)}"
+        )
 
     # One action each: skip when done, else call the service and date it -----------------------
 
@@ -232,10 +269,12 @@ class DemoSeeder:
         at = self.at(join.at_s)
         services.join_space(member=member, space=space)
         SpaceMembership.objects.filter(space=space, member=member, joined_at__gt=at).update(
-            joined_at=at)
+            joined_at=at
+        )
         Follow.objects.filter(follower=member, space=space).update(created_at=at)
-        Activity.objects.filter(actor=member, verb=Verb.SPACE_JOINED, space=space,
-                                created_at__gt=at).update(created_at=at)
+        Activity.objects.filter(
+            actor=member, verb=Verb.SPACE_JOINED, space=space, created_at__gt=at
+        ).update(created_at=at)
         self.space_follows.add((member.pk, space.pk))
         self.report.count("joins")
 
@@ -245,13 +284,19 @@ class DemoSeeder:
         planned = self.plan.topics[index]
         opening = planned.posts[0]
         topic = services.create_topic(
-            author=self.users[opening.author], space=self.spaces[planned.space],
-            title=planned.title, body=opening.body, kind=planned.kind, tags=planned.tags,
-            at=self.at(opening.at_s), enforce_rate_limit=False,
+            author=self.users[opening.author],
+            space=self.spaces[planned.space],
+            title=planned.title,
+            body=opening.body,
+            kind=planned.kind,
+            tags=planned.tags,
+            at=self.at(opening.at_s),
+            enforce_rate_limit=False,
         )
         if planned.pinned:
-            topic = services.set_topic_flags(topic=topic, by=self.users[opening.author],
-                                             pinned=True)
+            topic = services.set_topic_flags(
+                topic=topic, by=self.users[opening.author], pinned=True
+            )
         self.topics[index] = topic
         self.posts[(index, 0)] = topic.posts.get(number=1)
         self.topic_follows.add((self.users[opening.author].pk, topic.pk))
@@ -261,11 +306,16 @@ class DemoSeeder:
         if (index, number) in self.posts or index not in self.topics:
             return
         planned = self.plan.topics[index].posts[number]
-        reply_to = self.posts.get((index, planned.reply_to)) if planned.reply_to is not None \
-            else None
+        reply_to = (
+            self.posts.get((index, planned.reply_to)) if planned.reply_to is not None else None
+        )
         self.posts[(index, number)] = services.create_reply(
-            author=self.users[planned.author], topic=self.topics[index], body=planned.body,
-            reply_to=reply_to, at=self.at(planned.at_s), enforce_rate_limit=False,
+            author=self.users[planned.author],
+            topic=self.topics[index],
+            body=planned.body,
+            reply_to=reply_to,
+            at=self.at(planned.at_s),
+            enforce_rate_limit=False,
         )
         self.report.count("replies")
 
@@ -275,10 +325,10 @@ class DemoSeeder:
         topic = self.topics.get(index)
         if reply is None or topic is None or topic.accepted_answer_id is not None:
             return
-        self.topics[index] = services.accept_answer(reply=reply,
-                                                    by=self.users[planned.accepted_by])
+        self.topics[index] = services.accept_answer(reply=reply, by=self.users[planned.accepted_by])
         Activity.objects.filter(dedupe_key=f"answer_accepted:{reply.pk}").update(
-            created_at=self.at(planned.accepted_s))
+            created_at=self.at(planned.accepted_s)
+        )
         self.report.count("accepted answers")
 
     def react(self, reaction) -> None:
@@ -288,11 +338,13 @@ class DemoSeeder:
             return
         at = self.at(reaction.at_s)
         services.toggle_reaction(member=member, post=post, kind=reaction.kind)
-        Reaction.objects.filter(post=post, member=member, kind=reaction.kind).update(
-            created_at=at)
+        Reaction.objects.filter(post=post, member=member, kind=reaction.kind).update(created_at=at)
         Activity.objects.filter(
-            actor=member, verb=Verb.REACTION_ADDED, target_type=self.content_type(Post),
-            target_id=post.pk, created_at__gt=at,
+            actor=member,
+            verb=Verb.REACTION_ADDED,
+            target_type=self.content_type(Post),
+            target_id=post.pk,
+            created_at__gt=at,
         ).update(created_at=at)
         self.reactions.add((post.pk, member.pk, reaction.kind))
         self.report.count("reactions")
@@ -315,8 +367,11 @@ class DemoSeeder:
             Follow.objects.filter(follower=follower, topic=target).update(created_at=at)
             self.topic_follows.add((follower.pk, target.pk))
         Activity.objects.filter(
-            actor=follower, verb=Verb.FOLLOWED, target_type=self.content_type(type(target)),
-            target_id=target.pk, created_at__gt=at,
+            actor=follower,
+            verb=Verb.FOLLOWED,
+            target_type=self.content_type(type(target)),
+            target_id=target.pk,
+            created_at__gt=at,
         ).update(created_at=at)
         self.report.count("follows")
 
@@ -325,13 +380,16 @@ class DemoSeeder:
         if post is None or post.pk in self.edited:
             return
         at = self.at(edit.at_s)
-        services.edit_post(post=post, editor=self.users[self.plan.topics[edit.topic]
-                                                        .posts[edit.post].author],
-                           body=edit.body)
+        services.edit_post(
+            post=post,
+            editor=self.users[self.plan.topics[edit.topic].posts[edit.post].author],
+            body=edit.body,
+        )
         Post.objects.filter(pk=post.pk).update(edited_at=at)
         PostRevision.objects.filter(post=post).update(created_at=at)
-        Activity.objects.filter(verb=Verb.POST_EDITED, target_type=self.content_type(Post),
-                                target_id=post.pk).update(created_at=at)
+        Activity.objects.filter(
+            verb=Verb.POST_EDITED, target_type=self.content_type(Post), target_id=post.pk
+        ).update(created_at=at)
         self.edited.add(post.pk)
         self.report.count("edits")
 

@@ -2,12 +2,16 @@
 
 SUBJECTS = [
     {
-        "key": "boots-blisters", "kind": "question", "tags": ["boots", "blisters"],
+        "key": "boots-blisters",
+        "kind": "question",
+        "tags": ["boots", "blisters"],
         "gear": ["Talus trail shoes", "Basecamp merino base layer"],
         "en": {
-            "titles": ["Blisters on every descent {in_place}: boots or socks?",
-                       "How long to break in new boots before a {days}-day trek?",
-                       "Heel blisters after 15 km: what am I doing wrong?"],
+            "titles": [
+                "Blisters on every descent {in_place}: boots or socks?",
+                "How long to break in new boots before a {days}-day trek?",
+                "Heel blisters after 15 km: what am I doing wrong?",
+            ],
             "bodies": [
                 "Every long descent ends with the same hot spot on my left heel. Boots are "
                 "half a size up, laced normally. I'm heading out {in_place} {month} for "
@@ -31,10 +35,14 @@ SUBJECTS = [
             ],
         },
         "it": {
-            "titles": ["Vesciche in discesa {in_place}: colpa degli scarponi o delle calze?",
-                       "Quanto tempo per ammorbidire scarponi nuovi prima di un trekking?"],
-            "bodies": ["Ogni discesa lunga finisce con una vescica sul tallone. Parto "
-                       "{in_place} {month} per {days} giorni: consigli?"],
+            "titles": [
+                "Vesciche in discesa {in_place}: colpa degli scarponi o delle calze?",
+                "Quanto tempo per ammorbidire scarponi nuovi prima di un trekking?",
+            ],
+            "bodies": [
+                "Ogni discesa lunga finisce con una vescica sul tallone. Parto "
+                "{in_place} {month} per {days} giorni: consigli?"
+            ],
             "replies": [
                 "Prova l'allacciatura con l'asola sul tallone (heel lock): in discesa il "
                 "piede non scivola più in avanti.",
@@ -44,10 +52,14 @@ SUBJECTS = [
             ],
         },
         "lv": {
-            "titles": ["Tulznas katrā nokāpienā {in_place}: vainīgi zābaki vai zeķes?",
-                       "Cik ilgi iestaigāt jaunus zābakus pirms pārgājiena?"],
-            "bodies": ["Pēc katra gara nokāpiena uz papēža tulzna. {month} dodos {in_place} "
-                       "uz {days} dienām. Kādi padomi?"],
+            "titles": [
+                "Tulznas katrā nokāpienā {in_place}: vainīgi zābaki vai zeķes?",
+                "Cik ilgi iestaigāt jaunus zābakus pirms pārgājiena?",
+            ],
+            "bodies": [
+                "Pēc katra gara nokāpiena uz papēža tulzna. {month} dodos {in_place} "
+                "uz {days} dienām. Kādi padomi?"
+            ],
             "replies": [
                 "Pamēģini papēža fiksācijas šņorēšanu caur augšējo cilpu, tad pēda neslīd uz "
                 "priekšu.",
@@ -55,10 +67,14 @@ SUBJECTS = [
             ],
         },
         "pl": {
-            "titles": ["Odciski na każdym zejściu {in_place}: buty czy skarpety?",
-                       "Ile czasu na rozchodzenie nowych butów przed trekkingiem?"],
-            "bodies": ["Po każdym długim zejściu mam bąbel na pięcie. {month} jadę {in_place} "
-                       "na {days} dni i nie chcę kuśtykać. Macie sposoby?"],
+            "titles": [
+                "Odciski na każdym zejściu {in_place}: buty czy skarpety?",
+                "Ile czasu na rozchodzenie nowych butów przed trekkingiem?",
+            ],
+            "bodies": [
+                "Po każdym długim zejściu mam bąbel na pięcie. {month} jadę {in_place} "
+                "na {days} dni i nie chcę kuśtykać. Macie sposoby?"
+            ],
             "replies": [
                 "Spróbuj wiązania z pętlą na pięcie (heel lock) — pięta przestaje się unosić "
                 "na zejściach.",
@@ -67,8 +83,10 @@ SUBJECTS = [
             ],
         },
         "zh-hans": {
-            "titles": ["在{place}每次下山都磨脚：是鞋的问题还是袜子？",
-                       "新登山鞋要磨合多久才能走多日线路？"],
+            "titles": [
+                "在{place}每次下山都磨脚：是鞋的问题还是袜子？",
+                "新登山鞋要磨合多久才能走多日线路？",
+            ],
             "bodies": ["每次长下坡脚后跟都起泡。{month}要去{place}走{days}天，有什么办法吗？"],
             "replies": [
                 "试试脚跟锁定系法（最上面两个鞋带孔打环），下坡时脚就不会往前滑了。",
@@ -78,11 +96,15 @@ SUBJECTS = [
         },
     },
     {
-        "key": "hut-trek-plan", "kind": "question", "tags": ["trek-planning", "huts"],
+        "key": "hut-trek-plan",
+        "kind": "question",
+        "tags": ["trek-planning", "huts"],
         "en": {
-            "titles": ["Planning a {days}-day hut-to-hut trek {in_place} {month}: route ideas?",
-                       "First multi-day trek {in_place}: how far per day is realistic?",
-                       "Huts or tent for {days} days {in_place}?"],
+            "titles": [
+                "Planning a {days}-day hut-to-hut trek {in_place} {month}: route ideas?",
+                "First multi-day trek {in_place}: how far per day is realistic?",
+                "Huts or tent for {days} days {in_place}?",
+            ],
             "bodies": [
                 "Two of us, reasonably fit, done plenty of day hikes but never more than one "
                 "night out. Thinking {days} days {in_place} {month}.\n\n- How much ascent per "
@@ -105,10 +127,14 @@ SUBJECTS = [
             ],
         },
         "it": {
-            "titles": ["Trekking di {days} giorni {in_place} {month}: consigli sul percorso?",
-                       "Primo giro rifugio-rifugio {in_place}: quanti km al giorno?"],
-            "bodies": ["Siamo in due, discretamente allenati, mai più di una notte fuori. "
-                       "Quanto dislivello al giorno? Bisogna prenotare i rifugi?"],
+            "titles": [
+                "Trekking di {days} giorni {in_place} {month}: consigli sul percorso?",
+                "Primo giro rifugio-rifugio {in_place}: quanti km al giorno?",
+            ],
+            "bodies": [
+                "Siamo in due, discretamente allenati, mai più di una notte fuori. "
+                "Quanto dislivello al giorno? Bisogna prenotare i rifugi?"
+            ],
             "replies": [
                 "Per il primo trekking starei sui 1000 m di dislivello al giorno. Il terzo "
                 "giorno è sempre il più duro.",
@@ -117,20 +143,28 @@ SUBJECTS = [
             ],
         },
         "lv": {
-            "titles": ["Plānoju {days} dienu pārgājienu {in_place} {month}: maršruta idejas?",
-                       "Pirmais vairāku dienu pārgājiens {in_place}: cik km dienā?"],
-            "bodies": ["Esam divatā, dienas pārgājienus esam gājuši daudz, bet ilgāk par "
-                       "vienu nakti ne. Cik kāpuma dienā ir saprātīgi?"],
+            "titles": [
+                "Plānoju {days} dienu pārgājienu {in_place} {month}: maršruta idejas?",
+                "Pirmais vairāku dienu pārgājiens {in_place}: cik km dienā?",
+            ],
+            "bodies": [
+                "Esam divatā, dienas pārgājienus esam gājuši daudz, bet ilgāk par "
+                "vienu nakti ne. Cik kāpuma dienā ir saprātīgi?"
+            ],
             "replies": [
                 "Pirmajam pārgājienam iesaku ap 1000 m kāpuma vai 6 stundas iešanas dienā.",
                 "Namiņus rezervē laicīgi, {month} populārākie ir pilni jau nedēļām iepriekš.",
             ],
         },
         "pl": {
-            "titles": ["{days}-dniowy trekking {in_place} {month}: pomysły na trasę?",
-                       "Pierwszy wielodniowy trekking {in_place}: ile km dziennie?"],
-            "bodies": ["Jesteśmy we dwoje, robiliśmy dużo jednodniowych wycieczek. Ile "
-                       "przewyższenia dziennie ma sens? Trzeba rezerwować schroniska?"],
+            "titles": [
+                "{days}-dniowy trekking {in_place} {month}: pomysły na trasę?",
+                "Pierwszy wielodniowy trekking {in_place}: ile km dziennie?",
+            ],
+            "bodies": [
+                "Jesteśmy we dwoje, robiliśmy dużo jednodniowych wycieczek. Ile "
+                "przewyższenia dziennie ma sens? Trzeba rezerwować schroniska?"
+            ],
             "replies": [
                 "Na pierwszy raz około 1000 m przewyższenia albo 6 godzin marszu dziennie. "
                 "Trzeci dzień zawsze jest najcięższy.",
@@ -139,10 +173,14 @@ SUBJECTS = [
             ],
         },
         "zh-hans": {
-            "titles": ["{month}计划在{place}走{days}天：路线怎么安排？",
-                       "第一次多日徒步去{place}，每天走多远合适？"],
-            "bodies": ["两个人，体能还行，走过很多一日线，但没在外面过过夜。每天爬升多少"
-                       "合适？需要提前订营地或小屋吗？"],
+            "titles": [
+                "{month}计划在{place}走{days}天：路线怎么安排？",
+                "第一次多日徒步去{place}，每天走多远合适？",
+            ],
+            "bodies": [
+                "两个人，体能还行，走过很多一日线，但没在外面过过夜。每天爬升多少"
+                "合适？需要提前订营地或小屋吗？"
+            ],
             "replies": [
                 "第一次多日线建议每天爬升一千米左右，或者走六个小时。第三天通常最累。",
                 "旺季一定要提前预订住宿，{month}热门的地方几周前就满了。",
@@ -150,11 +188,15 @@ SUBJECTS = [
         },
     },
     {
-        "key": "hike-trip-report", "kind": "discussion", "tags": ["trip-report"],
+        "key": "hike-trip-report",
+        "kind": "discussion",
+        "tags": ["trip-report"],
         "en": {
-            "titles": ["Trip report: {days} days {in_place} {month}",
-                       "{in_place} in two days: photos and notes",
-                       "Finally did it: my {days}-day loop {in_place}"],
+            "titles": [
+                "Trip report: {days} days {in_place} {month}",
+                "{in_place} in two days: photos and notes",
+                "Finally did it: my {days}-day loop {in_place}",
+            ],
             "bodies": [
                 "Just back from {days} days {in_place}. Quick notes for anyone planning "
                 "something similar:\n\n- **Weather:** two perfect days, one of sideways rain.\n"
@@ -172,44 +214,69 @@ SUBJECTS = [
             ],
         },
         "it": {
-            "titles": ["Racconto: {days} giorni {in_place} {month}",
-                       "Finalmente fatto il mio anello {in_place}"],
-            "bodies": ["Appena tornato da {days} giorni {in_place}. Due giorni perfetti, uno "
-                       "di pioggia. Il {gear} mi ha salvato. Chiedete pure!"],
-            "replies": ["Che giro! C'era tanta gente sui sentieri?",
-                        "Bellissimo, lo aggiungo alla lista. Grazie del racconto!"],
+            "titles": [
+                "Racconto: {days} giorni {in_place} {month}",
+                "Finalmente fatto il mio anello {in_place}",
+            ],
+            "bodies": [
+                "Appena tornato da {days} giorni {in_place}. Due giorni perfetti, uno "
+                "di pioggia. Il {gear} mi ha salvato. Chiedete pure!"
+            ],
+            "replies": [
+                "Che giro! C'era tanta gente sui sentieri?",
+                "Bellissimo, lo aggiungo alla lista. Grazie del racconto!",
+            ],
         },
         "lv": {
-            "titles": ["Pārgājiena stāsts: {days} dienas {in_place} {month}",
-                       "Beidzot izgāju savu loku {in_place}"],
-            "bodies": ["Tikko atgriezos no {days} dienām {in_place}. Divas perfektas dienas, "
-                       "viena lietaina. {gear} bija zelta vērts. Jautājiet!"],
-            "replies": ["Kāds brauciens! Vai takās bija daudz cilvēku?",
-                        "Pievienoju savam sarakstam, paldies par stāstu!"],
+            "titles": [
+                "Pārgājiena stāsts: {days} dienas {in_place} {month}",
+                "Beidzot izgāju savu loku {in_place}",
+            ],
+            "bodies": [
+                "Tikko atgriezos no {days} dienām {in_place}. Divas perfektas dienas, "
+                "viena lietaina. {gear} bija zelta vērts. Jautājiet!"
+            ],
+            "replies": [
+                "Kāds brauciens! Vai takās bija daudz cilvēku?",
+                "Pievienoju savam sarakstam, paldies par stāstu!",
+            ],
         },
         "pl": {
-            "titles": ["Relacja: {days} dni {in_place} {month}",
-                       "W końcu zrobiłem swoją pętlę {in_place}"],
-            "bodies": ["Właśnie wróciłem z {days} dni {in_place}. Dwa idealne dni, jeden "
-                       "ulewny. {gear} uratował wyjazd. Pytajcie śmiało!"],
-            "replies": ["Super wyjazd! Dużo ludzi na szlakach?",
-                        "Dopisuję do listy, dzięki za relację!"],
+            "titles": [
+                "Relacja: {days} dni {in_place} {month}",
+                "W końcu zrobiłem swoją pętlę {in_place}",
+            ],
+            "bodies": [
+                "Właśnie wróciłem z {days} dni {in_place}. Dwa idealne dni, jeden "
+                "ulewny. {gear} uratował wyjazd. Pytajcie śmiało!"
+            ],
+            "replies": [
+                "Super wyjazd! Dużo ludzi na szlakach?",
+                "Dopisuję do listy, dzięki za relację!",
+            ],
         },
         "zh-hans": {
             "titles": ["游记：{month}在{place}的{days}天", "终于走完了{place}环线"],
-            "bodies": ["刚从{place}回来，走了{days}天。两天晴天，一天大雨。{gear}立了大功。"
-                       "有问题尽管问！"],
+            "bodies": [
+                "刚从{place}回来，走了{days}天。两天晴天，一天大雨。{gear}立了大功。有问题尽管问！"
+            ],
             "replies": ["太棒了！{month}路上人多吗？", "加入我的清单了，感谢分享！"],
         },
     },
     {
-        "key": "trekking-poles", "kind": "question", "tags": ["trekking-poles", "knees"],
+        "key": "trekking-poles",
+        "kind": "question",
+        "tags": ["trekking-poles", "knees"],
         "gear": ["Kestrel trekking poles"],
         "en": {
-            "titles": ["Trekking poles: worth it for knees on steep descents {in_place}?",
-                       "Folding or telescopic poles for a {days}-day trek?"],
-            "bodies": ["My knees complain after long descents. Everyone {in_place} seems to "
-                       "use poles. Do they actually help, and which type packs best?"],
+            "titles": [
+                "Trekking poles: worth it for knees on steep descents {in_place}?",
+                "Folding or telescopic poles for a {days}-day trek?",
+            ],
+            "bodies": [
+                "My knees complain after long descents. Everyone {in_place} seems to "
+                "use poles. Do they actually help, and which type packs best?"
+            ],
             "replies": [
                 "Yes. Studies and my knees agree: poles take a noticeable load off on the way "
                 "down. Shorten them 5–10 cm for descents.",
@@ -221,40 +288,58 @@ SUBJECTS = [
         },
         "it": {
             "titles": ["Bastoncini: servono davvero per le ginocchia {in_place}?"],
-            "bodies": ["Dopo le discese lunghe le ginocchia fanno male. I bastoncini aiutano "
-                       "davvero? Pieghevoli o telescopici?"],
-            "replies": ["Sì, in discesa scaricano molto le ginocchia. Accorciali di 5-10 cm.",
-                        "I pieghevoli come i Kestrel stanno nello zaino quando si arrampica."],
+            "bodies": [
+                "Dopo le discese lunghe le ginocchia fanno male. I bastoncini aiutano "
+                "davvero? Pieghevoli o telescopici?"
+            ],
+            "replies": [
+                "Sì, in discesa scaricano molto le ginocchia. Accorciali di 5-10 cm.",
+                "I pieghevoli come i Kestrel stanno nello zaino quando si arrampica.",
+            ],
         },
         "lv": {
             "titles": ["Nūjas: vai tiešām palīdz ceļgaliem nokāpienos {in_place}?"],
-            "bodies": ["Pēc gariem nokāpieniem sāp ceļi. Vai nūjas palīdz? Salokāmās vai "
-                       "teleskopiskās?"],
-            "replies": ["Jā, nokāpienos tās ievērojami atslogo ceļus. Saīsini tās par 5–10 cm.",
-                        "Salokāmās, piemēram, Kestrel, ir ērtāk ielikt somā."],
+            "bodies": [
+                "Pēc gariem nokāpieniem sāp ceļi. Vai nūjas palīdz? Salokāmās vai teleskopiskās?"
+            ],
+            "replies": [
+                "Jā, nokāpienos tās ievērojami atslogo ceļus. Saīsini tās par 5–10 cm.",
+                "Salokāmās, piemēram, Kestrel, ir ērtāk ielikt somā.",
+            ],
         },
         "pl": {
             "titles": ["Kijki: czy naprawdę pomagają kolanom na zejściach {in_place}?"],
-            "bodies": ["Po długich zejściach bolą mnie kolana. Kijki pomagają? Składane czy "
-                       "teleskopowe?"],
-            "replies": ["Tak, na zejściach odciążają kolana. Skróć je o 5–10 cm.",
-                        "Składane, jak Kestrel, łatwiej schować przy wspinaczce."],
+            "bodies": [
+                "Po długich zejściach bolą mnie kolana. Kijki pomagają? Składane czy teleskopowe?"
+            ],
+            "replies": [
+                "Tak, na zejściach odciążają kolana. Skróć je o 5–10 cm.",
+                "Składane, jak Kestrel, łatwiej schować przy wspinaczce.",
+            ],
         },
         "zh-hans": {
             "titles": ["登山杖在{place}下坡真的能保护膝盖吗？"],
             "bodies": ["长下坡后膝盖疼。登山杖真的有用吗？折叠的还是伸缩的好？"],
-            "replies": ["有用，下坡时能明显减轻膝盖负担，记得调短五到十厘米。",
-                        "折叠杖比如Kestrel收起来更小，爬石头的时候方便收。"],
+            "replies": [
+                "有用，下坡时能明显减轻膝盖负担，记得调短五到十厘米。",
+                "折叠杖比如Kestrel收起来更小，爬石头的时候方便收。",
+            ],
         },
     },
     {
-        "key": "storms-safety", "kind": "question", "tags": ["weather", "safety"],
+        "key": "storms-safety",
+        "kind": "question",
+        "tags": ["weather", "safety"],
         "en": {
-            "titles": ["Afternoon thunderstorms {in_place}: how early do you start?",
-                       "Caught by a storm on a ridge {in_place}: what should I have done?"],
-            "bodies": ["Forecasts {in_place} {month} show storms most afternoons. How early "
-                       "do people actually start, and what's your plan if one catches you "
-                       "above the treeline?"],
+            "titles": [
+                "Afternoon thunderstorms {in_place}: how early do you start?",
+                "Caught by a storm on a ridge {in_place}: what should I have done?",
+            ],
+            "bodies": [
+                "Forecasts {in_place} {month} show storms most afternoons. How early "
+                "do people actually start, and what's your plan if one catches you "
+                "above the treeline?"
+            ],
             "replies": [
                 "Aim to be off exposed ground by 1 pm. That usually means leaving the hut at "
                 "first light, around 5:30 {month}.",
@@ -266,31 +351,42 @@ SUBJECTS = [
         },
         "it": {
             "titles": ["Temporali pomeridiani {in_place}: a che ora partite?"],
-            "bodies": ["{month} le previsioni danno temporali quasi ogni pomeriggio. Come vi "
-                       "organizzate?"],
-            "replies": ["Fuori dalle creste entro le 13: partenza all'alba dal rifugio.",
-                        "Se ti prende in cresta: scendi, stai lontano dai cavi della ferrata e "
-                        "separa il gruppo."],
+            "bodies": [
+                "{month} le previsioni danno temporali quasi ogni pomeriggio. Come vi organizzate?"
+            ],
+            "replies": [
+                "Fuori dalle creste entro le 13: partenza all'alba dal rifugio.",
+                "Se ti prende in cresta: scendi, stai lontano dai cavi della ferrata e "
+                "separa il gruppo.",
+            ],
         },
         "lv": {
             "titles": ["Pēcpusdienas negaisi {in_place}: cikos jūs startējat?"],
-            "bodies": ["{month} prognozes rāda negaisus gandrīz katru pēcpusdienu. Kā jūs "
-                       "plānojat dienu?"],
-            "replies": ["Centies būt nost no atklātām grēdām līdz 13:00, tātad starts ausmā.",
-                        "Ja negaiss pārsteidz: kāp lejā, turies tālāk no metāla troses."],
+            "bodies": [
+                "{month} prognozes rāda negaisus gandrīz katru pēcpusdienu. Kā jūs plānojat dienu?"
+            ],
+            "replies": [
+                "Centies būt nost no atklātām grēdām līdz 13:00, tātad starts ausmā.",
+                "Ja negaiss pārsteidz: kāp lejā, turies tālāk no metāla troses.",
+            ],
         },
         "pl": {
             "titles": ["Popołudniowe burze {in_place}: o której wychodzicie?"],
-            "bodies": ["{month} prognozy pokazują burze prawie każdego popołudnia. Jak "
-                       "planujecie dzień?"],
-            "replies": ["Zejdź z grani do 13:00, czyli wyjście o świcie.",
-                        "Jeśli złapie cię burza: schodź z grani, z dala od łańcuchów."],
+            "bodies": [
+                "{month} prognozy pokazują burze prawie każdego popołudnia. Jak planujecie dzień?"
+            ],
+            "replies": [
+                "Zejdź z grani do 13:00, czyli wyjście o świcie.",
+                "Jeśli złapie cię burza: schodź z grani, z dala od łańcuchów.",
+            ],
         },
         "zh-hans": {
             "titles": ["{place}午后雷暴：你们几点出发？"],
             "bodies": ["{month}的天气预报几乎每天下午都有雷暴，大家怎么安排行程？"],
-            "replies": ["尽量中午一点前离开山脊，也就是天一亮就出发。",
-                        "如果被雷暴困住：马上下山脊，远离金属护栏和孤树，队员分散开。"],
+            "replies": [
+                "尽量中午一点前离开山脊，也就是天一亮就出发。",
+                "如果被雷暴困住：马上下山脊，远离金属护栏和孤树，队员分散开。",
+            ],
         },
     },
 ]

@@ -18,10 +18,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=2024,
-                            help="Random seed; the same seed always gives the same community.")
-        parser.add_argument("--members", type=int, default=200,
-                            help="Members in all, the brand team included (at least 7).")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=2024,
+            help="Random seed; the same seed always gives the same community.",
+        )
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=200,
+            help="Members in all, the brand team included (at least 7).",
+        )
         parser.add_argument("--topics", type=int, default=300)
         parser.add_argument("--replies", type=int, default=2000)
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
@@ -35,9 +43,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
 
         members = max(options["members"], len(people.STAFF))
-        plan = build_plan(seed=options["seed"], members=members,
-                          topics=max(options["topics"], 0),
-                          replies_total=max(options["replies"], 0))
+        plan = build_plan(
+            seed=options["seed"],
+            members=members,
+            topics=max(options["topics"], 0),
+            replies_total=max(options["replies"], 0),
+        )
         if not quiet:
             self.stdout.write(
                 f"Loading the demo community: {len(plan.members)} members, "
@@ -49,19 +60,19 @@ class Command(BaseCommand):
         task_log_level = task_log.level
         task_log.setLevel(logging.WARNING)
         try:
-            with override_settings(
-                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
-            ):
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
                 report = DemoSeeder(plan, anchor=demo_anchor(), progress=progress).run()
         finally:
             task_log.setLevel(task_log_level)
         if quiet:
             return
         created = ", ".join(f"{count} {stage}" for stage, count in report.created.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo community ready in {time.monotonic() - started:.1f} s. "
-            f"Created: {created or 'nothing, it was already there'}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo community ready in {time.monotonic() - started:.1f} s. "
+                f"Created: {created or 'nothing, it was already there'}."
+            )
+        )
         self.stdout.write(f"  Sign in with password {people.DEMO_PASSWORD!r}:")
         for staff in people.STAFF:
             self.stdout.write(f"    {staff['email']:<30} {staff['display_name']} ({staff['role']})")
