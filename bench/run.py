@@ -179,6 +179,12 @@ def main(argv: list[str] | None = None) -> Path:
     machine = machine_description()
     connection.close()
 
+    # Other processes on a small machine skew every figure; the report says how busy it was.
+    load_before = os.getloadavg()
+    if load_before[0] > 1.0:
+        logger.warning(
+            "the machine is busy (load average %.1f): expect noisy figures", load_before[0]
+        )
     with tempfile.TemporaryDirectory(prefix="flywheel-bench-") as scratch:
         scratch_dir = Path(scratch)
         environment = load.server_environment(
@@ -203,6 +209,7 @@ def main(argv: list[str] | None = None) -> Path:
             )
         server_log = (scratch_dir / "gunicorn.log").read_text()[-4000:]
 
+    load_after = os.getloadavg()
     bare_runs = [result.requests_per_s for result in results if result.name.startswith("bare")]
     baseline = sum(bare_runs) / len(bare_runs)
     table = load.markdown_table(results, baseline=baseline)
@@ -227,6 +234,8 @@ def main(argv: list[str] | None = None) -> Path:
             "connections": args.connections,
             "threads": args.threads,
         },
+        "load_average_before": load_before,
+        "load_average_after": load_after,
         "baseline_requests_per_s": baseline,
         "baseline_drift": (bare_runs[-1] - bare_runs[0]) / bare_runs[0] if bare_runs[0] else 0,
         "results": load.results_as_dicts(results),

@@ -103,18 +103,31 @@ def moderator_ids(space: Space) -> set[int]:
     return set(space.memberships.filter(role="moderator").values_list("member_id", flat=True))
 
 
+POPULAR_TAGS_CACHE_SECONDS = 600
+
+
 def popular_tags(space: Space, *, limit: int = 12) -> list:
-    """The tags most used on the space's listed topics, most used first."""
+    """The tags most used on the space's listed topics, most used first.
+
+    Counting reads every topic of the space (13 ms for 12k topics in bench/), and the ranking
+    changes slowly, so it is cached for ten minutes per space.
+    """
+    from django.core.cache import cache
     from django.db.models import Count
 
     from flywheel.community.models import Tag
 
-    # The filter and the Count share one join, so only this space's listed topics are counted.
-    return list(
-        Tag.objects.filter(topics__space=space, topics__deleted_at__isnull=True)
-        .annotate(use_count=Count("topics"))
-        .order_by("-use_count", "name")[:limit]
-    )
+    key = f"community:popular_tags:{space.pk}:{limit}"
+    tags = cache.get(key)
+    if tags is None:
+        # The filter and the Count share one join: only this space's listed topics count.
+        tags = list(
+            Tag.objects.filter(topics__space=space, topics__deleted_at__isnull=True)
+            .annotate(use_count=Count("topics"))
+            .order_by("-use_count", "name")[:limit]
+        )
+        cache.set(key, tags, POPULAR_TAGS_CACHE_SECONDS)
+    return tags
 
 
 def post_with_reactions(post_id: int) -> Post | None:

@@ -1,0 +1,125 @@
+"""Where a request's time goes, measured in-process: CPU, queries and SQL time per endpoint.
+
+    .venv/bin/python -m bench.profile                 # every endpoint of bench.run
+    .venv/bin/python -m bench.profile --cprofile topic  # plus cProfile's top functions
+
+Complements the HTTP figures: CPU milliseconds per request barely depend on what else the
+machine is doing, where requests per second do. Same settings as the served benchmark
+(DEBUG off, manifest static files), same database, same sampled paths.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import generate, load, run
+
+
+@dataclass(frozen=True)
+class EndpointCost:
+    label: str
+    requests: int
+    cpu_ms: float
+    wall_ms: float
+    queries: float
+    sql_ms: float
+    bytes: int
+
+
+def measure(client, endpoint: load.Endpoint, *, requests: int) -> EndpointCost:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paths = [endpoint.paths[index % len(endpoint.paths)] for index in range(requests)]
+    for path in paths[:5]:  # warm the template cache and the connection
+        client.get(path)
+    cpu = wall = sql = 0.0
+    queries = size = 0
+    for path in paths:
+        with CaptureQueriesContext(connection) as captured:
+            cpu_started, wall_started = time.process_time(), time.perf_counter()
+            response = client.get(path)
+            cpu += time.process_time() - cpu_started
+            wall += time.perf_counter() - wall_started
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        queries += len(captured.captured_queries)
+        sql += sum(float(query["time"]) for query in captured.captured_queries)
+        size += len(response.content)
+    count = len(paths)
+    return EndpointCost(
+        label=endpoint.label,
+        requests=count,
+        cpu_ms=cpu / count * 1000,
+        wall_ms=wall / count * 1000,
+        queries=queries / count,
+        sql_ms=sql / count * 1000,
+        bytes=size // count,
+    )
+
+
+def markdown(costs: list[EndpointCost]) -> str:
+    lines = [
+        "| Endpoint | CPU ms/request | Wall ms/request | Queries | SQL ms | Bytes |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {cost.label} | {cost.cpu_ms:.1f} | {cost.wall_ms:.1f} | {cost.queries:.1f} | "
+        f"{cost.sql_ms:.1f} | {cost.bytes:,} |"
+        for cost in costs
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[EndpointCost]:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.profile", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--requests", type=int, default=60, help="requests per endpoint")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--topic-sample", type=int, default=500)
+    parser.add_argument(
+        "--cprofile",
+        metavar="ENDPOINT",
+        help="also print cProfile's top functions for bare/space/topic/api_topics",
+    )
+    args = parser.parse_args(argv)
+    database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
+    with tempfile.TemporaryDirectory(prefix="flywheel-profile-") as scratch:
+        environment = load.server_environment(
+            database_url=database_url,
+            static_root=Path(scratch) / "static",
+            data_dir=Path(scratch),
+        )
+        load.collect_static(environment)
+        os.environ.update(environment)
+        generate.setup_django(database_url)
+        from django.test import Client
+
+        client = Client(SERVER_NAME=load.HOST)
+        endpoints = run.choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
+        endpoints = [endpoint for endpoint in endpoints if endpoint.name != "bare_again"]
+        costs = [measure(client, endpoint, requests=args.requests) for endpoint in endpoints]
+        sys.stdout.write(markdown(costs) + "\n")
+        if args.cprofile:
+            endpoint = next(e for e in endpoints if e.name == args.cprofile)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for index in range(args.requests):
+                client.get(endpoint.paths[index % len(endpoint.paths)])
+            profiler.disable()
+            report = io.StringIO()
+            pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(40)
+            sys.stdout.write(report.getvalue())
+    return costs
+
+
+if __name__ == "__main__":
+    main()
