@@ -485,9 +485,12 @@ class _Composer:
         elif topic.kind == "announcement":
             core = rng.choice(replies.ANNOUNCEMENT_REPLIES[language])
         else:
-            core = rng.choice(replies.CHATTER[language])
+            lines = replies.CHATTER[language]
+            if subject and subject["key"].endswith("report"):
+                lines = lines + replies.REPORT_CHATTER[language]
+            core = rng.choice(lines)
         parts = [_fill(core, slots)]
-        if rng.random() < 0.35 and topic.kind != "announcement":
+        if is_answer and rng.random() < 0.4:
             opener = rng.choice(replies.OPENERS[language])
             if opener[-1].isalpha() and parts[0][1:2].islower():  # "…, but pitch away…"
                 parts[0] = parts[0][:1].lower() + parts[0][1:]

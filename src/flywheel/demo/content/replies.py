@@ -94,7 +94,6 @@ CHATTER = {
         "How did the {gear} hold up? Thinking of getting one.",
         "+1 for the {gear}. Two years in and it still looks new.",
         "Did you book huts in advance or just turn up? Everything I look at seems full {month}.",
-        "Great write-up. Any chance you could share the GPX?",
         "Slightly off-topic, but does anyone know if the shop ships to Norway yet?",
         "Ha, that's my local patch. Give me a shout next time you're around.",
         "The best advice I ever got: start earlier than you think you need to.",
@@ -111,7 +110,6 @@ CHATTER = {
         "Come si è comportato il {gear}? Sto pensando di prenderlo.",
         "+1 per il {gear}, dopo due stagioni è ancora perfetto.",
         "Rifugi prenotati in anticipo o all'avventura? {month} sembra tutto pieno.",
-        "Bellissimo racconto, condividi la traccia GPX?",
         "Ci vado anch'io {month}! Magari ci incrociamo.",
     ],
     "lv": [
@@ -120,7 +118,6 @@ CHATTER = {
         "papildu slāni.",
         "Kā sevi parādīja {gear}? Domāju iegādāties.",
         "+1 par {gear}, pēc divām sezonām joprojām kā jauns.",
-        "Lielisks apraksts! Vari padalīties ar GPX failu?",
         "Arī es būšu {in_place} {month}! Varbūt satiksimies.",
     ],
     "pl": [
@@ -129,7 +126,6 @@ CHATTER = {
         "zabieraj dodatkową warstwę.",
         "Jak sprawdził się {gear}? Zastanawiam się nad zakupem.",
         "+1 dla {gear}, po dwóch sezonach wygląda jak nowy.",
-        "Świetna relacja, udostępnisz ślad GPX?",
         "Też będę {in_place} {month}! Może się miniemy na szlaku.",
         "Schroniska rezerwowaliście wcześniej? {month} wszystko wygląda na zajęte.",
     ],
@@ -138,9 +134,20 @@ CHATTER = {
         "去年{month}我在{place}，天气变化很快，一定要多带一层保暖。",
         "{gear}用下来感觉怎么样？正在考虑入手。",
         "+1，{gear}用了两季还跟新的一样。",
-        "写得太好了，能分享一下GPX轨迹吗？",
         "我{month}也去{place}！说不定能碰到。",
     ],
+}
+
+# Only under trip, race and crag reports (subjects whose key ends in "report").
+REPORT_CHATTER = {
+    "en": [
+        "Great write-up. Any chance you could share the GPX?",
+        "Brilliant report, thanks for taking the time to write it up.",
+    ],
+    "it": ["Bellissimo racconto, condividi la traccia GPX?"],
+    "lv": ["Lielisks apraksts! Vari padalīties ar GPX failu?"],
+    "pl": ["Świetna relacja, udostępnisz ślad GPX?"],
+    "zh-hans": ["写得太好了，能分享一下GPX轨迹吗？"],
 }
 
 # Replies under the brand's announcements.
