@@ -80,6 +80,8 @@ def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ for a person to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # From the top: a page scrolled to an anchor would otherwise show the sticky navbar mid-way.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
 

@@ -14,6 +14,7 @@ from flywheel.accounts.models import User
 from flywheel.community.models import Topic
 from tests.browser.conftest import (
     navbar,
+    screenshot,
     sign_in,
     sign_out,
     verified_member,
@@ -84,6 +85,7 @@ def test_newcomer_signs_up_asks_gets_an_answer_accepts_it_and_finds_it(page, liv
     reply = page.locator("article#post-2")
     expect(reply.locator("strong")).to_have_text("sticky rubber")
 
+    expect(opening.get_by_role("button", name=re.compile(r"^Like: "))).to_have_count(0)
     page.evaluate("window.__sameDocument = true")
     opening.get_by_role("button", name="Add a reaction").click()
     opening.get_by_role("button", name="Like", exact=True).click()
@@ -104,6 +106,7 @@ def test_newcomer_signs_up_asks_gets_an_answer_accepts_it_and_finds_it(page, liv
     expect(reply).to_have_class(re.compile(r"\bis-accepted\b"))
     expect(reply.get_by_text("Accepted answer")).to_be_visible()
     expect(page.locator(".fw-accepted-summary")).to_contain_text("sticky rubber")
+    screenshot(page, "journey-topic-accepted")
 
     # Search finds the topic by a word from it.
     page.get_by_label("Search the community").fill("limestone")
@@ -119,6 +122,7 @@ def test_newcomer_signs_up_asks_gets_an_answer_accepts_it_and_finds_it(page, liv
     page.get_by_role("button", name="Language").click()
     page.get_by_role("button", name="Italiano").click()
     expect(page.locator("html")).to_have_attribute("lang", "it")
+    screenshot(page, "journey-search-in-italian")
     with translation.override("it"):
         spaces_in_italian = translation.gettext("Spaces")
     if italian_catalogue_exists():
