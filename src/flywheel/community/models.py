@@ -65,7 +65,13 @@ class SpaceMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["space", "member"], name="one_membership_per_space")
         ]
-        indexes = [models.Index(fields=["space", "joined_at"])]
+        indexes = [
+            models.Index(fields=["space", "joined_at"]),
+            # Topic pages badge a space's moderators: a handful of rows among thousands.
+            models.Index(
+                fields=["space"], condition=Q(role="moderator"), name="membership_moderators"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} in {self.space_id}"
@@ -135,6 +141,8 @@ class Topic(models.Model):
     )
     reply_count = models.PositiveIntegerField(default=0)
     reaction_count = models.PositiveIntegerField(default=0)
+    # Bumped by every write that changes what the topic page shows; keys its page cache.
+    version = models.PositiveIntegerField(default=0)
     last_posted_at = models.DateTimeField(db_index=True)
     last_poster = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -84,6 +84,11 @@ def _mentioned_member_ids(body: str, *, exclude_id: int | None) -> list[int]:
     return [member_id for member_id in ids if member_id != exclude_id]
 
 
+def _topic_changed(topic_id: int) -> None:
+    """Anything a topic page shows changed: a new version retires its cached pages."""
+    Topic.objects.filter(pk=topic_id).update(version=F("version") + 1)
+
+
 def _ensure_membership(*, member, space: Space, at) -> None:
     _membership, created = SpaceMembership.objects.get_or_create(
         space=space, member=member, defaults={"joined_at": at}
@@ -189,7 +194,10 @@ def create_reply(
         created_at=now,
     )
     Topic.objects.filter(pk=topic.pk).update(
-        reply_count=F("reply_count") + 1, last_posted_at=now, last_poster=author
+        reply_count=F("reply_count") + 1,
+        last_posted_at=now,
+        last_poster=author,
+        version=F("version") + 1,
     )
     _ensure_membership(member=author, space=topic.space, at=now)
     record_activity(
@@ -233,6 +241,7 @@ def edit_post(
     post.body_html = render_markdown(body)
     post.edited_at = now
     post.save(update_fields=["body", "body_html", "edited_at"])
+    _topic_changed(topic.pk)
     if new_title is not None and new_title != topic.title:
         topic.title = new_title
         topic.slug = slugify(new_title, allow_unicode=True)[:80] or "topic"
@@ -272,6 +281,7 @@ def delete_post(*, post: Post, by) -> Post:
     post.deleted_at = now
     post.deleted_by = by
     post.save(update_fields=["deleted_at", "deleted_by"])
+    _topic_changed(post.topic_id)
     topic = post.topic
     if post.is_opening_post:
         topic.deleted_at = now
@@ -312,7 +322,9 @@ def toggle_reaction(*, member, post: Post, kind: str) -> bool:
     if existing:
         existing.delete()
         Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - 1)
-        Topic.objects.filter(pk=post.topic_id).update(reaction_count=F("reaction_count") - 1)
+        Topic.objects.filter(pk=post.topic_id).update(
+            reaction_count=F("reaction_count") - 1, version=F("version") + 1
+        )
         record_activity(
             actor=member,
             verb=Verb.REACTION_REMOVED,
@@ -327,7 +339,9 @@ def toggle_reaction(*, member, post: Post, kind: str) -> bool:
     except IntegrityError:
         return True  # a double click raced us; the reaction is on
     Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
-    Topic.objects.filter(pk=post.topic_id).update(reaction_count=F("reaction_count") + 1)
+    Topic.objects.filter(pk=post.topic_id).update(
+        reaction_count=F("reaction_count") + 1, version=F("version") + 1
+    )
     record_activity(
         actor=member,
         verb=Verb.REACTION_ADDED,
@@ -352,6 +366,7 @@ def accept_answer(*, reply: Post, by) -> Topic:
         return topic
     topic.accepted_answer = reply
     topic.save(update_fields=["accepted_answer"])
+    _topic_changed(topic.pk)
     record_activity(
         actor=by,
         verb=Verb.ANSWER_ACCEPTED,
@@ -370,6 +385,7 @@ def unaccept_answer(*, topic: Topic, by) -> Topic:
     if topic.accepted_answer_id is not None:
         topic.accepted_answer = None
         topic.save(update_fields=["accepted_answer"])
+        _topic_changed(topic.pk)
     return topic
 
 
@@ -389,6 +405,7 @@ def set_topic_flags(
         fields.append("is_closed")
     if fields:
         topic.save(update_fields=fields)
+        _topic_changed(topic.pk)
     return topic
 
 

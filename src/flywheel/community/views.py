@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from flywheel.community import permissions, queries, services
+from flywheel.community import page_cache, permissions, queries, services
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
 from flywheel.core.exceptions import DomainError, RateLimited
@@ -407,6 +407,17 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
         canonical = topic.get_absolute_url()
         query = request.META.get("QUERY_STRING")
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
+    if page_cache.can_use_cache(request):
+        key = page_cache.cache_key(topic, request)
+        response = page_cache.cached_response(key, request)
+        if response is None:
+            response = _render_topic(request, topic)
+            page_cache.store(key, response)
+        return response
+    return _render_topic(request, topic)
+
+
+def _render_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
     initial = {}
     quoting = request.GET.get("reply_to", "")
     if quoting.isdigit() and request.user.is_authenticated:
