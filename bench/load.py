@@ -197,9 +197,22 @@ def server_environment(*, database_url: str, static_root: Path, data_dir: Path) 
             "STATIC_ROOT": str(static_root),
             "FLYWHEEL_DATA_DIR": str(data_dir),
             "LOG_LEVEL": "WARNING",
+            # Production runs with Redis as the shared cache (docs/deploy.md); so does the bench.
+            "REDIS_URL": BENCH_REDIS_URL,
         }
     )
+    flush_bench_cache()
     return environment
+
+
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def flush_bench_cache() -> None:
+    """Every run starts cold: nothing cached by an earlier run flatters the figures."""
+    import redis
+
+    redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
 
 
 def collect_static(environment: dict[str, str]) -> None:

@@ -139,7 +139,9 @@ def main(argv: list[str] | None = None) -> Path:
         help="drop the benchmark database and generate it again",
     )
     parser.add_argument("--duration", type=int, default=15, help="seconds measured per endpoint")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured seconds before each")
+    parser.add_argument(
+        "--warmup", type=int, default=10, help="unmeasured seconds before each (fills caches)"
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")

@@ -67,3 +67,12 @@ def test_signed_in_members_never_get_the_anonymous_page(member, other_member, cl
     client.force_login(other_member)
     html = client.get(url).content.decode()
     assert 'name="body"' in html  # the reply form only members see
+
+
+def test_compacting_a_cached_page_keeps_code_blocks_exactly():
+    from flywheel.community.page_cache import compact_html
+
+    html = "<div>\n    <p>hi</p>\n  <pre><code>def f():\n    return 1\n</code></pre>\n  </div>"
+    assert compact_html(html) == (
+        "<div>\n<p>hi</p>\n<pre><code>def f():\n    return 1\n</code></pre>\n</div>"
+    )

@@ -402,19 +402,23 @@ def _quote_of(post: Post) -> str:
 @require_GET
 @hub_view
 def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
+    cacheable = page_cache.can_use_cache(request)
+    if cacheable:
+        response = page_cache.cached_public_page(request, topic_id=topic_id, slug=slug)
+        if response is not None:
+            return response
     topic = _readable_topic(request.user, topic_id)
     if slug != (topic.slug or "-"):
         canonical = topic.get_absolute_url()
         query = request.META.get("QUERY_STRING")
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
-    if page_cache.can_use_cache(request):
-        key = page_cache.cache_key(topic, request)
-        response = page_cache.cached_response(key, request)
-        if response is None:
-            response = _render_topic(request, topic)
-            page_cache.store(key, response)
-        return response
-    return _render_topic(request, topic)
+    response = _render_topic(request, topic)
+    if cacheable and topic.space.visibility == Visibility.PUBLIC:
+        page_cache.store(
+            page_cache.cache_key(topic_id=topic.pk, version=topic.version, request=request),
+            response,
+        )
+    return response
 
 
 def _render_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
