@@ -40,9 +40,9 @@ test-fast: install
 	$(BIN)/pytest -n 2 -m "not browser"
 
 messages: install
-	cd src/flywheel && ../../$(BIN)/flywheel makemessages --no-obsolete -l it -l lv -l pl -l zh_Hans -l en \
+	cd src/flywheel && DEBUG=1 ../../$(BIN)/flywheel makemessages --no-obsolete -l it -l lv -l pl -l zh_Hans -l en \
 		--ignore "static/vendor/*"
-	cd src/flywheel && ../../$(BIN)/flywheel compilemessages
+	cd src/flywheel && DEBUG=1 ../../$(BIN)/flywheel compilemessages
 
 smoke: install
 	bash .ci/smoke-sqlite
