@@ -87,8 +87,10 @@ def screenshot(page, name: str) -> Path:
 
 
 def navbar(page):
-    """The site's main navigation bar (pages repeat some of its links in their content)."""
-    return page.get_by_role("navigation", name="Main")
+    """The site's main navigation bar (pages repeat some of its links in their content).
+
+    Found by its place in the page header, not its label: the label is translated too."""
+    return page.locator("header nav.navbar").first
 
 
 def verified_member(**fields):
