@@ -4,9 +4,14 @@ from ninja import NinjaAPI
 
 from flywheel.accounts.api import me_router, members_router
 from flywheel.api.errors import register_error_handlers
+from flywheel.badges.api import router as badges_router
+from flywheel.commerce.api import router as commerce_router
 from flywheel.community.api import posts_router, spaces_router, topics_router
+from flywheel.moderation.api import router as moderation_router
 from flywheel.notifications.api import router as notifications_router
+from flywheel.rewards.api import router as rewards_router
 from flywheel.search.api import router as search_router
+from flywheel.trust.api import router as trust_router
 
 api = NinjaAPI(
     title="Flywheel API",
@@ -33,3 +38,8 @@ api.add_router("/members", members_router)
 api.add_router("/me", me_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/search", search_router)
+api.add_router("/commerce", commerce_router)
+api.add_router("/rewards", rewards_router)
+api.add_router("/trust", trust_router)
+api.add_router("/badges", badges_router)
+api.add_router("/moderation", moderation_router)

@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "flywheel.search",
     "flywheel.api",
     "flywheel.demo",
+    "flywheel.commerce",
+    "flywheel.rewards",
+    "flywheel.trust",
+    "flywheel.badges",
+    "flywheel.moderation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrustConfig(AppConfig):
+    name = "flywheel.trust"
+    label = "trust"
+    verbose_name = _("Trust levels")
