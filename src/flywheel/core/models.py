@@ -18,6 +18,8 @@ class Verb(models.TextChoices):
     FOLLOWED = "followed", _("followed")
     UNFOLLOWED = "unfollowed", _("unfollowed")
     MEMBER_SIGNED_UP = "member_signed_up", _("joined the community")
+    ORDER_PLACED = "order_placed", _("placed an order")
+    ORDER_REFUNDED = "order_refunded", _("was refunded")
 
 
 class Activity(models.Model):

@@ -1,0 +1,652 @@
+"""Every write to the store mirror, named for the business action.
+
+Upserts take the normalised shape (commerce/normalized.py) and are idempotent: the same
+data applied twice leaves the same rows, and data older than what is stored (by the
+platform's `updated_at`) changes nothing. Webhook processing, the REST back-fill and the
+CSV import all go through these functions.
+"""
+
+import logging
+import re
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from flywheel.commerce.models import (
+    ZERO,
+    Customer,
+    FinancialStatus,
+    Order,
+    OrderLine,
+    Platform,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    Product,
+    ProductVariant,
+    Refund,
+    Store,
+    WebhookDelivery,
+)
+from flywheel.commerce.normalized import (
+    NormalizedCustomer,
+    NormalizedOrder,
+    NormalizedProduct,
+    NormalizedRefund,
+)
+from flywheel.core.exceptions import InvalidInput
+from flywheel.core.models import Verb
+from flywheel.core.services import record_activity
+
+logger = logging.getLogger("flywheel.commerce")
+
+
+def _lock_or_create(model: type[models.Model], *, lookup: dict[str, Any]) -> tuple[Any, bool]:
+    """The row for `lookup`, locked for this transaction; created (empty) when missing.
+
+    Two workers racing to create the same row: the loser's insert hits the unique
+    constraint inside a savepoint and it then locks the winner's row instead."""
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is not None:
+        return row, False
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup), True
+    except IntegrityError:
+        return model.objects.select_for_update().get(**lookup), False
+
+
+def _is_stale(stored: datetime | None, incoming: datetime | None) -> bool:
+    return stored is not None and incoming is not None and incoming < stored
+
+
+def _save(row: models.Model, values: dict[str, Any]) -> None:
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        if any(field.name == "updated_at" for field in row._meta.fields):
+            changed.append("updated_at")
+        row.save(update_fields=changed)
+
+
+# --- Customers -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upsert_customer(*, store: Store, data: NormalizedCustomer) -> Customer:
+    """Create or update a store customer, then link them to the member who verified the
+    same e-mail address. A redacted customer keeps no personal data from older payloads."""
+    customer, _created = _lock_or_create(
+        Customer, lookup={"store": store, "external_id": str(data["external_id"])}
+    )
+    incoming = data.get("updated_at")
+    if _is_stale(customer.platform_updated_at, incoming):
+        return customer
+    if customer.redacted_at is not None and (incoming is None or incoming <= customer.redacted_at):
+        return customer
+    values: dict[str, Any] = {
+        "email": (data.get("email") or "").strip().lower(),
+        "first_name": data.get("first_name") or "",
+        "last_name": data.get("last_name") or "",
+        "phone": data.get("phone") or "",
+        "addresses": data.get("addresses") or [],
+        "accepts_marketing": bool(data.get("accepts_marketing")),
+        "platform_updated_at": incoming or customer.platform_updated_at,
+    }
+    if data.get("deleted"):
+        values["deleted_at"] = customer.deleted_at or timezone.now()
+    _save(customer, values)
+    if customer.member_id is None and customer.email and customer.redacted_at is None:
+        _link_customer_by_email(customer)
+    return customer
+
+
+@transaction.atomic
+def mark_customer_deleted(*, store: Store, external_id: str) -> Customer:
+    """The platform deleted the customer; orders keep pointing at the row."""
+    customer, _created = _lock_or_create(
+        Customer, lookup={"store": store, "external_id": str(external_id)}
+    )
+    if customer.deleted_at is None:
+        customer.deleted_at = timezone.now()
+        customer.save(update_fields=["deleted_at", "updated_at"])
+    return customer
+
+
+# --- Orders ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
+    """Create or update an order with its lines; an older update never overwrites a newer
+    one. Refunds that arrived before the order are attached to it here."""
+    customer = None
+    if data.get("customer"):
+        customer = upsert_customer(store=store, data=data["customer"])
+    order, created = _lock_or_create(
+        Order, lookup={"store": store, "external_id": str(data["external_id"])}
+    )
+    incoming = data.get("updated_at")
+    if created or not _is_stale(order.platform_updated_at, incoming):
+        _save(
+            order,
+            {
+                "number": str(data.get("number") or ""),
+                "customer": customer or order.customer,
+                "email": "" if _redacted(customer) else (data.get("email") or "").lower(),
+                "currency": (data.get("currency") or store.currency).upper(),
+                "subtotal": data.get("subtotal") or ZERO,
+                "discount": data.get("discount") or ZERO,
+                "tax": data.get("tax") or ZERO,
+                "total": data.get("total") or ZERO,
+                "financial_status": data.get("financial_status") or FinancialStatus.UNKNOWN,
+                "fulfillment_status": data.get("fulfillment_status") or order.fulfillment_status,
+                "cancelled_at": data.get("cancelled_at"),
+                "placed_at": data.get("placed_at") or order.placed_at,
+                "platform_updated_at": incoming or order.platform_updated_at,
+                "billing_address": {} if _redacted(customer) else data.get("billing_address", {}),
+                "shipping_address": {} if _redacted(customer) else data.get("shipping_address", {}),
+            },
+        )
+        _replace_lines(order, data.get("lines") or [])
+    for refund in data.get("refunds") or []:
+        _store_refund(store=store, data=refund)
+    Refund.objects.filter(
+        store=store, order_external_id=order.external_id, order__isnull=True
+    ).update(order=order)
+    _recompute_refunds(order)
+    _record_order_activities(order)
+    return order
+
+
+def _redacted(customer: Customer | None) -> bool:
+    return customer is not None and customer.redacted_at is not None
+
+
+def _replace_lines(order: Order, lines: list) -> None:
+    existing = {line.external_id: line for line in order.lines.all()}
+    product_ids = {line["product_external_id"] for line in lines if line["product_external_id"]}
+    variant_ids = {line["variant_external_id"] for line in lines if line["variant_external_id"]}
+    products = dict(
+        Product.objects.filter(store_id=order.store_id, external_id__in=product_ids).values_list(
+            "external_id", "pk"
+        )
+    )
+    variants = dict(
+        ProductVariant.objects.filter(
+            product__store_id=order.store_id, external_id__in=variant_ids
+        ).values_list("external_id", "pk")
+    )
+    seen = set()
+    for data in lines:
+        external_id = str(data["external_id"])
+        seen.add(external_id)
+        values = {
+            "product_id": products.get(data["product_external_id"]),
+            "variant_id": variants.get(data["variant_external_id"]),
+            "product_external_id": data["product_external_id"],
+            "variant_external_id": data["variant_external_id"],
+            "sku": data.get("sku") or "",
+            "title": (data.get("title") or "")[:500],
+            "quantity": max(int(data.get("quantity") or 0), 0),
+            "price": data.get("price") or ZERO,
+            "total": data.get("total") or ZERO,
+        }
+        line = existing.get(external_id)
+        if line is None:
+            OrderLine.objects.create(order=order, external_id=external_id, **values)
+        else:
+            _save(line, values)
+    stale = [external_id for external_id in existing if external_id not in seen]
+    if stale:
+        order.lines.filter(external_id__in=stale).delete()
+
+
+# --- Refunds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_refund(*, store: Store, data: NormalizedRefund) -> Refund:
+    """Record a refund once (refunds do not change after the fact). A refund for an order
+    we have not seen yet is kept and attached when the order arrives."""
+    refund = _store_refund(store=store, data=data)
+    if refund.order_id is not None:
+        order = Order.objects.select_for_update().get(pk=refund.order_id)
+        _recompute_refunds(order)
+        _record_order_activities(order)
+    return refund
+
+
+def _store_refund(*, store: Store, data: NormalizedRefund) -> Refund:
+    order_external_id = str(data["order_external_id"])
+    order = Order.objects.filter(store=store, external_id=order_external_id).first()
+    refund, created = _lock_or_create(
+        Refund,
+        lookup={"store": store, "external_id": str(data["external_id"])},
+    )
+    if created:
+        refund.order = order
+        refund.order_external_id = order_external_id
+        refund.amount = data.get("amount") or ZERO
+        refund.currency = (data.get("currency") or "").upper()
+        refund.lines = [
+            {
+                "line_external_id": str(line["line_external_id"]),
+                "quantity": int(line.get("quantity") or 0),
+                "amount": str(line.get("amount") or ZERO),
+            }
+            for line in data.get("lines") or []
+        ]
+        refund.note = data.get("note") or ""
+        refund.refunded_at = data.get("refunded_at")
+        refund.save()
+    elif refund.order_id is None and order is not None:
+        refund.order = order
+        refund.save(update_fields=["order"])
+    return refund
+
+
+def _recompute_refunds(order: Order) -> None:
+    """Refund totals and refunded quantities are derived from the Refund rows, so they come
+    out the same whatever order the order and refund deliveries arrived in."""
+    refunded_total = ZERO
+    quantities: dict[str, int] = defaultdict(int)
+    for refund in order.refunds.all():
+        refunded_total += refund.amount
+        for line in refund.lines:
+            quantities[line["line_external_id"]] += int(line["quantity"])
+    values: dict[str, Any] = {"refunded_total": refunded_total}
+    if order.total > ZERO and refunded_total >= order.total:
+        values["financial_status"] = FinancialStatus.REFUNDED
+    elif refunded_total > ZERO and order.financial_status == FinancialStatus.PAID:
+        values["financial_status"] = FinancialStatus.PARTIALLY_REFUNDED
+    _save(order, values)
+    for line in order.lines.all():
+        refunded = min(quantities.get(line.external_id, 0), line.quantity)
+        if line.refunded_quantity != refunded:
+            line.refunded_quantity = refunded
+            line.save(update_fields=["refunded_quantity"])
+
+
+# --- Products --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upsert_product(*, store: Store, data: NormalizedProduct) -> Product:
+    """Create or update a product and its variants; order lines that named the product
+    before it arrived are connected to it."""
+    product, created = _lock_or_create(
+        Product, lookup={"store": store, "external_id": str(data["external_id"])}
+    )
+    incoming = data.get("updated_at")
+    if not created and _is_stale(product.platform_updated_at, incoming):
+        return product
+    if data.get("deleted"):
+        _save(product, {"deleted": True})
+        return product
+    _save(
+        product,
+        {
+            "title": (data.get("title") or "")[:500],
+            "handle": (data.get("handle") or "")[:500],
+            "deleted": False,
+            "platform_updated_at": incoming or product.platform_updated_at,
+        },
+    )
+    existing = {variant.external_id: variant for variant in product.variants.all()}
+    seen = set()
+    for variant_data in data.get("variants") or []:
+        external_id = str(variant_data["external_id"])
+        seen.add(external_id)
+        values = {
+            "title": (variant_data.get("title") or "")[:500],
+            "sku": variant_data.get("sku") or "",
+            "price": variant_data.get("price") or ZERO,
+            "deleted": False,
+        }
+        variant = existing.get(external_id)
+        if variant is None:
+            variant = ProductVariant.objects.create(
+                product=product, external_id=external_id, **values
+            )
+            existing[external_id] = variant
+        else:
+            _save(variant, values)
+    gone = [v.pk for key, v in existing.items() if key not in seen and not v.deleted]
+    if gone:
+        ProductVariant.objects.filter(pk__in=gone).update(deleted=True)
+    OrderLine.objects.filter(
+        order__store=store, product_external_id=product.external_id, product__isnull=True
+    ).update(product=product)
+    for external_id, variant in existing.items():
+        OrderLine.objects.filter(
+            order__store=store, variant_external_id=external_id, variant__isnull=True
+        ).update(variant=variant)
+    return product
+
+
+@transaction.atomic
+def mark_product_deleted(*, store: Store, external_id: str) -> Product:
+    product, _created = _lock_or_create(
+        Product, lookup={"store": store, "external_id": str(external_id)}
+    )
+    _save(product, {"deleted": True})
+    return product
+
+
+# --- Linking customers to members ------------------------------------------------------
+
+
+def _link_customer_by_email(customer: Customer) -> None:
+    from allauth.account.models import EmailAddress
+
+    address = (
+        EmailAddress.objects.filter(email__iexact=customer.email, verified=True)
+        .select_related("user")
+        .first()
+    )
+    if address is not None and address.user.is_active:
+        _link(customer, address.user)
+
+
+def _link(customer: Customer, member) -> None:
+    customer.member = member
+    customer.save(update_fields=["member", "updated_at"])
+    for order in customer.orders.all():
+        order.customer = customer
+        _record_order_activities(order)
+
+
+def link_customers_for_member(member) -> int:
+    """Link every store customer whose e-mail matches one of the member's verified
+    addresses (called when a member confirms an address). Returns how many were linked."""
+    from allauth.account.models import EmailAddress
+
+    emails = [
+        email.lower()
+        for email in EmailAddress.objects.filter(user=member, verified=True).values_list(
+            "email", flat=True
+        )
+    ]
+    if not emails or not member.is_active:
+        return 0
+    linked = 0
+    with transaction.atomic():
+        for customer in Customer.objects.select_for_update().filter(
+            email__in=emails, member__isnull=True, redacted_at__isnull=True
+        ):
+            _link(customer, member)
+            linked += 1
+    return linked
+
+
+@transaction.atomic
+def link_customer_to_member(*, customer: Customer, member, by) -> Customer:
+    """Staff link a store customer to a member explicitly (e.g. a different e-mail)."""
+    if not (by.is_superuser or getattr(by, "is_community_admin", False) or by.is_staff):
+        raise InvalidInput(
+            gettext("Only staff can link store customers to members."), field="member"
+        )
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.redacted_at is not None:
+        raise InvalidInput(gettext("This customer's data was erased."), field="customer")
+    _link(customer, member)
+    logger.info("customer %s linked to member %s by %s", customer.pk, member.pk, by.pk)
+    return customer
+
+
+def _record_order_activities(order: Order) -> None:
+    """order_placed once per order and order_refunded once per refund, for linked members."""
+    customer = order.customer
+    if customer is None or customer.member_id is None:
+        return
+    store = Store.objects.only("domain").get(pk=order.store_id)
+    payload = {
+        "order_id": order.pk,
+        "external_id": order.external_id,
+        "number": order.number,
+        "total": str(order.total),
+        "currency": order.currency,
+        "store": store.domain,
+    }
+    record_activity(
+        actor=customer.member,
+        verb=Verb.ORDER_PLACED,
+        target=order,
+        payload=payload,
+        dedupe_key=f"commerce:order_placed:{order.pk}",
+        at=order.placed_at,
+    )
+    for refund in order.refunds.all():
+        record_activity(
+            actor=customer.member,
+            verb=Verb.ORDER_REFUNDED,
+            target=order,
+            payload={
+                **payload,
+                "refund_id": refund.pk,
+                "amount": str(refund.amount),
+            },
+            dedupe_key=f"commerce:order_refunded:{refund.pk}",
+            at=refund.refunded_at,
+        )
+
+
+# --- Privacy ---------------------------------------------------------------------------
+
+
+def _erase_customer(customer: Customer, *, at: datetime) -> None:
+    customer.email = ""
+    customer.first_name = ""
+    customer.last_name = ""
+    customer.phone = ""
+    customer.addresses = []
+    customer.member = None
+    customer.redacted_at = at
+    customer.save(
+        update_fields=[
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "addresses",
+            "member",
+            "redacted_at",
+            "updated_at",
+        ]
+    )
+
+
+def _erase_orders(orders: models.QuerySet[Order]) -> int:
+    return orders.update(email="", billing_address={}, shipping_address={})
+
+
+@transaction.atomic
+def redact_customer(
+    *,
+    store: Store,
+    customer_external_id: str,
+    order_external_ids: list[str] | None = None,
+    delivery: WebhookDelivery | None = None,
+) -> PrivacyRequest:
+    """Erase a customer's personal data (e-mail, names, phone, addresses, member link);
+    their orders keep anonymous totals."""
+    now = timezone.now()
+    customer = (
+        Customer.objects.select_for_update()
+        .filter(store=store, external_id=str(customer_external_id))
+        .first()
+    )
+    if customer is not None:
+        _erase_customer(customer, at=now)
+        _erase_orders(Order.objects.filter(customer=customer))
+    if order_external_ids:
+        _erase_orders(
+            Order.objects.filter(store=store, external_id__in=[str(i) for i in order_external_ids])
+        )
+    return PrivacyRequest.objects.create(
+        store=store,
+        kind=PrivacyRequestKind.CUSTOMER_REDACT,
+        delivery=delivery,
+        customer_external_id=str(customer_external_id),
+        completed_at=now,
+    )
+
+
+@transaction.atomic
+def redact_store(*, store: Store, delivery: WebhookDelivery | None = None) -> PrivacyRequest:
+    """Erase the personal data of every customer of the store (Shopify's shop/redact)."""
+    now = timezone.now()
+    for customer in Customer.objects.select_for_update().filter(store=store):
+        _erase_customer(customer, at=now)
+    _erase_orders(Order.objects.filter(store=store))
+    return PrivacyRequest.objects.create(
+        store=store, kind=PrivacyRequestKind.SHOP_REDACT, delivery=delivery, completed_at=now
+    )
+
+
+def export_customer_data(*, store: Store, customer_external_id: str, email: str = "") -> dict:
+    """Everything we hold about one store customer, as JSON-ready data."""
+    customers = Customer.objects.filter(store=store, external_id=str(customer_external_id))
+    if email:
+        customers = customers | Customer.objects.filter(store=store, email=email.lower())
+    result: dict[str, Any] = {"store": store.domain, "customers": [], "orders": []}
+    for customer in customers.distinct():
+        result["customers"].append(
+            {
+                "external_id": customer.external_id,
+                "email": customer.email,
+                "first_name": customer.first_name,
+                "last_name": customer.last_name,
+                "phone": customer.phone,
+                "addresses": customer.addresses,
+                "accepts_marketing": customer.accepts_marketing,
+                "linked_member": customer.member.handle if customer.member else None,
+            }
+        )
+        for order in customer.orders.prefetch_related("lines"):
+            result["orders"].append(
+                {
+                    "external_id": order.external_id,
+                    "number": order.number,
+                    "email": order.email,
+                    "currency": order.currency,
+                    "total": str(order.total),
+                    "refunded": str(order.refunded_total),
+                    "financial_status": order.financial_status,
+                    "placed_at": order.placed_at.isoformat() if order.placed_at else None,
+                    "billing_address": order.billing_address,
+                    "shipping_address": order.shipping_address,
+                    "lines": [
+                        {"title": line.title, "sku": line.sku, "quantity": line.quantity}
+                        for line in order.lines.all()
+                    ],
+                }
+            )
+    return result
+
+
+@transaction.atomic
+def record_data_request(
+    *,
+    store: Store,
+    customer_external_id: str,
+    email: str = "",
+    delivery: WebhookDelivery | None = None,
+) -> PrivacyRequest:
+    """Record a customer's data request for staff, with the JSON of what we hold."""
+    return PrivacyRequest.objects.create(
+        store=store,
+        kind=PrivacyRequestKind.DATA_REQUEST,
+        delivery=delivery,
+        customer_external_id=str(customer_external_id),
+        export=export_customer_data(
+            store=store, customer_external_id=customer_external_id, email=email
+        ),
+    )
+
+
+# --- Stores ----------------------------------------------------------------------------
+
+DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+BIGCOMMERCE_HOST = re.compile(r"^store-([a-z0-9]+)\.mybigcommerce\.com$")
+
+
+def normalize_domain(domain: str) -> str:
+    """A shop's host name from what a person typed (a URL or a bare host)."""
+    value = (domain or "").strip().lower()
+    for prefix in ("https://", "http://"):
+        if value.startswith(prefix):
+            value = value[len(prefix) :]
+    value = value.split("/", 1)[0].split("?", 1)[0]
+    if not DOMAIN_PATTERN.match(value):
+        raise InvalidInput(
+            gettext("%(domain)s is not a shop host name (e.g. example.myshopify.com).")
+            % {"domain": domain},
+            field="domain",
+        )
+    return value
+
+
+@transaction.atomic
+def connect_store(
+    *,
+    platform: str,
+    domain: str,
+    webhook_secret: str,
+    api_token: str | None = None,
+    platform_store_id: str = "",
+    currency: str | None = None,
+) -> tuple[Store, bool]:
+    """Connect a shop, or update the one already connected under that domain."""
+    if platform not in Platform.values:
+        raise InvalidInput(
+            gettext("Unknown platform %(platform)s; choose one of %(choices)s.")
+            % {"platform": platform, "choices": ", ".join(Platform.values)},
+            field="platform",
+        )
+    domain = normalize_domain(domain)
+    if not webhook_secret or not webhook_secret.strip():
+        raise InvalidInput(gettext("A webhook secret is required."), field="secret")
+    if platform == Platform.BIGCOMMERCE and not platform_store_id:
+        match = BIGCOMMERCE_HOST.match(domain)
+        platform_store_id = match.group(1) if match else ""
+    store = Store.objects.select_for_update().filter(domain=domain).first()
+    created = store is None
+    if created:
+        store = Store(domain=domain)
+    store.platform = platform
+    store.webhook_secret = webhook_secret.strip()
+    if api_token is not None:
+        store.api_token = api_token.strip()
+    if platform_store_id:
+        store.platform_store_id = platform_store_id.strip().lower()
+    if currency:
+        store.currency = currency.upper()
+    store.active = True
+    store.uninstalled_at = None
+    store.save()
+    return store, created
+
+
+@transaction.atomic
+def deactivate_store(*, store: Store) -> Store:
+    """The app was uninstalled: stop treating the store as connected."""
+    store = Store.objects.select_for_update().get(pk=store.pk)
+    if store.active:
+        store.active = False
+        store.uninstalled_at = timezone.now()
+        store.save(update_fields=["active", "uninstalled_at"])
+    return store
+
+
+def money(value: Any) -> Decimal:
+    """A platform's money value (string, int or float text) as a two-place Decimal."""
+    if value in (None, ""):
+        return ZERO
+    return Decimal(str(value)).quantize(Decimal("0.01"))
