@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "flywheel.trust",
     "flywheel.badges",
     "flywheel.moderation",
+    "flywheel.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "flywheel.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -110,7 +112,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: Redis in production; without REDIS_URL tasks run in-process (the embedded default).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -149,6 +151,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 ACCOUNT_ADAPTER = "flywheel.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "flywheel.privacy.forms.ProtectedSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 
 EMAIL_BACKEND = env_str(
@@ -210,10 +213,43 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; kept default
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (flywheel.core.security): scripts and stylesheets from our own origin
+# only. style-src-attr allows style="" attributes (per-space colour variables), never <style>.
+FLYWHEEL_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-elem": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+FLYWHEEL_CSP_REPORT_ONLY = env_bool("FLYWHEEL_CSP_REPORT_ONLY", default=False)
+FLYWHEEL_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # Community limits
 FLYWHEEL_MAX_POST_LENGTH = env_int("FLYWHEEL_MAX_POST_LENGTH", 50_000)
 FLYWHEEL_WRITE_RATE_LIMIT = env_str("FLYWHEEL_WRITE_RATE_LIMIT", "30/m")
+# Allowances per trust level (0 new … 4 leader); None = unlimited. See docs/security.md.
+FLYWHEEL_RATE_LIMITS = {
+    "topic": {0: "3/h,10/d", 1: "10/h", 2: "30/h", 3: "60/h", 4: None},
+    "reply": {0: "10/h,30/d", 1: "60/h", 2: "120/h", 3: "300/h", 4: None},
+    "reaction": {0: "60/h", 1: "300/h", 2: "600/h", 3: None},
+    "flag": {0: "5/h,10/d", 1: "10/h", 2: "30/h", 3: "60/h", 4: None},
+    "message": {0: "5/h,20/d", 1: "30/h", 2: "60/h", 3: "120/h", 4: None},
+}
+# A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
+FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")
 FLYWHEEL_PAGE_SIZE = 25
 
 LOGGING = {
