@@ -6,6 +6,7 @@ platform's `updated_at`) changes nothing. Webhook processing, the REST back-fill
 CSV import all go through these functions.
 """
 
+import json
 import logging
 import re
 from collections import defaultdict
@@ -20,6 +21,7 @@ from django.utils.translation import gettext
 from flywheel.commerce.models import (
     ZERO,
     Customer,
+    DeliveryStatus,
     FinancialStatus,
     Order,
     OrderLine,
@@ -650,3 +652,111 @@ def money(value: Any) -> Decimal:
     if value in (None, ""):
         return ZERO
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# --- The webhook inbox -----------------------------------------------------------------
+
+
+def record_delivery(
+    *,
+    store: Store,
+    topic: str,
+    event_id: str,
+    body: str,
+    headers: dict[str, str],
+    known_topic: bool,
+) -> tuple[WebhookDelivery, bool]:
+    """Store a verified delivery once (the event id is unique per store) and queue its
+    processing after commit. Returns (delivery, created); a redelivery returns the first."""
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                store=store,
+                platform=store.platform,
+                topic=topic[:100],
+                event_id=event_id[:200],
+                body=body,
+                headers=headers,
+                received_at=timezone.now(),
+                status=DeliveryStatus.RECEIVED if known_topic else DeliveryStatus.IGNORED,
+            )
+    except IntegrityError:
+        return WebhookDelivery.objects.get(store=store, event_id=event_id[:200]), False
+    if known_topic:
+        transaction.on_commit(lambda: enqueue_delivery(delivery.pk), robust=True)
+    return delivery, True
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    from flywheel.commerce.tasks import process_delivery
+
+    process_delivery.delay(delivery_id)
+
+
+DONE_STATUSES = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED)
+
+
+def process_delivery(*, delivery_id: int) -> str:
+    """Apply one stored delivery exactly once. The delivery row is locked for the whole
+    transaction, so two workers handed the same delivery cannot both apply it, and a
+    delivery already processed is a no-op (a worker killed after commit, before ack)."""
+    from flywheel.commerce.webhooks import platform_module
+    from flywheel.commerce.webhooks.common import PayloadError
+
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("store")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            return "missing"
+        if delivery.status in DONE_STATUSES:
+            return "already " + delivery.status
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.PROCESSING, attempts=models.F("attempts") + 1
+        )
+        try:
+            payload = json.loads(delivery.body)
+        except ValueError as error:
+            raise PayloadError(f"the stored body is not JSON: {error}") from error
+        if not isinstance(payload, dict):
+            raise PayloadError("the payload is not a JSON object")
+        module = platform_module(delivery.platform)
+        result = module.process(
+            store=delivery.store, topic=delivery.topic, payload=payload, delivery=delivery
+        )
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.PROCESSED
+            if result != "ignored"
+            else DeliveryStatus.IGNORED,
+            processed_at=timezone.now(),
+            last_error="",
+        )
+    return result
+
+
+def mark_delivery_failed(*, delivery_id: int, error: str, dead: bool) -> None:
+    """Record a failed attempt (the transaction that applied it was rolled back);
+    `dead` puts it on the dead-letter list for staff to replay."""
+    WebhookDelivery.objects.filter(pk=delivery_id).exclude(status__in=DONE_STATUSES).update(
+        status=DeliveryStatus.DEAD if dead else DeliveryStatus.FAILED,
+        attempts=models.F("attempts") + 1,
+        last_error=error[:4000],
+    )
+
+
+def replay_deliveries(deliveries: models.QuerySet[WebhookDelivery]) -> int:
+    """Queue stored deliveries again (the dead-letter list's "replay"); processing stays
+    idempotent, so replaying a delivery that was applied changes nothing."""
+    ids = list(
+        deliveries.exclude(status=DeliveryStatus.IGNORED).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.RECEIVED)
+        for delivery_id in ids:
+            transaction.on_commit(
+                lambda delivery_id=delivery_id: enqueue_delivery(delivery_id), robust=True
+            )
+    return len(ids)

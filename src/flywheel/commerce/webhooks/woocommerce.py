@@ -1,0 +1,244 @@
+"""WooCommerce webhooks: verification, identification and normalisation.
+
+Documented behaviour this follows (WooCommerce REST API docs, "Webhooks"):
+- the payload is the resource exactly as the REST API (wc/v3) returns it;
+- X-WC-Webhook-Signature = base64(HMAC-SHA256(webhook secret, raw body));
+- X-WC-Webhook-Source is the shop's URL, X-WC-Webhook-Topic e.g. "order.updated",
+  X-WC-Webhook-Delivery-ID identifies the delivery (the dedupe key);
+- on saving a webhook WooCommerce sends a ping, `webhook_id=<n>` form-encoded and unsigned;
+  it is answered 200 without storing anything, or WooCommerce refuses the delivery URL.
+WooCommerce has no refund topic: refunds ride in order.updated (`refunds`: id, reason,
+total as a negative amount).
+"""
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flywheel.commerce.models import FinancialStatus, FulfillmentStatus, Platform
+from flywheel.commerce.normalized import (
+    NormalizedCustomer,
+    NormalizedOrder,
+    NormalizedProduct,
+    NormalizedRefund,
+)
+from flywheel.commerce.webhooks.common import (
+    IncomingDelivery,
+    PayloadError,
+    email,
+    money,
+    require_id,
+    signature_matches,
+    text,
+    when,
+)
+
+PLATFORM = Platform.WOOCOMMERCE
+SIGNATURE_HEADER = "X-WC-Webhook-Signature"
+STORE_HEADER = "X-WC-Webhook-Source"
+TOPIC_HEADER = "X-WC-Webhook-Topic"
+EVENT_HEADER = "X-WC-Webhook-Delivery-ID"
+KEPT_HEADERS = (
+    TOPIC_HEADER,
+    STORE_HEADER,
+    EVENT_HEADER,
+    "X-WC-Webhook-ID",
+    "X-WC-Webhook-Resource",
+    "X-WC-Webhook-Event",
+    SIGNATURE_HEADER,
+)
+
+TOPICS = {
+    "customer.created": "customer",
+    "customer.updated": "customer",
+    "customer.deleted": "customer_deleted",
+    "order.created": "order",
+    "order.updated": "order",
+    "order.restored": "order",
+    "product.created": "product",
+    "product.updated": "product",
+    "product.restored": "product",
+    "product.deleted": "product_deleted",
+}
+
+
+def store_lookup(headers, payload: Any | None = None) -> dict[str, str] | None:
+    source = (headers.get(STORE_HEADER) or "").strip()
+    host = urlsplit(source if "//" in source else f"//{source}").hostname
+    return {"domain": host.lower()} if host else None
+
+
+def is_ping(headers, body: bytes) -> bool:
+    return not headers.get(SIGNATURE_HEADER) and body.startswith(b"webhook_id=")
+
+
+def verify(*, store, body: bytes, headers) -> bool:
+    return signature_matches(
+        secret=store.webhook_secret, body=body, signature=headers.get(SIGNATURE_HEADER)
+    )
+
+
+def read_delivery(headers, payload: Any, body: bytes) -> IncomingDelivery:
+    return IncomingDelivery(
+        topic=(headers.get(TOPIC_HEADER) or "").strip().lower(),
+        event_id=(headers.get(EVENT_HEADER) or "").strip(),
+    )
+
+
+def _gmt(payload: dict, key: str):
+    """WooCommerce sends each time twice: shop-local and *_gmt; the GMT one is unambiguous."""
+    return when(payload.get(f"{key}_gmt")) or when(payload.get(key))
+
+
+def normalize_customer(payload: dict) -> NormalizedCustomer:
+    addresses = [payload[key] for key in ("billing", "shipping") if payload.get(key)]
+    return {
+        "external_id": require_id(payload),
+        "email": email(payload.get("email")),
+        "first_name": text(payload.get("first_name")),
+        "last_name": text(payload.get("last_name")),
+        "phone": text((payload.get("billing") or {}).get("phone")),
+        "addresses": addresses,
+        "accepts_marketing": False,  # WooCommerce core keeps no marketing consent
+        "updated_at": _gmt(payload, "date_modified"),
+    }
+
+
+# WooCommerce order statuses: https://woocommerce.com/document/managing-orders/
+FINANCIAL_STATUSES = {
+    "pending": FinancialStatus.PENDING,
+    "on-hold": FinancialStatus.PENDING,
+    "checkout-draft": FinancialStatus.PENDING,
+    "processing": FinancialStatus.PAID,
+    "completed": FinancialStatus.PAID,
+    "cancelled": FinancialStatus.VOIDED,
+    "refunded": FinancialStatus.REFUNDED,
+    "failed": FinancialStatus.FAILED,
+}
+
+
+def normalize_order(payload: dict) -> NormalizedOrder:
+    if not isinstance(payload, dict):
+        raise PayloadError("an order is a JSON object")
+    order_id = require_id(payload)
+    status = text(payload.get("status")).lower()
+    currency = text(payload.get("currency")).upper()
+    billing = payload.get("billing") or {}
+    buyer_email = email(billing.get("email"))
+    customer: NormalizedCustomer | None = None
+    if payload.get("customer_id"):
+        customer = {
+            "external_id": text(payload["customer_id"]),
+            "email": buyer_email,
+            "first_name": text(billing.get("first_name")),
+            "last_name": text(billing.get("last_name")),
+            "phone": text(billing.get("phone")),
+            "addresses": [billing] if billing else [],
+            "accepts_marketing": False,
+            # The order's time, not the customer's: the customer payload is authoritative.
+            "updated_at": None,
+        }
+    elif buyer_email:
+        customer = {
+            "external_id": "guest:" + buyer_email,
+            "email": buyer_email,
+            "first_name": text(billing.get("first_name")),
+            "last_name": text(billing.get("last_name")),
+            "phone": text(billing.get("phone")),
+            "addresses": [],
+            "accepts_marketing": False,
+            "updated_at": None,
+        }
+    lines = []
+    subtotal = money(0)
+    for item in payload.get("line_items") or []:
+        quantity = int(item.get("quantity") or 0)
+        line_subtotal = money(item.get("subtotal"))
+        subtotal += line_subtotal
+        lines.append(
+            {
+                "external_id": require_id(item),
+                "product_external_id": text(item.get("product_id") or ""),
+                "variant_external_id": text(item.get("variation_id") or ""),
+                "sku": text(item.get("sku")),
+                "title": text(item.get("name")),
+                "quantity": quantity,
+                "price": money(item.get("price")),
+                "total": line_subtotal,
+            }
+        )
+    refunds: list[NormalizedRefund] = [
+        {
+            "external_id": require_id(refund),
+            "order_external_id": order_id,
+            "amount": money(refund.get("total")),  # negative in the payload
+            "currency": currency,
+            "lines": [],
+            "note": text(refund.get("reason")),
+            "refunded_at": None,
+        }
+        for refund in payload.get("refunds") or []
+    ]
+    modified = _gmt(payload, "date_modified")
+    return {
+        "external_id": order_id,
+        "number": text(payload.get("number") or order_id),
+        "customer": customer,
+        "email": buyer_email,
+        "currency": currency,
+        "subtotal": subtotal,
+        "discount": money(payload.get("discount_total")),
+        "tax": money(payload.get("total_tax")),
+        "total": money(payload.get("total")),
+        "financial_status": FINANCIAL_STATUSES.get(status, FinancialStatus.UNKNOWN),
+        "fulfillment_status": FulfillmentStatus.FULFILLED
+        if status == "completed"
+        else FulfillmentStatus.UNFULFILLED,
+        "cancelled_at": modified if status == "cancelled" else None,
+        "placed_at": _gmt(payload, "date_created"),
+        "updated_at": modified,
+        "billing_address": billing,
+        "shipping_address": payload.get("shipping") or {},
+        "lines": lines,
+        "refunds": refunds,
+    }
+
+
+def normalize_product(payload: dict) -> NormalizedProduct:
+    product_id = require_id(payload)
+    return {
+        "external_id": product_id,
+        "title": text(payload.get("name")),
+        "handle": text(payload.get("slug")),
+        "deleted": text(payload.get("status")) == "trash",
+        "updated_at": _gmt(payload, "date_modified"),
+        # A simple product is its own (only) variant; variations have their own topics.
+        "variants": [
+            {
+                "external_id": product_id,
+                "title": text(payload.get("name")),
+                "sku": text(payload.get("sku")),
+                "price": money(payload.get("price")),
+            }
+        ]
+        if text(payload.get("type") or "simple") == "simple"
+        else [],
+    }
+
+
+def process(*, store, topic: str, payload: dict, delivery) -> str:
+    from flywheel.commerce import services
+
+    action = TOPICS.get(topic)
+    if action == "customer":
+        services.upsert_customer(store=store, data=normalize_customer(payload))
+    elif action == "customer_deleted":
+        services.mark_customer_deleted(store=store, external_id=require_id(payload))
+    elif action == "order":
+        services.upsert_order(store=store, data=normalize_order(payload))
+    elif action == "product":
+        services.upsert_product(store=store, data=normalize_product(payload))
+    elif action == "product_deleted":
+        services.mark_product_deleted(store=store, external_id=require_id(payload))
+    else:
+        return "ignored"
+    return action
