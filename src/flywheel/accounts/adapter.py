@@ -1,10 +1,23 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import gettext_lazy as _
 
 from flywheel.accounts.services import record_member_signed_up, unique_handle_for
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Fills in what allauth does not know about: the @handle, the language, the sign-up log."""
+    """Fills in what allauth does not know about: the @handle, the language, the sign-up log.
+
+    A locked-out sign-in (ACCOUNT_RATE_LIMITS "login_failed") says what to do next. New
+    addresses are checked by the forms in flywheel.privacy.forms (settings.ACCOUNT_FORMS).
+    """
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Too many failed login attempts. For your safety, signing in to this account is "
+            "paused for a few minutes. Try again later, or reset your password."
+        ),
+    }
 
     def populate_username(self, request, user) -> None:
         if not user.handle:

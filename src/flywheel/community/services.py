@@ -26,7 +26,7 @@ from flywheel.community.models import (
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import find_mentions, render_markdown
 from flywheel.core.models import Verb
-from flywheel.core.ratelimit import check_rate_limit
+from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
 from flywheel.core.services import record_activity
 
 MAX_TAGS = 5
@@ -121,6 +121,7 @@ def create_topic(
     tag_objects = _clean_tags(tags)
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
+        check_action_rate_limit(member=author, action="topic")
     now = at or timezone.now()
     topic = Topic.objects.create(
         space=space,
@@ -182,6 +183,7 @@ def create_reply(
         raise InvalidInput(_("You can only reply to a post in the same topic."), field="reply_to")
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
+        check_action_rate_limit(member=author, action="reply")
     now = at or timezone.now()
     last_number = topic.posts.order_by("-number").values_list("number", flat=True).first() or 0
     post = Post.objects.create(
@@ -333,6 +335,7 @@ def toggle_reaction(*, member, post: Post, kind: str) -> bool:
             payload={"kind": kind, "author_id": post.author_id},
         )
         return False
+    check_action_rate_limit(member=member, action="reaction")
     try:
         with transaction.atomic():
             Reaction.objects.create(post=post, member=member, kind=kind, created_at=now)

@@ -124,6 +124,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,
     },
+    "privacy-retention": {
+        "task": "flywheel.privacy.tasks.apply_retention_policy",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -151,7 +155,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 ACCOUNT_ADAPTER = "flywheel.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "flywheel.privacy.forms.ProtectedSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "flywheel.privacy.forms.ProtectedSignupForm",
+    "add_email": "flywheel.privacy.forms.ProtectedAddEmailForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 
 EMAIL_BACKEND = env_str(
@@ -196,6 +203,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# Data exports and other private files: never under MEDIA_ROOT, served only by views that check
+# who is asking (flywheel.privacy).
+FLYWHEEL_PRIVATE_ROOT = Path(env_str("FLYWHEEL_PRIVATE_ROOT", str(DATA_DIR / "private")))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -260,6 +271,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Privacy (docs/security.md): exports are offered for 7 days; erased members choose what
+# happens to their posts unless this says "always_delete" or "always_anonymise"; IP hashes,
+# read notifications and expired exports are deleted after FLYWHEEL_RETENTION_DAYS.
+FLYWHEEL_EXPORT_DAYS = env_int("FLYWHEEL_EXPORT_DAYS", 7)
+FLYWHEEL_ERASURE_CONTENT_CHOICE = env_str("FLYWHEEL_ERASURE_CONTENT_CHOICE", "member_choice")
+FLYWHEEL_RETENTION_DAYS = env_int("FLYWHEEL_RETENTION_DAYS", 180)
+# Extra blocked sign-up domains on top of the shipped disposable list (staff add more in admin).
+FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
+
 FLYWHEEL_ACTIVITY_CONSUMERS = [
     "flywheel.notifications.consumers.notify_for_activity",
     "flywheel.search.consumers.index_for_activity",

@@ -74,5 +74,14 @@
     if (summary) summary.focus();
   });
 
+  // Copy buttons: <button data-fw-copy="#input-id"> copies that field's value (no inline JS:
+  // the Content-Security-Policy allows scripts from our own files only).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-fw-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-fw-copy"));
+    if (source && navigator.clipboard) navigator.clipboard.writeText(source.value || source.textContent);
+  });
+
   window.flywheel = { showToast: showToast };
 })();
