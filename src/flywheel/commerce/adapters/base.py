@@ -1,0 +1,288 @@
+"""The outbound side of a store: one small interface, one implementation per platform.
+
+Rewards, referrals, the back-fill and reconciliation talk to a shop only through
+`StoreAdapter`; `get_adapter(store)` picks the implementation from ``store.platform``.
+Records come back as the platform's own JSON (the same shapes its webhooks carry), so the
+inbound normalisers in ``flywheel.commerce.webhooks.<platform>`` turn them into our rows.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from flywheel.commerce.adapters.errors import InvalidDiscount, StoreNotFound
+from flywheel.commerce.adapters.http import HttpPolicy, Sleep, StoreHttpClient
+
+if TYPE_CHECKING:
+    from flywheel.commerce.models import Store
+
+DiscountKind = Literal["percentage", "fixed_amount"]
+
+# No 0/O or 1/I/L: codes are read aloud and typed from phone screens.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# What all three platforms accept (BigCommerce is the strictest: letters, digits, _ and -).
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,50}$")
+
+
+@dataclass(frozen=True)
+class DiscountCode:
+    """A code that now exists in the shop. ``url`` applies it in the storefront when the
+    platform has such a link (Shopify's /discount/CODE), else it is empty."""
+
+    code: str
+    platform_id: str
+    url: str = ""
+    # The platform object that holds the rule when it is separate (Shopify's price rule).
+    rule_id: str = ""
+
+
+@dataclass
+class Page:
+    """One page of a list. ``next_cursor`` is opaque (a Shopify page_info, a page number for
+    WooCommerce and BigCommerce) and None on the last page; store it to resume."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    cursor: str | None = None
+    total_pages: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def generate_code(*, prefix: str | None = None, length: int = 10) -> str:
+    """A fresh, unguessable code from `secrets` (never `random`)."""
+    if prefix is None:
+        prefix = getattr(settings, "FLYWHEEL_DISCOUNT_CODE_PREFIX", "FW")
+    return prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def validate_discount(
+    *,
+    code: str | None,
+    kind: str,
+    value: Decimal,
+    currency: str,
+    store_currency: str,
+    minimum_order: Decimal | None,
+    usage_limit: int | None,
+    expires_at: datetime | None,
+) -> None:
+    """Refuse, before any request, a discount no platform would take or we would regret."""
+    if code is not None and not CODE_PATTERN.match(code):
+        raise InvalidDiscount(
+            _("Discount code %(code)r must be 3 to 50 letters, digits, hyphens or underscores.")
+            % {"code": code}
+        )
+    if kind not in ("percentage", "fixed_amount"):
+        raise InvalidDiscount(
+            _("Discount kind must be 'percentage' or 'fixed_amount', not %(kind)r.")
+            % {"kind": kind}
+        )
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise InvalidDiscount(_("Discount value must be a positive amount."))
+    if kind == "percentage" and value > 100:
+        raise InvalidDiscount(_("A percentage discount cannot exceed 100."))
+    if kind == "fixed_amount" and currency.upper() != store_currency.upper():
+        raise InvalidDiscount(
+            _(
+                "The shop sells in %(store)s; a fixed discount in %(asked)s would be "
+                "applied as %(store)s."
+            )
+            % {"store": store_currency.upper(), "asked": currency.upper()}
+        )
+    if minimum_order is not None and (not minimum_order.is_finite() or minimum_order < 0):
+        raise InvalidDiscount(_("The minimum order must be zero or more."))
+    if usage_limit is not None and usage_limit < 1:
+        raise InvalidDiscount(_("The usage limit must be at least 1, or None for no limit."))
+    if expires_at is not None:
+        if timezone.is_naive(expires_at):
+            raise InvalidDiscount(_("The expiry must be an aware datetime."))
+        if expires_at <= timezone.now():
+            raise InvalidDiscount(_("The expiry is already in the past."))
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def iso_utc(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def configured_base_url(store: Store) -> str:
+    """A base URL set for this shop in FLYWHEEL_STORE_API_BASE_URLS (tests, proxies), or ""."""
+    overrides = getattr(settings, "FLYWHEEL_STORE_API_BASE_URLS", {}) or {}
+    return overrides.get(store.domain, "")
+
+
+class StoreAdapter(ABC):
+    """What Flywheel may ask of a shop. Implementations hold one HTTP client; close() it
+    (or use the adapter as a context manager) when done."""
+
+    platform: str = ""
+    # The largest page the platform serves; FLYWHEEL_STORE_API_PAGE_SIZE may lower it.
+    max_page_size: int = 100
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        sleep: Sleep | None = None,
+        policy: HttpPolicy | None = None,
+        page_size: int | None = None,
+    ) -> None:
+        self.store = store
+        configured = page_size or getattr(settings, "FLYWHEEL_STORE_API_PAGE_SIZE", None)
+        self.page_size = min(int(configured or self.max_page_size), self.max_page_size)
+        self.http = StoreHttpClient(
+            label=self.label,
+            base_url=configured_base_url(store) or self.default_base_url(),
+            policy=policy,
+            sleep=sleep,
+            **self.client_options(),
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.store.get_platform_display()} shop {self.store.domain}"
+
+    @abstractmethod
+    def default_base_url(self) -> str: ...
+
+    @abstractmethod
+    def client_options(self) -> dict[str, Any]:
+        """Headers and auth for the HTTP client."""
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> StoreAdapter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- discounts ------------------------------------------------------------------------
+    def create_discount_code(
+        self,
+        *,
+        code: str | None,
+        kind: DiscountKind,
+        value: Decimal,
+        currency: str,
+        expires_at: datetime | None = None,
+        minimum_order: Decimal | None = None,
+        usage_limit: int | None = 1,
+        once_per_customer: bool = True,
+    ) -> DiscountCode:
+        """Create a discount code in the shop and return it as the shop stored it.
+
+        ``code=None`` generates an unguessable one. ``usage_limit=1`` is a single-use code
+        (a reward), ``None`` a multi-use one (a referral code shared with friends)."""
+        validate_discount(
+            code=code,
+            kind=kind,
+            value=value,
+            currency=currency,
+            store_currency=self.store.currency,
+            minimum_order=minimum_order,
+            usage_limit=usage_limit,
+            expires_at=expires_at,
+        )
+        return self._create_discount_code(
+            code=code or generate_code(),
+            kind=kind,
+            value=value,
+            expires_at=expires_at,
+            minimum_order=minimum_order,
+            usage_limit=usage_limit,
+            once_per_customer=once_per_customer,
+        )
+
+    @abstractmethod
+    def _create_discount_code(
+        self,
+        *,
+        code: str,
+        kind: DiscountKind,
+        value: Decimal,
+        expires_at: datetime | None,
+        minimum_order: Decimal | None,
+        usage_limit: int | None,
+        once_per_customer: bool,
+    ) -> DiscountCode: ...
+
+    # -- reads ----------------------------------------------------------------------------
+    @abstractmethod
+    def list_orders(self, *, updated_since: datetime | None, cursor: str | None = None) -> Page:
+        """Orders changed since ``updated_since`` (all when None), oldest first where the
+        platform allows, each with its lines and refunds."""
+
+    @abstractmethod
+    def list_customers(
+        self, *, updated_since: datetime | None = None, cursor: str | None = None
+    ) -> Page: ...
+
+    @abstractmethod
+    def list_products(
+        self, *, updated_since: datetime | None = None, cursor: str | None = None
+    ) -> Page: ...
+
+    @abstractmethod
+    def fetch_order(self, external_id: str) -> dict[str, Any]:
+        """One order with lines and refunds; raises StoreNotFound."""
+
+    @abstractmethod
+    def fetch_customer(self, external_id: str) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def fetch_product(self, external_id: str) -> dict[str, Any]: ...
+
+    def lookup_order(self, external_id: str) -> dict[str, Any] | None:
+        """The order, or None when the shop has no such order."""
+        try:
+            return self.fetch_order(external_id)
+        except StoreNotFound:
+            return None
+
+    # -- webhooks -------------------------------------------------------------------------
+    @abstractmethod
+    def register_webhooks(
+        self, *, address_base: str, topics: Iterable[str]
+    ) -> list[dict[str, Any]]:
+        """Subscribe ``address_base`` (the store's inbound webhook URL; every topic goes to
+        the same address, the topic travels in a header or the body) to ``topics``, named
+        as the platform names them. Idempotent: topics already subscribed at that address
+        are reported with ``created: False`` and not created again."""
+
+
+def get_adapter(store: Store, **options: Any) -> StoreAdapter:
+    """The adapter for ``store.platform``; options go to its constructor (sleep, page_size)."""
+    from flywheel.commerce.adapters.bigcommerce import BigCommerceAdapter
+    from flywheel.commerce.adapters.errors import StoreNotConfigured
+    from flywheel.commerce.adapters.shopify import ShopifyAdapter
+    from flywheel.commerce.adapters.woocommerce import WooCommerceAdapter
+
+    adapters: dict[str, type[StoreAdapter]] = {
+        "shopify": ShopifyAdapter,
+        "woocommerce": WooCommerceAdapter,
+        "bigcommerce": BigCommerceAdapter,
+    }
+    try:
+        adapter_class = adapters[store.platform]
+    except KeyError:
+        raise StoreNotConfigured(
+            _("Store %(domain)s has no supported platform (%(platform)r).")
+            % {"domain": store.domain, "platform": store.platform}
+        ) from None
+    return adapter_class(store, **options)
