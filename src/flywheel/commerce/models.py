@@ -400,3 +400,39 @@ class BenchBody(models.Model):
 
     def __str__(self) -> str:
         return f"bench body {self.pk}"
+
+
+class SyncResource(models.TextChoices):
+    CUSTOMERS = "customers", _("Customers")
+    PRODUCTS = "products", _("Products")
+    ORDERS = "orders", _("Orders")
+    # The hourly reconciliation keeps its own high-water mark apart from the back-fill.
+    RECONCILE = "reconcile", _("Reconciliation")
+
+
+class SyncCursor(models.Model):
+    """Where a REST back-fill of one resource stands, so an interrupted run resumes at the
+    page that failed; for reconciliation, the time of the last complete pass."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_cursors")
+    resource = models.CharField(_("resource"), max_length=20, choices=SyncResource.choices)
+    # The platform's cursor for the next page to fetch ("" = the first page).
+    cursor = models.TextField(_("cursor"), blank=True)
+    updated_since = models.DateTimeField(_("changed since"), null=True, blank=True)
+    items_done = models.PositiveIntegerField(_("records imported"), default=0)
+    pages_done = models.PositiveIntegerField(_("pages imported"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("sync cursor")
+        verbose_name_plural = _("sync cursors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "resource"], name="commerce_synccursor_unique_per_store"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}:{self.resource}"
