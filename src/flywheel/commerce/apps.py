@@ -2,14 +2,28 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def link_customers_on_email_confirmed(request, email_address, **kwargs) -> None:
+    """allauth's email_confirmed: a member just proved an address; their store purchases
+    under that address become theirs."""
+    from flywheel.commerce.services import link_customers_for_member
+
+    link_customers_for_member(email_address.user)
+
+
 class CommerceConfig(AppConfig):
     name = "flywheel.commerce"
     label = "commerce"
     verbose_name = _("Store integration")
 
     def ready(self) -> None:
+        from allauth.account.signals import email_confirmed
+
         from flywheel.commerce.queries import passes_purchase_gate
         from flywheel.community.permissions import GATE_CHECKS
 
         if passes_purchase_gate not in GATE_CHECKS:
             GATE_CHECKS.append(passes_purchase_gate)
+        # allauth's one hook for "this address is now verified" (by link or by code).
+        email_confirmed.connect(
+            link_customers_on_email_confirmed, dispatch_uid="commerce-link-customers"
+        )

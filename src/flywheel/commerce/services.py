@@ -688,9 +688,12 @@ def record_delivery(
 
 
 def enqueue_delivery(delivery_id: int) -> None:
-    from flywheel.commerce.tasks import process_delivery
+    from flywheel.commerce.tasks import process_delivery, run_in_process
 
-    process_delivery.delay(delivery_id)
+    if process_delivery.app.conf.task_always_eager:
+        run_in_process(delivery_id)
+    else:
+        process_delivery.delay(delivery_id)
 
 
 DONE_STATUSES = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED)

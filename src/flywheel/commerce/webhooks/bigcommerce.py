@@ -38,7 +38,7 @@ from flywheel.commerce.webhooks.common import (
 )
 
 PLATFORM = Platform.BIGCOMMERCE
-SECRET_HEADER = "X-Flywheel-Webhook-Secret"
+SECRET_HEADER = "X-Flywheel-Webhook-Secret"  # noqa: S105 - a header name
 STORE_HEADER = "X-Flywheel-Store"
 # The secret header is deliberately not kept with the stored delivery.
 KEPT_HEADERS = (STORE_HEADER, "X-BC-Webhook-Id")

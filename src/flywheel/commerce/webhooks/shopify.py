@@ -182,9 +182,10 @@ def normalize_order(payload: dict) -> NormalizedOrder:
         customer = _guest(payload)
     financial = text(payload.get("financial_status")).lower()
     order_id = require_id(payload)
-    refunds = []
-    for refund in payload.get("refunds") or []:
-        refunds.append(normalize_refund({"order_id": order_id, **refund}, currency=currency))
+    refunds = [
+        normalize_refund({"order_id": order_id, **refund}, currency=currency)
+        for refund in payload.get("refunds") or []
+    ]
     return {
         "external_id": order_id,
         "number": text(payload.get("name") or payload.get("order_number")),
