@@ -6,3 +6,11 @@ class RewardsConfig(AppConfig):
     name = "flywheel.rewards"
     label = "rewards"
     verbose_name = _("Rewards and loyalty")
+
+    def ready(self) -> None:
+        from flywheel.community.permissions import GATE_CHECKS
+        from flywheel.rewards.permissions import passes_rewards_gate
+
+        # VIP tiers and early-access perks open gated spaces.
+        if passes_rewards_gate not in GATE_CHECKS:
+            GATE_CHECKS.append(passes_rewards_gate)

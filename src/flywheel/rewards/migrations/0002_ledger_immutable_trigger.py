@@ -1,0 +1,46 @@
+"""On PostgreSQL, the database itself refuses to change a ledger entry.
+
+The one allowed change is status pending → approved with everything else equal (order points
+whose refund window has passed). Deletes are left to the member's erasure (ON DELETE CASCADE
+from the account, done by Django); code never deletes entries (LedgerEntry.delete raises).
+"""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION rewards_ledger_immutable() RETURNS trigger AS $$
+BEGIN
+    IF OLD.status = 'pending' AND NEW.status = 'approved'
+       AND NEW.member_id = OLD.member_id AND NEW.kind = OLD.kind AND NEW.points = OLD.points
+       AND NEW.source_key = OLD.source_key AND NEW.occurred_at = OLD.occurred_at
+       AND NEW.created_at = OLD.created_at THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'rewards ledger entries are immutable (entry %)', OLD.id;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS rewards_ledger_no_update ON rewards_ledgerentry;
+CREATE TRIGGER rewards_ledger_no_update BEFORE UPDATE ON rewards_ledgerentry
+    FOR EACH ROW EXECUTE FUNCTION rewards_ledger_immutable();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS rewards_ledger_no_update ON rewards_ledgerentry;
+DROP FUNCTION IF EXISTS rewards_ledger_immutable();
+"""
+
+
+def create_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("rewards", "0001_initial")]
+
+    operations = [migrations.RunPython(create_trigger, drop_trigger)]

@@ -1,0 +1,759 @@
+"""Every write to points, tiers, perks and recognition, each one business action.
+
+The ledger only grows. Every function that changes points locks the member's PointsAccount
+row (select_for_update), appends entries and updates the cached balance in the same
+transaction, so concurrent awards and redemptions for one member add up exactly.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from flywheel.core.exceptions import Conflict, DomainError, InvalidInput
+from flywheel.core.models import Activity
+from flywheel.rewards.models import (
+    ALL_TIME_START,
+    EntryKind,
+    EntryStatus,
+    LeaderboardScore,
+    LedgerEntry,
+    LedgerQuerySet,
+    MemberOfTheMonth,
+    Nomination,
+    Period,
+    Perk,
+    PerkKind,
+    PointsAccount,
+    Redemption,
+    Rule,
+    Tier,
+    TierPromotion,
+)
+from flywheel.rewards.rules import Earning, capped_points
+
+logger = logging.getLogger(__name__)
+
+EARNING_KINDS = (EntryKind.AWARD, EntryKind.REVERSE)
+
+
+class InsufficientPoints(DomainError):
+    code = "insufficient_points"
+    status = 409
+
+
+class PerkUnavailable(Conflict):
+    code = "perk_unavailable"
+
+
+# ------------------------------------------------------------------------------ settings
+
+
+def expiry_days() -> int:
+    return int(getattr(settings, "FLYWHEEL_POINTS_EXPIRY_DAYS", 365))
+
+
+def refund_window() -> datetime.timedelta:
+    return datetime.timedelta(days=int(getattr(settings, "FLYWHEEL_REFUND_WINDOW_DAYS", 30)))
+
+
+def tier_period() -> str:
+    """'rolling_12_months' (default) or 'calendar_year' (a year's points keep the tier
+    through the next year)."""
+    return getattr(settings, "FLYWHEEL_VIP_PERIOD", "rolling_12_months")
+
+
+# ------------------------------------------------------------------------------ the ledger
+
+
+def _locked_account(member_id: int) -> PointsAccount:
+    PointsAccount.objects.get_or_create(member_id=member_id)
+    return PointsAccount.objects.select_for_update().get(member_id=member_id)
+
+
+def period_starts(day: datetime.date) -> list[tuple[str, datetime.date]]:
+    return [
+        (Period.WEEK, day - datetime.timedelta(days=day.weekday())),
+        (Period.MONTH, day.replace(day=1)),
+        (Period.ALL, ALL_TIME_START),
+    ]
+
+
+def _bump_leaderboards(*, member_id: int, space_id: int | None, at, delta: int) -> None:
+    """Add earned (or reversed) points to the member's weekly, monthly and all-time scores,
+    overall and in the space. Called under the member's account lock, so no two writers
+    ever race on one member's score rows."""
+    if not delta:
+        return
+    day = at.astimezone(datetime.UTC).date()
+    for period, start in period_starts(day):
+        for space in (None, space_id) if space_id else (None,):
+            updated = LeaderboardScore.objects.filter(
+                member_id=member_id, period=period, period_start=start, space_id=space
+            ).update(points=F("points") + delta)
+            if not updated:
+                LeaderboardScore.objects.create(
+                    member_id=member_id,
+                    period=period,
+                    period_start=start,
+                    space_id=space,
+                    points=delta,
+                )
+
+
+def _append(
+    account: PointsAccount,
+    *,
+    kind: str,
+    points: int,
+    source_key: str,
+    occurred_at,
+    status: str = EntryStatus.APPROVED,
+    available_at=None,
+    rule: Rule | None = None,
+    origin_key: str = "",
+    activity_id: int | None = None,
+    space_id: int | None = None,
+    reason: str = "",
+    created_by=None,
+) -> LedgerEntry | None:
+    """Append one entry and update the locked account; None when the source already has
+    an entry of this kind (the unique constraint decides, so retries and races are safe)."""
+    try:
+        with transaction.atomic():
+            entry = LedgerEntry.objects.create(
+                member_id=account.member_id,
+                kind=kind,
+                points=points,
+                status=status,
+                available_at=available_at,
+                rule=rule,
+                source_key=source_key,
+                origin_key=origin_key,
+                activity_id=activity_id,
+                space_id=space_id,
+                reason=reason[:300],
+                created_by=created_by,
+                occurred_at=occurred_at,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        if LedgerEntry.objects.filter(
+            member_id=account.member_id, source_key=source_key, kind=kind
+        ).exists():
+            return None
+        raise
+    fields = ["updated_at"]
+    if status == EntryStatus.PENDING:
+        account.pending += points
+        fields.append("pending")
+    else:
+        account.balance += points
+        fields.append("balance")
+        if kind in EARNING_KINDS:
+            account.lifetime_earned += points
+            fields.append("lifetime_earned")
+    if kind in (EntryKind.AWARD, EntryKind.REDEEM):
+        # Earning or spending keeps points alive; warnings start over.
+        if account.last_activity_at is None or occurred_at > account.last_activity_at:
+            account.last_activity_at = occurred_at
+        account.expiry_warning_sent_at = None
+        account.expiry_last_chance_sent_at = None
+        fields += ["last_activity_at", "expiry_warning_sent_at", "expiry_last_chance_sent_at"]
+    account.save(update_fields=fields)
+    if status == EntryStatus.APPROVED and kind in EARNING_KINDS:
+        _bump_leaderboards(
+            member_id=account.member_id, space_id=space_id, at=occurred_at, delta=points
+        )
+    return entry
+
+
+def award_for_rule(*, rule: Rule, activity: Activity, earning: Earning) -> LedgerEntry | None:
+    """Award what a rule gives for an activity: capped, multiplied by the member's tier at
+    that time, pending through the refund window for order rules. Once per (activity, rule)."""
+    source_key = f"activity:{activity.pk}:rule:{rule.pk}"
+    member_id = earning.member_id
+    if not get_user_model().objects.filter(pk=member_id, is_active=True).exists():
+        return None
+    with transaction.atomic():
+        account = _locked_account(member_id)
+        if LedgerEntry.objects.filter(
+            member_id=member_id, source_key=source_key, kind=EntryKind.AWARD
+        ).exists():
+            return None
+        at = activity.created_at
+        tier = qualified_tier(member_id, at=at)
+        points = earning.points
+        if tier is not None and tier.points_multiplier != 1:
+            points = int(
+                (Decimal(points) * tier.points_multiplier).to_integral_value(rounding=ROUND_DOWN)
+            )
+        points = capped_points(rule, member_id=member_id, points=points, at=at)
+        if points <= 0:
+            return None
+        status, available_at = EntryStatus.APPROVED, None
+        if rule.pending_refund_window:
+            available_at = at + refund_window()
+            if available_at > timezone.now():
+                status = EntryStatus.PENDING
+        from flywheel.rewards.rules import origin_key_for
+
+        entry = _append(
+            account,
+            kind=EntryKind.AWARD,
+            points=points,
+            source_key=source_key,
+            occurred_at=at,
+            status=status,
+            available_at=available_at,
+            rule=rule,
+            origin_key=origin_key_for(activity),
+            activity_id=activity.pk,
+            space_id=activity.space_id,
+            reason=rule.name,
+        )
+        if entry is not None and status == EntryStatus.APPROVED:
+            _promote_if_qualified(account, at=at)
+        return entry
+
+
+def _refund_share(activity: Activity) -> Decimal | None:
+    """The refunded share of an order (0–1], or None for "everything"."""
+    payload = activity.payload or {}
+    try:
+        amount = Decimal(str(payload.get("amount")))
+        total = Decimal(str(payload.get("total")))
+    except (ArithmeticError, ValueError):
+        return None
+    if not (amount.is_finite() and total.is_finite()) or total <= 0 or amount >= total:
+        return None
+    return max(amount, Decimal(0)) / total
+
+
+def reverse_origin(*, origin_key: str, activity: Activity, reason: str = "") -> int:
+    """Take back points earned for something that was undone: a deleted post, a refunded
+    order (in proportion to the refund), a fraudulent referral. Returns entries written."""
+    written = 0
+    share = _refund_share(activity) if activity.verb == "order_refunded" else None
+    refund_id = (activity.payload or {}).get("refund_id") or activity.pk
+    awards = list(
+        LedgerEntry.objects.filter(origin_key=origin_key, kind=EntryKind.AWARD).order_by("pk")
+    )
+    for award in awards:
+        with transaction.atomic():
+            account = _locked_account(award.member_id)
+            award = LedgerEntry.objects.get(pk=award.pk)  # its status as of the lock
+            if activity.verb == "order_refunded":
+                source_key = f"{award.source_key}|refund:{refund_id}"
+            else:
+                source_key = award.source_key
+            reversed_so_far = -(
+                LedgerEntry.objects.filter(member_id=award.member_id, kind=EntryKind.REVERSE)
+                .filter(
+                    Q(source_key=award.source_key)
+                    | Q(source_key__startswith=f"{award.source_key}|")
+                )
+                .aggregate(total=Sum("points"))["total"]
+                or 0
+            )
+            remaining = award.points - reversed_so_far
+            points = remaining
+            if share is not None:
+                points = min(
+                    remaining,
+                    int((award.points * share).to_integral_value(rounding=ROUND_DOWN)),
+                )
+            if points <= 0:
+                continue
+            entry = _append(
+                account,
+                kind=EntryKind.REVERSE,
+                points=-points,
+                source_key=source_key,
+                occurred_at=award.occurred_at,
+                status=award.status,
+                available_at=award.available_at,
+                rule=award.rule,
+                origin_key=origin_key,
+                activity_id=activity.pk,
+                space_id=award.space_id,
+                reason=reason or _("reversed"),
+            )
+            written += entry is not None
+    return written
+
+
+def adjust_points(*, member, points: int, reason: str, by) -> LedgerEntry:
+    """Staff correct a balance by hand, with a reason; the entry names who did it."""
+    if not (by.is_staff or by.is_superuser or getattr(by, "is_community_admin", False)):
+        raise InvalidInput(_("Only staff can adjust points."), field="points")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(_("Say why the points are adjusted."), field="reason")
+    if not isinstance(points, int) or points == 0:
+        raise InvalidInput(_("Adjust by a whole number of points, not zero."), field="points")
+    with transaction.atomic():
+        account = _locked_account(member.pk)
+        entry = _append(
+            account,
+            kind=EntryKind.ADJUST,
+            points=points,
+            source_key=f"adjust:{uuid.uuid4()}",
+            occurred_at=timezone.now(),
+            reason=reason,
+            created_by=by,
+        )
+    logger.info("points adjusted: member=%s points=%+d by=%s", member.pk, points, by.pk)
+    return entry
+
+
+def approve_matured_points(*, now=None) -> int:
+    """Order points whose refund window has passed become spendable. Returns entries approved."""
+    now = now or timezone.now()
+    member_ids = list(
+        LedgerEntry.objects.filter(status=EntryStatus.PENDING, available_at__lte=now)
+        .values_list("member_id", flat=True)
+        .distinct()
+    )
+    approved = 0
+    for member_id in member_ids:
+        with transaction.atomic():
+            account = _locked_account(member_id)
+            entries = list(
+                LedgerEntry.objects.filter(
+                    member_id=member_id, status=EntryStatus.PENDING, available_at__lte=now
+                ).order_by("occurred_at", "pk")
+            )
+            if not entries:
+                continue
+            # The one transition a ledger entry allows: pending → approved (amounts unchanged).
+            models.QuerySet.update(
+                LedgerQuerySet(model=LedgerEntry).filter(
+                    pk__in=[entry.pk for entry in entries], status=EntryStatus.PENDING
+                ),
+                status=EntryStatus.APPROVED,
+            )
+            total = sum(entry.points for entry in entries)
+            earned = sum(entry.points for entry in entries if entry.kind in EARNING_KINDS)
+            account.pending -= total
+            account.balance += total
+            account.lifetime_earned += earned
+            account.save(update_fields=["pending", "balance", "lifetime_earned", "updated_at"])
+            for entry in entries:
+                if entry.kind in EARNING_KINDS:
+                    _bump_leaderboards(
+                        member_id=member_id,
+                        space_id=entry.space_id,
+                        at=entry.occurred_at,
+                        delta=entry.points,
+                    )
+            _promote_if_qualified(account, at=now)
+            approved += len(entries)
+    return approved
+
+
+# ------------------------------------------------------------------------------ expiry
+
+
+def _send_expiry_mail(account: PointsAccount, *, last_chance: bool, expires_on) -> None:
+    member = account.member
+    with translation.override(member.language or settings.LANGUAGE_CODE):
+        subject = (
+            _("Last chance: your %(points)d points expire on %(date)s")
+            if last_chance
+            else _("Your %(points)d points expire on %(date)s")
+        ) % {"points": account.balance, "date": expires_on.isoformat()}
+        body = _(
+            "Hello %(name)s,\n\nYou have %(points)d points. They expire on %(date)s unless you "
+            "earn or spend points before then.\n\nSee your wallet: %(url)s\n"
+        ) % {
+            "name": member.name,
+            "points": account.balance,
+            "date": expires_on.isoformat(),
+            "url": settings.SITE_URL.rstrip("/") + reverse("rewards:wallet"),
+        }
+    send_mail(subject, body, None, [member.email], fail_silently=False)
+
+
+def send_expiry_warnings(*, now=None, warning_days: int = 30, last_chance_days: int = 7) -> int:
+    """E-mail members whose points expire within `warning_days`, and again within
+    `last_chance_days`. Each warning goes once per spell without earning or spending."""
+    now = now or timezone.now()
+    days = expiry_days()
+    sent = 0
+    for last_chance, ahead, stamp in (
+        (True, last_chance_days, "expiry_last_chance_sent_at"),
+        (False, warning_days, "expiry_warning_sent_at"),
+    ):
+        cutoff = now - datetime.timedelta(days=days - ahead)
+        candidates = PointsAccount.objects.filter(
+            balance__gt=0, last_activity_at__lte=cutoff, **{f"{stamp}__isnull": True}
+        ).select_related("member")
+        if not last_chance:
+            # Someone already given the last chance needs no earlier warning.
+            candidates = candidates.filter(expiry_last_chance_sent_at__isnull=True)
+        for account in candidates.filter(member__is_active=True):
+            expires_on = (account.last_activity_at + datetime.timedelta(days=days)).date()
+            _send_expiry_mail(account, last_chance=last_chance, expires_on=expires_on)
+            PointsAccount.objects.filter(pk=account.pk).update(**{stamp: now})
+            sent += 1
+    return sent
+
+
+def expire_points(*, now=None) -> int:
+    """Points expire after FLYWHEEL_POINTS_EXPIRY_DAYS without earning or spending."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=expiry_days())
+    expired = 0
+    for member_id in PointsAccount.objects.filter(
+        balance__gt=0, last_activity_at__lte=cutoff
+    ).values_list("member_id", flat=True):
+        with transaction.atomic():
+            account = _locked_account(member_id)
+            if account.balance <= 0 or account.last_activity_at > cutoff:
+                continue
+            entry = _append(
+                account,
+                kind=EntryKind.EXPIRE,
+                points=-account.balance,
+                source_key=f"expire:{account.last_activity_at.isoformat()}",
+                occurred_at=now,
+                reason=_("Points expired after %(days)d days without earning or spending.")
+                % {"days": expiry_days()},
+            )
+            expired += entry is not None
+    return expired
+
+
+# ------------------------------------------------------------------------------ tiers
+
+
+def _earned_between(member_id: int, start, end) -> int:
+    return (
+        LedgerEntry.objects.filter(
+            member_id=member_id,
+            kind__in=EARNING_KINDS,
+            status=EntryStatus.APPROVED,
+            occurred_at__gt=start,
+            occurred_at__lte=end,
+        ).aggregate(total=Sum("points"))["total"]
+        or 0
+    )
+
+
+def _spend_between(member_id: int, start, end) -> Decimal:
+    total = Decimal(0)
+    for verb, payload in Activity.objects.filter(
+        actor_id=member_id,
+        verb__in=["order_placed", "order_refunded"],
+        created_at__gt=start,
+        created_at__lte=end,
+    ).values_list("verb", "payload"):
+        key = "total" if verb == "order_placed" else "amount"
+        try:
+            amount = Decimal(str((payload or {}).get(key)))
+        except ArithmeticError:
+            continue
+        if amount.is_finite():
+            total += amount if verb == "order_placed" else -amount
+    return total
+
+
+def qualifying_windows(at) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    if tier_period() == "calendar_year":
+        year_start = datetime.datetime(at.year, 1, 1, tzinfo=datetime.UTC)
+        previous_start = datetime.datetime(at.year - 1, 1, 1, tzinfo=datetime.UTC)
+        one_second = datetime.timedelta(microseconds=1)
+        return [
+            (year_start - one_second, at),
+            (previous_start - one_second, year_start - one_second),
+        ]
+    return [(at - datetime.timedelta(days=365), at)]
+
+
+def qualification(member_id: int, *, at, need_spend: bool) -> tuple[int, Decimal]:
+    """Points earned (never reduced by spending) and spend in the best qualifying window."""
+    best_points, best_spend = 0, Decimal(0)
+    for start, end in qualifying_windows(at):
+        best_points = max(best_points, _earned_between(member_id, start, end))
+        if need_spend:
+            best_spend = max(best_spend, _spend_between(member_id, start, end))
+    return best_points, best_spend
+
+
+def qualified_tier(member_id: int, *, at, tiers: list[Tier] | None = None) -> Tier | None:
+    tiers = list(Tier.objects.order_by("-rank")) if tiers is None else tiers
+    if not tiers:
+        return None
+    need_spend = any(tier.min_spend is not None for tier in tiers)
+    points, spend = qualification(member_id, at=at, need_spend=need_spend)
+    for tier in sorted(tiers, key=lambda tier: -tier.rank):
+        if (tier.min_points is not None and points >= tier.min_points) or (
+            tier.min_spend is not None and spend >= tier.min_spend
+        ):
+            return tier
+    return None
+
+
+def _promote_if_qualified(account: PointsAccount, *, at) -> Tier | None:
+    """Promotion happens as soon as a member qualifies; demotion only in evaluate_tiers."""
+    tier = qualified_tier(account.member_id, at=at)
+    current_rank = account.tier.rank if account.tier_id else 0
+    if tier is None or tier.rank <= current_rank:
+        return None
+    _set_tier(account, tier=tier, at=at)
+    return tier
+
+
+def _set_tier(account: PointsAccount, *, tier: Tier | None, at) -> None:
+    account.tier = tier
+    account.tier_since = at if tier is not None else None
+    account.save(update_fields=["tier", "tier_since", "updated_at"])
+    if tier is None:
+        return
+    has_reward = bool(tier.entry_reward_kind and tier.entry_reward_value)
+    promotion, created = TierPromotion.objects.get_or_create(
+        member_id=account.member_id,
+        tier=tier,
+        defaults={
+            "promoted_at": at,
+            "reward_status": (
+                TierPromotion.RewardStatus.PENDING
+                if has_reward
+                else TierPromotion.RewardStatus.NONE
+            ),
+        },
+    )
+    if created and has_reward:
+        promotion_id = promotion.pk
+        transaction.on_commit(lambda: _issue_entry_reward_later(promotion_id), robust=True)
+
+
+def _issue_entry_reward_later(promotion_id: int) -> None:
+    from flywheel.rewards.tasks import issue_entry_reward
+
+    issue_entry_reward.delay(promotion_id)
+
+
+def issue_entry_reward(promotion_id: int) -> TierPromotion:
+    """Create the single-use entry code in the store; on failure it stays pending, with the
+    error, and the hourly task tries again."""
+    from flywheel.rewards import store_codes
+
+    promotion = TierPromotion.objects.select_related("tier", "member").get(pk=promotion_id)
+    if promotion.reward_status != TierPromotion.RewardStatus.PENDING:
+        return promotion
+    tier = promotion.tier
+    try:
+        code = store_codes.create_discount_code(
+            kind=tier.entry_reward_kind,
+            value=tier.entry_reward_value,
+            currency=tier.entry_reward_currency,
+        )
+    except store_codes.StoreCodeError as error:
+        TierPromotion.objects.filter(pk=promotion.pk).update(
+            reward_error=str(error)[:500], reward_attempts=F("reward_attempts") + 1
+        )
+        promotion.refresh_from_db()
+        return promotion
+    TierPromotion.objects.filter(
+        pk=promotion.pk, reward_status=TierPromotion.RewardStatus.PENDING
+    ).update(
+        reward_status=TierPromotion.RewardStatus.ISSUED,
+        reward_code=code.code,
+        reward_url=code.url,
+        reward_error="",
+        reward_attempts=F("reward_attempts") + 1,
+    )
+    promotion.refresh_from_db()
+    return promotion
+
+
+def evaluate_tiers(*, now=None) -> tuple[int, int]:
+    """Daily: move every tiered member to the tier their qualifying period earns (points
+    age out of a rolling window). Spending never demotes: only earned points count."""
+    now = now or timezone.now()
+    tiers = list(Tier.objects.order_by("-rank"))
+    promoted = demoted = 0
+    for member_id in PointsAccount.objects.filter(
+        Q(tier__isnull=False) | Q(lifetime_earned__gt=0)
+    ).values_list("member_id", flat=True):
+        with transaction.atomic():
+            account = _locked_account(member_id)
+            tier = qualified_tier(member_id, at=now, tiers=tiers)
+            current_rank = account.tier.rank if account.tier_id else 0
+            new_rank = tier.rank if tier else 0
+            if new_rank > current_rank:
+                _set_tier(account, tier=tier, at=now)
+                promoted += 1
+            elif new_rank < current_rank:
+                _set_tier(account, tier=tier, at=now)
+                demoted += 1
+    return promoted, demoted
+
+
+# ------------------------------------------------------------------------------ perks
+
+
+def _check_can_redeem(member, perk: Perk, account: PointsAccount) -> None:
+    if not perk.active:
+        raise PerkUnavailable(_("This perk is not available any more."), field="perk")
+    if perk.min_tier_id is not None:
+        rank = account.tier.rank if account.tier_id else 0
+        if rank < perk.min_tier.rank:
+            raise PerkUnavailable(
+                _("This perk is for %(tier)s members and above.") % {"tier": perk.min_tier.name},
+                field="perk",
+            )
+    if perk.stock is not None and perk.stock <= 0:
+        raise PerkUnavailable(_("This perk is sold out."), field="perk")
+    used = (
+        Redemption.objects.filter(member=member, perk=perk)
+        .exclude(status=Redemption.Status.FAILED)
+        .count()
+    )
+    if used >= perk.per_member_limit:
+        raise PerkUnavailable(_("You have already redeemed this perk."), field="perk")
+    if account.balance < perk.cost_points:
+        raise InsufficientPoints(
+            _("You need %(cost)d points for this perk and have %(balance)d.")
+            % {"cost": perk.cost_points, "balance": max(account.balance, 0)},
+            field="points",
+        )
+
+
+def redeem_perk(*, member, perk: Perk) -> Redemption:
+    """Spend points on a perk. The balance never goes below zero (InsufficientPoints). A
+    store code is created after the points are taken; if the store fails, the points come
+    back (an adjust entry) and the redemption is marked failed."""
+    now = timezone.now()
+    with transaction.atomic():
+        perk = Perk.objects.select_for_update().select_related("min_tier").get(pk=perk.pk)
+        account = _locked_account(member.pk)
+        _check_can_redeem(member, perk, account)
+        needs_store = perk.kind == PerkKind.DISCOUNT_CODE
+        redemption = Redemption.objects.create(
+            member=member,
+            perk=perk,
+            points=perk.cost_points,
+            status=Redemption.Status.PENDING if needs_store else Redemption.Status.FULFILLED,
+            code_url=perk.secret_url if perk.kind == PerkKind.EARLY_ACCESS else "",
+            created_at=now,
+            fulfilled_at=None if needs_store else now,
+        )
+        _append(
+            account,
+            kind=EntryKind.REDEEM,
+            points=-perk.cost_points,
+            source_key=f"redemption:{redemption.pk}",
+            occurred_at=now,
+            reason=perk.name,
+        )
+        if perk.stock is not None:
+            Perk.objects.filter(pk=perk.pk).update(stock=F("stock") - 1)
+    if needs_store:
+        redemption = _fulfil_with_store_code(redemption, perk=perk)
+    return redemption
+
+
+def _fulfil_with_store_code(redemption: Redemption, *, perk: Perk) -> Redemption:
+    from flywheel.rewards import store_codes
+
+    try:
+        code = store_codes.create_discount_code(
+            kind=perk.discount_kind, value=perk.discount_value, currency=perk.discount_currency
+        )
+    except store_codes.StoreCodeError as error:
+        with transaction.atomic():
+            account = _locked_account(redemption.member_id)
+            _append(
+                account,
+                kind=EntryKind.ADJUST,
+                points=redemption.points,
+                source_key=f"redemption:{redemption.pk}",
+                occurred_at=timezone.now(),
+                reason=_("Points returned: the store could not create the code."),
+            )
+            if perk.stock is not None:
+                Perk.objects.filter(pk=perk.pk).update(stock=F("stock") + 1)
+            Redemption.objects.filter(pk=redemption.pk).update(
+                status=Redemption.Status.FAILED, error=str(error)[:500]
+            )
+        redemption.refresh_from_db()
+        return redemption
+    Redemption.objects.filter(pk=redemption.pk).update(
+        status=Redemption.Status.FULFILLED,
+        code=code.code,
+        code_url=code.url,
+        fulfilled_at=timezone.now(),
+    )
+    redemption.refresh_from_db()
+    return redemption
+
+
+# ------------------------------------------------------------------------------ recognition
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def nominate(*, nominator, nominee_handle: str, reason: str, at=None) -> Nomination:
+    """A member nominates someone for member of the month, once per month, with a reason."""
+    at = at or timezone.now()
+    handle = (nominee_handle or "").strip().lstrip("@")
+    nominee = (
+        get_user_model().objects.filter(handle__iexact=handle, is_active=True).first()
+        if handle
+        else None
+    )
+    if nominee is None:
+        raise InvalidInput(_("There is no member with that handle."), field="nominee")
+    if nominee.pk == nominator.pk:
+        raise InvalidInput(_("Nominate someone other than yourself."), field="nominee")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise InvalidInput(_("Tell us why, in at least 10 characters."), field="reason")
+    if len(reason) > 1000:
+        raise InvalidInput(_("Keep the reason under 1000 characters."), field="reason")
+    month = month_start(at.astimezone(datetime.UTC).date())
+    try:
+        with transaction.atomic():
+            return Nomination.objects.create(
+                nominator=nominator, nominee=nominee, month=month, reason=reason, created_at=at
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("You have already nominated someone this month."), field="nominee"
+        ) from None
+
+
+def pick_member_of_the_month(*, member, citation: str, by, month=None) -> MemberOfTheMonth:
+    """Staff choose the member of the month (usually from the nominations)."""
+    if not (by.is_staff or by.is_superuser or getattr(by, "is_brand_team", False)):
+        raise InvalidInput(_("Only the brand team picks the member of the month."), field="member")
+    citation = (citation or "").strip()
+    if not citation:
+        raise InvalidInput(_("Write a short citation."), field="citation")
+    month = month_start(month or timezone.now().astimezone(datetime.UTC).date())
+    featured, _created = MemberOfTheMonth.objects.update_or_create(
+        month=month,
+        defaults={
+            "member": member,
+            "citation": citation[:1000],
+            "picked_by": by,
+            "created_at": timezone.now(),
+        },
+    )
+    return featured
