@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from flywheel.api.auth import member_required, viewer
 from flywheel.api.schemas import READ_ERRORS, WRITE_ERRORS, CleanStr, ensure_id
@@ -92,7 +92,7 @@ def create_export(request: HttpRequest):
     """Build a zip of all your data in the background; you get an e-mail when it is ready."""
     export = services.request_data_export(member=viewer(request))
     export.refresh_from_db()
-    return 202, _export_out(export)
+    return Status(202, _export_out(export))
 
 
 @router.get(
@@ -177,4 +177,4 @@ def request_erasure(request: HttpRequest, payload: ErasureIn):
     erasure = services.request_account_erasure(
         member=viewer(request), password=payload.password, content=payload.content
     )
-    return 202, {"status": "accepted", "content": erasure.content}
+    return Status(202, {"status": "accepted", "content": erasure.content})

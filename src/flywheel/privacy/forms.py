@@ -71,8 +71,15 @@ class DeleteAccountForm(forms.Form):
         self.fields["content"].choices = [
             (value, label) for value, label in ErasureContent.choices if value in allowed_contents
         ]
-        if len(allowed_contents) == 1:
-            self.fields["content"].initial = allowed_contents[0]
+        self.forced_content = allowed_contents[0] if len(allowed_contents) == 1 else None
+        if self.forced_content:
+            # The site decides (FLYWHEEL_ERASURE_CONTENT_CHOICE); whatever was sent is ignored.
+            self.fields["content"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_content(self) -> str:
+        if self.forced_content:
+            return self.forced_content
+        return self.cleaned_data["content"]
 
 
 class MarketingConsentForm(forms.Form):
