@@ -31,7 +31,8 @@ def handle(command, options) -> None:
             currency=options["currency"],
         )
     except DomainError as error:
-        raise CommandError(f"{error.field}: {error.message}" if error.field else error.message)
+        message = f"{error.field}: {error.message}" if error.field else error.message
+        raise CommandError(message) from error
     verb = "Connected" if created else "Updated"
     command.stdout.write(
         f"{verb} {store.get_platform_display()} shop {store.domain} (id {store.pk}). "

@@ -1,0 +1,103 @@
+"""Shopify's mandatory privacy topics: data requests, customer erasure, shop erasure."""
+
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from flywheel.commerce.models import (
+    Customer,
+    DeliveryStatus,
+    Order,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    WebhookDelivery,
+)
+from flywheel.commerce.queries import is_verified_buyer
+from tests.commerce.webhook_helpers import make_store, post_shopify
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def store(db):
+    return make_store("shopify")
+
+
+@pytest.fixture
+def buyer(db):
+    member = UserFactory(email="jon@example.com")
+    EmailAddress.objects.create(user=member, email="jon@example.com", verified=True)
+    return member
+
+
+def test_customer_redact_erases_personal_data_and_keeps_totals(client, store, buyer):
+    post_shopify(client, "orders_create")
+    post_shopify(client, "refunds_create")
+    assert Customer.objects.get().member == buyer
+
+    response = post_shopify(client, "customers_redact")
+
+    assert response.status_code == 200
+    customer = Customer.objects.get()
+    assert customer.email == ""
+    assert customer.first_name == customer.last_name == customer.phone == ""
+    assert customer.addresses == []
+    assert customer.member is None
+    assert customer.redacted_at is not None
+    order = Order.objects.get()
+    assert order.email == ""
+    assert order.billing_address == {} and order.shipping_address == {}
+    assert order.total == Decimal("204.92")
+    assert order.refunded_total == Decimal("21.60")
+    assert order.lines.count() == 2
+    assert is_verified_buyer(buyer) is False
+    request = PrivacyRequest.objects.get()
+    assert request.kind == PrivacyRequestKind.CUSTOMER_REDACT
+    assert request.completed_at is not None
+
+
+def test_an_older_order_update_after_redaction_does_not_restore_personal_data(client, store):
+    post_shopify(client, "orders_create")
+    post_shopify(client, "customers_redact")
+
+    post_shopify(client, "orders_updated")
+
+    assert Customer.objects.get().email == ""
+    assert Order.objects.get().email == ""
+    assert Order.objects.get().shipping_address == {}
+
+
+def test_shop_redact_erases_every_customer_of_the_store(client, store):
+    post_shopify(client, "orders_create")
+    post_shopify(client, "customers_create", id=42, email="other@example.com")
+
+    post_shopify(client, "shop_redact")
+
+    assert set(Customer.objects.values_list("email", flat=True)) == {""}
+    assert Customer.objects.filter(redacted_at__isnull=True).count() == 0
+    assert Order.objects.get().total == Decimal("204.92")
+
+
+def test_a_data_request_is_recorded_with_what_we_hold(client, store):
+    post_shopify(client, "orders_create")
+
+    post_shopify(client, "customers_data_request")
+
+    request = PrivacyRequest.objects.get(kind=PrivacyRequestKind.DATA_REQUEST)
+    assert request.completed_at is None  # for staff to send
+    assert request.customer_external_id == "115310627314723954"
+    assert request.export["customers"][0]["email"] == "jon@example.com"
+    assert request.export["orders"][0]["number"] == "#1001"
+    assert request.export["orders"][0]["total"] == "204.92"
+    assert WebhookDelivery.objects.get(topic="customers/data_request").status == (
+        DeliveryStatus.PROCESSED
+    )
+
+
+def test_privacy_deliveries_need_a_valid_signature(client, store):
+    response = post_shopify(client, "shop_redact", secret="forged")
+
+    assert response.status_code == 401
+    assert PrivacyRequest.objects.count() == 0
