@@ -135,8 +135,9 @@ def test_profile_query_count_is_the_same_for_5_and_50_topics(
         make_reply(topic=topic, author=member)
     client.get(_profile_url(member))  # warms the cached Site record the page frame names
     # Member, three counts, recent topics, recent replies, follower count; signed in adds
-    # session, viewer, "do I follow?" and the gated-spaces check.
-    expected = 11 if signed_in else 7
+    # session, viewer, "do I follow?" and the gated-spaces check. The badges and trust level
+    # section (badges/_profile_badges.html) adds two: the member's badges, their trust level.
+    expected = 13 if signed_in else 9
     with django_assert_num_queries(expected):
         client.get(_profile_url(member))
 

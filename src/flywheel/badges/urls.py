@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from flywheel.badges import views
 
 app_name = "badges"
-urlpatterns: list = []
+urlpatterns = [
+    path("badges/", views.directory, name="directory"),
+    path("badges/<slug:slug>/", views.detail, name="detail"),
+    path("badges/<slug:slug>/award/", views.award, name="award"),
+]

@@ -28,6 +28,7 @@ from flywheel.core.markup import find_mentions, render_markdown
 from flywheel.core.models import Verb
 from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
 from flywheel.core.services import record_activity
+from flywheel.trust import permissions as trust_permissions
 
 MAX_TAGS = 5
 
@@ -118,10 +119,12 @@ def create_topic(
         raise InvalidInput(_("Only the brand team can post announcements."), field="kind")
     title = _clean_title(title)
     body = _clean_body(body)
+    trust_permissions.check_post_content_allowed(author, body)
     tag_objects = _clean_tags(tags)
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
         check_action_rate_limit(member=author, action="topic")
+        trust_permissions.check_daily_post_limit(author)
     now = at or timezone.now()
     topic = Topic.objects.create(
         space=space,
@@ -179,11 +182,13 @@ def create_reply(
         raise InvalidInput(_("This topic was deleted."), field="topic")
     permissions.check_topic_reply_permission(author, topic)
     body = _clean_body(body)
+    trust_permissions.check_post_content_allowed(author, body)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise InvalidInput(_("You can only reply to a post in the same topic."), field="reply_to")
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
         check_action_rate_limit(member=author, action="reply")
+        trust_permissions.check_daily_post_limit(author)
     now = at or timezone.now()
     last_number = topic.posts.order_by("-number").values_list("number", flat=True).first() or 0
     post = Post.objects.create(
@@ -227,6 +232,7 @@ def edit_post(
     post = Post.objects.select_for_update().select_related("topic__space").get(pk=post.pk)
     permissions.check_post_edit_permission(editor, post)
     body = _clean_body(body)
+    trust_permissions.check_post_content_allowed(editor, body)
     topic = post.topic
     new_title = _clean_title(title) if (title is not None and post.is_opening_post) else None
     tag_objects = _clean_tags(tags) if (tags is not None and post.is_opening_post) else None

@@ -15,10 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from flywheel.badges import queries as badge_queries
 from flywheel.community import page_cache, permissions, queries, services
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
 from flywheel.core.exceptions import DomainError, RateLimited
+from flywheel.trust.services import record_topic_read
 
 POSTS_PER_PAGE = 50
 MEMBERS_PER_PAGE = 60
@@ -343,9 +345,8 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
     viewer_id = user.pk if user.is_authenticated else None
     viewer_is_moderator = permissions.is_moderator_of(user, topic.space)
     moderator_ids = queries.moderator_ids(topic.space)
-    page = Paginator(queries.posts_for_topic(topic), POSTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    posts = badge_queries.with_author_badges(queries.posts_for_topic(topic))  # +1 query/page
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     is_question = topic.kind == TopicKind.QUESTION
     can_accept_here = bool(viewer_id) and (topic.author_id == viewer_id or viewer_is_moderator)
 
@@ -429,6 +430,7 @@ def _render_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
         if quoted is not None and quoted.topic_id == topic.pk and not quoted.is_deleted:
             initial = {"reply_to": quoted.pk, "body": _quote_of(quoted)}
     context = _topic_context(request, topic, ReplyForm(initial=initial))
+    record_topic_read(member=request.user, topic=topic, posts=context["page_obj"].object_list)
     context["quoting"] = initial.get("reply_to")
     return render(request, "community/topic.html", context)
 

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "flywheel.accounts.middleware.MemberPreferencesMiddleware",
+    "flywheel.trust.middleware.MemberVisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -123,6 +124,10 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digest": {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,
+    },
+    "trust-levels": {
+        "task": "flywheel.trust.tasks.update_trust_levels",
+        "schedule": 60 * 60 * 24,
     },
     "privacy-retention": {
         "task": "flywheel.privacy.tasks.apply_retention_policy",
@@ -283,4 +288,5 @@ FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 FLYWHEEL_ACTIVITY_CONSUMERS = [
     "flywheel.notifications.consumers.notify_for_activity",
     "flywheel.search.consumers.index_for_activity",
+    "flywheel.badges.consumers.award_badges_for_activity",
 ]

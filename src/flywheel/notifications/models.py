@@ -12,6 +12,9 @@ class NotificationKind(models.TextChoices):
     MEMBER_TOPIC = "member_topic", _("started a topic")
     ANSWER_ACCEPTED = "answer_accepted", _("accepted your answer")
     NEW_FOLLOWER = "new_follower", _("followed you")
+    BADGE_GRANTED = "badge_granted", _("earned a badge")
+    TRUST_LEVEL_UP = "trust_level_up", _("reached a new trust level")
+    TRUST_LEVEL_DOWN = "trust_level_down", _("moved to a lower trust level")
 
 
 class Notification(models.Model):

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from flywheel.trust import views
 
 app_name = "trust"
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/trust/", views.my_trust, name="mine"),
+]
