@@ -120,10 +120,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Task modules that are not an app's tasks.py (autodiscovery finds those).
+CELERY_IMPORTS = ["flywheel.commerce.reconcile"]
 CELERY_BEAT_SCHEDULE = {
     "weekly-digest": {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,
+    },
+    # Repairs orders whose webhooks were lost (commerce/reconcile.py).
+    "commerce-reconcile-stores": {
+        "task": "flywheel.commerce.reconcile_stores",
+        "schedule": 60 * 60,
     },
     "trust-levels": {
         "task": "flywheel.trust.tasks.update_trust_levels",

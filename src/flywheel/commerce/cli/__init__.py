@@ -7,5 +7,5 @@ SUBCOMMAND_MODULES = [
     "flywheel.commerce.cli.connect",
     "flywheel.commerce.cli.replay",
     "flywheel.commerce.cli.import_cmd",
-    "flywheel.commerce.cli.sync",
+    "flywheel.commerce.cli.sync_cmd",
 ]
