@@ -35,10 +35,9 @@ from flywheel.commerce.adapters.errors import (
     StoreRequestRejected,
 )
 from flywheel.commerce.adapters.http import json_of
+from flywheel.commerce.webhooks import bigcommerce as inbound
 
 API_HOST = "https://api.bigcommerce.com"
-# BigCommerce does not sign webhooks; it sends back headers given at registration.
-WEBHOOK_SECRET_HEADER = "X-Flywheel-Webhook-Secret"  # noqa: S105 (a header name)
 
 
 def _id_path(external_id: str) -> str:
@@ -220,7 +219,12 @@ class BigCommerceAdapter(StoreAdapter):
                         "scope": scope,
                         "destination": address_base,
                         "is_active": True,
-                        "headers": {WEBHOOK_SECRET_HEADER: self.store.webhook_secret},
+                        # BigCommerce does not sign deliveries; it sends back the headers
+                        # given here, which the inbound side checks.
+                        "headers": {
+                            inbound.SECRET_HEADER: self.store.webhook_secret,
+                            inbound.STORE_HEADER: self.store.domain,
+                        },
                     },
                 ),
                 label=self.label,
