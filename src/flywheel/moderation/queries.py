@@ -1,0 +1,109 @@
+"""Moderation reads, including the filters the community's own reads call to leave hidden
+posts out (posts_for_topic, topics_for_listing, listed_topic and search)."""
+
+from django.db.models import Prefetch, QuerySet
+
+from flywheel.moderation import permissions
+from flywheel.moderation.models import (
+    HIDDEN_POST_STATES,
+    Appeal,
+    AppealState,
+    Flag,
+    ModeratedPost,
+    ModerationAction,
+    ModerationNotice,
+    ReviewItem,
+    ReviewState,
+    Sanction,
+)
+
+
+def hidden_post_ids(topic=None) -> QuerySet:
+    """A subquery of the ids of posts moderation hides (pending, hidden, rejected).
+
+    Use as ``queryset.exclude(pk__in=hidden_post_ids(topic))``: it stays one SQL query.
+    """
+    rows = ModeratedPost.objects.filter(state__in=HIDDEN_POST_STATES)
+    if topic is not None:
+        rows = rows.filter(topic=topic)
+    return rows.values("post_id")
+
+
+def hidden_topic_ids() -> QuerySet:
+    """A subquery of the ids of topics whose opening post is hidden."""
+    return ModeratedPost.objects.filter(is_opening_post=True, state__in=HIDDEN_POST_STATES).values(
+        "topic_id"
+    )
+
+
+def review_queue(user) -> QuerySet[ReviewItem]:
+    """Open items the user may act on, oldest first, with everything the page shows."""
+    queryset = ReviewItem.objects.filter(state=ReviewState.OPEN)
+    return (
+        permissions.filter_review_items_queryset(user, queryset)
+        .select_related(
+            "post__topic__space", "post__author", "post__moderation", "subject", "space"
+        )
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.select_related("flagger").order_by("created_at", "id"),
+            )
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def review_item_for(user, item_id: int) -> ReviewItem | None:
+    return (
+        permissions.filter_review_items_queryset(user, ReviewItem.objects.all())
+        .select_related("post__topic__space", "post__author", "subject", "space")
+        .filter(pk=item_id)
+        .first()
+    )
+
+
+def audit_log(
+    *,
+    action: str | None = None,
+    actor_handle: str | None = None,
+    target_type: str | None = None,
+    since=None,
+    until=None,
+) -> QuerySet[ModerationAction]:
+    queryset = ModerationAction.objects.select_related("actor", "target_type", "space")
+    if action:
+        queryset = queryset.filter(action=action)
+    if actor_handle:
+        queryset = queryset.filter(actor__handle__iexact=actor_handle)
+    if target_type:
+        queryset = queryset.filter(target_type__model=target_type)
+    if since:
+        queryset = queryset.filter(created_at__gte=since)
+    if until:
+        queryset = queryset.filter(created_at__lt=until)
+    return queryset.order_by("-created_at", "-id")
+
+
+def notices_for(member) -> QuerySet[ModerationNotice]:
+    return (
+        ModerationNotice.objects.filter(recipient=member)
+        .select_related("action__actor", "sanction__appeal")
+        .order_by("-created_at", "-id")
+    )
+
+
+def sanctions_of(member) -> QuerySet[Sanction]:
+    return (
+        Sanction.objects.filter(member=member)
+        .select_related("issued_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def pending_appeals() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(state=AppealState.PENDING)
+        .select_related("member", "sanction__issued_by")
+        .order_by("created_at", "id")
+    )
