@@ -5,7 +5,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from flywheel.api.auth import anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
@@ -140,9 +140,12 @@ def grant_badge(request: HttpRequest, slug: str, payload: GrantIn):
     grant = services.grant_badge_by_staff(
         badge=badge, member=member, by=user, reason=payload.reason
     )
-    return 201, {
-        "badge": badge.slug,
-        "member": member_summary(member),
-        "granted_at": grant.granted_at,
-        "reason": grant.reason,
-    }
+    return Status(
+        201,
+        {
+            "badge": badge.slug,
+            "member": member_summary(member),
+            "granted_at": grant.granted_at,
+            "reason": grant.reason,
+        },
+    )

@@ -14,8 +14,10 @@ RECENT_HOLDERS = 5  # holders previewed per badge in the directory
 
 def badge_directory() -> QuerySet[Badge]:
     """Active badges in display order, each with how many members hold it."""
-    return Badge.objects.filter(is_active=True).annotate(
-        holder_count=Count("grants__member", distinct=True)
+    return (
+        Badge.objects.filter(is_active=True)
+        .annotate(holder_count=Count("grants__member", distinct=True))
+        .order_by("position", "-grade", "name", "id")
     )
 
 
