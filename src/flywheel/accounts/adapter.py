@@ -36,3 +36,9 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
             record_member_signed_up(member=user)
         return user
+
+    def pre_login(self, request, user, **kwargs):
+        # A suspended or banned member gets the moderation page (reason, end, appeal) instead.
+        from flywheel.moderation.sign_in import refuse_blocked_sign_in
+
+        return refuse_blocked_sign_in(request, user) or super().pre_login(request, user, **kwargs)

@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from flywheel.community import permissions
 from flywheel.community.models import Post, Reaction, Space, SpaceMembership, Topic, TopicKind
+from flywheel.moderation import queries as moderation_queries
 
 
 def spaces_for(user) -> QuerySet[Space]:
@@ -24,7 +25,7 @@ def topics_for_listing(
     tag_slug: str | None = None,
 ) -> QuerySet[Topic]:
     """Topics the user may read, pinned first, then most recently active."""
-    queryset = Topic.objects.listed()
+    queryset = Topic.objects.listed().exclude(pk__in=moderation_queries.hidden_topic_ids())
     if space is not None:
         permissions.check_space_view_permission(user, space)
         queryset = queryset.filter(space=space)
@@ -47,6 +48,7 @@ def posts_for_topic(topic: Topic) -> QuerySet[Post]:
     """A topic's posts in order, with authors, quoted posts and reactions fetched up front."""
     return (
         Post.objects.filter(topic=topic)
+        .exclude(pk__in=moderation_queries.hidden_post_ids(topic))
         .select_related("author", "reply_to__author")
         .prefetch_related(
             Prefetch(
@@ -159,4 +161,10 @@ def space_by_slug(slug: str) -> Space | None:
 
 def listed_topic(topic_id: int) -> Topic | None:
     """A topic that is not deleted, with its space; access is the caller's check."""
-    return Topic.objects.listed().select_related("space", "author").filter(pk=topic_id).first()
+    return (
+        Topic.objects.listed()
+        .exclude(pk__in=moderation_queries.hidden_topic_ids())
+        .select_related("space", "author")
+        .filter(pk=topic_id)
+        .first()
+    )

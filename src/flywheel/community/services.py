@@ -28,6 +28,7 @@ from flywheel.core.markup import find_mentions, render_markdown
 from flywheel.core.models import Verb
 from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
 from flywheel.core.services import record_activity
+from flywheel.moderation import hooks as moderation_hooks
 from flywheel.trust import permissions as trust_permissions
 
 MAX_TAGS = 5
@@ -121,6 +122,7 @@ def create_topic(
     body = _clean_body(body)
     trust_permissions.check_post_content_allowed(author, body)
     tag_objects = _clean_tags(tags)
+    moderation_hooks.check_can_post(author=author, space=space)
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
         check_action_rate_limit(member=author, action="topic")
@@ -149,7 +151,7 @@ def create_topic(
     Space.objects.filter(pk=space.pk).update(topic_count=F("topic_count") + 1)
     _ensure_membership(member=author, space=space, at=now)
     Follow.objects.get_or_create(follower=author, topic=topic, defaults={"created_at": now})
-    record_activity(
+    activity = dict(
         actor=author,
         verb=Verb.TOPIC_CREATED,
         target=topic,
@@ -163,6 +165,9 @@ def create_topic(
             "mentions": _mentioned_member_ids(body, exclude_id=author.pk),
         },
     )
+    # A new member's first posts may wait for approval; their activity is logged then.
+    if not moderation_hooks.hold_new_post(post=post, activity=activity):
+        record_activity(**activity)
     return topic
 
 
@@ -182,6 +187,7 @@ def create_reply(
         raise InvalidInput(_("This topic was deleted."), field="topic")
     permissions.check_topic_reply_permission(author, topic)
     body = _clean_body(body)
+    moderation_hooks.check_can_post(author=author, space=topic.space, topic=topic)
     trust_permissions.check_post_content_allowed(author, body)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise InvalidInput(_("You can only reply to a post in the same topic."), field="reply_to")
@@ -207,7 +213,7 @@ def create_reply(
         version=F("version") + 1,
     )
     _ensure_membership(member=author, space=topic.space, at=now)
-    record_activity(
+    activity = dict(
         actor=author,
         verb=Verb.REPLY_CREATED,
         target=post,
@@ -221,6 +227,8 @@ def create_reply(
             "mentions": _mentioned_member_ids(body, exclude_id=author.pk),
         },
     )
+    if not moderation_hooks.hold_new_post(post=post, activity=activity):
+        record_activity(**activity)
     return post
 
 

@@ -18,6 +18,9 @@ class Verb(models.TextChoices):
     FOLLOWED = "followed", _("followed")
     UNFOLLOWED = "unfollowed", _("unfollowed")
     MEMBER_SIGNED_UP = "member_signed_up", _("joined the community")
+    FLAG_RAISED = "flag_raised", _("flagged something for the moderators")
+    GUIDELINES_ACCEPTED = "guidelines_accepted", _("accepted the community guidelines")
+    APPEAL_SUBMITTED = "appeal_submitted", _("appealed a moderation decision")
     ORDER_PLACED = "order_placed", _("placed an order")
     ORDER_REFUNDED = "order_refunded", _("was refunded")
 

@@ -12,6 +12,15 @@ class NotificationKind(models.TextChoices):
     MEMBER_TOPIC = "member_topic", _("started a topic")
     ANSWER_ACCEPTED = "answer_accepted", _("accepted your answer")
     NEW_FOLLOWER = "new_follower", _("followed you")
+    # From moderation (flywheel.moderation): the reason is on /moderation/notices/.
+    MOD_APPROVED = "mod_approved", _("approved your post")
+    MOD_REJECTED = "mod_rejected", _("removed your post")
+    MOD_EDITED = "mod_edited", _("edited your post")
+    MOD_DELETED = "mod_deleted", _("deleted your post")
+    MOD_MOVED = "mod_moved", _("moved your topic")
+    MOD_MERGED = "mod_merged", _("merged your topic")
+    MOD_SANCTION = "mod_sanction", _("sent you a moderation notice")
+    MOD_APPEAL = "mod_appeal", _("decided your appeal")
     BADGE_GRANTED = "badge_granted", _("earned a badge")
     TRUST_LEVEL_UP = "trust_level_up", _("reached a new trust level")
     TRUST_LEVEL_DOWN = "trust_level_down", _("moved to a lower trust level")
@@ -54,7 +63,11 @@ class Notification(models.Model):
         return f"{self.kind} for {self.recipient_id}"
 
     def get_absolute_url(self) -> str:
-        """Where the notification leads: the post (#post-N) in its topic, else the actor."""
+        """Where the notification leads: the post (#post-N) in its topic, else the actor.
+
+        Moderation notices lead to the member's notices page, which gives the reason."""
+        if self.kind.startswith("mod_"):
+            return reverse("moderation:notices")
         if self.topic_id:
             url = self.topic.get_absolute_url()
             return f"{url}#post-{self.post.number}" if self.post_id else url

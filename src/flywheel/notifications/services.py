@@ -109,3 +109,15 @@ def mark_read(*, member, notification_ids: list[int] | None = None) -> int:
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
     return queryset.update(read_at=timezone.now())
+
+
+def notify_moderation(*, recipient, kind: str, actor=None, topic=None, post=None) -> Notification:
+    """A bell entry for a moderation decision (flywheel.moderation keeps the reason)."""
+    return Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        actor=actor,
+        topic=topic,
+        post=post,
+        created_at=timezone.now(),
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from flywheel.community import permissions
 from flywheel.community.models import Post, Space, Topic, TopicKind
 from flywheel.core.exceptions import InvalidInput
+from flywheel.moderation import queries as moderation_queries
 from flywheel.search.backends import get_backend
 from flywheel.search.models import DocumentKind, SearchDocument
 from flywheel.search.text import highlight, query_terms
@@ -62,7 +63,7 @@ def searchable_documents(
         space__in=permissions.filter_spaces_queryset(user).values("pk"),
         post__deleted_at__isnull=True,
         topic__deleted_at__isnull=True,
-    )
+    ).exclude(post_id__in=moderation_queries.hidden_post_ids())
     if space is not None:
         documents = documents.filter(space_id=space.pk)
     if kind in DocumentKind.values:
