@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "flywheel.accounts.middleware.MemberPreferencesMiddleware",
     "flywheel.trust.middleware.MemberVisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "flywheel.moderation.middleware.ModerationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -295,5 +296,17 @@ FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 FLYWHEEL_ACTIVITY_CONSUMERS = [
     "flywheel.notifications.consumers.notify_for_activity",
     "flywheel.search.consumers.index_for_activity",
+    "flywheel.moderation.consumers.moderate_activity",
     "flywheel.badges.consumers.award_badges_for_activity",
 ]
+
+# Moderation (docs/moderation.md): flags weighing this much hide content pending review; a new
+# member's first N posts wait for approval (0: off); classifier thresholds for auto-moderation.
+FLYWHEEL_FLAG_HIDE_THRESHOLD = float(env_str("FLYWHEEL_FLAG_HIDE_THRESHOLD", "3.0"))
+FLYWHEEL_PREMODERATE_FIRST_POSTS = env_int("FLYWHEEL_PREMODERATE_FIRST_POSTS", 0)
+FLYWHEEL_TEXT_CLASSIFIER = env_str(
+    "FLYWHEEL_TEXT_CLASSIFIER", "flywheel.moderation.classifiers.lexicon.LexiconClassifier"
+)
+FLYWHEEL_TRANSFORMER_MODEL_DIR = env_str("FLYWHEEL_TRANSFORMER_MODEL_DIR", "")
+FLYWHEEL_TOXICITY_HIDE = float(env_str("FLYWHEEL_TOXICITY_HIDE", "0.8"))
+FLYWHEEL_TOXICITY_FLAG = float(env_str("FLYWHEEL_TOXICITY_FLAG", "0.5"))
