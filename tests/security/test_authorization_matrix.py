@@ -1,0 +1,688 @@
+"""Who may reach what: every URL pattern and every API operation, for five kinds of caller.
+
+The tables below are the authorisation matrix. Adding a URL or an API operation without a
+row here fails `test_every_url_pattern_is_in_the_matrix` / `test_every_api_operation_is_in
+_the_matrix`: decide who may reach it, then add the row.
+
+Outcomes: OK 200 · LOGIN redirect to sign-in · DENIED 403 or 404 (never the content) ·
+NOT_FOUND 404 · NOT_ALLOWED 405 (wrong method) · REDIRECT any 302 · UNAUTHORISED 401 (API).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from flywheel.accounts.services import create_access_token
+from flywheel.badges.models import Badge
+from flywheel.community.models import SpaceAccessGrant, TopicKind, Visibility
+from flywheel.notifications.models import Notification, NotificationKind
+from flywheel.privacy.models import DataExport, ExportStatus
+from flywheel.rewards.models import Perk
+from tests.factories import (
+    AdminFactory,
+    ModeratorFactory,
+    SpaceFactory,
+    UserFactory,
+    make_reply,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, DENIED, NOT_FOUND = "ok", "login", "denied", "not_found"
+HIDDEN = "hidden"  # sign in first, or a 403/404: either way not the content
+NOT_ALLOWED, REDIRECT, UNAUTHORISED = "not_allowed", "redirect", "unauthorised"
+ROLES = ("anonymous", "member", "other", "moderator", "admin")
+
+# Third-party URL trees, checked as a whole below rather than pattern by pattern.
+DELEGATED_PREFIXES = {
+    "admin/": "Django admin: staff only (test_only_staff_reach_the_admin)",
+    "accounts/": "django-allauth sign-in, sign-up, e-mail and password pages",
+    "api/v1/": "the JSON API: API_MATRIX, from the OpenAPI document",
+    "i18n/": "Django's set_language view (POST; GET just redirects)",
+}
+
+
+@dataclass
+class World:
+    member: object
+    other: object
+    moderator: object
+    admin: object
+    public_space: object
+    members_space: object
+    gated_space: object
+    public_topic: object
+    members_topic: object
+    gated_topic: object
+    question: object
+    reply: object
+    token: object
+    notification: object
+    export: object
+    badge: object
+    perk: object
+
+
+@pytest.fixture
+def world(settings, tmp_path) -> World:
+    settings.FLYWHEEL_PRIVATE_ROOT = tmp_path / "private"
+    member, other = UserFactory(handle="owner"), UserFactory(handle="stranger")
+    moderator, admin = ModeratorFactory(), AdminFactory()
+    public_space = SpaceFactory(slug="open")
+    members_space = SpaceFactory(slug="inner", visibility=Visibility.MEMBERS)
+    gated_space = SpaceFactory(slug="vip", visibility=Visibility.GATED)
+    SpaceAccessGrant.objects.create(space=gated_space, member=admin, reason="staff")
+    public_topic = make_topic(space=public_space, author=member, title="Public topic")
+    question = make_topic(
+        space=public_space, author=member, title="A question", kind=TopicKind.QUESTION
+    )
+    reply = make_reply(topic=question, author=other, body="An answer")
+    token, _raw = create_access_token(user=member, name="mine")
+    now = timezone.now()
+    return World(
+        member=member,
+        other=other,
+        moderator=moderator,
+        admin=admin,
+        public_space=public_space,
+        members_space=members_space,
+        gated_space=gated_space,
+        public_topic=public_topic,
+        members_topic=make_topic(space=members_space, author=member, title="Members topic"),
+        gated_topic=make_topic(space=gated_space, author=admin, title="Gated topic"),
+        question=question,
+        reply=reply,
+        token=token,
+        notification=Notification.objects.create(
+            recipient=member, kind=NotificationKind.NEW_FOLLOWER, actor=other, created_at=now
+        ),
+        export=_ready_export(member, now),
+        badge=Badge.objects.create(slug="helper", name="Helper", description="Helps"),
+        perk=Perk.objects.create(name="Sticker", slug="sticker", kind="custom", cost_points=10),
+    )
+
+
+def _ready_export(member, now) -> DataExport:
+    from django.core.files.base import ContentFile
+
+    from flywheel.privacy.storage import private_storage
+
+    name = private_storage().save("exports/test.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    return DataExport.objects.create(
+        member=member,
+        status=ExportStatus.READY,
+        file_name=name,
+        requested_at=now,
+        ready_at=now,
+        expires_at=now + timedelta(days=7),
+    )
+
+
+def _opening(topic):
+    return topic.posts.get(number=1).pk
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str
+    url: object  # World -> path
+    expect: tuple  # one outcome per ROLES entry
+    variant: str = ""
+
+
+def _(anonymous, member, other, moderator, admin):
+    return (anonymous, member, other, moderator, admin)
+
+
+EVERYONE = _(OK, OK, OK, OK, OK)
+SIGNED_IN = _(LOGIN, OK, OK, OK, OK)
+POST_ONLY = _(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+SIGNED_POST = _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+STAFF = _(HIDDEN, DENIED, DENIED, OK, OK)
+
+# `member` owns the objects (their topic, token, notification, export); `other` is another
+# member. Moderators here are brand-team moderators (see every space); admins are staff.
+PAGE_MATRIX = [
+    Row("", lambda w: "/", EVERYONE),
+    Row("spaces/", lambda w: "/spaces/", EVERYONE),
+    Row("s/<slug:slug>/", lambda w: "/s/open/", EVERYONE, "public"),
+    Row("s/<slug:slug>/", lambda w: "/s/inner/", _(HIDDEN, OK, OK, OK, OK), "members"),
+    Row("s/<slug:slug>/", lambda w: "/s/vip/", _(HIDDEN, DENIED, DENIED, OK, OK), "gated"),
+    Row("s/<slug:slug>/unanswered/", lambda w: "/s/open/unanswered/", EVERYONE),
+    Row(
+        "s/<slug:slug>/unanswered/",
+        lambda w: "/s/vip/unanswered/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row("s/<slug:slug>/members/", lambda w: "/s/open/members/", EVERYONE),
+    Row(
+        "s/<slug:slug>/members/",
+        lambda w: "/s/inner/members/",
+        _(HIDDEN, OK, OK, OK, OK),
+        "members",
+    ),
+    Row("s/<slug:slug>/new/", lambda w: "/s/open/new/", SIGNED_IN),
+    Row("s/<slug:slug>/new/", lambda w: "/s/vip/new/", _(HIDDEN, DENIED, DENIED, OK, OK), "gated"),
+    Row("s/<slug:slug>/membership/", lambda w: "/s/open/membership/", POST_ONLY),
+    Row("s/<slug:slug>/follow/", lambda w: "/s/open/follow/", POST_ONLY),
+    Row("t/<str:slug>/<int:topic_id>/", lambda w: w.public_topic.get_absolute_url(), EVERYONE),
+    Row(
+        "t/<str:slug>/<int:topic_id>/",
+        lambda w: w.members_topic.get_absolute_url(),
+        _(HIDDEN, OK, OK, OK, OK),
+        "members",
+    ),
+    Row(
+        "t/<str:slug>/<int:topic_id>/",
+        lambda w: w.gated_topic.get_absolute_url(),
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row("t/<int:topic_id>/reply/", lambda w: f"/t/{w.public_topic.pk}/reply/", POST_ONLY),
+    Row("t/<int:topic_id>/follow/", lambda w: f"/t/{w.public_topic.pk}/follow/", POST_ONLY),
+    Row("t/<int:topic_id>/moderate/", lambda w: f"/t/{w.public_topic.pk}/moderate/", POST_ONLY),
+    Row("p/<int:post_id>/", lambda w: f"/p/{w.reply.pk}/", (REDIRECT,) * 5),
+    Row(
+        "p/<int:post_id>/",
+        lambda w: f"/p/{_opening(w.gated_topic)}/",
+        _(HIDDEN, DENIED, DENIED, REDIRECT, REDIRECT),
+        "gated",
+    ),
+    Row("p/<int:post_id>/react/", lambda w: f"/p/{w.reply.pk}/react/", POST_ONLY),
+    Row(
+        "p/<int:post_id>/edit/",
+        lambda w: f"/p/{_opening(w.public_topic)}/edit/",
+        _(LOGIN, OK, DENIED, OK, OK),
+    ),
+    Row(
+        "p/<int:post_id>/delete/",
+        lambda w: f"/p/{_opening(w.public_topic)}/delete/",
+        _(LOGIN, OK, DENIED, OK, OK),
+    ),
+    Row("p/<int:post_id>/accept/", lambda w: f"/p/{w.reply.pk}/accept/", POST_ONLY),
+    Row("p/<int:post_id>/history/", lambda w: f"/p/{w.reply.pk}/history/", EVERYONE),
+    Row(
+        "p/<int:post_id>/history/",
+        lambda w: f"/p/{_opening(w.gated_topic)}/history/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row("members/<str:handle>/", lambda w: "/members/owner/", EVERYONE),
+    Row("members/<str:handle>/follow/", lambda w: "/members/owner/follow/", SIGNED_POST),
+    Row("members/<str:handle>/unfollow/", lambda w: "/members/owner/unfollow/", SIGNED_POST),
+    Row("settings/profile/", lambda w: "/settings/profile/", SIGNED_IN),
+    Row("settings/tokens/", lambda w: "/settings/tokens/", SIGNED_IN),
+    Row(
+        "settings/tokens/<int:token_id>/revoke/",
+        lambda w: f"/settings/tokens/{w.token.pk}/revoke/",
+        _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
+    Row("settings/language/", lambda w: "/settings/language/", POST_ONLY),
+    Row("settings/privacy/", lambda w: "/settings/privacy/", SIGNED_IN),
+    Row(
+        "settings/privacy/consent/",
+        lambda w: "/settings/privacy/consent/",
+        _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
+    Row(
+        "settings/privacy/exports/",
+        lambda w: "/settings/privacy/exports/",
+        _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
+    Row(
+        "settings/privacy/exports/<int:export_id>/download/",
+        lambda w: f"/settings/privacy/exports/{w.export.pk}/download/",
+        # The export is the member's: not even staff may download it.
+        _(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    Row(
+        "settings/privacy/delete/",
+        lambda w: "/settings/privacy/delete/",
+        _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
+    Row("settings/trust/", lambda w: "/settings/trust/", SIGNED_IN),
+    Row("notifications/", lambda w: "/notifications/", SIGNED_IN),
+    Row("notifications/bell/", lambda w: "/notifications/bell/", SIGNED_IN),
+    Row(
+        "notifications/read/",
+        lambda w: "/notifications/read/",
+        (NOT_ALLOWED,) * 5,
+    ),
+    Row(
+        "notifications/<int:notification_id>/read/",
+        lambda w: f"/notifications/{w.notification.pk}/read/",
+        (NOT_ALLOWED,) * 5,
+    ),
+    Row("search/", lambda w: "/search/?q=topic", EVERYONE),
+    Row("webhooks/shopify/", lambda w: "/webhooks/shopify/", POST_ONLY),
+    Row("webhooks/woocommerce/", lambda w: "/webhooks/woocommerce/", POST_ONLY),
+    Row("webhooks/bigcommerce/", lambda w: "/webhooks/bigcommerce/", POST_ONLY),
+    Row("bench/store-body", lambda w: "/bench/store-body", POST_ONLY),
+    Row("healthz", lambda w: "/healthz", EVERYONE),
+    Row("bench/bare", lambda w: "/bench/bare", EVERYONE),
+    Row("rewards/wallet/", lambda w: "/rewards/wallet/", SIGNED_IN),
+    Row(
+        "rewards/members/<str:handle>/ledger/",
+        lambda w: "/rewards/members/owner/ledger/",
+        _(LOGIN, OK, NOT_FOUND, OK, OK),
+    ),
+    Row("rewards/leaderboard/", lambda w: "/rewards/leaderboard/", EVERYONE),
+    Row("rewards/perks/", lambda w: "/rewards/perks/", EVERYONE),
+    Row(
+        "rewards/perks/<int:perk_id>/redeem/",
+        lambda w: f"/rewards/perks/{w.perk.pk}/redeem/",
+        POST_ONLY,
+    ),
+    Row("rewards/member-of-the-month/", lambda w: "/rewards/member-of-the-month/", EVERYONE),
+    Row("badges/", lambda w: "/badges/", EVERYONE),
+    Row("badges/<slug:slug>/", lambda w: "/badges/helper/", EVERYONE),
+    Row("badges/<slug:slug>/award/", lambda w: "/badges/helper/award/", POST_ONLY),
+    Row("guidelines/", lambda w: "/guidelines/", EVERYONE),
+    Row("guidelines/accept/", lambda w: "/guidelines/accept/", POST_ONLY),
+    Row("moderation/guidelines/", lambda w: "/moderation/guidelines/", STAFF),
+    Row(
+        "moderation/flag/post/<int:post_id>/",
+        lambda w: f"/moderation/flag/post/{w.reply.pk}/",
+        POST_ONLY,
+    ),
+    Row(
+        "moderation/flag/member/<str:handle>/",
+        lambda w: "/moderation/flag/member/owner/",
+        POST_ONLY,
+    ),
+    Row("moderation/queue/", lambda w: "/moderation/queue/", STAFF),
+    Row("moderation/queue/<int:item_id>/", lambda w: "/moderation/queue/1/", POST_ONLY),
+    Row(
+        "moderation/topics/<int:topic_id>/",
+        lambda w: f"/moderation/topics/{w.public_topic.pk}/",
+        STAFF,
+    ),
+    Row("moderation/notices/", lambda w: "/moderation/notices/", SIGNED_IN),
+    Row(
+        "moderation/sanctions/<int:sanction_id>/appeal/",
+        lambda w: "/moderation/sanctions/999999/appeal/",
+        _(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    # Only a member who is blocked sees this page; for everyone else there is nothing here.
+    Row("moderation/blocked/", lambda w: "/moderation/blocked/", (NOT_FOUND,) * 5),
+    Row(
+        "moderation/members/<str:handle>/sanctions/",
+        lambda w: "/moderation/members/owner/sanctions/",
+        STAFF,
+    ),
+    Row("moderation/appeals/", lambda w: "/moderation/appeals/", STAFF),
+    Row("moderation/appeals/<int:appeal_id>/", lambda w: "/moderation/appeals/1/", POST_ONLY),
+    Row("moderation/audit/", lambda w: "/moderation/audit/", STAFF),
+    Row("moderation/audit/export.csv", lambda w: "/moderation/audit/export.csv", STAFF),
+]
+
+
+def walk_patterns(patterns=None, prefix: str = ""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def _client_for(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    return client
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    if status == 200:
+        return OK
+    if status in (301, 302):
+        location = response["Location"]
+        return LOGIN if location.startswith("/accounts/login/") else REDIRECT
+    if status in (403, 404):
+        return NOT_FOUND if status == 404 else DENIED
+    if status == 405:
+        return NOT_ALLOWED
+    if status == 401:
+        return UNAUTHORISED
+    return f"status {status}"
+
+
+def _matches(actual: str, expected: str) -> bool:
+    if expected == DENIED:
+        return actual in (DENIED, NOT_FOUND)
+    if expected == HIDDEN:
+        return actual in (LOGIN, DENIED, NOT_FOUND)
+    return actual == expected
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    classified = {row.route for row in PAGE_MATRIX}
+    unclassified = [
+        route
+        for route in walk_patterns()
+        if route not in classified and not route.startswith(tuple(DELEGATED_PREFIXES))
+    ]
+    assert unclassified == [], f"Add these URL patterns to PAGE_MATRIX: {unclassified}"
+
+
+def test_the_matrix_has_no_stale_rows():
+    routes = set(walk_patterns())
+    assert [row.route for row in PAGE_MATRIX if row.route not in routes] == []
+
+
+@pytest.mark.parametrize("row", PAGE_MATRIX, ids=lambda row: f"{row.route}{row.variant}")
+def test_page_access_matches_the_matrix(world, row):
+    path = row.url(world)
+    actual = {}
+    for role in ROLES:
+        actual[role] = _outcome(_client_for(world, role).get(path))
+    expected = dict(zip(ROLES, row.expect, strict=True))
+    wrong = {
+        role: (actual[role], expected[role])
+        for role in ROLES
+        if not _matches(actual[role], expected[role])
+    }
+    assert wrong == {}, f"{path}: (actual, expected) {wrong}"
+
+
+def test_private_content_never_leaks_into_a_denied_page(world):
+    for role in ("anonymous", "member", "other"):
+        for path in (world.gated_topic.get_absolute_url(), "/s/vip/"):
+            html = _client_for(world, role).get(path, follow=True).content.decode()
+            assert "Gated topic" not in html, (role, path)
+
+
+def test_only_staff_reach_the_admin(world):
+    for role in ROLES:
+        response = _client_for(world, role).get("/admin/")
+        if role == "admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302, role
+            assert response["Location"].startswith("/admin/login/"), role
+    # Not even a member who knows a change URL gets in.
+    member_client = _client_for(world, "member")
+    response = member_client.get(f"/admin/accounts/user/{world.other.pk}/change/")
+    assert response.status_code == 302
+
+
+# POSTs that would change someone else's things: refused, and nothing changes.
+
+
+def test_another_member_cannot_revoke_my_token(world):
+    response = _client_for(world, "other").post(f"/settings/tokens/{world.token.pk}/revoke/")
+
+    assert response.status_code == 404
+    world.token.refresh_from_db()
+    assert world.token.revoked_at is None
+
+
+def test_another_member_cannot_mark_my_notification_read(world):
+    response = _client_for(world, "other").post(f"/notifications/{world.notification.pk}/read/")
+
+    assert response.status_code in (403, 404)
+    world.notification.refresh_from_db()
+    assert world.notification.read_at is None
+
+
+def test_another_member_cannot_edit_or_delete_my_post(world):
+    post_id = _opening(world.public_topic)
+    client = _client_for(world, "other")
+
+    edit = client.post(f"/p/{post_id}/edit/", {"body": "Hijacked", "title": "Hijacked"})
+    delete = client.post(f"/p/{post_id}/delete/")
+
+    assert edit.status_code in (403, 404) and delete.status_code in (403, 404)
+    post = world.public_topic.posts.get(number=1)
+    assert post.body != "Hijacked" and post.deleted_at is None
+
+
+def test_another_member_cannot_accept_an_answer_or_moderate_my_topic(world):
+    client = _client_for(world, "other")
+
+    accept = client.post(f"/p/{world.reply.pk}/accept/")
+    moderate = client.post(f"/t/{world.question.pk}/moderate/", {"action": "pin"})
+
+    assert accept.status_code in (403, 404) and moderate.status_code in (403, 404)
+    world.question.refresh_from_db()
+    assert world.question.accepted_answer_id is None and not world.question.is_pinned
+
+
+def test_a_member_without_access_cannot_reply_or_react_in_a_gated_space(world):
+    client = _client_for(world, "member")
+    opening = _opening(world.gated_topic)
+
+    reply = client.post(f"/t/{world.gated_topic.pk}/reply/", {"body": "Sneaking in"})
+    react = client.post(f"/p/{opening}/react/", {"kind": "like"})
+
+    assert reply.status_code in (403, 404) and react.status_code in (403, 404)
+    assert not world.gated_topic.posts.filter(body="Sneaking in").exists()
+    assert world.gated_topic.posts.get(number=1).reaction_count == 0
+
+
+# The API ----------------------------------------------------------------------------------
+
+PUBLIC, MEMBER = "public", "member"
+
+# Every operation: who may call it. Public reads answer anonymous callers; member operations
+# answer 401 without a token or session. Object-level checks (other people's objects) are in
+# API_IDOR below and in each app's tests.
+API_MATRIX = {
+    "GET /api/v1/spaces": PUBLIC,
+    "GET /api/v1/spaces/{slug}": PUBLIC,
+    "POST /api/v1/spaces/{slug}/join": MEMBER,
+    "POST /api/v1/spaces/{slug}/leave": MEMBER,
+    "GET /api/v1/spaces/{slug}/members": PUBLIC,
+    "POST /api/v1/spaces/{slug}/follow": MEMBER,
+    "DELETE /api/v1/spaces/{slug}/follow": MEMBER,
+    "GET /api/v1/topics": PUBLIC,
+    "POST /api/v1/topics": MEMBER,
+    "GET /api/v1/topics/{topic_id}": PUBLIC,
+    "PATCH /api/v1/topics/{topic_id}": MEMBER,
+    "DELETE /api/v1/topics/{topic_id}": MEMBER,
+    "GET /api/v1/topics/{topic_id}/replies": PUBLIC,
+    "POST /api/v1/topics/{topic_id}/replies": MEMBER,
+    "DELETE /api/v1/topics/{topic_id}/accepted-answer": MEMBER,
+    "POST /api/v1/topics/{topic_id}/follow": MEMBER,
+    "DELETE /api/v1/topics/{topic_id}/follow": MEMBER,
+    "GET /api/v1/posts/{post_id}": PUBLIC,
+    "PATCH /api/v1/posts/{post_id}": MEMBER,
+    "DELETE /api/v1/posts/{post_id}": MEMBER,
+    "POST /api/v1/posts/{post_id}/accept": MEMBER,
+    "POST /api/v1/posts/{post_id}/reactions": MEMBER,
+    "DELETE /api/v1/posts/{post_id}/reactions/{kind}": MEMBER,
+    "POST /api/v1/posts/{post_id}/reactions/{kind}/toggle": MEMBER,
+    "GET /api/v1/members": PUBLIC,
+    "GET /api/v1/members/{handle}": PUBLIC,
+    "POST /api/v1/members/{handle}/follow": MEMBER,
+    "DELETE /api/v1/members/{handle}/follow": MEMBER,
+    "GET /api/v1/me": MEMBER,
+    "PATCH /api/v1/me": MEMBER,
+    "GET /api/v1/me/tokens": MEMBER,
+    "POST /api/v1/me/tokens": MEMBER,
+    "DELETE /api/v1/me/tokens/{token_id}": MEMBER,
+    "GET /api/v1/notifications": MEMBER,
+    "GET /api/v1/notifications/unread-count": MEMBER,
+    "POST /api/v1/notifications/read": MEMBER,
+    "GET /api/v1/search": PUBLIC,
+    "GET /api/v1/rewards/me": MEMBER,
+    "GET /api/v1/rewards/me/ledger": MEMBER,
+    "GET /api/v1/rewards/members/{handle}/ledger": MEMBER,
+    "GET /api/v1/rewards/me/redemptions": MEMBER,
+    "GET /api/v1/rewards/leaderboard": PUBLIC,
+    "GET /api/v1/rewards/perks": PUBLIC,
+    "POST /api/v1/rewards/perks/{perk_id}/redeem": MEMBER,
+    "GET /api/v1/trust/me": MEMBER,
+    "GET /api/v1/badges": PUBLIC,
+    "GET /api/v1/badges/members/{handle}": PUBLIC,
+    "GET /api/v1/badges/{slug}": PUBLIC,
+    "POST /api/v1/badges/{slug}/grants": MEMBER,
+    "GET /api/v1/privacy/exports": MEMBER,
+    "POST /api/v1/privacy/exports": MEMBER,
+    "GET /api/v1/privacy/exports/{export_id}/download": MEMBER,
+    "GET /api/v1/privacy/consents": MEMBER,
+    "PUT /api/v1/privacy/consents/marketing_email": MEMBER,
+    "POST /api/v1/privacy/erasure": MEMBER,
+    "POST /api/v1/moderation/flags": MEMBER,
+    "GET /api/v1/moderation/queue": MEMBER,
+    "POST /api/v1/moderation/queue/{item_id}/decision": MEMBER,
+    "GET /api/v1/moderation/guidelines": PUBLIC,
+    "POST /api/v1/moderation/guidelines/accept": MEMBER,
+    "POST /api/v1/moderation/appeals": MEMBER,
+}
+# Member operations that are for the brand team only: a plain member's token is refused.
+API_STAFF_ONLY = [
+    "GET /api/v1/moderation/queue",
+    "POST /api/v1/moderation/queue/{item_id}/decision",
+]
+
+
+def _api_operations(client) -> list[str]:
+    document = client.get("/api/v1/openapi.json").json()
+    return [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method in operations
+    ]
+
+
+def _fill(path: str, world: World) -> str:
+    if path.startswith("/api/v1/badges/"):
+        path = path.replace("{slug}", world.badge.slug)
+    values = {
+        "{slug}": world.public_space.slug,
+        "{topic_id}": str(world.public_topic.pk),
+        "{post_id}": str(world.reply.pk),
+        "{kind}": "like",
+        "{handle}": world.member.handle,
+        "{token_id}": str(world.token.pk),
+        "{perk_id}": str(world.perk.pk),
+        "{export_id}": str(world.export.pk),
+        "{item_id}": "1",
+    }
+    for placeholder, value in values.items():
+        path = path.replace(placeholder, value)
+    return path
+
+
+def test_every_api_operation_is_in_the_matrix(client):
+    unclassified = [op for op in _api_operations(client) if op not in API_MATRIX]
+    stale = [op for op in API_MATRIX if op not in _api_operations(client)]
+    assert unclassified == [], f"Add these operations to API_MATRIX: {unclassified}"
+    assert stale == []
+
+
+def test_member_operations_refuse_anonymous_callers_with_401(world, client):
+    wrong = {}
+    for operation, access in API_MATRIX.items():
+        if access != MEMBER:
+            continue
+        method, path = operation.split(" ", 1)
+        response = client.generic(
+            method, _fill(path, world), data="{}", content_type="application/json"
+        )
+        if response.status_code != 401:
+            wrong[operation] = response.status_code
+    assert wrong == {}
+
+
+def test_public_reads_answer_anonymous_callers(world, client):
+    wrong = {}
+    for operation, access in API_MATRIX.items():
+        if access != PUBLIC:
+            continue
+        method, path = operation.split(" ", 1)
+        query = "?q=topic" if path.endswith("/search") else ""
+        response = client.generic(method, _fill(path, world) + query)
+        # No community guidelines are published in this world: nothing to read is a 404.
+        allowed = (200, 404) if path.endswith("/guidelines") else (200,)
+        if response.status_code not in allowed:
+            wrong[operation] = response.status_code
+    assert wrong == {}
+
+
+def _api_as(world: World, role: str):
+    from tests.api.conftest import ApiClient, token_for
+
+    return ApiClient(token=token_for(getattr(world, role)))
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("member", "/topics/{gated_topic}"),
+        ("member", "/topics/{gated_topic}/replies"),
+        ("member", "/posts/{gated_post}"),
+        ("member", "/spaces/vip"),
+        ("other", "/privacy/exports/{export}/download"),
+        ("admin", "/privacy/exports/{export}/download"),
+        ("other", "/rewards/members/owner/ledger"),
+    ],
+)
+def test_api_objects_the_caller_may_not_see_are_refused(world, role, path):
+    path = (
+        path.replace("{gated_topic}", str(world.gated_topic.pk))
+        .replace("{gated_post}", str(_opening(world.gated_topic)))
+        .replace("{export}", str(world.export.pk))
+    )
+
+    response = _api_as(world, role).get(path)
+
+    assert response.status_code in (403, 404), (path, response.status_code)
+    assert "Gated topic" not in response.content.decode()
+
+
+def test_anonymous_api_callers_cannot_see_members_only_topics(world, client):
+    response = client.get(f"/api/v1/topics/{world.members_topic.pk}")
+    listing = client.get("/api/v1/topics").json()["items"]
+
+    assert response.status_code in (401, 403, 404)
+    assert world.members_topic.pk not in [item["id"] for item in listing]
+
+
+def test_api_cannot_revoke_another_members_token(world):
+    response = _api_as(world, "other").delete(f"/me/tokens/{world.token.pk}")
+
+    assert response.status_code == 404
+    world.token.refresh_from_db()
+    assert world.token.revoked_at is None
+
+
+def test_api_cannot_mark_another_members_notifications_read(world):
+    response = _api_as(world, "other").post("/notifications/read", {"ids": [world.notification.pk]})
+
+    assert response.status_code in (200, 404)
+    world.notification.refresh_from_db()
+    assert world.notification.read_at is None
+
+
+def test_api_cannot_edit_or_delete_another_members_post(world):
+    api = _api_as(world, "other")
+    post_id = _opening(world.public_topic)
+
+    edit = api.patch(f"/posts/{post_id}", {"body": "Hijacked"})
+    delete = api.delete(f"/posts/{post_id}")
+
+    assert edit.status_code in (403, 404) and delete.status_code in (403, 404)
+    post = world.public_topic.posts.get(number=1)
+    assert post.body != "Hijacked" and post.deleted_at is None
+
+
+def test_staff_only_operations_refuse_a_members_token(world):
+    api = _api_as(world, "member")
+    wrong = {}
+    for operation in API_STAFF_ONLY:
+        method, path = operation.split(" ", 1)
+        body = {"action": "approve"} if path.endswith("/decision") else None
+        response = api.request(method, _fill(path, world).removeprefix("/api/v1"), body)
+        if response.status_code not in (403, 404):
+            wrong[operation] = response.status_code
+    assert wrong == {}
