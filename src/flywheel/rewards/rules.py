@@ -31,6 +31,13 @@ REVERSING_VERBS: dict[str, Callable[[Activity], str | None]] = {
     "referral_rejected": lambda activity: f"referral:{activity.target_id}",
 }
 
+# The same, from the other side: what kind of origin is undone by which verb (its target).
+UNDOING_VERB_BY_ORIGIN = {
+    "post": "post_deleted",
+    "order": "order_refunded",
+    "referral": "referral_rejected",
+}
+
 CONDITION_KEYS = {"payload_equals", "payload_truthy", "currency", "min_amount"}
 
 

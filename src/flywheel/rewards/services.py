@@ -223,9 +223,30 @@ def award_for_rule(*, rule: Rule, activity: Activity, earning: Earning) -> Ledge
             space_id=activity.space_id,
             reason=rule.name,
         )
-        if entry is not None and status == EntryStatus.APPROVED:
-            _promote_if_qualified(account, at=at)
+        if entry is not None:
+            # The undoing may have been handled first (a refund webhook processed before
+            # its order's): apply it now, so the outcome never depends on arrival order.
+            for undoing in _undoing_activities(entry.origin_key):
+                reverse_origin(
+                    origin_key=entry.origin_key,
+                    activity=undoing,
+                    reason=undoing.get_verb_display(),
+                )
+            if status == EntryStatus.APPROVED:
+                _promote_if_qualified(account, at=at)
         return entry
+
+
+def _undoing_activities(origin_key: str) -> list[Activity]:
+    from flywheel.rewards.rules import UNDOING_VERB_BY_ORIGIN
+
+    kind, _sep, target_id = origin_key.partition(":")
+    verb = UNDOING_VERB_BY_ORIGIN.get(kind)
+    if verb is None or not target_id.isdigit():
+        return []
+    return list(
+        Activity.objects.filter(verb=verb, target_id=int(target_id)).order_by("created_at", "id")
+    )
 
 
 def _refund_share(activity: Activity) -> Decimal | None:

@@ -1,4 +1,4 @@
-"""On PostgreSQL, the database itself refuses to change a ledger entry.
+"""The database itself refuses to change a ledger entry (PostgreSQL and SQLite triggers).
 
 The one allowed change is status pending → approved with everything else equal (order points
 whose refund window has passed). Deletes are left to the member's erasure (ON DELETE CASCADE
@@ -30,14 +30,36 @@ DROP FUNCTION IF EXISTS rewards_ledger_immutable();
 """
 
 
+# SQLite: note that a later migration that rebuilds this table drops the trigger; it must
+# create it again (tests/rewards/test_ledger.py fails if it is missing).
+SQLITE_CREATE = """
+CREATE TRIGGER IF NOT EXISTS rewards_ledger_no_update BEFORE UPDATE ON rewards_ledgerentry
+WHEN NOT (OLD.status = 'pending' AND NEW.status = 'approved'
+          AND NEW.member_id = OLD.member_id AND NEW.kind = OLD.kind
+          AND NEW.points = OLD.points AND NEW.source_key = OLD.source_key
+          AND NEW.occurred_at = OLD.occurred_at AND NEW.created_at = OLD.created_at)
+BEGIN
+    SELECT RAISE(ABORT, 'rewards ledger entries are immutable');
+END;
+"""
+
+SQLITE_DROP = "DROP TRIGGER IF EXISTS rewards_ledger_no_update;"
+
+
 def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(CREATE)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_CREATE)
 
 
 def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(DROP)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_DROP)
 
 
 class Migration(migrations.Migration):
