@@ -1,0 +1,9 @@
+"""Production settings for bench/webhooks.py: the baseline endpoint on, tasks on the run's
+own Redis queue."""
+
+import os
+
+from flywheel.config.settings import *  # noqa: F403
+
+FLYWHEEL_BENCH_ENDPOINTS = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("FLYWHEEL_BENCH_QUEUE", "celery")
