@@ -213,6 +213,8 @@ def publish_guidelines(*, body: str, by, ip_hash: str = "") -> Guidelines:
         after={"version": guidelines.version},
         ip_hash=ip_hash,
     )
+    # Now for this request, and again after commit in case a reader cached the old version.
+    cache.delete(GUIDELINES_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(GUIDELINES_CACHE_KEY))
     return guidelines
 
