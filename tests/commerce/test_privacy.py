@@ -14,7 +14,7 @@ from flywheel.commerce.models import (
     WebhookDelivery,
 )
 from flywheel.commerce.queries import is_verified_buyer
-from tests.commerce.webhook_helpers import make_store, post_shopify
+from tests.commerce.webhook_helpers import load, make_store, post_shopify
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,18 @@ def test_privacy_deliveries_need_a_valid_signature(client, store):
 
     assert response.status_code == 401
     assert PrivacyRequest.objects.count() == 0
+
+
+def test_customer_redact_also_erases_guest_checkouts_under_that_address(client, store):
+    guest_order = load("shopify", "orders_create")
+    guest_order["customer"] = None
+    guest_order["id"] = 1
+    post_shopify(client, "orders_create", payload=guest_order)
+    assert Customer.objects.get().external_id == "guest:jon@example.com"
+
+    post_shopify(client, "customers_redact")
+
+    guest = Customer.objects.get()
+    assert "jon@example.com" not in guest.external_id
+    assert guest.email == ""
+    assert Order.objects.get().email == ""

@@ -443,6 +443,9 @@ def _record_order_activities(order: Order) -> None:
 
 
 def _erase_customer(customer: Customer, *, at: datetime) -> None:
+    if customer.external_id.startswith("guest:"):
+        # A guest's key is their e-mail address: it goes too.
+        customer.external_id = f"guest:erased:{customer.pk}"
     customer.email = ""
     customer.first_name = ""
     customer.last_name = ""
@@ -452,6 +455,7 @@ def _erase_customer(customer: Customer, *, at: datetime) -> None:
     customer.redacted_at = at
     customer.save(
         update_fields=[
+            "external_id",
             "email",
             "first_name",
             "last_name",
@@ -474,17 +478,16 @@ def redact_customer(
     store: Store,
     customer_external_id: str,
     order_external_ids: list[str] | None = None,
+    email: str = "",
     delivery: WebhookDelivery | None = None,
 ) -> PrivacyRequest:
     """Erase a customer's personal data (e-mail, names, phone, addresses, member link);
-    their orders keep anonymous totals."""
+    their orders keep anonymous totals. Guest checkouts under the same e-mail go too."""
     now = timezone.now()
-    customer = (
-        Customer.objects.select_for_update()
-        .filter(store=store, external_id=str(customer_external_id))
-        .first()
-    )
-    if customer is not None:
+    keys = [str(customer_external_id)]
+    if email:
+        keys.append("guest:" + email.strip().lower())
+    for customer in Customer.objects.select_for_update().filter(store=store, external_id__in=keys):
         _erase_customer(customer, at=now)
         _erase_orders(Order.objects.filter(customer=customer))
     if order_external_ids:
@@ -731,9 +734,7 @@ def process_delivery(*, delivery_id: int) -> str:
             store=delivery.store, topic=delivery.topic, payload=payload, delivery=delivery
         )
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.PROCESSED
-            if result != "ignored"
-            else DeliveryStatus.IGNORED,
+            status=DeliveryStatus.PROCESSED if result != "ignored" else DeliveryStatus.IGNORED,
             processed_at=timezone.now(),
             last_error="",
         )
@@ -753,9 +754,7 @@ def mark_delivery_failed(*, delivery_id: int, error: str, dead: bool) -> None:
 def replay_deliveries(deliveries: models.QuerySet[WebhookDelivery]) -> int:
     """Queue stored deliveries again (the dead-letter list's "replay"); processing stays
     idempotent, so replaying a delivery that was applied changes nothing."""
-    ids = list(
-        deliveries.exclude(status=DeliveryStatus.IGNORED).values_list("pk", flat=True)
-    )
+    ids = list(deliveries.exclude(status=DeliveryStatus.IGNORED).values_list("pk", flat=True))
     with transaction.atomic():
         WebhookDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.RECEIVED)
         for delivery_id in ids:

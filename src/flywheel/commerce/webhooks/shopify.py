@@ -276,6 +276,7 @@ def process(*, store, topic: str, payload: dict, delivery) -> str:
             store=store,
             customer_external_id=require_id(customer),
             order_external_ids=[text(i) for i in payload.get("orders_to_redact") or []],
+            email=email(customer.get("email")),
             delivery=delivery,
         )
     elif action == "shop_redact":
