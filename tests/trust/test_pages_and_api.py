@@ -94,3 +94,12 @@ def test_the_api_says_when_a_level_is_locked(member):
 
 def test_the_trust_api_needs_a_signed_in_caller(db):
     assert_error(ApiClient().get("/trust/me"), 401)
+
+
+def test_the_brand_team_shows_as_leaders_with_nothing_to_earn(client, moderator):
+    url = reverse("accounts:profile", kwargs={"handle": moderator.handle})
+    assert 'data-trust-level="4"' in client.get(url).content.decode()
+    client.force_login(moderator)
+    html = client.get(reverse("trust:mine")).content.decode()
+    assert "You are a community leader" in html
+    assert "data-requirement" not in html

@@ -62,6 +62,11 @@ def _is_staff(member) -> bool:
     return bool(getattr(member, "is_brand_team", False) or getattr(member, "is_superuser", False))
 
 
+def displayed_level(member) -> int:
+    """The level shown next to a member: the brand team shows as leaders (their privileges)."""
+    return TrustLevel.LEADER if _is_staff(member) else trust_level_for(member)
+
+
 def trust_level_for(member) -> int:
     """The member's level 0–4 (a staff lock wins). Remembered on the instance for the request."""
     if member is None or not getattr(member, "is_authenticated", False):
@@ -201,6 +206,16 @@ class TrustProgress:
 
 def progress_for(member) -> TrustProgress:
     """Where the member stands: their level and, for the next level, each figure and its mark."""
+    if _is_staff(member):  # the brand team has the top level's privileges, nothing to earn
+        return TrustProgress(
+            level=TrustLevel.LEADER,
+            level_label=str(TrustLevel.LEADER.label),
+            locked=False,
+            target_level=None,
+            keeping=False,
+            checks=[],
+            window_days=0,
+        )
     trust = member_trust(member)
     level = trust.effective_level if trust else TrustLevel.NEW
     locked = bool(trust and trust.locked_level is not None)
