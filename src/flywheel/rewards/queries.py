@@ -109,22 +109,18 @@ class Leaderboard:
 def leaderboard(
     period: str, *, space=None, viewer=None, size: int = LEADERBOARD_SIZE
 ) -> Leaderboard:
-    """The top `size` and the viewer's own rank: three queries whatever the member count."""
+    """The top `size` and the viewer's own rank: three index reads whatever the member count."""
     if period not in Period.values:
         period = Period.WEEK
     scores = leaderboard_queryset(period, space=space)
     top = list(scores[:size])
     viewer_score = viewer_rank = None
     if viewer is not None and viewer.is_authenticated:
-        for position, score in enumerate(top, start=1):
-            if score.member_id == viewer.pk:
-                viewer_score, viewer_rank = score, position
-                break
-        else:
-            viewer_score = scores.filter(member_id=viewer.pk).first()
-            if viewer_score is not None:
-                # Ties share a rank: everyone with more points, plus one.
-                viewer_rank = scores.filter(points__gt=viewer_score.points).count() + 1
+        # Always the same two reads, in the top or not: the page's query count stays flat.
+        viewer_score = scores.filter(member_id=viewer.pk).first()
+        if viewer_score is not None:
+            # Ties share a rank: everyone with more points, plus one.
+            viewer_rank = scores.filter(points__gt=viewer_score.points).count() + 1
     return Leaderboard(period, space, top, viewer_score, viewer_rank)
 
 
