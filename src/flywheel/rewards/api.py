@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from flywheel.api.auth import anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
@@ -254,4 +254,4 @@ def redeem(request: HttpRequest, perk_id: int):
     if perk is None:
         raise Http404(_("No such perk."))
     redemption = services.redeem_perk(member=viewer(request), perk=perk)
-    return 201, _redemption_out(redemption)
+    return Status(201, _redemption_out(redemption))
