@@ -141,6 +141,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.privacy.tasks.apply_retention_policy",
         "schedule": 60 * 60 * 24,
     },
+    "rewards-approve-matured-points": {
+        "task": "flywheel.rewards.tasks.approve_matured_points",
+        "schedule": 60 * 60,
+    },
+    "rewards-expire-points": {
+        "task": "flywheel.rewards.tasks.expire_points_and_warn",
+        "schedule": 60 * 60 * 24,
+    },
+    "rewards-evaluate-tiers": {
+        "task": "flywheel.rewards.tasks.evaluate_tiers",
+        "schedule": 60 * 60 * 24,
+    },
+    "rewards-retry-entry-rewards": {
+        "task": "flywheel.rewards.tasks.retry_entry_rewards",
+        "schedule": 60 * 60,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -298,7 +314,13 @@ FLYWHEEL_ACTIVITY_CONSUMERS = [
     "flywheel.search.consumers.index_for_activity",
     "flywheel.moderation.consumers.moderate_activity",
     "flywheel.badges.consumers.award_badges_for_activity",
+    "flywheel.rewards.consumers.apply_rules_for_activity",
 ]
+
+# Rewards (docs/rewards.md)
+FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
+FLYWHEEL_REFUND_WINDOW_DAYS = env_int("FLYWHEEL_REFUND_WINDOW_DAYS", 30)
+FLYWHEEL_VIP_PERIOD = env_str("FLYWHEEL_VIP_PERIOD", "rolling_12_months")  # or calendar_year
 
 # Moderation (docs/moderation.md): flags weighing this much hide content pending review; a new
 # member's first N posts wait for approval (0: off); classifier thresholds for auto-moderation.
