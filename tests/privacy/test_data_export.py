@@ -212,3 +212,39 @@ def test_notifications_survive_in_the_export_without_other_members_private_data(
 
     assert data["notifications"][0]["actor"] == other_member.handle
     assert other_member.email not in json.dumps(data)
+
+
+def _exports(member, count):
+    now = timezone.now()
+    DataExport.objects.bulk_create(
+        DataExport(
+            member=member,
+            status=ExportStatus.READY if index % 2 else ExportStatus.EXPIRED,
+            file_name=f"exports/x{index}.zip",
+            requested_at=now - timedelta(minutes=index),
+            ready_at=now,
+            expires_at=now + timedelta(days=7),
+        )
+        for index in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_privacy_page_queries_stay_flat(client, member, count, django_assert_num_queries):
+    _exports(member, count)
+    client.force_login(member)
+    client.get(reverse("privacy:settings"))  # warm the session and per-request caches
+
+    with django_assert_num_queries(4):
+        assert client.get(reverse("privacy:settings")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_export_list_api_queries_stay_flat(api_for, member, count, django_assert_num_queries):
+    _exports(member, count)
+    api = api_for(member)
+
+    with django_assert_num_queries(3):
+        items = api.get("/privacy/exports").json()["items"]
+    assert len(items) == min(count, 20)
+    assert sum(1 for item in items if item["download_url"]) == len(items) // 2

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -56,8 +57,8 @@ class ErasureOut(Schema):
     content: ErasureContent
 
 
-def _export_out(export: DataExport) -> dict:
-    ready = services.downloadable_export(member=export.member, export_id=export.pk) is not None
+def _export_out(export: DataExport, *, now) -> dict:
+    ready = export.status == ExportStatus.READY and export.expires_at and export.expires_at > now
     return {
         "id": export.pk,
         "status": export.status,
@@ -78,8 +79,9 @@ def _export_out(export: DataExport) -> dict:
     summary="List my data exports",
 )
 def list_exports(request: HttpRequest):
-    exports = list(queries.exports_for(viewer(request)).select_related("member")[:20])
-    return {"items": [_export_out(export) for export in exports]}
+    exports = queries.exports_for(viewer(request))[:20]
+    now = timezone.now()
+    return {"items": [_export_out(export, now=now) for export in exports]}
 
 
 @router.post(
@@ -92,7 +94,7 @@ def create_export(request: HttpRequest):
     """Build a zip of all your data in the background; you get an e-mail when it is ready."""
     export = services.request_data_export(member=viewer(request))
     export.refresh_from_db()
-    return Status(202, _export_out(export))
+    return Status(202, _export_out(export, now=timezone.now()))
 
 
 @router.get(
