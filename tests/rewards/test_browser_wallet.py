@@ -28,6 +28,7 @@ def test_member_earns_for_a_reply_levels_up_and_redeems_a_discount(page, live_se
             cost_points=25,
             discount_kind="percentage",
             discount_value=Decimal("10"),
+            content="",
         )
         topic = make_topic(title="Which stove for winter camping?")
         member = verified_member(display_name="Rhea Reward")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -78,8 +79,11 @@ def tier_period() -> str:
 
 
 def _locked_account(member_id: int) -> PointsAccount:
-    PointsAccount.objects.get_or_create(member_id=member_id)
-    return PointsAccount.objects.select_for_update().get(member_id=member_id)
+    account = PointsAccount.objects.select_for_update().filter(member_id=member_id).first()
+    if account is None:
+        PointsAccount.objects.get_or_create(member_id=member_id)
+        account = PointsAccount.objects.select_for_update().get(member_id=member_id)
+    return account
 
 
 def period_starts(day: datetime.date) -> list[tuple[str, datetime.date]]:
@@ -92,24 +96,30 @@ def period_starts(day: datetime.date) -> list[tuple[str, datetime.date]]:
 
 def _bump_leaderboards(*, member_id: int, space_id: int | None, at, delta: int) -> None:
     """Add earned (or reversed) points to the member's weekly, monthly and all-time scores,
-    overall and in the space. Called under the member's account lock, so no two writers
-    ever race on one member's score rows."""
+    overall and in the space: one upsert statement each (PostgreSQL and SQLite both take
+    ON CONFLICT with the partial unique index's predicate). Raw SQL because the ORM's
+    bulk_create(update_conflicts=True) can only overwrite, not add."""
     if not delta:
         return
     day = at.astimezone(datetime.UTC).date()
-    for period, start in period_starts(day):
+    starts = period_starts(day)
+    table = LeaderboardScore._meta.db_table
+    with connection.cursor() as cursor:
         for space in (None, space_id) if space_id else (None,):
-            updated = LeaderboardScore.objects.filter(
-                member_id=member_id, period=period, period_start=start, space_id=space
-            ).update(points=F("points") + delta)
-            if not updated:
-                LeaderboardScore.objects.create(
-                    member_id=member_id,
-                    period=period,
-                    period_start=start,
-                    space_id=space,
-                    points=delta,
-                )
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(starts))
+            params: list = []
+            for period, start in starts:
+                params += [member_id, str(period), start, space, delta]
+            if space is None:
+                target = "(member_id, period, period_start) WHERE space_id IS NULL"
+            else:
+                target = "(member_id, period, period_start, space_id) WHERE space_id IS NOT NULL"
+            cursor.execute(
+                f"INSERT INTO {table} (member_id, period, period_start, space_id, points) "  # noqa: S608 - names from the model
+                f"VALUES {values} ON CONFLICT {target} "
+                f"DO UPDATE SET points = {table}.points + excluded.points",
+                params,
+            )
 
 
 def _append(
@@ -127,33 +137,34 @@ def _append(
     space_id: int | None = None,
     reason: str = "",
     created_by=None,
+    known_new: bool = False,
 ) -> LedgerEntry | None:
     """Append one entry and update the locked account; None when the source already has
-    an entry of this kind (the unique constraint decides, so retries and races are safe)."""
-    try:
-        with transaction.atomic():
-            entry = LedgerEntry.objects.create(
-                member_id=account.member_id,
-                kind=kind,
-                points=points,
-                status=status,
-                available_at=available_at,
-                rule=rule,
-                source_key=source_key,
-                origin_key=origin_key,
-                activity_id=activity_id,
-                space_id=space_id,
-                reason=reason[:300],
-                created_by=created_by,
-                occurred_at=occurred_at,
-                created_at=timezone.now(),
-            )
-    except IntegrityError:
-        if LedgerEntry.objects.filter(
+    an entry of this kind. Callers hold the account lock, so the check cannot race another
+    writer for this member; the unique constraint stays the last word."""
+    if (
+        not known_new
+        and LedgerEntry.objects.filter(
             member_id=account.member_id, source_key=source_key, kind=kind
-        ).exists():
-            return None
-        raise
+        ).exists()
+    ):
+        return None
+    entry = LedgerEntry.objects.create(
+        member_id=account.member_id,
+        kind=kind,
+        points=points,
+        status=status,
+        available_at=available_at,
+        rule=rule,
+        source_key=source_key,
+        origin_key=origin_key,
+        activity_id=activity_id,
+        space_id=space_id,
+        reason=reason[:300],
+        created_by=created_by,
+        occurred_at=occurred_at,
+        created_at=timezone.now(),
+    )
     fields = ["updated_at"]
     if status == EntryStatus.PENDING:
         account.pending += points
@@ -193,7 +204,9 @@ def award_for_rule(*, rule: Rule, activity: Activity, earning: Earning) -> Ledge
         ).exists():
             return None
         at = activity.created_at
-        tier = qualified_tier(member_id, at=at)
+        tiers = list(Tier.objects.order_by("-rank"))
+        standing = Qualification.for_tiers(member_id, at=at, tiers=tiers)
+        tier = standing.tier(tiers)
         points = earning.points
         if tier is not None and tier.points_multiplier != 1:
             points = int(
@@ -222,6 +235,7 @@ def award_for_rule(*, rule: Rule, activity: Activity, earning: Earning) -> Ledge
             activity_id=activity.pk,
             space_id=activity.space_id,
             reason=rule.name,
+            known_new=True,
         )
         if entry is not None:
             # The undoing may have been handled first (a refund webhook processed before
@@ -233,7 +247,11 @@ def award_for_rule(*, rule: Rule, activity: Activity, earning: Earning) -> Ledge
                     reason=undoing.get_verb_display(),
                 )
             if status == EntryStatus.APPROVED:
-                _promote_if_qualified(account, at=at)
+                # What the member stands on now: the same reads plus this award.
+                reached = standing.plus(points).tier(tiers)
+                current_rank = account.tier.rank if account.tier_id else 0
+                if reached is not None and reached.rank > current_rank:
+                    _set_tier(account, tier=reached, at=at)
         return entry
 
 
@@ -495,36 +513,71 @@ def qualifying_windows(at) -> list[tuple[datetime.datetime, datetime.datetime]]:
     if tier_period() == "calendar_year":
         year_start = datetime.datetime(at.year, 1, 1, tzinfo=datetime.UTC)
         previous_start = datetime.datetime(at.year - 1, 1, 1, tzinfo=datetime.UTC)
-        one_second = datetime.timedelta(microseconds=1)
+        one_microsecond = datetime.timedelta(microseconds=1)
         return [
-            (year_start - one_second, at),
-            (previous_start - one_second, year_start - one_second),
+            (year_start - one_microsecond, at),
+            (previous_start - one_microsecond, year_start - one_microsecond),
         ]
     return [(at - datetime.timedelta(days=365), at)]
 
 
 def qualification(member_id: int, *, at, need_spend: bool) -> tuple[int, Decimal]:
     """Points earned (never reduced by spending) and spend in the best qualifying window."""
-    best_points, best_spend = 0, Decimal(0)
-    for start, end in qualifying_windows(at):
-        best_points = max(best_points, _earned_between(member_id, start, end))
-        if need_spend:
-            best_spend = max(best_spend, _spend_between(member_id, start, end))
-    return best_points, best_spend
+    standing = Qualification.read(member_id, at=at, need_spend=need_spend)
+    return standing.points, standing.spend
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """Points earned and spend per qualifying window (the one containing `at` first), and
+    the tier the best window reaches."""
+
+    points_by_window: tuple[int, ...]
+    spend_by_window: tuple[Decimal, ...]
+
+    @classmethod
+    def read(cls, member_id: int, *, at, need_spend: bool) -> Qualification:
+        windows = qualifying_windows(at)
+        return cls(
+            tuple(_earned_between(member_id, start, end) for start, end in windows),
+            tuple(
+                _spend_between(member_id, start, end) if need_spend else Decimal(0)
+                for start, end in windows
+            ),
+        )
+
+    @classmethod
+    def for_tiers(cls, member_id: int, *, at, tiers: list[Tier]) -> Qualification:
+        if not tiers:
+            return cls((0,), (Decimal(0),))
+        need_spend = any(tier.min_spend is not None for tier in tiers)
+        return cls.read(member_id, at=at, need_spend=need_spend)
+
+    @property
+    def points(self) -> int:
+        return max(self.points_by_window)
+
+    @property
+    def spend(self) -> Decimal:
+        return max(self.spend_by_window)
+
+    def plus(self, points: int) -> Qualification:
+        """After earning `points` now (they count in the current window only)."""
+        current, *earlier = self.points_by_window
+        return Qualification((current + points, *earlier), self.spend_by_window)
+
+    def tier(self, tiers: list[Tier]) -> Tier | None:
+        for tier in sorted(tiers, key=lambda tier: -tier.rank):
+            if (tier.min_points is not None and self.points >= tier.min_points) or (
+                tier.min_spend is not None and self.spend >= tier.min_spend
+            ):
+                return tier
+        return None
 
 
 def qualified_tier(member_id: int, *, at, tiers: list[Tier] | None = None) -> Tier | None:
     tiers = list(Tier.objects.order_by("-rank")) if tiers is None else tiers
-    if not tiers:
-        return None
-    need_spend = any(tier.min_spend is not None for tier in tiers)
-    points, spend = qualification(member_id, at=at, need_spend=need_spend)
-    for tier in sorted(tiers, key=lambda tier: -tier.rank):
-        if (tier.min_points is not None and points >= tier.min_points) or (
-            tier.min_spend is not None and spend >= tier.min_spend
-        ):
-            return tier
-    return None
+    return Qualification.for_tiers(member_id, at=at, tiers=tiers).tier(tiers)
 
 
 def _promote_if_qualified(account: PointsAccount, *, at) -> Tier | None:
@@ -660,7 +713,9 @@ def redeem_perk(*, member, perk: Perk) -> Redemption:
     back (an adjust entry) and the redemption is marked failed."""
     now = timezone.now()
     with transaction.atomic():
-        perk = Perk.objects.select_for_update().select_related("min_tier").get(pk=perk.pk)
+        perk = (
+            Perk.objects.select_for_update(of=("self",)).select_related("min_tier").get(pk=perk.pk)
+        )
         account = _locked_account(member.pk)
         _check_can_redeem(member, perk, account)
         needs_store = perk.kind == PerkKind.DISCOUNT_CODE

@@ -16,7 +16,7 @@ BEGIN
        AND NEW.created_at = OLD.created_at THEN
         RETURN NEW;
     END IF;
-    RAISE EXCEPTION 'rewards ledger entries are immutable (entry %)', OLD.id;
+    RAISE EXCEPTION 'rewards ledger entries are immutable (entry %%)', OLD.id;
 END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS rewards_ledger_no_update ON rewards_ledgerentry;
