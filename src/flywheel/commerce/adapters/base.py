@@ -12,7 +12,7 @@ import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -56,7 +56,6 @@ class Page:
     next_cursor: str | None
     cursor: str | None = None
     total_pages: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def generate_code(*, prefix: str | None = None, length: int = 10) -> str:
