@@ -465,7 +465,8 @@ def raise_flag(*, flagger, target, reason: str, text: str = "") -> Flag:
 
 def _load_item(item: ReviewItem) -> ReviewItem:
     item = (
-        ReviewItem.objects.select_for_update()
+        # Lock only the item: PostgreSQL cannot lock the nullable side of the outer joins.
+        ReviewItem.objects.select_for_update(of=("self",))
         .select_related("post__topic__space", "post__author", "space", "subject")
         .get(pk=item.pk)
     )
