@@ -50,10 +50,11 @@ def check_can_post(*, author, space, topic=None) -> None:
         if block.ends_at is None or block.kind == SanctionKind.BAN:
             raise PostingBlocked(_("Your account cannot post any more."))
         until = date_format(timezone.localtime(block.ends_at), "DATETIME_FORMAT")
-        raise PostingBlocked(
-            _("A moderator silenced your account: you cannot post until %(until)s.")
-            % {"until": until}
-        )
+        if block.kind == SanctionKind.SUSPENSION:
+            message = _("Your account is suspended until %(until)s.")
+        else:
+            message = _("A moderator silenced your account: you cannot post until %(until)s.")
+        raise PostingBlocked(message % {"until": until})
     if not author.is_brand_team and not services.has_accepted_current_guidelines(author):
         raise GuidelinesNotAccepted(services.current_guidelines_version())
     if topic is not None:
