@@ -4,6 +4,10 @@ Upserts take the normalised shape (commerce/normalized.py) and are idempotent: t
 data applied twice leaves the same rows, and data older than what is stored (by the
 platform's `updated_at`) changes nothing. Webhook processing, the REST back-fill and the
 CSV import all go through these functions.
+
+The upserts open no savepoint of their own (they are the hot path of webhook processing):
+an error inside one rolls back the caller's whole transaction. Call each in its own
+transaction when one bad record must not undo the others.
 """
 
 import json
@@ -14,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -23,6 +27,7 @@ from flywheel.commerce.models import (
     Customer,
     DeliveryStatus,
     FinancialStatus,
+    FulfillmentStatus,
     Order,
     OrderLine,
     Platform,
@@ -47,8 +52,11 @@ from flywheel.core.services import record_activity
 logger = logging.getLogger("flywheel.commerce")
 
 
-def _lock_or_create(model: type[models.Model], *, lookup: dict[str, Any]) -> tuple[Any, bool]:
-    """The row for `lookup`, locked for this transaction; created (empty) when missing.
+def _lock_or_create(
+    model: type[models.Model], *, lookup: dict[str, Any], defaults: dict[str, Any] | None = None
+) -> tuple[Any, bool]:
+    """The row for `lookup`, locked for this transaction; created (with `defaults`) when
+    missing.
 
     Two workers racing to create the same row: the loser's insert hits the unique
     constraint inside a savepoint and it then locks the winner's row instead."""
@@ -57,7 +65,7 @@ def _lock_or_create(model: type[models.Model], *, lookup: dict[str, Any]) -> tup
         return row, False
     try:
         with transaction.atomic():
-            return model.objects.create(**lookup), True
+            return model.objects.create(**lookup, **(defaults or {})), True
     except IntegrityError:
         return model.objects.select_for_update().get(**lookup), False
 
@@ -79,18 +87,11 @@ def _save(row: models.Model, values: dict[str, Any]) -> None:
 # --- Customers -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def upsert_customer(*, store: Store, data: NormalizedCustomer) -> Customer:
     """Create or update a store customer, then link them to the member who verified the
     same e-mail address. A redacted customer keeps no personal data from older payloads."""
-    customer, _created = _lock_or_create(
-        Customer, lookup={"store": store, "external_id": str(data["external_id"])}
-    )
     incoming = data.get("updated_at")
-    if _is_stale(customer.platform_updated_at, incoming):
-        return customer
-    if customer.redacted_at is not None and (incoming is None or incoming <= customer.redacted_at):
-        return customer
     values: dict[str, Any] = {
         "email": (data.get("email") or "").strip().lower(),
         "first_name": data.get("first_name") or "",
@@ -98,17 +99,31 @@ def upsert_customer(*, store: Store, data: NormalizedCustomer) -> Customer:
         "phone": data.get("phone") or "",
         "addresses": data.get("addresses") or [],
         "accepts_marketing": bool(data.get("accepts_marketing")),
-        "platform_updated_at": incoming or customer.platform_updated_at,
     }
     if data.get("deleted"):
-        values["deleted_at"] = customer.deleted_at or timezone.now()
-    _save(customer, values)
+        values["deleted_at"] = timezone.now()
+    customer, created = _lock_or_create(
+        Customer,
+        lookup={"store": store, "external_id": str(data["external_id"])},
+        defaults={**values, "platform_updated_at": incoming},
+    )
+    if not created:
+        if _is_stale(customer.platform_updated_at, incoming):
+            return customer
+        if customer.redacted_at is not None and (
+            incoming is None or incoming <= customer.redacted_at
+        ):
+            return customer
+        values["platform_updated_at"] = incoming or customer.platform_updated_at
+        if data.get("deleted"):
+            values["deleted_at"] = customer.deleted_at or values["deleted_at"]
+        _save(customer, values)
     if customer.member_id is None and customer.email and customer.redacted_at is None:
         _link_customer_by_email(customer)
     return customer
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def mark_customer_deleted(*, store: Store, external_id: str) -> Customer:
     """The platform deleted the customer; orders keep pointing at the row."""
     customer, _created = _lock_or_create(
@@ -123,45 +138,55 @@ def mark_customer_deleted(*, store: Store, external_id: str) -> Customer:
 # --- Orders ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
     """Create or update an order with its lines; an older update never overwrites a newer
     one. Refunds that arrived before the order are attached to it here."""
     customer = None
     if data.get("customer"):
         customer = upsert_customer(store=store, data=data["customer"])
-    order, created = _lock_or_create(
-        Order, lookup={"store": store, "external_id": str(data["external_id"])}
-    )
+    redacted = _redacted(customer)
     incoming = data.get("updated_at")
-    if created or not _is_stale(order.platform_updated_at, incoming):
-        _save(
-            order,
-            {
-                "number": str(data.get("number") or ""),
-                "customer": customer or order.customer,
-                "email": "" if _redacted(customer) else (data.get("email") or "").lower(),
-                "currency": (data.get("currency") or store.currency).upper(),
-                "subtotal": data.get("subtotal") or ZERO,
-                "discount": data.get("discount") or ZERO,
-                "tax": data.get("tax") or ZERO,
-                "total": data.get("total") or ZERO,
-                "financial_status": data.get("financial_status") or FinancialStatus.UNKNOWN,
-                "fulfillment_status": data.get("fulfillment_status") or order.fulfillment_status,
-                "cancelled_at": data.get("cancelled_at"),
-                "placed_at": data.get("placed_at") or order.placed_at,
-                "platform_updated_at": incoming or order.platform_updated_at,
-                "billing_address": {} if _redacted(customer) else data.get("billing_address", {}),
-                "shipping_address": {} if _redacted(customer) else data.get("shipping_address", {}),
-            },
-        )
-        _replace_lines(order, data.get("lines") or [])
+    values = {
+        "number": str(data.get("number") or ""),
+        "customer": customer,
+        "email": "" if redacted else (data.get("email") or "").lower(),
+        "currency": (data.get("currency") or store.currency).upper(),
+        "subtotal": data.get("subtotal") or ZERO,
+        "discount": data.get("discount") or ZERO,
+        "tax": data.get("tax") or ZERO,
+        "total": data.get("total") or ZERO,
+        "financial_status": data.get("financial_status") or FinancialStatus.UNKNOWN,
+        "fulfillment_status": data.get("fulfillment_status") or FulfillmentStatus.UNFULFILLED,
+        "cancelled_at": data.get("cancelled_at"),
+        "placed_at": data.get("placed_at"),
+        "platform_updated_at": incoming,
+        "billing_address": {} if redacted else data.get("billing_address", {}),
+        "shipping_address": {} if redacted else data.get("shipping_address", {}),
+    }
+    order, created = _lock_or_create(
+        Order,
+        lookup={"store": store, "external_id": str(data["external_id"])},
+        defaults=values,
+    )
+    lines = None
+    if created:
+        lines = _replace_lines(order, data.get("lines") or [], existing={})
+    elif not _is_stale(order.platform_updated_at, incoming):
+        values["customer"] = customer or order.customer
+        values["placed_at"] = values["placed_at"] or order.placed_at
+        values["platform_updated_at"] = incoming or order.platform_updated_at
+        if not data.get("fulfillment_status"):
+            values["fulfillment_status"] = order.fulfillment_status
+        _save(order, values)
+        lines = _replace_lines(order, data.get("lines") or [])
     for refund in data.get("refunds") or []:
         _store_refund(store=store, data=refund)
-    Refund.objects.filter(
+    attached = Refund.objects.filter(
         store=store, order_external_id=order.external_id, order__isnull=True
     ).update(order=order)
-    _recompute_refunds(order)
+    if attached or data.get("refunds") or order.refunded_total:
+        _recompute_refunds(order, lines=lines)
     _record_order_activities(order)
     return order
 
@@ -170,8 +195,12 @@ def _redacted(customer: Customer | None) -> bool:
     return customer is not None and customer.redacted_at is not None
 
 
-def _replace_lines(order: Order, lines: list) -> None:
-    existing = {line.external_id: line for line in order.lines.all()}
+def _replace_lines(
+    order: Order, lines: list, *, existing: dict[str, OrderLine] | None = None
+) -> list[OrderLine]:
+    """Make the order's lines match `lines`; returns them (saves a re-read)."""
+    if existing is None:
+        existing = {line.external_id: line for line in order.lines.all()}
     product_ids = {line["product_external_id"] for line in lines if line["product_external_id"]}
     variant_ids = {line["variant_external_id"] for line in lines if line["variant_external_id"]}
     products = dict(
@@ -185,6 +214,8 @@ def _replace_lines(order: Order, lines: list) -> None:
         ).values_list("external_id", "pk")
     )
     seen = set()
+    new_lines = []
+    result = []
     for data in lines:
         external_id = str(data["external_id"])
         seen.add(external_id)
@@ -201,18 +232,23 @@ def _replace_lines(order: Order, lines: list) -> None:
         }
         line = existing.get(external_id)
         if line is None:
-            OrderLine.objects.create(order=order, external_id=external_id, **values)
+            line = OrderLine(order=order, external_id=external_id, **values)
+            new_lines.append(line)
         else:
             _save(line, values)
+        result.append(line)
+    if new_lines:
+        OrderLine.objects.bulk_create(new_lines)
     stale = [external_id for external_id in existing if external_id not in seen]
     if stale:
         order.lines.filter(external_id__in=stale).delete()
+    return result
 
 
 # --- Refunds ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record_refund(*, store: Store, data: NormalizedRefund) -> Refund:
     """Record a refund once (refunds do not change after the fact). A refund for an order
     we have not seen yet is kept and attached when the order arrives."""
@@ -253,7 +289,7 @@ def _store_refund(*, store: Store, data: NormalizedRefund) -> Refund:
     return refund
 
 
-def _recompute_refunds(order: Order) -> None:
+def _recompute_refunds(order: Order, *, lines: list[OrderLine] | None = None) -> None:
     """Refund totals and refunded quantities are derived from the Refund rows, so they come
     out the same whatever order the order and refund deliveries arrived in."""
     refunded_total = ZERO
@@ -268,7 +304,7 @@ def _recompute_refunds(order: Order) -> None:
     elif refunded_total > ZERO and order.financial_status == FinancialStatus.PAID:
         values["financial_status"] = FinancialStatus.PARTIALLY_REFUNDED
     _save(order, values)
-    for line in order.lines.all():
+    for line in order.lines.all() if lines is None else lines:
         refunded = min(quantities.get(line.external_id, 0), line.quantity)
         if line.refunded_quantity != refunded:
             line.refunded_quantity = refunded
@@ -278,7 +314,7 @@ def _recompute_refunds(order: Order) -> None:
 # --- Products --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def upsert_product(*, store: Store, data: NormalizedProduct) -> Product:
     """Create or update a product and its variants; order lines that named the product
     before it arrived are connected to it."""
@@ -332,7 +368,7 @@ def upsert_product(*, store: Store, data: NormalizedProduct) -> Product:
     return product
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def mark_product_deleted(*, store: Store, external_id: str) -> Product:
     product, _created = _lock_or_create(
         Product, lookup={"store": store, "external_id": str(external_id)}
@@ -671,18 +707,24 @@ def record_delivery(
 ) -> tuple[WebhookDelivery, bool]:
     """Store a verified delivery once (the event id is unique per store) and queue its
     processing after commit. Returns (delivery, created); a redelivery returns the first."""
+    fields = {
+        "store": store,
+        "platform": store.platform,
+        "topic": topic[:100],
+        "event_id": event_id[:200],
+        "body": body,
+        "headers": headers,
+        "received_at": timezone.now(),
+        "status": DeliveryStatus.RECEIVED if known_topic else DeliveryStatus.IGNORED,
+    }
     try:
-        with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
-                store=store,
-                platform=store.platform,
-                topic=topic[:100],
-                event_id=event_id[:200],
-                body=body,
-                headers=headers,
-                received_at=timezone.now(),
-                status=DeliveryStatus.RECEIVED if known_topic else DeliveryStatus.IGNORED,
-            )
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                delivery = WebhookDelivery.objects.create(**fields)
+        else:
+            # One autocommitted INSERT: the webhook endpoint's hot path (a failed insert
+            # leaves nothing to roll back).
+            delivery = WebhookDelivery.objects.create(**fields)
     except IntegrityError:
         return WebhookDelivery.objects.get(store=store, event_id=event_id[:200]), False
     if known_topic:

@@ -28,6 +28,8 @@ class AttemptFailed(Exception):
     # delivered again, and process_delivery is a no-op for a delivery already applied.
     acks_late=True,
     reject_on_worker_lost=True,
+    # The outcome lives on the delivery row; nobody waits on a result.
+    ignore_result=True,
 )
 def process_delivery(self, delivery_id: int) -> str:
     """Apply one stored webhook delivery; retried with exponential backoff (2 s, 4 s, …
