@@ -516,7 +516,14 @@ class LeaderboardScore(models.Model):
             models.Index(
                 fields=["period", "period_start", "space", "-points", "member"],
                 name="leaderboard_ranking",
-            )
+            ),
+            # PostgreSQL cannot use the index above's order when the space is NULL (IS NULL
+            # is not an equality to it), so the overall boards get their own.
+            models.Index(
+                fields=["period", "period_start", "-points", "member"],
+                condition=Q(space__isnull=True),
+                name="leaderboard_overall_ranking",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -120,7 +120,16 @@ def leaderboard(
         viewer_score = scores.filter(member_id=viewer.pk).first()
         if viewer_score is not None:
             # Ties share a rank: everyone with more points, plus one.
-            viewer_rank = scores.filter(points__gt=viewer_score.points).count() + 1
+            # Counted on the index alone (no join): a deactivated member above still counts.
+            viewer_rank = (
+                LeaderboardScore.objects.filter(
+                    period=period,
+                    period_start=viewer_score.period_start,
+                    space=space,
+                    points__gt=viewer_score.points,
+                ).count()
+                + 1
+            )
     return Leaderboard(period, space, top, viewer_score, viewer_rank)
 
 
