@@ -126,9 +126,7 @@ def test_a_member_cannot_link_customers(client, store, member):
     assert Customer.objects.get().member is None
 
 
-def test_a_buyer_of_a_gate_product_can_read_the_gated_space(
-    client, store, buyer, gated_space
-):
+def test_a_buyer_of_a_gate_product_can_read_the_gated_space(client, store, buyer, gated_space):
     post_shopify(client, "products_create")
     gate_on_tent(gated_space, store)
     assert can_view_space(buyer, gated_space) is False
@@ -139,9 +137,7 @@ def test_a_buyer_of_a_gate_product_can_read_the_gated_space(
     assert is_verified_buyer(buyer, Product.objects.get()) is True
 
 
-def test_a_buyer_of_other_products_cannot_read_the_gated_space(
-    client, store, buyer, gated_space
-):
+def test_a_buyer_of_other_products_cannot_read_the_gated_space(client, store, buyer, gated_space):
     post_shopify(client, "products_create")
     gate_on_tent(gated_space, store)
     order = load("shopify", "orders_create")

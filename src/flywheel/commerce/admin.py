@@ -86,9 +86,7 @@ class CustomerAdmin(RoleBasedAdmin):
             if form.is_valid():
                 value = form.cleaned_data["handle"].strip().lstrip("@")
                 member = (
-                    get_user_model()
-                    .objects.filter(handle__iexact=value)
-                    .first()
+                    get_user_model().objects.filter(handle__iexact=value).first()
                     or get_user_model().objects.filter(email__iexact=value).first()
                 )
                 if member is None:
@@ -187,7 +185,9 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         count = services.replay_deliveries(queryset)
         self.message_user(
             request,
-            ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count)
+            ngettext(
+                "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count
+            )
             % {"count": count},
         )
 

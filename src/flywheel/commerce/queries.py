@@ -69,9 +69,9 @@ def member_spend(member) -> list[dict]:
     return [
         {
             "currency": row["currency"],
-            "total": (
-                (row["total"] or Decimal("0")) - (row["refunded"] or Decimal("0"))
-            ).quantize(Decimal("0.01")),
+            "total": ((row["total"] or Decimal("0")) - (row["refunded"] or Decimal("0"))).quantize(
+                Decimal("0.01")
+            ),
         }
         for row in rows
     ]
