@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from flywheel.core.models import Activity
 from flywheel.rewards.models import Beneficiary, Perk, PerkKind, Rule, Tier
-from tests.browser.conftest import browser, page  # noqa: F401 - for test_browser_wallet.py
 
 _dedupe = itertools.count(1)
 
