@@ -14,6 +14,7 @@ from flywheel.commerce.models import (
     WebhookDelivery,
 )
 from flywheel.commerce.queries import is_verified_buyer
+from flywheel.privacy.services import collect_member_data, erase_member
 from tests.commerce.webhook_helpers import load, make_store, post_shopify
 from tests.factories import UserFactory
 
@@ -116,3 +117,56 @@ def test_customer_redact_also_erases_guest_checkouts_under_that_address(client, 
     assert "jon@example.com" not in guest.external_id
     assert guest.email == ""
     assert Order.objects.get().email == ""
+
+
+# Account erasure and data export (flywheel.privacy registry) ------------------------------
+
+
+def test_erasing_a_member_redacts_their_linked_customer_and_keeps_order_totals(
+    client, store, buyer
+):
+    post_shopify(client, "orders_create")
+    post_shopify(client, "refunds_create")
+
+    erase_member(buyer, content="anonymise", reason="member request")
+
+    customer = Customer.objects.get()
+    assert customer.member is None
+    assert customer.email == customer.first_name == customer.last_name == customer.phone == ""
+    assert customer.addresses == []
+    assert customer.redacted_at is not None
+    order = Order.objects.get()
+    assert order.email == ""
+    assert order.billing_address == {} and order.shipping_address == {}
+    assert order.total == Decimal("204.92")
+    assert order.refunded_total == Decimal("21.60")
+    assert order.lines.count() == 2
+    assert order.refunds.count() == 1
+
+
+def test_erasing_a_member_leaves_other_customers_of_the_store_alone(client, store, buyer):
+    post_shopify(client, "orders_create")
+    post_shopify(client, "customers_create", id=42, email="other@example.com")
+
+    erase_member(buyer, content="delete", reason="member request")
+
+    assert Customer.objects.get(external_id="42").email == "other@example.com"
+
+
+def test_the_data_export_holds_my_linked_customers_and_orders_with_lines_and_refunds(
+    client, store, buyer, other_member
+):
+    post_shopify(client, "orders_create")
+    post_shopify(client, "refunds_create")
+    post_shopify(client, "customers_create", id=42, email="other@example.com")
+
+    data, _files = collect_member_data(buyer)
+
+    commerce = data["commerce"]
+    assert [customer["email"] for customer in commerce["customers"]] == ["jon@example.com"]
+    [order] = commerce["orders"]
+    assert order["number"] == "#1001"
+    assert order["total"] == "204.92" and order["refunded"] == "21.60"
+    assert sorted(line["title"] for line in order["lines"]) == ["Titanium Stakes", "Trail Tent 2P"]
+    assert [refund["amount"] for refund in order["refunds"]] == ["21.60"]
+    assert collect_member_data(other_member)[0]["commerce"] == {"customers": [], "orders": []}

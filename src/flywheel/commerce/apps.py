@@ -27,3 +27,13 @@ class CommerceConfig(AppConfig):
         email_confirmed.connect(
             link_customers_on_email_confirmed, dispatch_uid="commerce-link-customers"
         )
+        register_privacy_handlers()
+
+
+def register_privacy_handlers() -> None:
+    """The member's linked customers and orders in their data export and account erasure."""
+    from flywheel.commerce.privacy import erase_commerce, export_commerce
+    from flywheel.privacy.registry import register_eraser, register_exporter
+
+    register_exporter("commerce", export_commerce)
+    register_eraser("commerce", erase_commerce)

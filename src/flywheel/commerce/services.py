@@ -540,6 +540,20 @@ def redact_customer(
 
 
 @transaction.atomic
+def redact_member_customers(*, member) -> int:
+    """Account erasure (the privacy registry's "commerce" eraser): every store customer linked
+    to the member loses their personal data and the link; their orders keep anonymous totals,
+    lines and refunds. Idempotent (a redacted customer is no longer linked). Returns how many
+    customers were redacted."""
+    now = timezone.now()
+    customers = list(Customer.objects.select_for_update().filter(member=member).order_by("pk"))
+    for customer in customers:
+        _erase_customer(customer, at=now)
+        _erase_orders(Order.objects.filter(customer=customer))
+    return len(customers)
+
+
+@transaction.atomic
 def redact_store(*, store: Store, delivery: WebhookDelivery | None = None) -> PrivacyRequest:
     """Erase the personal data of every customer of the store (Shopify's shop/redact)."""
     now = timezone.now()
