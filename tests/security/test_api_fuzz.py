@@ -9,7 +9,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -22,7 +24,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
 
 
 @pytest.fixture
-def fuzz_token(db) -> str:
+def keep_test_connection():
+    """Call the WSGI app as Django's test client does: without closing the test's connection.
+
+    A request's end normally closes connections that are "obsolete"; inside the test's
+    transaction PostgreSQL's connection looks so (autocommit off) and would be closed.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_token(db, keep_test_connection) -> str:
     """A member with a little content around them, so ids and slugs sometimes resolve."""
     member = UserFactory(handle="fuzzer")
     space = SpaceFactory(slug="fuzz")
