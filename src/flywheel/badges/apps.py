@@ -6,3 +6,10 @@ class BadgesConfig(AppConfig):
     name = "flywheel.badges"
     label = "badges"
     verbose_name = _("Badges")
+
+    def ready(self) -> None:
+        from flywheel.badges.privacy import erase_badges, export_badges
+        from flywheel.privacy.registry import register_eraser, register_exporter
+
+        register_exporter("badges", export_badges)
+        register_eraser("badges", erase_badges)

@@ -5,6 +5,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -62,11 +63,19 @@ def criterion_badges() -> list[Badge]:
     return list(Badge.objects.filter(is_active=True).exclude(criterion_kind=""))
 
 
+def _inactive_member_ids() -> set[int]:
+    """Accounts that earn nothing: erased (the tombstone's grants were deleted and must not
+    come back) or deactivated."""
+    return set(get_user_model().objects.filter(is_active=False).values_list("pk", flat=True))
+
+
 def award_badges_for_activity(activity: Activity) -> list[BadgeGrant]:
     """The Activity consumer: grant every badge this activity earns someone. Idempotent."""
     granted = []
     for badge in criterion_badges():
         for award in criteria.evaluate(badge, activity):
+            if not get_user_model().objects.filter(pk=award.member_id, is_active=True).exists():
+                continue
             grant, created = _grant(
                 badge=badge,
                 member_id=award.member_id,
@@ -93,11 +102,14 @@ def recompute_badges(
     unless asked: a recompute usually backfills history.
     """
     counts = {"badges": 0, "granted": 0}
+    inactive = _inactive_member_ids()
     for badge in badges if badges is not None else criterion_badges():
         if not badge.criterion_kind:
             continue
         new = 0
         for award in criteria.scan(badge):
+            if award.member_id in inactive:
+                continue
             _grant_, created = _grant(
                 badge=badge,
                 member_id=award.member_id,
