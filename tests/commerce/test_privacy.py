@@ -14,9 +14,10 @@ from flywheel.commerce.models import (
     WebhookDelivery,
 )
 from flywheel.commerce.queries import is_verified_buyer
+from flywheel.privacy.models import ErasureRequest, ErasureStatus
 from flywheel.privacy.services import collect_member_data, erase_member
 from tests.commerce.webhook_helpers import load, make_store, post_shopify
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,38 @@ def test_the_data_export_holds_my_linked_customers_and_orders_with_lines_and_ref
     assert sorted(line["title"] for line in order["lines"]) == ["Titanium Stakes", "Trail Tent 2P"]
     assert [refund["amount"] for refund in order["refunds"]] == ["21.60"]
     assert collect_member_data(other_member)[0]["commerce"] == {"customers": [], "orders": []}
+
+
+# Store erasure requests for a linked member take the account-deletion path -----------------
+
+
+def test_customer_redact_for_a_linked_member_erases_their_account_like_account_deletion(
+    client, store, buyer, space
+):
+    topic = make_topic(space=space, author=buyer, body="My tent review")
+    post_shopify(client, "orders_create")
+
+    response = post_shopify(client, "customers_redact")
+
+    assert response.status_code == 200
+    buyer.refresh_from_db()
+    assert buyer.handle == f"deleted-{buyer.pk}"
+    assert buyer.email == f"deleted-{buyer.pk}@erased.invalid"
+    assert not buyer.is_active
+    erasure = ErasureRequest.objects.get(member=buyer)
+    assert erasure.reason == "store redact request"
+    assert erasure.content == "anonymise" and erasure.status == ErasureStatus.DONE
+    opening = topic.posts.get(number=1)
+    assert opening.author_id is None and opening.body == "My tent review"
+    assert Customer.objects.get().email == ""
+
+
+def test_customer_redact_for_an_unlinked_customer_erases_no_account(client, store, other_member):
+    post_shopify(client, "orders_create")  # no member verified jon@example.com
+    assert Customer.objects.get().member is None
+
+    post_shopify(client, "customers_redact")
+
+    assert not ErasureRequest.objects.exists()
+    other_member.refresh_from_db()
+    assert other_member.is_active

@@ -518,18 +518,26 @@ def redact_customer(
     delivery: WebhookDelivery | None = None,
 ) -> PrivacyRequest:
     """Erase a customer's personal data (e-mail, names, phone, addresses, member link);
-    their orders keep anonymous totals. Guest checkouts under the same e-mail go too."""
+    their orders keep anonymous totals. Guest checkouts under the same e-mail go too.
+
+    A customer linked to a member is that member asking to be forgotten: their community
+    account is erased by the same path as account deletion (privacy.services.erase_member),
+    in this transaction, so a failure retries the whole delivery."""
     now = timezone.now()
     keys = [str(customer_external_id)]
     if email:
         keys.append("guest:" + email.strip().lower())
+    member_ids = []
     for customer in Customer.objects.select_for_update().filter(store=store, external_id__in=keys):
+        if customer.member_id is not None:
+            member_ids.append(customer.member_id)
         _erase_customer(customer, at=now)
         _erase_orders(Order.objects.filter(customer=customer))
     if order_external_ids:
         _erase_orders(
             Order.objects.filter(store=store, external_id__in=[str(i) for i in order_external_ids])
         )
+    _erase_linked_members(member_ids)
     return PrivacyRequest.objects.create(
         store=store,
         kind=PrivacyRequestKind.CUSTOMER_REDACT,
@@ -537,6 +545,20 @@ def redact_customer(
         customer_external_id=str(customer_external_id),
         completed_at=now,
     )
+
+
+STORE_REDACT_REASON = "store redact request"
+
+
+def _erase_linked_members(member_ids: list[int]) -> None:
+    """Erase the community accounts of members whose store customer was redacted."""
+    from django.contrib.auth import get_user_model
+
+    from flywheel.privacy.services import erase_member
+
+    members = get_user_model().objects.filter(pk__in=set(member_ids)).order_by("pk")
+    for member in members:
+        erase_member(member, content="anonymise", reason=STORE_REDACT_REASON)
 
 
 @transaction.atomic
