@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from flywheel.accounts.models import User
 from flywheel.community.models import Topic, Visibility
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.moderation import services
@@ -12,6 +13,7 @@ from flywheel.moderation.models import (
     ModerationAction,
     ReviewItem,
 )
+from flywheel.trust.models import MemberTrust
 from tests.factories import SpaceFactory, UserFactory, make_reply, make_topic
 from tests.moderation.conftest import flaggers, signed_in, weight_of_new_member
 
@@ -144,3 +146,67 @@ def test_flagging_from_the_page_with_htmx_answers_with_a_thank_you(member, other
     assert response.status_code == 201
     assert "moderators will take a look" in response.content.decode()
     assert Flag.objects.get().target == topic  # the opening post flags its topic
+
+
+# Flags use the per-trust-level allowance (FLYWHEEL_RATE_LIMITS["flag"]) ---------------------
+
+
+def _replies_by(author, count: int) -> list:
+    topic = make_topic(author=author)
+    return [make_reply(topic=topic, author=author, body=f"Reply {n}") for n in range(count)]
+
+
+def test_a_new_member_may_flag_five_posts_an_hour_then_the_page_answers_429(member, other_member):
+    replies = _replies_by(member, 6)
+    client = signed_in(other_member)
+
+    def flag(reply):
+        url = reverse("moderation:flag_post", kwargs={"post_id": reply.pk})
+        return client.post(url, {"reason": "spam"})
+
+    assert [flag(reply).status_code for reply in replies[:5]] == [302] * 5
+    refused = flag(replies[5])
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert "You are doing that too often" in refused.content.decode()
+    assert Flag.objects.filter(flagger=other_member).count() == 5
+
+
+def test_past_the_flag_allowance_the_api_answers_429_rate_limited(member, other_member):
+    from tests.api.conftest import ApiClient, token_for
+
+    replies = _replies_by(member, 6)
+    api = ApiClient(token=token_for(other_member))
+
+    def flag(reply):
+        return api.post(
+            "/moderation/flags", {"target_type": "post", "target_id": reply.pk, "reason": "spam"}
+        )
+
+    assert [flag(reply).status_code for reply in replies[:5]] == [201] * 5
+    refused = flag(replies[5])
+
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+    assert Flag.objects.filter(flagger=other_member).count() == 5
+
+
+def test_a_member_at_a_higher_trust_level_may_flag_more(member, other_member):
+    MemberTrust.objects.create(member=other_member, level=2)  # 30 flags an hour
+    replies = _replies_by(member, 8)
+
+    for reply in replies:
+        services.raise_flag(
+            flagger=User.objects.get(pk=other_member.pk), target=reply, reason="spam"
+        )
+
+    assert Flag.objects.filter(flagger=other_member).count() == 8
+
+
+def test_the_brand_team_is_not_limited_when_flagging(member, staff):
+    for reply in _replies_by(member, 25):
+        services.raise_flag(flagger=staff, target=reply, reason="spam")
+
+    assert Flag.objects.filter(flagger=staff).count() == 25
