@@ -20,8 +20,8 @@ from flywheel.community.models import Follow, Post, Space, Topic
 from flywheel.community.permissions import can_view_space, is_moderator_of
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import render_markdown
-from flywheel.core.ratelimit import check_action_rate_limit
 from flywheel.core.models import Verb
+from flywheel.core.ratelimit import check_action_rate_limit
 from flywheel.core.services import record_activity
 from flywheel.moderation import permissions
 from flywheel.moderation.models import (
