@@ -1,6 +1,8 @@
 """Moderation reads, including the filters the community's own reads call to leave hidden
 posts out (posts_for_topic, topics_for_listing, listed_topic and search)."""
 
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 
 from flywheel.moderation import permissions
@@ -9,12 +11,14 @@ from flywheel.moderation.models import (
     Appeal,
     AppealState,
     Flag,
+    FlagState,
     ModeratedPost,
     ModerationAction,
     ModerationNotice,
     ReviewItem,
     ReviewState,
     Sanction,
+    SanctionKind,
 )
 
 
@@ -107,3 +111,33 @@ def pending_appeals() -> QuerySet[Appeal]:
         .select_related("member", "sanction__issued_by")
         .order_by("created_at", "id")
     )
+
+
+# ---------------------------------------------------------------- counters for trust levels
+# Registered in ModerationConfig.ready() in flywheel.trust.queries.UPHELD_FLAG_COUNTERS and
+# SANCTION_COUNTERS: (member, since) -> int, counted against a level's maximums.
+
+# A warning is a word, not a strike; silences, suspensions and bans count.
+COUNTED_SANCTIONS = (SanctionKind.SILENCE, SanctionKind.SUSPENSION, SanctionKind.BAN)
+
+
+def upheld_flags_against(member, since: datetime | None) -> int:
+    """Posts (or topics) of the member that moderators rejected, edited or deleted on flags,
+    resolved since `since`. Each counts once however many members flagged it."""
+    items = ReviewItem.objects.filter(
+        subject=member, state=ReviewState.RESOLVED, flags__state=FlagState.UPHELD
+    )
+    if since is not None:
+        items = items.filter(resolved_at__gte=since)
+    return items.values("pk").distinct().count()
+
+
+def sanctions_against(member, since: datetime | None) -> int:
+    """Silences, suspensions and bans issued to the member since `since`, except those lifted
+    on an appeal (a lifted sanction that was not appealed still counts)."""
+    sanctions = Sanction.objects.filter(member=member, kind__in=COUNTED_SANCTIONS).exclude(
+        appeal__state=AppealState.GRANTED
+    )
+    if since is not None:
+        sanctions = sanctions.filter(created_at__gte=since)
+    return sanctions.count()
