@@ -225,3 +225,75 @@ def test_the_queue_api_lists_items_for_moderators_and_refuses_members(space, sta
     )
     assert decided.status_code == 200
     assert ModeratedPost.objects.get(post=reply).state == "rejected"
+
+
+# POST /api/v1/moderation/queue/{id}/decision: permission before the body -------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"action": "approve"},
+        {},
+        {"action": "nuke", "reason": 42},
+        "not json at all",
+    ],
+    ids=["valid", "empty", "invalid", "malformed"],
+)
+def test_a_plain_member_gets_403_from_the_decision_api_whatever_the_body(space, member, body):
+    from tests.api.conftest import ApiClient, token_for
+
+    _reply, item = flagged_reply(space)
+    api = ApiClient(token=token_for(member))
+    path = f"/moderation/queue/{item.pk}/decision"
+
+    if isinstance(body, str):
+        response = api.post(path, raw_body=body)
+    else:
+        response = api.post(path, body)
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    item.refresh_from_db()
+    assert item.state == "open"
+
+
+def test_the_decision_api_refuses_anonymous_callers_with_401(space):
+    from tests.api.conftest import ApiClient
+
+    _reply, item = flagged_reply(space)
+
+    response = ApiClient().post(f"/moderation/queue/{item.pk}/decision", {"action": "nuke"})
+
+    assert response.status_code == 401
+
+
+def test_a_moderators_bad_decision_is_a_422_naming_the_field(space, staff):
+    from tests.api.conftest import ApiClient, token_for
+
+    _reply, item = flagged_reply(space)
+    api = ApiClient(token=token_for(staff))
+    path = f"/moderation/queue/{item.pk}/decision"
+
+    invalid = api.post(path, {"action": "nuke"})
+    missing = api.post(path, {"reason": "no action"})
+    malformed = api.post(path, raw_body="{not json")
+
+    assert invalid.status_code == 422 and "action" in invalid.json()["error"]["fields"]
+    assert missing.json()["error"]["fields"] == {"action": ["This field is required."]}
+    assert malformed.status_code == 400
+    assert malformed.json()["error"]["code"] == "malformed_json"
+    item.refresh_from_db()
+    assert item.state == "open"
+
+
+def test_the_openapi_document_still_describes_the_decision_body(client):
+    document = client.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/moderation/queue/{item_id}/decision"]["post"]
+
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    assert set(schema["properties"]) == {"action", "reason"}
+    assert schema["properties"]["action"]["enum"] == ["approve", "reject", "dismiss", "delete"]
+    assert schema["required"] == ["action"]

@@ -1,6 +1,7 @@
 """JSON API for moderation: flags, the queue, guidelines and appeals (mounted at
 /api/v1/moderation/). Thin: validate, look up through permissions, call one service."""
 
+import json
 from datetime import datetime
 from typing import Literal
 
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
@@ -182,15 +185,45 @@ def list_queue(request: HttpRequest, page: Query[PageParams]):
     return {"items": [_item_out(item) for item in result.items], "next_cursor": result.next_cursor}
 
 
+def _decision_from(request: HttpRequest) -> DecisionIn:
+    """The decision in the body, read by hand so that it is read only after the permission
+    check: a member who may not moderate gets 403 whatever they sent, never a 422 or 400
+    that would tell them how to shape a valid decision."""
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise HttpError(400, _("The request body is not valid JSON.")) from error
+    try:
+        return DecisionIn.model_validate(data)
+    except PydanticValidationError as error:
+        # Same locations ninja gives a declared body, so the error format is the usual one.
+        raise ValidationError(
+            [{**detail, "loc": ("body", "payload", *detail["loc"])} for detail in error.errors()]
+        ) from error
+
+
+# The body is documented as if declared (it is validated in _decision_from).
+DECISION_OPENAPI = {
+    "requestBody": {
+        "content": {"application/json": {"schema": DecisionIn.model_json_schema()}},
+        "required": True,
+    }
+}
+
+
 @router.post(
     "/queue/{int:item_id}/decision",
     response={200: ReviewItemOut, **WRITE_ERRORS},
     auth=member_required,
+    openapi_extra=DECISION_OPENAPI,
     summary="Decide a queue item",
 )
-def decide_item(request: HttpRequest, item_id: int, payload: DecisionIn):
+def decide_item(request: HttpRequest, item_id: int):
+    """Approve, reject, dismiss or delete. Only moderators of the item's space (403 for
+    anyone else, checked before the body is read)."""
     user = viewer(request)
     permissions.check_queue_permission(user)
+    payload = _decision_from(request)
     ensure_id(item_id, message=_("No such item."))
     item = queries.review_item_for(user, item_id)
     if item is None:
