@@ -489,7 +489,17 @@ class FakeStore:
         ):
             return self._shopify_create_discount_code(int(match.group(1)), request.body or {})
         if method == "DELETE" and (match := re.fullmatch(r"price_rules/(\d+)\.json", path)):
-            self.price_rules.pop(int(match.group(1)), None)
+            # Shopify: 204 with no body; the rule's discount codes go with it.
+            rule_id = int(match.group(1))
+            with self._lock:
+                if self.price_rules.pop(rule_id, None) is None:
+                    return self._json(404, {"errors": "Not Found"})
+                for code_id in [
+                    code_id
+                    for code_id, code in self.discount_codes.items()
+                    if code["price_rule_id"] == rule_id
+                ]:
+                    del self.discount_codes[code_id]
             return 204, {}, b""
         if path == "webhooks.json" and method == "GET":
             return self._json(200, {"webhooks": list(self.webhooks.values())})
@@ -602,6 +612,8 @@ class FakeStore:
             return self._json(200, record)
         if method == "POST" and path == "coupons":
             return self._woo_create_coupon(request.body or {})
+        if method == "DELETE" and (match := re.fullmatch(r"coupons/(\d+)", path)):
+            return self._woo_delete_coupon(int(match.group(1)), force=request.query.get("force"))
         if path == "webhooks" and method == "GET":
             return self._json(200, list(self.webhooks.values()))
         if path == "webhooks" and method == "POST":
@@ -680,6 +692,27 @@ class FakeStore:
         self.coupons[created["id"]] = created
         return self._json(201, created)
 
+    def _woo_delete_coupon(
+        self, coupon_id: int, *, force: str | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """200 with the coupon as it was; without force=true it only goes to the trash."""
+        with self._lock:
+            coupon = self.coupons.get(coupon_id)
+            if coupon is None:
+                return self._json(
+                    404,
+                    {
+                        "code": "woocommerce_rest_shop_coupon_invalid_id",
+                        "message": "Invalid ID.",
+                        "data": {"status": 404},
+                    },
+                )
+            if force in ("true", "1"):
+                del self.coupons[coupon_id]
+            else:
+                coupon["status"] = "trash"
+        return self._json(200, coupon)
+
     # -- BigCommerce ----------------------------------------------------------------------
     def _bigcommerce(self, request: RecordedRequest) -> tuple[int, dict[str, str], bytes]:
         path, method, query = request.path, request.method, request.query
@@ -727,6 +760,10 @@ class FakeStore:
             return self._json(200, {"data": record, "meta": {}})
         if method == "POST" and path == "v2/coupons":
             return self._bc_create_coupon(request.body or {})
+        if method == "DELETE" and (match := re.fullmatch(r"v2/coupons/(\d+)", path)):
+            with self._lock:
+                deleted = self.coupons.pop(int(match.group(1)), None)
+            return (204, {}, b"") if deleted else self._json(404, not_found_v2)
         if path == "v3/hooks" and method == "GET":
             return self._json(200, {"data": list(self.webhooks.values()), "meta": {}})
         if path == "v3/hooks" and method == "POST":

@@ -46,6 +46,13 @@ class DiscountCode:
     # The platform object that holds the rule when it is separate (Shopify's price rule).
     rule_id: str = ""
 
+    @property
+    def reference(self) -> str:
+        """What to store to disable the code later (`disable_discount_code(platform_id=…)`):
+        the platform id, or on Shopify ``"<price rule id>/<discount code id>"``, because
+        there the price rule is what has to go."""
+        return f"{self.rule_id}/{self.platform_id}" if self.rule_id else self.platform_id
+
 
 @dataclass
 class Page:
@@ -220,6 +227,13 @@ class StoreAdapter(ABC):
         usage_limit: int | None,
         once_per_customer: bool,
     ) -> DiscountCode: ...
+
+    @abstractmethod
+    def disable_discount_code(self, *, platform_id: str) -> None:
+        """Make a code we created unusable in the shop (it is deleted there: no platform
+        keeps a disabled state all three share). ``platform_id`` is the code's
+        `DiscountCode.reference`. Idempotent: a code the shop no longer has is not an
+        error. Other failures raise StoreAdapterError, and the caller tries again later."""
 
     # -- reads ----------------------------------------------------------------------------
     @abstractmethod

@@ -111,6 +111,13 @@ class BigCommerceAdapter(StoreAdapter):
         created = json_of(response, label=self.label)
         return DiscountCode(code=created["code"], platform_id=str(created["id"]))
 
+    def disable_discount_code(self, *, platform_id: str) -> None:
+        coupon_id = _id_path(platform_id)
+        try:
+            self.http.delete(f"v2/coupons/{coupon_id}")
+        except StoreNotFound:
+            return  # already gone
+
     # -- orders (v2) ----------------------------------------------------------------------
     def _complete_order(self, order: dict[str, Any]) -> dict[str, Any]:
         order_id = order["id"]

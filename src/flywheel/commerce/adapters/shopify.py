@@ -28,6 +28,7 @@ from flywheel.commerce.adapters.errors import (
     DiscountCodeConflict,
     StoreAdapterError,
     StoreNotConfigured,
+    StoreNotFound,
     StoreRequestRejected,
 )
 from flywheel.commerce.adapters.http import json_of
@@ -121,6 +122,22 @@ class ShopifyAdapter(StoreAdapter):
             url=f"https://{self.store.domain}/discount/{quote(created['code'])}",
             rule_id=str(rule["id"]),
         )
+
+    def disable_discount_code(self, *, platform_id: str) -> None:
+        # Deleting the price rule deletes its codes with it.
+        rule_id, separator, _code_id = str(platform_id).partition("/")
+        if not separator or not rule_id.isdigit():
+            raise StoreNotFound(
+                _(
+                    "%(store)s: %(value)r does not name a price rule; Shopify codes are "
+                    'disabled by their reference "<price rule id>/<discount code id>".'
+                )
+                % {"store": self.label, "value": platform_id}
+            )
+        try:
+            self.http.delete(f"price_rules/{rule_id}.json")
+        except StoreNotFound:
+            return  # already gone
 
     # -- lists ----------------------------------------------------------------------------
     def _list(

@@ -92,6 +92,20 @@ class WooCommerceAdapter(StoreAdapter):
         # WooCommerce stores codes in lower case; the shop's spelling is the one to show.
         return DiscountCode(code=created["code"], platform_id=str(created["id"]))
 
+    def disable_discount_code(self, *, platform_id: str) -> None:
+        coupon_id = str(platform_id)
+        if not coupon_id.isdigit():
+            raise StoreNotFound(
+                _("%(store)s: coupon ids are numbers; %(value)r is not one.")
+                % {"store": self.label, "value": coupon_id}
+            )
+        try:
+            # Without force=true WooCommerce only moves the coupon to the trash, where it
+            # still cannot be used but keeps its code taken.
+            self.http.request("DELETE", f"coupons/{coupon_id}", params={"force": "true"})
+        except StoreNotFound:
+            return  # already gone
+
     # -- lists ----------------------------------------------------------------------------
     def _list(
         self,
