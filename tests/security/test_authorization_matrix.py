@@ -489,6 +489,19 @@ def test_every_api_operation_is_in_the_matrix(client):
     assert stale == []
 
 
+def test_the_openapi_security_of_each_operation_matches_the_matrix(client):
+    """Public reads list the empty "no credentials" alternative ({}), member operations do
+    not: the document tells client authors the same thing the behaviour tests check."""
+    document = client.get("/api/v1/openapi.json").json()
+    wrong = {}
+    for operation, access in API_MATRIX.items():
+        method, path = operation.split(" ", 1)
+        security = document["paths"][path][method.lower()].get("security", [])
+        if (access == PUBLIC) != ({} in security):
+            wrong[operation] = security
+    assert wrong == {}
+
+
 def test_member_operations_refuse_anonymous_callers_with_401(world, client):
     wrong = {}
     for operation, access in API_MATRIX.items():

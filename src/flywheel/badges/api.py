@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from flywheel.api.auth import anyone, member_required, viewer
+from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
 from flywheel.api.schemas import READ_ERRORS, WRITE_ERRORS, CleanStr, MemberSummary, member_summary
 from flywheel.badges import queries, services
@@ -87,7 +87,13 @@ def _member_or_404(handle: str):
     return member
 
 
-@router.get("", response={200: BadgePage, **READ_ERRORS}, auth=anyone, summary="List badges")
+@router.get(
+    "",
+    response={200: BadgePage, **READ_ERRORS},
+    auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
+    summary="List badges",
+)
 def list_badges(request: HttpRequest, page: Query[PageParams]):
     """Active badges in display order, with how many members hold each."""
     result = paginate(
@@ -100,6 +106,7 @@ def list_badges(request: HttpRequest, page: Query[PageParams]):
     "/members/{handle}",
     response={200: MemberBadgesOut, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="List a member's badges",
 )
 def member_badges(request: HttpRequest, handle: str):
@@ -120,7 +127,13 @@ def member_badges(request: HttpRequest, handle: str):
     }
 
 
-@router.get("/{slug}", response={200: BadgeOut, **READ_ERRORS}, auth=anyone, summary="Get a badge")
+@router.get(
+    "/{slug}",
+    response={200: BadgeOut, **READ_ERRORS},
+    auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
+    summary="Get a badge",
+)
 def get_badge(request: HttpRequest, slug: str):
     return _badge_out(_badge_or_404(slug))
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from flywheel.api.auth import anyone, member_required, viewer
+from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
 from flywheel.api.schemas import READ_ERRORS, WRITE_ERRORS, MemberSummary, member_summary
 from flywheel.community.permissions import get_visible_space
@@ -212,6 +212,7 @@ def my_redemptions(request: HttpRequest):
     "/leaderboard",
     response={200: LeaderboardOut, **READ_ERRORS},
     auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
     summary="Top 50 for this week, month or all time, overall or in a space",
 )
 def leaderboard(request: HttpRequest, filters: Query[LeaderboardFilters]):
@@ -236,7 +237,11 @@ def leaderboard(request: HttpRequest, filters: Query[LeaderboardFilters]):
 
 
 @router.get(
-    "/perks", response={200: list[PerkOut], **READ_ERRORS}, auth=anyone, summary="The perks"
+    "/perks",
+    response={200: list[PerkOut], **READ_ERRORS},
+    auth=anyone,
+    openapi_extra=PUBLIC_READ_OPENAPI,
+    summary="The perks",
 )
 def perks(request: HttpRequest):
     return [_perk_out(perk) for perk in queries.perks_for_catalogue()]
