@@ -210,3 +210,35 @@ def test_the_brand_team_is_not_limited_when_flagging(member, staff):
         services.raise_flag(flagger=staff, target=reply, reason="spam")
 
     assert Flag.objects.filter(flagger=staff).count() == 25
+
+
+# The Flag button on member profiles --------------------------------------------------------
+
+
+def test_the_profile_flag_button_shows_to_other_members_but_not_the_owner_or_visitors(
+    member, other_member
+):
+    profile = reverse("accounts:profile", kwargs={"handle": member.handle})
+    flag_url = reverse("moderation:flag_member", kwargs={"handle": member.handle})
+
+    assert flag_url in signed_in(other_member).get(profile).content.decode()
+    assert flag_url not in signed_in(member).get(profile).content.decode()
+    assert flag_url not in Client().get(profile).content.decode()
+
+
+def test_flagging_a_member_from_their_profile_sends_them_to_the_queue(member, other_member):
+    profile = reverse("accounts:profile", kwargs={"handle": member.handle})
+    client = signed_in(other_member)
+    page = client.get(profile).content.decode()
+    action = reverse("moderation:flag_member", kwargs={"handle": member.handle})
+    assert f'hx-post="{action}"' in page
+
+    response = client.post(
+        action, {"reason": "harassment", "text": "Rude DMs"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 201
+    assert "moderators will take a look" in response.content.decode()
+    flag = Flag.objects.get()
+    assert flag.target == member and flag.flagger == other_member
+    assert ReviewItem.objects.get().subject == member
