@@ -29,6 +29,16 @@ class TierOut(Schema):
     member_discount_percent: Decimal
 
 
+class StandingDiscountOut(Schema):
+    status: Literal["active", "pending"] = Field(
+        description="pending: the shop has not created the code yet (no store, or it failed)."
+    )
+    percent: Decimal = Field(description="Percentage off every order.")
+    code: str = Field(description="The member's personal code; empty while pending.")
+    url: str = Field(description="A storefront link that applies it, where the shop has one.")
+    tier: str | None = Field(description="The slug of the tier it comes with.")
+
+
 class BalanceOut(Schema):
     balance: int = Field(description="Spendable points.")
     pending: int = Field(description="Order points waiting for the refund window to pass.")
@@ -36,6 +46,9 @@ class BalanceOut(Schema):
     tier: TierOut | None
     next_tier: TierOut | None
     points_to_next_tier: int | None
+    standing_discount: StandingDiscountOut | None = Field(
+        description="The tier's standing member discount: a personal code for every order."
+    )
 
 
 class LedgerEntryOut(Schema):
@@ -108,6 +121,18 @@ def _tier_out(tier) -> dict | None:
     }
 
 
+def _standing_discount_out(discount) -> dict | None:
+    if discount is None:
+        return None
+    return {
+        "status": discount.status,
+        "percent": discount.percent,
+        "code": discount.code,
+        "url": discount.url,
+        "tier": discount.tier.slug if discount.tier_id else None,
+    }
+
+
 def _entry_out(entry: LedgerEntry) -> dict:
     return {
         "id": entry.pk,
@@ -173,6 +198,7 @@ def my_balance(request: HttpRequest):
         "tier": _tier_out(progress.current),
         "next_tier": _tier_out(progress.next_tier),
         "points_to_next_tier": progress.points_needed,
+        "standing_discount": _standing_discount_out(queries.standing_discount_for(member)),
     }
 
 

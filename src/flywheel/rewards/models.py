@@ -377,6 +377,70 @@ class TierPromotion(models.Model):
         return f"{self.member_id} → {self.tier_id}"
 
 
+class StandingDiscount(models.Model):
+    """A member's personal, multi-use store code for their tier's standing discount.
+
+    At most one is current (active, or pending until the store creates it) per member. A
+    tier change that changes the percentage disables the old code (`disabled`; `disabled_at`
+    is set once the store has deleted it, empty while that is still to do) and starts a new
+    one. See services.sync_standing_discount."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the store")
+        ACTIVE = "active", _("active")
+        DISABLED = "disabled", _("disabled")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standing_discounts"
+    )
+    tier = models.ForeignKey(
+        Tier, null=True, on_delete=models.SET_NULL, related_name="standing_discounts"
+    )
+    percent = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # The shop it was created in (disabling goes there even if another shop is connected).
+    store = models.ForeignKey(
+        "commerce.Store", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    code = models.CharField(_("code"), max_length=60, blank=True)
+    # The adapter's DiscountCode.reference: what disable_discount_code needs.
+    platform_id = models.CharField(max_length=100, blank=True)
+    url = models.URLField(blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("standing member discount")
+        verbose_name_plural = _("standing member discounts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status__in=["pending", "active"]),
+                name="standing_discount_one_current_per_member",
+            ),
+            models.CheckConstraint(condition=Q(percent__gt=0), name="standing_discount_positive"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=Q(status="pending") | Q(status="disabled", disabled_at__isnull=True),
+                name="standing_discount_to_do",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.percent}% ({self.status})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.ACTIVE)
+
+
 # ------------------------------------------------------------------------------- perks
 
 

@@ -16,6 +16,7 @@ from flywheel.rewards.models import (
     Perk,
     PointsAccount,
     Redemption,
+    StandingDiscount,
     Tier,
 )
 from flywheel.rewards.services import period_starts, qualification
@@ -42,6 +43,21 @@ def redemptions_for(member) -> QuerySet[Redemption]:
         Redemption.objects.filter(member=member)
         .select_related("perk")
         .order_by("-created_at", "-id")
+    )
+
+
+def standing_discount_for(member) -> StandingDiscount | None:
+    """The member's current standing-discount code (active, or pending in the store)."""
+    if member.pk is None:
+        return None
+    return (
+        StandingDiscount.objects.filter(
+            member=member,
+            status__in=[StandingDiscount.Status.ACTIVE, StandingDiscount.Status.PENDING],
+        )
+        .select_related("tier")
+        .order_by("-created_at", "-id")
+        .first()
     )
 
 

@@ -39,6 +39,7 @@ from flywheel.rewards.models import (
     PointsAccount,
     Redemption,
     Rule,
+    StandingDiscount,
     Tier,
     TierPromotion,
 )
@@ -594,6 +595,9 @@ def _set_tier(account: PointsAccount, *, tier: Tier | None, at) -> None:
     account.tier = tier
     account.tier_since = at if tier is not None else None
     account.save(update_fields=["tier", "tier_since", "updated_at"])
+    if _change_standing_discount(account.member_id, tier=tier):
+        member_id = account.member_id
+        transaction.on_commit(lambda: _sync_standing_discount_later(member_id), robust=True)
     if tier is None:
         return
     has_reward = bool(tier.entry_reward_kind and tier.entry_reward_value)
@@ -652,6 +656,190 @@ def issue_entry_reward(promotion_id: int) -> TierPromotion:
     )
     promotion.refresh_from_db()
     return promotion
+
+
+# ------------------------------------------------------------- standing member discount
+
+STANDING_CURRENT = (StandingDiscount.Status.PENDING, StandingDiscount.Status.ACTIVE)
+MAX_STANDING_DISCOUNT_ATTEMPTS = 10
+
+
+def _change_standing_discount(member_id: int, *, tier: Tier | None) -> bool:
+    """Inside a tier change's transaction: make the member's current standing discount
+    match `tier`. The same percentage keeps the code (only its tier is updated); another
+    percentage (or none) retires it, and a tier with a discount starts a new, pending one.
+    True when the store has work to do (see sync_standing_discount, run after commit)."""
+    percent = tier.member_discount_percent if tier is not None else Decimal(0)
+    current = (
+        StandingDiscount.objects.select_for_update()
+        .filter(member_id=member_id, status__in=STANDING_CURRENT)
+        .first()
+    )
+    if current is not None and current.percent == percent:
+        if current.tier_id != tier.pk:
+            StandingDiscount.objects.filter(pk=current.pk).update(tier=tier)
+        return False
+    now = timezone.now()
+    if current is not None:
+        # A code never created needs nothing from the store; one that exists stays on the
+        # to-do list (disabled_at empty) until the store has deleted it.
+        StandingDiscount.objects.filter(pk=current.pk).update(
+            status=StandingDiscount.Status.DISABLED,
+            disabled_at=None if current.platform_id else now,
+            error="",
+            attempts=0,
+        )
+    if percent > 0:
+        StandingDiscount.objects.create(
+            member_id=member_id,
+            tier=tier,
+            percent=percent,
+            status=StandingDiscount.Status.PENDING,
+            created_at=now,
+        )
+    return current is not None or percent > 0
+
+
+def _sync_standing_discount_later(member_id: int) -> None:
+    from flywheel.rewards.tasks import sync_standing_discount
+
+    sync_standing_discount.delay(member_id)
+
+
+def _disable_standing_code(discount_id: int) -> None:
+    from flywheel.rewards import store_codes
+
+    with transaction.atomic():
+        # The row lock makes a second worker wait, then find it done.
+        discount = (
+            StandingDiscount.objects.select_for_update()
+            .filter(
+                pk=discount_id, status=StandingDiscount.Status.DISABLED, disabled_at__isnull=True
+            )
+            .first()
+        )
+        if discount is None:
+            return
+        try:
+            store_codes.disable_code(platform_id=discount.platform_id, store_id=discount.store_id)
+        except store_codes.StoreCodeError as error:
+            StandingDiscount.objects.filter(pk=discount.pk).update(
+                error=str(error)[:500], attempts=F("attempts") + 1
+            )
+            return
+        StandingDiscount.objects.filter(pk=discount.pk).update(
+            disabled_at=timezone.now(), error="", attempts=F("attempts") + 1
+        )
+
+
+def _issue_standing_code(discount_id: int) -> None:
+    from flywheel.rewards import store_codes
+
+    with transaction.atomic():
+        discount = (
+            StandingDiscount.objects.select_for_update()
+            .filter(pk=discount_id, status=StandingDiscount.Status.PENDING)
+            .first()
+        )
+        if discount is None:
+            return
+        try:
+            code = store_codes.create_standing_code(percent=discount.percent)
+        except store_codes.NoStoreConnected as error:
+            # Not a failed attempt: it is issued as soon as a shop is connected.
+            StandingDiscount.objects.filter(pk=discount.pk).update(error=str(error)[:500])
+            return
+        except store_codes.StoreCodeError as error:
+            StandingDiscount.objects.filter(pk=discount.pk).update(
+                error=str(error)[:500], attempts=F("attempts") + 1
+            )
+            return
+        StandingDiscount.objects.filter(pk=discount.pk).update(
+            status=StandingDiscount.Status.ACTIVE,
+            code=code.code,
+            url=code.url,
+            platform_id=code.platform_id,
+            store_id=code.store_id,
+            error="",
+            attempts=F("attempts") + 1,
+        )
+
+
+def sync_standing_discount(member_id: int) -> StandingDiscount | None:
+    """Bring the shop in line with the member's standing discount: delete their retired
+    codes there, then create the current one if it is still pending. Failures stay on the
+    rows (error, attempts) for the hourly retry. Safe to run again, and concurrently: each
+    row is locked while the store is asked, and only acted on in the state that needs it.
+    Returns the current standing discount, if any."""
+    retired = StandingDiscount.objects.filter(
+        member_id=member_id,
+        status=StandingDiscount.Status.DISABLED,
+        disabled_at__isnull=True,
+        attempts__lt=MAX_STANDING_DISCOUNT_ATTEMPTS,
+    ).values_list("pk", flat=True)
+    for discount_id in list(retired):
+        _disable_standing_code(discount_id)
+    pending = StandingDiscount.objects.filter(
+        member_id=member_id,
+        status=StandingDiscount.Status.PENDING,
+        attempts__lt=MAX_STANDING_DISCOUNT_ATTEMPTS,
+    ).values_list("pk", flat=True)
+    for discount_id in list(pending):
+        _issue_standing_code(discount_id)
+    return current_standing_discount(member_id)
+
+
+def current_standing_discount(member_id: int) -> StandingDiscount | None:
+    return StandingDiscount.objects.filter(member_id=member_id, status__in=STANDING_CURRENT).first()
+
+
+def reconcile_standing_discount(member_id: int) -> StandingDiscount | None:
+    """Match the standing discount to the member's tier now (a tier whose percentage staff
+    changed, members who held a tier before standing discounts existed, a deactivated
+    account, which keeps none), then sync the shop."""
+    with transaction.atomic():
+        account = (
+            PointsAccount.objects.select_for_update()
+            .select_related("tier", "member")
+            .filter(member_id=member_id)
+            .first()
+        )
+        tier = account.tier if account is not None and account.member.is_active else None
+        _change_standing_discount(member_id, tier=tier)
+    return sync_standing_discount(member_id)
+
+
+def standing_discounts_to_sync() -> list[int]:
+    """Members whose standing discount needs the store (a pending code, a retired code not
+    yet deleted) or no longer matches their tier."""
+    to_do = StandingDiscount.objects.filter(
+        Q(status=StandingDiscount.Status.PENDING)
+        | Q(status=StandingDiscount.Status.DISABLED, disabled_at__isnull=True),
+        attempts__lt=MAX_STANDING_DISCOUNT_ATTEMPTS,
+    ).values_list("member_id", flat=True)
+    current = StandingDiscount.objects.filter(status__in=STANDING_CURRENT)
+    lacking = (
+        PointsAccount.objects.filter(tier__member_discount_percent__gt=0, member__is_active=True)
+        .exclude(
+            models.Exists(
+                current.filter(
+                    member_id=models.OuterRef("member_id"),
+                    percent=models.OuterRef("tier__member_discount_percent"),
+                )
+            )
+        )
+        .values_list("member_id", flat=True)
+    )
+    stale = current.exclude(
+        models.Exists(
+            PointsAccount.objects.filter(
+                member_id=models.OuterRef("member_id"),
+                member__is_active=True,
+                tier__member_discount_percent=models.OuterRef("percent"),
+            )
+        )
+    ).values_list("member_id", flat=True)
+    return sorted({*to_do, *lacking, *stale})
 
 
 def evaluate_tiers(*, now=None) -> tuple[int, int]:

@@ -36,9 +36,19 @@ def issue_entry_reward(self, promotion_id: int) -> str:
     return services.issue_entry_reward(promotion_id).reward_status
 
 
+@shared_task(bind=True, max_retries=3, retry_backoff=True)
+def sync_standing_discount(self, member_id: int) -> str:
+    """After a tier change: delete the member's retired standing code in the shop and
+    create the new one."""
+    discount = services.sync_standing_discount(member_id)
+    return discount.status if discount is not None else "none"
+
+
 @shared_task
 def retry_entry_rewards() -> int:
-    """Entry rewards the store could not create yet (no store connected, shop down)."""
+    """Store codes not done yet (no store connected, shop down): entry rewards, standing
+    discount codes to create or to delete, and standing discounts that no longer match
+    the member's tier (staff changed the tier's percentage). Returns how many were tried."""
     ids = list(
         TierPromotion.objects.filter(
             reward_status=TierPromotion.RewardStatus.PENDING,
@@ -47,4 +57,7 @@ def retry_entry_rewards() -> int:
     )
     for promotion_id in ids:
         services.issue_entry_reward(promotion_id)
-    return len(ids)
+    members = services.standing_discounts_to_sync()
+    for member_id in members:
+        services.reconcile_standing_discount(member_id)
+    return len(ids) + len(members)

@@ -39,6 +39,7 @@ def _ledger_context(request: HttpRequest, member) -> dict:
         "owner": member,
         "account": account,
         "progress": queries.tier_progress(member, account),
+        "standing_discount": queries.standing_discount_for(member),
         "page": page,
         "redemptions": redemptions,
     }
