@@ -14,3 +14,14 @@ class RewardsConfig(AppConfig):
         # VIP tiers and early-access perks open gated spaces.
         if passes_rewards_gate not in GATE_CHECKS:
             GATE_CHECKS.append(passes_rewards_gate)
+        register_privacy_handlers()
+
+
+def register_privacy_handlers() -> None:
+    """Points, redemptions and nominations in data exports; erasure keeps the immutable
+    ledger on the tombstone without identity (rewards/privacy.py says what and why)."""
+    from flywheel.privacy.registry import register_eraser, register_exporter
+    from flywheel.rewards.privacy import erase_rewards, export_rewards
+
+    register_exporter("rewards", export_rewards)
+    register_eraser("rewards", erase_rewards)
