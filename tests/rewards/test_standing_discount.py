@@ -14,6 +14,7 @@ from flywheel.rewards.models import PointsAccount, StandingDiscount, Tier
 from flywheel.rewards.rules import apply_rules_for_activity
 from tests.api.conftest import ApiClient, token_for
 from tests.commerce.fake_store import connect_fake_shop
+from tests.factories import AdminFactory
 from tests.rewards.conftest import activity, days_ago, make_perk, make_rule, make_tier
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +368,32 @@ def test_the_api_shows_the_active_code_with_its_percent(member, event_rule, gold
         "url": discount.url,
         "tier": "gold",
     }
+
+
+# -- staff --------------------------------------------------------------------------------
+
+
+def test_staff_see_the_codes_and_can_ask_the_shop_again(
+    client, member, event_rule, gold, shop, earn
+):
+    shop.fail("price_rules.json", method="POST", status=422, times=None)
+    earn(member, 3)
+    discount = current(member)
+    StandingDiscount.objects.filter(pk=discount.pk).update(attempts=10)
+    shop.faults.clear()
+    assert tasks.retry_entry_rewards() == 0  # out of attempts
+    client.force_login(AdminFactory())
+    url = reverse("admin:rewards_standingdiscount_changelist")
+    assert client.get(url).status_code == 200
+
+    client.post(url, {"action": "sync_again", "_selected_action": [discount.pk]})
+
+    discount.refresh_from_db()
+    assert discount.status == StandingDiscount.Status.ACTIVE
+    assert live_codes(shop) == [discount.code]
+
+
+def test_members_cannot_open_the_standing_discount_admin(client, member):
+    client.force_login(member)
+    response = client.get(reverse("admin:rewards_standingdiscount_changelist"))
+    assert response.status_code == 302

@@ -17,6 +17,7 @@ from flywheel.rewards.models import (
     PointsAccount,
     Redemption,
     Rule,
+    StandingDiscount,
     Tier,
     TierPromotion,
 )
@@ -156,6 +157,27 @@ class TierPromotionAdmin(ReadOnlyAdmin):
                 == TierPromotion.RewardStatus.ISSUED
             )
         self.message_user(request, _("%(count)d entry rewards issued.") % {"count": issued})
+
+
+@admin.register(StandingDiscount)
+class StandingDiscountAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "member", "tier", "percent", "status", "code", "error")
+    list_filter = ("status", "tier")
+    search_fields = ("code",)
+    list_select_related = ("member", "tier")
+    actions = ("sync_again",)
+
+    @admin.action(description=_("Bring the shop in line again (create or delete the code)"))
+    def sync_again(self, request, queryset):
+        member_ids = set(queryset.values_list("member_id", flat=True))
+        # Staff asking again starts the attempt count over.
+        queryset.exclude(status=StandingDiscount.Status.ACTIVE).update(attempts=0)
+        for member_id in sorted(member_ids):
+            services.reconcile_standing_discount(member_id)
+        self.message_user(
+            request,
+            _("%(count)d members' standing discounts checked.") % {"count": len(member_ids)},
+        )
 
 
 @admin.register(Nomination)

@@ -799,7 +799,7 @@ def reconcile_standing_discount(member_id: int) -> StandingDiscount | None:
     account, which keeps none), then sync the shop."""
     with transaction.atomic():
         account = (
-            PointsAccount.objects.select_for_update()
+            PointsAccount.objects.select_for_update(of=("self",))
             .select_related("tier", "member")
             .filter(member_id=member_id)
             .first()
