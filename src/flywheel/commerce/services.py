@@ -14,6 +14,9 @@ import json
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -51,6 +54,9 @@ from flywheel.core.services import record_activity
 
 logger = logging.getLogger("flywheel.commerce")
 
+# True while process_inbox_batch applies several deliveries in one transaction.
+_in_inbox_batch: ContextVar[bool] = ContextVar("commerce_in_inbox_batch", default=False)
+
 
 def _lock_or_create(
     model: type[models.Model], *, lookup: dict[str, Any], defaults: dict[str, Any] | None = None
@@ -63,6 +69,10 @@ def _lock_or_create(
     row = model.objects.select_for_update().filter(**lookup).first()
     if row is not None:
         return row, False
+    if _in_inbox_batch.get():
+        # A batch of deliveries runs in one transaction without savepoints: a racing
+        # insert fails the batch, and each delivery is then applied on its own (tasks.py).
+        return model.objects.create(**lookup, **(defaults or {})), True
     try:
         with transaction.atomic():
             return model.objects.create(**lookup, **(defaults or {})), True
@@ -776,27 +786,50 @@ def record_delivery(
 
 
 def enqueue_delivery(delivery_id: int) -> None:
-    from flywheel.commerce.tasks import process_delivery, run_in_process
+    """Have a stored delivery processed: right here without a broker (eager mode), else by
+    a worker draining the inbox (tasks.queue_inbox_processing)."""
+    from flywheel.commerce.tasks import process_delivery, queue_inbox_processing, run_in_process
 
     if process_delivery.app.conf.task_always_eager:
         run_in_process(delivery_id)
     else:
-        process_delivery.delay(delivery_id)
+        queue_inbox_processing()
 
 
 DONE_STATUSES = (DeliveryStatus.PROCESSED, DeliveryStatus.IGNORED)
 
 
-def process_delivery(*, delivery_id: int) -> str:
-    """Apply one stored delivery exactly once. The delivery row is locked for the whole
-    transaction, so two workers handed the same delivery cannot both apply it, and a
-    delivery already processed is a no-op (a worker killed after commit, before ack)."""
+def _apply_delivery(delivery: WebhookDelivery) -> str:
+    """Run the platform's processing for one stored delivery (inside the caller's
+    transaction); returns what was done."""
     from flywheel.commerce.webhooks import platform_module
     from flywheel.commerce.webhooks.common import PayloadError
 
+    try:
+        payload = json.loads(delivery.body)
+    except ValueError as error:
+        raise PayloadError(f"the stored body is not JSON: {error}") from error
+    if not isinstance(payload, dict):
+        raise PayloadError("the payload is not a JSON object")
+    module = platform_module(delivery.platform)
+    return module.process(
+        store=delivery.store, topic=delivery.topic, payload=payload, delivery=delivery
+    )
+
+
+def _status_after(result: str) -> str:
+    return DeliveryStatus.IGNORED if result == "ignored" else DeliveryStatus.PROCESSED
+
+
+def process_delivery(*, delivery_id: int, only_if_received: bool = False) -> str:
+    """Apply one stored delivery exactly once. The delivery row is locked for the whole
+    transaction, so two workers handed the same delivery cannot both apply it, and a
+    delivery already processed is a no-op (a worker killed after commit, before ack).
+    `only_if_received` leaves alone a delivery that has failed meanwhile (its retries are
+    already scheduled)."""
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update()
+            WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("store")
             .filter(pk=delivery_id)
             .first()
@@ -805,25 +838,82 @@ def process_delivery(*, delivery_id: int) -> str:
             return "missing"
         if delivery.status in DONE_STATUSES:
             return "already " + delivery.status
+        if only_if_received and delivery.status != DeliveryStatus.RECEIVED:
+            return "already " + delivery.status
+        result = _apply_delivery(delivery)
+        # One update for the attempt and its outcome: a failed attempt rolls this back and
+        # mark_delivery_failed counts it instead.
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.PROCESSING, attempts=models.F("attempts") + 1
-        )
-        try:
-            payload = json.loads(delivery.body)
-        except ValueError as error:
-            raise PayloadError(f"the stored body is not JSON: {error}") from error
-        if not isinstance(payload, dict):
-            raise PayloadError("the payload is not a JSON object")
-        module = platform_module(delivery.platform)
-        result = module.process(
-            store=delivery.store, topic=delivery.topic, payload=payload, delivery=delivery
-        )
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.PROCESSED if result != "ignored" else DeliveryStatus.IGNORED,
+            status=_status_after(result),
+            attempts=models.F("attempts") + 1,
             processed_at=timezone.now(),
             last_error="",
         )
     return result
+
+
+@dataclass
+class InboxBatch:
+    """What one process_inbox_batch call did."""
+
+    claimed: int = 0
+    processed: int = 0
+    # Claimed but not applied: the batch's transaction failed and was rolled back (the
+    # deliveries are "received" again and must be applied one at a time).
+    unapplied: list[int] = field(default_factory=list)
+    error: Exception | None = None
+
+
+def process_inbox_batch(
+    *, limit: int, on_full_batch: Callable[[], None] | None = None
+) -> InboxBatch:
+    """Claim up to `limit` received deliveries, oldest first, and apply them in one
+    transaction (one commit, no savepoints).
+
+    Claiming locks the delivery rows with FOR UPDATE SKIP LOCKED, so workers draining at
+    the same time take different deliveries and none waits for another. A full batch calls
+    `on_full_batch` before applying it (to bring in another worker). If any delivery
+    fails, the whole batch is rolled back and its ids come back in `unapplied`."""
+    batch = InboxBatch()
+    claim = WebhookDelivery.objects.filter(status=DeliveryStatus.RECEIVED)
+    if connection.features.has_select_for_update_skip_locked:
+        claim = claim.select_for_update(skip_locked=True, of=("self",))
+    else:
+        # SQLite locks the whole database for a writer: a second worker that claimed the
+        # same rows fails on its first write, and its deliveries go one at a time.
+        claim = claim.select_for_update()
+    claimed_ids: list[int] = []
+    try:
+        with transaction.atomic():
+            deliveries = list(claim.select_related("store").order_by("received_at", "id")[:limit])
+            claimed_ids = [delivery.pk for delivery in deliveries]
+            batch.claimed = len(deliveries)
+            if not deliveries:
+                return batch
+            if len(deliveries) == limit and on_full_batch is not None:
+                on_full_batch()
+            outcomes: dict[str, list[int]] = defaultdict(list)
+            token = _in_inbox_batch.set(True)
+            try:
+                for delivery in deliveries:
+                    outcomes[_status_after(_apply_delivery(delivery))].append(delivery.pk)
+            finally:
+                _in_inbox_batch.reset(token)
+            now = timezone.now()
+            for status, ids in outcomes.items():
+                WebhookDelivery.objects.filter(pk__in=ids).update(
+                    status=status,
+                    attempts=models.F("attempts") + 1,
+                    processed_at=now,
+                    last_error="",
+                )
+            batch.processed = len(deliveries)
+    except Exception as error:
+        if not claimed_ids:
+            raise  # nothing was claimed (the database is unreachable?): the task retries
+        batch.unapplied = claimed_ids
+        batch.error = error
+    return batch
 
 
 def mark_delivery_failed(*, delivery_id: int, error: str, dead: bool) -> None:

@@ -12,13 +12,13 @@ import json
 import logging
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from flywheel.commerce import services
-from flywheel.commerce.models import BenchBody, Store
+from flywheel.commerce.models import BenchBody
+from flywheel.commerce.queries import find_store_for_webhook
 from flywheel.commerce.webhooks import platform_module
 from flywheel.commerce.webhooks.common import PayloadError
 
@@ -38,14 +38,6 @@ def _max_bytes() -> int:
 
 def _client(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "?")
-
-
-def _find_store(lookup: dict[str, str] | None) -> Store | None:
-    if not lookup:
-        return None
-    if "platform_store_id" in lookup:
-        return Store.objects.filter(platform_store_id=lookup["platform_store_id"]).first()
-    return Store.objects.filter(Q(**lookup)).first()
 
 
 def receive_webhook(request: HttpRequest, platform: str) -> HttpResponse:
@@ -71,7 +63,7 @@ def receive_webhook(request: HttpRequest, platform: str) -> HttpResponse:
     except ValueError as error:
         parse_error = error
     # Shopify and WooCommerce name the shop in a header; BigCommerce may only in the body.
-    store = _find_store(module.store_lookup(headers, payload))
+    store = find_store_for_webhook(module.store_lookup(headers, payload))
     if store is None or store.platform != platform:
         security_log.warning(
             "%s webhook for an unknown shop %r from %s",
