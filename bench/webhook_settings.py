@@ -7,3 +7,5 @@ from flywheel.config.settings import *  # noqa: F403
 
 FLYWHEEL_BENCH_ENDPOINTS = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("FLYWHEEL_BENCH_QUEUE", "celery")
+# bench/webhooks.py --batch-size: deliveries per process_inbox transaction.
+FLYWHEEL_WEBHOOK_BATCH_SIZE = int(os.environ.get("FLYWHEEL_WEBHOOK_BATCH_SIZE", "25"))

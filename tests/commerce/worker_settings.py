@@ -13,3 +13,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+# Deliveries per process_inbox transaction (small in tests, so that a run has many).
+FLYWHEEL_WEBHOOK_BATCH_SIZE = int(os.environ.get("FLYWHEEL_WEBHOOK_BATCH_SIZE", "25"))

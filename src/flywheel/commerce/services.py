@@ -54,8 +54,24 @@ from flywheel.core.services import record_activity
 
 logger = logging.getLogger("flywheel.commerce")
 
-# True while process_inbox_batch applies several deliveries in one transaction.
-_in_inbox_batch: ContextVar[bool] = ContextVar("commerce_in_inbox_batch", default=False)
+
+@dataclass
+class _InboxBatchState:
+    """Set while process_inbox_batch applies several deliveries in one transaction.
+
+    It remembers which products and variants exist (by store and external id), so that
+    orders for the same products look them up once per batch; any product write in the
+    batch forgets them."""
+
+    products: dict[tuple[int, str], int | None] = field(default_factory=dict)
+    variants: dict[tuple[int, str], int | None] = field(default_factory=dict)
+
+    def forget_products(self) -> None:
+        self.products.clear()
+        self.variants.clear()
+
+
+_inbox_batch: ContextVar[_InboxBatchState | None] = ContextVar("commerce_inbox_batch", default=None)
 
 
 def _lock_or_create(
@@ -69,7 +85,7 @@ def _lock_or_create(
     row = model.objects.select_for_update().filter(**lookup).first()
     if row is not None:
         return row, False
-    if _in_inbox_batch.get():
+    if _inbox_batch.get() is not None:
         # A batch of deliveries runs in one transaction without savepoints: a racing
         # insert fails the batch, and each delivery is then applied on its own (tasks.py).
         return model.objects.create(**lookup, **(defaults or {})), True
@@ -213,15 +229,17 @@ def _replace_lines(
         existing = {line.external_id: line for line in order.lines.all()}
     product_ids = {line["product_external_id"] for line in lines if line["product_external_id"]}
     variant_ids = {line["variant_external_id"] for line in lines if line["variant_external_id"]}
-    products = dict(
-        Product.objects.filter(store_id=order.store_id, external_id__in=product_ids).values_list(
-            "external_id", "pk"
-        )
+    products = _existing_ids(
+        Product.objects.filter(store_id=order.store_id),
+        store_id=order.store_id,
+        external_ids=product_ids,
+        known="products",
     )
-    variants = dict(
-        ProductVariant.objects.filter(
-            product__store_id=order.store_id, external_id__in=variant_ids
-        ).values_list("external_id", "pk")
+    variants = _existing_ids(
+        ProductVariant.objects.filter(product__store_id=order.store_id),
+        store_id=order.store_id,
+        external_ids=variant_ids,
+        known="variants",
     )
     seen = set()
     new_lines = []
@@ -253,6 +271,29 @@ def _replace_lines(
     if stale:
         order.lines.filter(external_id__in=stale).delete()
     return result
+
+
+def _existing_ids(
+    rows: models.QuerySet, *, store_id: int, external_ids: set[str], known: str
+) -> dict[str, int]:
+    """{external id: pk} of the rows that exist; within an inbox batch, each external id
+    is looked up once per batch."""
+    if not external_ids:
+        return {}
+    state = _inbox_batch.get()
+    if state is None:
+        return dict(rows.filter(external_id__in=external_ids).values_list("external_id", "pk"))
+    memo = getattr(state, known)
+    missing = [external_id for external_id in external_ids if (store_id, external_id) not in memo]
+    if missing:
+        found = dict(rows.filter(external_id__in=missing).values_list("external_id", "pk"))
+        for external_id in missing:
+            memo[(store_id, external_id)] = found.get(external_id)
+    return {
+        external_id: memo[(store_id, external_id)]
+        for external_id in external_ids
+        if memo[(store_id, external_id)] is not None
+    }
 
 
 # --- Refunds ---------------------------------------------------------------------------
@@ -328,6 +369,8 @@ def _recompute_refunds(order: Order, *, lines: list[OrderLine] | None = None) ->
 def upsert_product(*, store: Store, data: NormalizedProduct) -> Product:
     """Create or update a product and its variants; order lines that named the product
     before it arrived are connected to it."""
+    if (state := _inbox_batch.get()) is not None:
+        state.forget_products()
     product, created = _lock_or_create(
         Product, lookup={"store": store, "external_id": str(data["external_id"])}
     )
@@ -380,6 +423,8 @@ def upsert_product(*, store: Store, data: NormalizedProduct) -> Product:
 
 @transaction.atomic(savepoint=False)
 def mark_product_deleted(*, store: Store, external_id: str) -> Product:
+    if (state := _inbox_batch.get()) is not None:
+        state.forget_products()
     product, _created = _lock_or_create(
         Product, lookup={"store": store, "external_id": str(external_id)}
     )
@@ -893,12 +938,12 @@ def process_inbox_batch(
             if len(deliveries) == limit and on_full_batch is not None:
                 on_full_batch()
             outcomes: dict[str, list[int]] = defaultdict(list)
-            token = _in_inbox_batch.set(True)
+            token = _inbox_batch.set(_InboxBatchState())
             try:
                 for delivery in deliveries:
                     outcomes[_status_after(_apply_delivery(delivery))].append(delivery.pk)
             finally:
-                _in_inbox_batch.reset(token)
+                _inbox_batch.reset(token)
             now = timezone.now()
             for status, ids in outcomes.items():
                 WebhookDelivery.objects.filter(pk__in=ids).update(

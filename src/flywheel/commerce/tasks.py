@@ -176,17 +176,25 @@ def apply_one_at_a_time(delivery_id: int) -> str:
 )
 def process_inbox() -> int:
     """Apply one batch of received deliveries; a full batch first queues the next task,
-    so idle workers join in while there is a backlog. Returns how many were claimed."""
+    so idle workers join in while there is a backlog. Without a broker (eager mode) it
+    applies batch after batch until the inbox is empty. Returns how many it claimed."""
+    eager = process_inbox.app.conf.task_always_eager
     client = _broker_redis()
     if client is not None:
         client.delete(_queued_flag_key())
-    batch = services.process_inbox_batch(limit=batch_size(), on_full_batch=queue_inbox_processing)
-    if batch.unapplied:
-        logger.info(
-            "webhook batch of %s rolled back (%r); applying them one at a time",
-            len(batch.unapplied),
-            batch.error,
+    claimed = 0
+    while True:
+        batch = services.process_inbox_batch(
+            limit=batch_size(), on_full_batch=None if eager else queue_inbox_processing
         )
-        for delivery_id in batch.unapplied:
-            apply_one_at_a_time(delivery_id)
-    return batch.claimed
+        claimed += batch.claimed
+        if batch.unapplied:
+            logger.info(
+                "webhook batch of %s rolled back (%r); applying them one at a time",
+                len(batch.unapplied),
+                batch.error,
+            )
+            for delivery_id in batch.unapplied:
+                apply_one_at_a_time(delivery_id)
+        if not eager or batch.claimed < batch_size():
+            return claimed
