@@ -283,7 +283,9 @@ def main(argv: list[str] | None = None) -> Path:
                 "DJANGO_SETTINGS_MODULE": "bench.webhook_settings",
                 "FLYWHEEL_BENCH_QUEUE": queue,
                 "CELERY_TASK_ALWAYS_EAGER": "0",
-                "PYTHONPATH": str(REPO_ROOT),
+                # The server and the worker run this checkout's code (not whichever
+                # checkout the virtual environment was installed from).
+                "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)]),
             }
         )
         if args.batch_size:
