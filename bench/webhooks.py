@@ -2,19 +2,23 @@
 
 1. Acceptance: gunicorn serves Flywheel on PostgreSQL; wrk POSTs signed Shopify
    orders/create deliveries (each with its own order id, X-Shopify-Event-Id and a correct
-   X-Shopify-Hmac-Sha256, precomputed into a Lua table) to /webhooks/shopify/, and the same
-   bodies to the baseline /bench/store-body, which only writes the raw body to a table.
-   Verified deliveries are stored and their processing tasks queued on Redis (no worker yet).
-2. Processing: a real Celery worker (prefork, 2 processes) drains that queue; orders per
-   second from the first processed delivery to the last, then a count check: one order per
-   accepted delivery, none lost, none doubled.
+   X-Shopify-Hmac-Sha256, precomputed into a Lua table; --bodies is more than a run sends,
+   so none repeats) to /webhooks/shopify/, and the same bodies to the baseline
+   /bench/store-body, which only writes the raw body to a table. Same server, same
+   settings, one after the other. Verified deliveries are stored and a process_inbox task
+   is queued on Redis (no worker runs yet).
+2. Processing: a real Celery worker (prefork, 2 processes) drains the inbox in batches;
+   orders per second from the first processed delivery to the last, then a count check:
+   one order per accepted delivery, none lost, none doubled. The phase gives up after
+   --process-timeout seconds (the rate is then over what it did; "lost" counts the rest).
 
-    .venv/bin/python -m bench.webhooks                 # 10 s per run
-    .venv/bin/python -m bench.webhooks --duration 15 --bodies 12000
+    .venv/bin/python -m bench.webhooks                      # 6 s per wrk run
+    .venv/bin/python -m bench.webhooks --duration 10 --batch-size 50
 
-The database is WEBHOOK_BENCH_DATABASE_URL, by default
-postgres://postgres@127.0.0.1:5432/flywheel_bench_webhooks (created, migrated and emptied
-of commerce rows on each run). Results go to bench/results/webhooks-<time>.json.
+The load average (1/5/15 min) is recorded before and after each phase: the machine is
+shared, and other work lowers every figure. The database is WEBHOOK_BENCH_DATABASE_URL, by
+default postgres://postgres@127.0.0.1:5432/flywheel_bench_webhooks (created, migrated and
+emptied of commerce rows on each run). Results go to bench/results/webhooks-<time>.json.
 """
 
 import argparse
