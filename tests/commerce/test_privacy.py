@@ -206,17 +206,3 @@ def test_customer_redact_for_an_unlinked_customer_erases_no_account(client, stor
     assert not ErasureRequest.objects.exists()
     other_member.refresh_from_db()
     assert other_member.is_active
-
-
-def test_shop_redact_erases_the_accounts_of_linked_members_only(client, store, buyer, other_member):
-    post_shopify(client, "orders_create")
-    post_shopify(client, "customers_create", id=42, email="unlinked@example.com")
-
-    post_shopify(client, "shop_redact")
-
-    buyer.refresh_from_db()
-    other_member.refresh_from_db()
-    assert buyer.handle == f"deleted-{buyer.pk}" and not buyer.is_active
-    assert ErasureRequest.objects.get().member == buyer
-    assert ErasureRequest.objects.get().reason == "store redact request"
-    assert other_member.is_active

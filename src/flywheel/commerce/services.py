@@ -632,18 +632,11 @@ def redact_member_customers(*, member) -> int:
 
 @transaction.atomic
 def redact_store(*, store: Store, delivery: WebhookDelivery | None = None) -> PrivacyRequest:
-    """Erase the personal data of every customer of the store (Shopify's shop/redact).
-
-    Members linked to those customers are erased like an account deletion (erase_member), as
-    for customers/redact: every community account that bought from the store goes."""
+    """Erase the personal data of every customer of the store (Shopify's shop/redact)."""
     now = timezone.now()
-    member_ids = []
     for customer in Customer.objects.select_for_update().filter(store=store):
-        if customer.member_id is not None:
-            member_ids.append(customer.member_id)
         _erase_customer(customer, at=now)
     _erase_orders(Order.objects.filter(store=store))
-    _erase_linked_members(member_ids)
     return PrivacyRequest.objects.create(
         store=store, kind=PrivacyRequestKind.SHOP_REDACT, delivery=delivery, completed_at=now
     )
