@@ -93,3 +93,14 @@ def test_replying_to_a_mentioned_member_notifies_them(
         callback()
     assert Notification.objects.get(recipient=mentioned).kind == NotificationKind.MENTION
     assert Notification.objects.get(recipient=member).kind == NotificationKind.REPLY
+
+
+def test_replaying_history_is_not_stopped_by_reaction_rate_limits(member, settings):
+    settings.FLYWHEEL_RATE_LIMITS = {"reaction": {level: "1/h" for level in range(5)}}
+    posts = [make_topic(author=member, title=f"Trip report {n}").posts.get() for n in range(3)]
+    reactor = UserFactory()
+    for post in posts:
+        assert services.toggle_reaction(
+            member=reactor, post=post, kind="like", enforce_rate_limit=False
+        )
+    assert Reaction.objects.filter(member=reactor).count() == 3

@@ -249,3 +249,15 @@ def test_the_full_size_plan_has_mentions_of_real_members_and_mostly_english_text
     english = sum(post.language == "en" for post in posts)
     assert 0.6 < english / len(posts) < 0.9
     assert {post.language for post in posts} == {"en", "it", "lv", "pl", "zh-hans"}
+
+
+def test_the_demo_members_have_points_and_badges_from_their_history():
+    from flywheel.badges.models import BadgeGrant
+    from flywheel.rewards.models import LedgerEntry
+
+    load_small_demo()
+    assert LedgerEntry.objects.filter(kind="award").count() > 0
+    assert BadgeGrant.objects.exists()
+    entries = LedgerEntry.objects.count()
+    load_small_demo()
+    assert LedgerEntry.objects.count() == entries

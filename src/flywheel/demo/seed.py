@@ -337,7 +337,9 @@ class DemoSeeder:
         if post is None or (post.pk, member.pk, reaction.kind) in self.reactions:
             return
         at = self.at(reaction.at_s)
-        services.toggle_reaction(member=member, post=post, kind=reaction.kind)
+        services.toggle_reaction(
+            member=member, post=post, kind=reaction.kind, enforce_rate_limit=False
+        )
         Reaction.objects.filter(post=post, member=member, kind=reaction.kind).update(created_at=at)
         Activity.objects.filter(
             actor=member,

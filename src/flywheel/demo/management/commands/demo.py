@@ -1,8 +1,10 @@
 """`flywheel demo`: load the Northtrail Outfitters demo community (safe to run again)."""
 
+import io
 import logging
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
@@ -64,6 +66,8 @@ class Command(BaseCommand):
                 report = DemoSeeder(plan, anchor=demo_anchor(), progress=progress).run()
         finally:
             task_log.setLevel(task_log_level)
+        if report.created:
+            self.recognise_history(quiet=quiet)
         if quiet:
             return
         created = ", ".join(f"{count} {stage}" for stage, count in report.created.items())
@@ -76,3 +80,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  Sign in with password {people.DEMO_PASSWORD!r}:")
         for staff in people.STAFF:
             self.stdout.write(f"    {staff['email']:<30} {staff['display_name']} ({staff['role']})")
+
+    def recognise_history(self, *, quiet: bool) -> None:
+        """The shipped point rules, tiers, perks and badges, applied to the demo's history,
+        so wallets, leaderboards and badges show something on first run."""
+        output = io.StringIO() if quiet else self.stdout
+        for command in (("rewards", "install-defaults"), ("badges", "install-defaults")):
+            call_command(*command, stdout=output)
+        for command in (("rewards", "recompute"), ("badges", "recompute")):
+            call_command(*command, stdout=output)
