@@ -80,3 +80,35 @@ def require_id(payload: dict, key: str = "id") -> str:
     if value in (None, ""):
         raise PayloadError(f"the payload has no {key}")
     return str(value)
+
+
+@dataclass(frozen=True)
+class Normalizers:
+    """A platform's payload → internal shape functions (refunds only where it sends them)."""
+
+    customer: Any
+    order: Any
+    product: Any
+    refund: Any = None
+
+
+def apply_resource(*, store, action: str | None, payload: dict, normalize: Normalizers) -> bool:
+    """Apply a delivery that carries a customer, order, refund or product (or names one
+    deleted); False when the action is none of those, for the platform to handle."""
+    from flywheel.commerce import services
+
+    if action == "customer":
+        services.upsert_customer(store=store, data=normalize.customer(payload))
+    elif action == "customer_deleted":
+        services.mark_customer_deleted(store=store, external_id=require_id(payload))
+    elif action == "order":
+        services.upsert_order(store=store, data=normalize.order(payload))
+    elif action == "refund" and normalize.refund is not None:
+        services.record_refund(store=store, data=normalize.refund(payload))
+    elif action == "product":
+        services.upsert_product(store=store, data=normalize.product(payload))
+    elif action == "product_deleted":
+        services.mark_product_deleted(store=store, external_id=require_id(payload))
+    else:
+        return False
+    return True

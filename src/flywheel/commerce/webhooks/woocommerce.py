@@ -23,7 +23,9 @@ from flywheel.commerce.normalized import (
 )
 from flywheel.commerce.webhooks.common import (
     IncomingDelivery,
+    Normalizers,
     PayloadError,
+    apply_resource,
     email,
     money,
     require_id,
@@ -226,19 +228,11 @@ def normalize_product(payload: dict) -> NormalizedProduct:
 
 
 def process(*, store, topic: str, payload: dict, delivery) -> str:
-    from flywheel.commerce import services
 
     action = TOPICS.get(topic)
-    if action == "customer":
-        services.upsert_customer(store=store, data=normalize_customer(payload))
-    elif action == "customer_deleted":
-        services.mark_customer_deleted(store=store, external_id=require_id(payload))
-    elif action == "order":
-        services.upsert_order(store=store, data=normalize_order(payload))
-    elif action == "product":
-        services.upsert_product(store=store, data=normalize_product(payload))
-    elif action == "product_deleted":
-        services.mark_product_deleted(store=store, external_id=require_id(payload))
-    else:
-        return "ignored"
-    return action
+    normalize = Normalizers(
+        customer=normalize_customer, order=normalize_order, product=normalize_product
+    )
+    if apply_resource(store=store, action=action, payload=payload, normalize=normalize):
+        return action
+    return "ignored"
