@@ -44,12 +44,21 @@ def topics_for_listing(
     )
 
 
-def posts_for_topic(topic: Topic) -> QuerySet[Post]:
-    """A topic's posts in order, with authors, quoted posts and reactions fetched up front."""
+def posts_for_topic(topic: Topic, *, viewer=None) -> QuerySet[Post]:
+    """A topic's posts in order, with authors, quoted posts and reactions fetched up front.
+
+    Posts moderation holds or hides are left out, except (when `viewer` is given) the viewer's
+    own pending and hidden ones, annotated with `moderation_state` so the page can mark them.
+    """
+    queryset = Post.objects.filter(topic=topic)
+    if viewer is not None and viewer.is_authenticated:
+        queryset = queryset.exclude(
+            pk__in=moderation_queries.hidden_post_ids_for(topic, viewer=viewer)
+        ).annotate(moderation_state=moderation_queries.post_state_subquery())
+    else:
+        queryset = queryset.exclude(pk__in=moderation_queries.hidden_post_ids(topic))
     return (
-        Post.objects.filter(topic=topic)
-        .exclude(pk__in=moderation_queries.hidden_post_ids(topic))
-        .select_related("author", "reply_to__author")
+        queryset.select_related("author", "reply_to__author")
         .prefetch_related(
             Prefetch(
                 "reactions", queryset=Reaction.objects.only("id", "post_id", "member_id", "kind")

@@ -29,6 +29,7 @@ from flywheel.core.models import Verb
 from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
 from flywheel.core.services import record_activity
 from flywheel.moderation import hooks as moderation_hooks
+from flywheel.moderation import queries as moderation_queries
 from flywheel.trust import permissions as trust_permissions
 
 MAX_TAGS = 5
@@ -89,6 +90,17 @@ def _mentioned_member_ids(body: str, *, exclude_id: int | None) -> list[int]:
 def _topic_changed(topic_id: int) -> None:
     """Anything a topic page shows changed: a new version retires its cached pages."""
     Topic.objects.filter(pk=topic_id).update(version=F("version") + 1)
+
+
+def adjust_reply_count(*, topic_id: int, delta: int) -> None:
+    """A reply became visible (+1) or hidden (-1) without being created or deleted.
+
+    Moderation calls this inside its own transaction when it holds, hides, approves or restores
+    a reply, so Topic.reply_count only ever counts the replies readers can see.
+    """
+    Topic.objects.filter(pk=topic_id).update(
+        reply_count=F("reply_count") + delta, version=F("version") + 1
+    )
 
 
 def _ensure_membership(*, member, space: Space, at) -> None:
@@ -304,7 +316,9 @@ def delete_post(*, post: Post, by) -> Post:
         topic.save(update_fields=["deleted_at"])
         Space.objects.filter(pk=topic.space_id).update(topic_count=F("topic_count") - 1)
     else:
-        Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") - 1)
+        # A reply moderation hides was already taken off the count when it was hidden.
+        if not moderation_queries.hidden_post_ids(topic).filter(post_id=post.pk).exists():
+            Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") - 1)
         if topic.accepted_answer_id == post.pk:
             Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
     record_activity(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from flywheel.badges import queries as badge_queries
@@ -20,9 +21,16 @@ from flywheel.community import page_cache, permissions, queries, services
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
 from flywheel.core.exceptions import DomainError, RateLimited
+from flywheel.moderation.models import PostState
 from flywheel.trust.services import record_topic_read
 
 POSTS_PER_PAGE = 50
+
+# The marker an author sees on their own post while moderation holds or hides it.
+HELD_MARKERS = {
+    PostState.PENDING: gettext_lazy("Pending review"),
+    PostState.HIDDEN: gettext_lazy("Hidden by moderators"),
+}
 MEMBERS_PER_PAGE = 60
 HOME_TOPICS = 10
 HOME_UNANSWERED = 6
@@ -345,21 +353,32 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
     viewer_id = user.pk if user.is_authenticated else None
     viewer_is_moderator = permissions.is_moderator_of(user, topic.space)
     moderator_ids = queries.moderator_ids(topic.space)
-    posts = badge_queries.with_author_badges(queries.posts_for_topic(topic))  # +1 query/page
+    posts = badge_queries.with_author_badges(
+        queries.posts_for_topic(topic, viewer=user)
+    )  # +1 query/page
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     is_question = topic.kind == TopicKind.QUESTION
     can_accept_here = bool(viewer_id) and (topic.author_id == viewer_id or viewer_is_moderator)
 
     def entry(post: Post) -> dict:
+        # Only the author is given their own held or hidden posts (posts_for_topic).
+        held_state = getattr(post, "moderation_state", None) or ""
+        if held_state not in HELD_MARKERS:
+            held_state = ""
         live = not post.is_deleted
         own = viewer_id is not None and post.author_id == viewer_id
         return {
             "post": post,
+            "held_marker": HELD_MARKERS.get(held_state, ""),
             "reactions": queries.reaction_summary(post, viewer_id=viewer_id),
-            "can_react": live and viewer_id is not None,
+            "can_react": live and not held_state and viewer_id is not None,
             "can_edit": live and (own or viewer_is_moderator),
             "can_delete": live and (own or viewer_is_moderator),
-            "can_accept": live and is_question and can_accept_here and not post.is_opening_post,
+            "can_accept": live
+            and not held_state
+            and is_question
+            and can_accept_here
+            and not post.is_opening_post,
             "is_accepted": post.pk == topic.accepted_answer_id,
             "author_is_moderator": post.author_id in moderator_ids,
         }

@@ -277,8 +277,17 @@ def set_post_state(post: Post, state: str, *, deferred_activity: dict | None = N
             row.deferred_activity = deferred_activity
             fields.append("deferred_activity")
         row.save(update_fields=fields)
-    if (before in HIDDEN_POST_STATES) != (state in HIDDEN_POST_STATES):
-        community_services._topic_changed(post.topic_id)
+    was_hidden, is_hidden = before in HIDDEN_POST_STATES, state in HIDDEN_POST_STATES
+    if was_hidden != is_hidden:
+        if post.is_opening_post or post.deleted_at is not None:
+            community_services._topic_changed(post.topic_id)
+        else:
+            # Topic.reply_count counts the replies readers see: a held reply (created and
+            # counted a moment ago by create_reply, in the same transaction) or a hidden one
+            # comes off, an approved or restored one goes back on.
+            community_services.adjust_reply_count(
+                topic_id=post.topic_id, delta=-1 if is_hidden else 1
+            )
     return before
 
 
@@ -768,7 +777,14 @@ def merge_topics(*, source: Topic, into: Topic, by, reason: str, ip_hash: str = 
     moved_ids = [post_id for post_id, _deleted in posts]
     ModeratedPost.objects.filter(post_id__in=moved_ids).update(topic=into, is_opening_post=False)
     ReviewItem.objects.filter(post_id__in=moved_ids).update(space=into.space)
-    live = sum(1 for _post_id, deleted_at in posts if deleted_at is None)
+    hidden_ids = set(
+        ModeratedPost.objects.filter(
+            post_id__in=moved_ids, state__in=HIDDEN_POST_STATES
+        ).values_list("post_id", flat=True)
+    )
+    live = sum(
+        1 for post_id, deleted_at in posts if deleted_at is None and post_id not in hidden_ids
+    )
     now = timezone.now()
     Topic.objects.filter(pk=into.pk).update(
         reply_count=F("reply_count") + live,
