@@ -3,8 +3,8 @@
 Set FLYWHEEL_TEXT_CLASSIFIER = "flywheel.moderation.classifiers.transformer.TransformerClassifier"
 and FLYWHEEL_TRANSFORMER_MODEL_DIR to a directory holding a text-classification model (for
 example a multilingual toxicity model saved with ``save_pretrained``). Nothing is downloaded:
-the directory must exist. ``transformers`` (and torch) are not dependencies of Flywheel; install
-them yourself. The model runs on CUDA when torch sees a GPU, else on the CPU.
+the directory must exist. ``transformers`` and torch are the optional ``ml`` extra
+(``pip install -e ".[ml]"``). The model runs on CUDA when torch sees a GPU, else on the CPU.
 
 Sentiment comes from FLYWHEEL_TRANSFORMER_SENTIMENT_MODEL_DIR when set, else from the lexicon
 classifier, so the protocol's two scores are always filled.
@@ -20,9 +20,21 @@ from flywheel.moderation.classifiers.base import Scores
 from flywheel.moderation.classifiers.lexicon import LexiconClassifier
 
 TOXIC_LABEL = re.compile(r"toxic|offens|hate|abus|insult|obscen|label_1", re.IGNORECASE)
+# "non-toxic", "not offensive", "neutral": a negated or neutral label is the harmless class even
+# though it contains a toxic word, so it is checked first.
+HARMLESS_LABEL = re.compile(r"^non|^not[-_ ]|neutral|normal|clean", re.IGNORECASE)
 NEGATIVE_LABEL = re.compile(r"neg|label_0|1 star|2 stars", re.IGNORECASE)
 POSITIVE_LABEL = re.compile(r"pos|label_2|4 stars|5 stars", re.IGNORECASE)
 MAX_CHARACTERS = 2000
+
+
+def is_toxic_label(label: str) -> bool:
+    return not HARMLESS_LABEL.search(label) and bool(TOXIC_LABEL.search(label))
+
+
+def select_device(*, cuda_available: bool) -> str:
+    """The first GPU when torch sees one, else the CPU."""
+    return "cuda:0" if cuda_available else "cpu"
 
 
 def _pipeline(model_dir: str, *, setting: str):
@@ -36,14 +48,13 @@ def _pipeline(model_dir: str, *, setting: str):
             "The transformer classifier needs the `transformers` package (and torch); "
             "install them or use the default lexicon classifier."
         ) from error
-    device = -1
     try:
         import torch
-
-        if torch.cuda.is_available():
-            device = 0
-    except ImportError:
-        pass
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            "The transformer classifier needs torch; install it (pip install -e '.[ml]')."
+        ) from error
+    device = select_device(cuda_available=torch.cuda.is_available())
     return pipeline("text-classification", model=str(path), tokenizer=str(path), device=device)
 
 
@@ -63,12 +74,14 @@ class TransformerClassifier:
             else None
         )
         self.fallback = LexiconClassifier()
+        # Where the model really runs ("cpu", "cuda:0"), as torch reports it after loading.
+        self.device = str(self.toxicity_pipeline.device)
 
     def score(self, text: str, language: str) -> Scores:
         text = (text or "")[:MAX_CHARACTERS]
         labels = self.toxicity_pipeline(text, top_k=None)
         toxicity = sum(
-            float(item["score"]) for item in labels if TOXIC_LABEL.search(str(item["label"]))
+            float(item["score"]) for item in labels if is_toxic_label(str(item["label"]))
         )
         if self.sentiment_pipeline is not None:
             sentiment_labels = self.sentiment_pipeline(text, top_k=None)
