@@ -189,3 +189,26 @@ def test_payloads_in_tags_and_search_queries_do_not_run(
         assert_clean(page, payload)
     # The search box shows the query back as text, exactly as typed.
     expect(page.locator("main input[name=q]").first).to_have_value(PAYLOADS[-1])
+
+
+def test_space_colours_apply_from_the_stylesheet_and_inline_styles_are_blocked(
+    watched_page, live_server, transactional_db
+):
+    page = watched_page
+    SpaceFactory(name="Coloured", slug="coloured", color="#8a2be2")
+    page.goto(f"{live_server.url}/s/coloured/")
+    assert_clean(page, "/s/coloured/")
+    header_colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.fw-space-header'))"
+        ".getPropertyValue('--space-color').trim()"
+    )
+    assert header_colour == "#8a2be2"
+
+    # As if a template slipped a style="" attribute in: the policy refuses it.
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend',"
+        ' \'<div id="styled" style="display: none">shown</div>\')'
+    )
+    page.wait_for_function("(window.__cspViolations || []).length >= 1")
+    assert any("style-src-attr" in violation for violation in violations(page))
+    assert page.locator("#styled").is_visible()

@@ -59,6 +59,8 @@ STAFF = _(HIDDEN, DENIED, DENIED, OK, OK)
 PAGE_MATRIX = [
     Row("", lambda w: "/", EVERYONE),
     Row("spaces/", lambda w: "/spaces/", EVERYONE),
+    # Colours only (no names): every page's <head> links it, signed in or not.
+    Row("spaces.css", lambda w: "/spaces.css", EVERYONE),
     Row("s/<slug:slug>/", lambda w: "/s/open/", EVERYONE, "public"),
     Row("s/<slug:slug>/", lambda w: "/s/inner/", _(HIDDEN, OK, OK, OK, OK), "members"),
     Row("s/<slug:slug>/", lambda w: "/s/vip/", _(HIDDEN, DENIED, DENIED, OK, OK), "gated"),

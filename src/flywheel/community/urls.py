@@ -5,6 +5,7 @@ from flywheel.community import views
 app_name = "community"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("spaces.css", views.spaces_css, name="spaces_css"),
     path("spaces/", views.spaces, name="spaces"),
     path("s/<slug:slug>/", views.space, name="space"),
     path("s/<slug:slug>/unanswered/", views.space_unanswered, name="space_unanswered"),

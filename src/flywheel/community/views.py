@@ -174,6 +174,17 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 # ---------------------------------------------------------------- home and spaces
 
 
+SPACES_CSS_MAX_AGE = 300
+
+
+@require_GET
+def spaces_css(request: HttpRequest) -> HttpResponse:
+    """The space colours as CSS custom properties (see queries.space_colour_stylesheet)."""
+    response = HttpResponse(queries.space_colour_stylesheet(), content_type="text/css")
+    response["Cache-Control"] = f"public, max-age={SPACES_CSS_MAX_AGE}"
+    return response
+
+
 @require_GET
 @hub_view
 def home(request: HttpRequest) -> HttpResponse:

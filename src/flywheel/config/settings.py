@@ -261,7 +261,7 @@ FLYWHEEL_CSP = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "style-src-elem": ["'self'"],
-    "style-src-attr": ["'unsafe-inline'"],
+    "style-src-attr": ["'none'"],
     "img-src": ["'self'", "data:", "https:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],

@@ -6,8 +6,8 @@ X-Frame-Options: DENY. This middleware adds the rest from settings:
 
 * ``FLYWHEEL_CSP``: a dict of directive → list of sources. Scripts come only from our own
   origin (no inline scripts, no eval); templates keep behaviour in static files and use data
-  attributes. ``style-src-attr 'unsafe-inline'`` lets style="" attributes through (per-space
-  colour variables), while <style> elements stay blocked.
+  attributes. Styles come only from our stylesheets: <style> elements and style="" attributes
+  are blocked (``style-src-attr 'none'``); space colours come from the generated /spaces.css.
 * ``FLYWHEEL_CSP_REPORT_ONLY``: send Content-Security-Policy-Report-Only instead, to try a
   stricter policy in production without breaking pages.
 * ``FLYWHEEL_PERMISSIONS_POLICY``: browser features no page here uses are switched off.

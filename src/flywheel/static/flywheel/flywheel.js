@@ -83,5 +83,16 @@
     if (source && navigator.clipboard) navigator.clipboard.writeText(source.value || source.textContent);
   });
 
+  // Progress bars: <div class="progress-bar" data-fw-progress="42"> (a style="" attribute would
+  // be blocked: the CSP sends style-src-attr 'none'; setting it from script is allowed).
+  function applyProgress(root) {
+    root.querySelectorAll("[data-fw-progress]").forEach(function (bar) {
+      var percent = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-fw-progress")) || 0));
+      bar.style.width = percent + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { applyProgress(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { applyProgress(event.detail.target); });
+
   window.flywheel = { showToast: showToast };
 })();
