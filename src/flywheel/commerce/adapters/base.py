@@ -125,6 +125,24 @@ def iso_utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def subscribe_missing(
+    *, topics: Iterable[str], address_base: str, subscribed: dict[str, Any], create
+) -> list[dict[str, Any]]:
+    """Register each topic not already subscribed at `address_base` (`subscribed` maps a
+    topic to its existing hook id); asking twice creates nothing. `create(topic)` returns the
+    new hook's id."""
+    results = []
+    for topic in topics:
+        hook_id = subscribed.get(topic)
+        created = hook_id is None
+        if created:
+            hook_id = create(topic)
+        results.append(
+            {"topic": topic, "id": str(hook_id), "address": address_base, "created": created}
+        )
+    return results
+
+
 def configured_base_url(store: Store) -> str:
     """A base URL set for this shop in FLYWHEEL_STORE_API_BASE_URLS (tests, proxies), or ""."""
     overrides = getattr(settings, "FLYWHEEL_STORE_API_BASE_URLS", {}) or {}

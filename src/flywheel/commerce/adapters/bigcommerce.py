@@ -27,6 +27,7 @@ from flywheel.commerce.adapters.base import (
     StoreAdapter,
     iso_utc,
     money,
+    subscribe_missing,
 )
 from flywheel.commerce.adapters.errors import (
     DiscountCodeConflict,
@@ -205,38 +206,25 @@ class BigCommerceAdapter(StoreAdapter):
         self, *, address_base: str, topics: Iterable[str]
     ) -> list[dict[str, Any]]:
         existing = (json_of(self.http.get("v3/hooks"), label=self.label) or {}).get("data", [])
-        registered = {(hook["scope"], hook["destination"]): hook for hook in existing}
-        results = []
-        for scope in topics:
-            hook = registered.get((scope, address_base))
-            if hook:
-                results.append(
-                    {
-                        "topic": scope,
-                        "id": str(hook["id"]),
-                        "address": address_base,
-                        "created": False,
-                    }
-                )
-                continue
-            created = json_of(
-                self.http.post(
-                    "v3/hooks",
-                    json_body={
-                        "scope": scope,
-                        "destination": address_base,
-                        "is_active": True,
-                        # BigCommerce does not sign deliveries; it sends back the headers
-                        # given here, which the inbound side checks.
-                        "headers": {
-                            inbound.SECRET_HEADER: self.store.webhook_secret,
-                            inbound.STORE_HEADER: self.store.domain,
-                        },
-                    },
-                ),
-                label=self.label,
-            )["data"]
-            results.append(
-                {"topic": scope, "id": str(created["id"]), "address": address_base, "created": True}
-            )
-        return results
+
+        def create(scope: str) -> str:
+            body = {
+                "scope": scope,
+                "destination": address_base,
+                "is_active": True,
+                # BigCommerce does not sign deliveries; it sends back the headers given
+                # here, which the inbound side checks.
+                "headers": {
+                    inbound.SECRET_HEADER: self.store.webhook_secret,
+                    inbound.STORE_HEADER: self.store.domain,
+                },
+            }
+            response = self.http.post("v3/hooks", json_body=body)
+            return json_of(response, label=self.label)["data"]["id"]
+
+        return subscribe_missing(
+            topics=topics,
+            address_base=address_base,
+            subscribed={h["scope"]: h["id"] for h in existing if h["destination"] == address_base},
+            create=create,
+        )

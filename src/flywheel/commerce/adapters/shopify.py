@@ -23,6 +23,7 @@ from flywheel.commerce.adapters.base import (
     StoreAdapter,
     iso_utc,
     money,
+    subscribe_missing,
 )
 from flywheel.commerce.adapters.errors import (
     DiscountCodeConflict,
@@ -199,30 +200,15 @@ class ShopifyAdapter(StoreAdapter):
         existing = json_of(
             self.http.get("webhooks.json", params={"limit": 250}), label=self.label
         ).get("webhooks", [])
-        registered = {(hook["topic"], hook["address"]): hook for hook in existing}
-        results = []
-        for topic in topics:
-            hook = registered.get((topic, address_base))
-            if hook:
-                results.append(
-                    {
-                        "topic": topic,
-                        "id": str(hook["id"]),
-                        "address": address_base,
-                        "created": False,
-                    }
-                )
-                continue
-            created = json_of(
-                self.http.post(
-                    "webhooks.json",
-                    json_body={
-                        "webhook": {"topic": topic, "address": address_base, "format": "json"}
-                    },
-                ),
-                label=self.label,
-            )["webhook"]
-            results.append(
-                {"topic": topic, "id": str(created["id"]), "address": address_base, "created": True}
-            )
-        return results
+
+        def create(topic: str) -> str:
+            body = {"webhook": {"topic": topic, "address": address_base, "format": "json"}}
+            response = self.http.post("webhooks.json", json_body=body)
+            return json_of(response, label=self.label)["webhook"]["id"]
+
+        return subscribe_missing(
+            topics=topics,
+            address_base=address_base,
+            subscribed={h["topic"]: h["id"] for h in existing if h["address"] == address_base},
+            create=create,
+        )

@@ -21,6 +21,7 @@ from flywheel.commerce.adapters.base import (
     StoreAdapter,
     iso_utc,
     money,
+    subscribe_missing,
 )
 from flywheel.commerce.adapters.errors import (
     DiscountCodeConflict,
@@ -182,35 +183,23 @@ class WooCommerceAdapter(StoreAdapter):
         self, *, address_base: str, topics: Iterable[str]
     ) -> list[dict[str, Any]]:
         existing = json_of(self.http.get("webhooks", params={"per_page": 100}), label=self.label)
-        registered = {(hook["topic"], hook["delivery_url"]): hook for hook in existing or []}
-        results = []
-        for topic in topics:
-            hook = registered.get((topic, address_base))
-            if hook:
-                results.append(
-                    {
-                        "topic": topic,
-                        "id": str(hook["id"]),
-                        "address": address_base,
-                        "created": False,
-                    }
-                )
-                continue
-            created = json_of(
-                self.http.post(
-                    "webhooks",
-                    json_body={
-                        "name": f"Flywheel {topic}",
-                        "topic": topic,
-                        "delivery_url": address_base,
-                        # WooCommerce signs each delivery with this (X-WC-Webhook-Signature).
-                        "secret": self.store.webhook_secret,
-                        "status": "active",
-                    },
-                ),
-                label=self.label,
-            )
-            results.append(
-                {"topic": topic, "id": str(created["id"]), "address": address_base, "created": True}
-            )
-        return results
+
+        def create(topic: str) -> str:
+            body = {
+                "name": f"Flywheel {topic}",
+                "topic": topic,
+                "delivery_url": address_base,
+                # WooCommerce signs each delivery with this (X-WC-Webhook-Signature).
+                "secret": self.store.webhook_secret,
+                "status": "active",
+            }
+            return json_of(self.http.post("webhooks", json_body=body), label=self.label)["id"]
+
+        return subscribe_missing(
+            topics=topics,
+            address_base=address_base,
+            subscribed={
+                h["topic"]: h["id"] for h in existing or [] if h["delivery_url"] == address_base
+            },
+            create=create,
+        )
