@@ -120,6 +120,12 @@ class FulfillmentStatus(models.TextChoices):
     RESTOCKED = "restocked", _("Restocked")
 
 
+class OrderQuerySet(models.QuerySet):
+    def counting(self) -> "OrderQuerySet":
+        """Orders that count as a purchase everywhere (gates, trust, tiers, rewards, analytics)."""
+        return self.filter(cancelled_at__isnull=True, financial_status__in=PAID_STATUSES)
+
+
 class Order(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="orders")
     external_id = models.CharField(_("external id"), max_length=100)
@@ -154,6 +160,8 @@ class Order(models.Model):
     platform_updated_at = models.DateTimeField(_("updated at (platform)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order")
