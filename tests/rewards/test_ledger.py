@@ -283,9 +283,7 @@ def test_a_cancelled_order_loses_what_is_left_after_a_partial_refund(member, pur
     assert ledger_sum(member, kind=EntryKind.REVERSE) == -100
 
 
-def test_a_cancellation_handled_before_its_order_still_takes_the_points_back(
-    member, purchase_rule
-):
+def test_a_cancellation_handled_before_its_order_still_takes_the_points_back(member, purchase_rule):
     # Consumers may run out of order: the award then finds the cancellation and undoes itself.
     stop = stop_activity(actor=member, order_id=8, verb="order_voided")
     apply_rules_for_activity(stop)

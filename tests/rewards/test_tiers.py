@@ -111,9 +111,7 @@ def test_tier_spend_never_adds_another_currency_as_it_is(member, settings):
     assert services.qualified_tier(member.pk, at=timezone.now()) == silver
 
 
-def test_tier_spend_is_counted_in_the_first_stores_currency_unless_configured(
-    member, settings
-):
+def test_tier_spend_is_counted_in_the_first_stores_currency_unless_configured(member, settings):
     from tests.commerce.webhook_helpers import make_store
 
     settings.FLYWHEEL_REWARDS_CURRENCY = ""
