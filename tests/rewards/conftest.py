@@ -59,6 +59,13 @@ def order_activity(*, actor, order_id: int, total: str, currency="EUR", at=None)
     )
 
 
+def stop_activity(*, actor, order_id: int, verb="order_cancelled", at=None) -> Activity:
+    """The order stopped counting as a purchase (commerce records it once per order)."""
+    return activity(
+        actor=actor, verb=verb, at=at, target_id=order_id, payload={"order_id": order_id}
+    )
+
+
 def refund_activity(*, actor, order_id: int, total: str, amount: str, refund_id: int, at=None):
     return activity(
         actor=actor,

@@ -30,6 +30,7 @@ from tests.rewards.conftest import (
     make_rule,
     order_activity,
     refund_activity,
+    stop_activity,
 )
 
 pytestmark = pytest.mark.django_db
@@ -269,6 +270,25 @@ def test_a_partial_refund_reverses_its_share_and_never_more_than_was_earned(memb
         refund_activity(actor=member, order_id=5, total="100", amount="100", refund_id=3)
     )
     assert account(member).balance == 0
+
+
+def test_a_cancelled_order_loses_what_is_left_after_a_partial_refund(member, purchase_rule):
+    apply_rules_for_activity(order_activity(actor=member, order_id=6, total="100", at=days_ago(40)))
+    apply_rules_for_activity(
+        refund_activity(actor=member, order_id=6, total="100", amount="40", refund_id=1)
+    )
+    apply_rules_for_activity(stop_activity(actor=member, order_id=6))
+    apply_rules_for_activity(stop_activity(actor=member, order_id=6, verb="order_voided"))
+    assert account(member).balance == 0
+    assert ledger_sum(member, kind=EntryKind.REVERSE) == -100
+
+
+def test_a_cancellation_handled_before_its_order_still_takes_the_points_back(member, purchase_rule):
+    # Consumers may run out of order: the award then finds the cancellation and undoes itself.
+    stop = stop_activity(actor=member, order_id=8, verb="order_voided")
+    apply_rules_for_activity(stop)
+    apply_rules_for_activity(order_activity(actor=member, order_id=8, total="60", at=days_ago(40)))
+    assert (account(member).balance, account(member).lifetime_earned) == (0, 0)
 
 
 # ------------------------------------------------------------------ pending order points

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from flywheel.community.models import Visibility
@@ -19,6 +20,8 @@ from tests.rewards.conftest import (
     make_rule,
     make_tier,
     order_activity,
+    refund_activity,
+    stop_activity,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +91,58 @@ def test_spend_over_the_period_qualifies_too(member):
     assert account(member).tier is None
     apply_rules_for_activity(order_activity(actor=member, order_id=2, total="150", at=days_ago(35)))
     assert account(member).tier == silver
+
+
+def spend(member) -> Decimal:
+    return services.qualification(member.pk, at=timezone.now(), need_spend=True)[1]
+
+
+def test_tier_spend_never_adds_another_currency_as_it_is(member, settings):
+    settings.FLYWHEEL_REWARDS_CURRENCY = "EUR"
+    silver = make_tier(rank=1, min_points=10_000, min_spend=Decimal("300"))
+    order_activity(actor=member, order_id=1, total="200.00", currency="EUR", at=days_ago(3))
+    order_activity(actor=member, order_id=2, total="200.00", currency="USD", at=days_ago(2))
+
+    assert spend(member) == Decimal("200.00")
+    assert services.qualified_tier(member.pk, at=timezone.now()) is None
+
+    settings.FLYWHEEL_REWARDS_EXCHANGE_RATES = "USD=0.5, GBP=1.17"
+    assert spend(member) == Decimal("300.00")
+    assert services.qualified_tier(member.pk, at=timezone.now()) == silver
+
+
+def test_tier_spend_is_counted_in_the_first_stores_currency_unless_configured(member, settings):
+    from tests.commerce.webhook_helpers import make_store
+
+    settings.FLYWHEEL_REWARDS_CURRENCY = ""
+    make_store("shopify", currency="USD")
+    make_store("woocommerce", currency="EUR")
+    order_activity(actor=member, order_id=1, total="80.00", currency="EUR", at=days_ago(3))
+    order_activity(actor=member, order_id=2, total="50.00", currency="USD", at=days_ago(2))
+
+    assert services.programme_currency() == "USD"
+    assert spend(member) == Decimal("50.00")
+
+
+def test_an_order_that_stopped_counting_adds_nothing_to_tier_spend(member, settings):
+    settings.FLYWHEEL_REWARDS_CURRENCY = "EUR"
+    order_activity(actor=member, order_id=1, total="100.00", at=days_ago(5))
+    order_activity(actor=member, order_id=2, total="70.00", at=days_ago(4))
+    refund_activity(
+        actor=member, order_id=2, total="70.00", amount="20.00", refund_id=1, at=days_ago(3)
+    )
+    assert spend(member) == Decimal("150.00")
+
+    stop_activity(actor=member, order_id=1, at=days_ago(1))
+
+    assert spend(member) == Decimal("50.00")
+
+
+def test_a_badly_written_rate_table_is_refused_with_its_entry(member, settings):
+    make_tier(rank=1, min_points=10_000, min_spend=Decimal("300"))
+    settings.FLYWHEEL_REWARDS_EXCHANGE_RATES = "USD:0.9"
+    with pytest.raises(ImproperlyConfigured, match="USD:0.9"):
+        spend(member)
 
 
 def test_an_entry_reward_without_a_store_is_recorded_pending_with_the_error(

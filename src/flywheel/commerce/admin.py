@@ -143,9 +143,10 @@ class OrderAdmin(ReadOnlyAdmin):
         "total",
         "currency",
         "financial_status",
+        "test",
         "placed_at",
     ]
-    list_filter = ["store", "financial_status", "fulfillment_status"]
+    list_filter = ["store", "financial_status", "fulfillment_status", "test"]
     search_fields = ["number", "external_id", "email"]
     list_select_related = ["store", "customer"]
     inlines = [OrderLineInline]

@@ -109,7 +109,7 @@ class FinancialStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-# Orders in these states count as a purchase (verified buyer, gated spaces).
+# The financial states in which an order counts as a purchase (see OrderQuerySet.counting).
 PAID_STATUSES = (FinancialStatus.PAID, FinancialStatus.PARTIALLY_REFUNDED)
 
 
@@ -122,8 +122,17 @@ class FulfillmentStatus(models.TextChoices):
 
 class OrderQuerySet(models.QuerySet):
     def counting(self) -> "OrderQuerySet":
-        """Orders that count as a purchase everywhere (gates, trust, tiers, rewards, analytics)."""
-        return self.filter(cancelled_at__isnull=True, financial_status__in=PAID_STATUSES)
+        """THE definition of an order that counts as a purchase, used by gates, verified
+        buyers, the staff spend panel, the activity log (and through it trust, tiers and
+        points) and analytics: paid or partly refunded, not cancelled, not a test order.
+
+        A fully refunded order is out through its status: the refund services set
+        `refunded` once the refunds reach the total. `Order.counts_as_purchase` is the same
+        rule for one loaded row; keep the two in step (tests/commerce/test_counting.py
+        checks them against each other)."""
+        return self.filter(
+            cancelled_at__isnull=True, financial_status__in=PAID_STATUSES, test=False
+        )
 
 
 class Order(models.Model):
@@ -156,6 +165,9 @@ class Order(models.Model):
     billing_address = models.JSONField(default=dict, blank=True)
     shipping_address = models.JSONField(default=dict, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # A test order (Shopify's `test: true`, placed through a test gateway or Bogus
+    # Gateway): mirrored, never counted.
+    test = models.BooleanField(_("test order"), default=False)
     placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
     platform_updated_at = models.DateTimeField(_("updated at (platform)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -185,10 +197,9 @@ class Order(models.Model):
 
     @property
     def counts_as_purchase(self) -> bool:
+        """OrderQuerySet.counting() for this row (the same three conditions)."""
         return (
-            self.cancelled_at is None
-            and self.financial_status in PAID_STATUSES
-            and self.refunded_total < self.total
+            self.cancelled_at is None and self.financial_status in PAID_STATUSES and not self.test
         )
 
 

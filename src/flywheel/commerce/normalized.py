@@ -78,6 +78,9 @@ class NormalizedOrder(TypedDict):
     lines: list[NormalizedLine]
     # Refunds embedded in the order payload (Shopify sends them); may be empty.
     refunds: list[NormalizedRefund]
+    # A test order, mirrored but never counted as a purchase. Only Shopify marks them
+    # (`test: true`); WooCommerce and BigCommerce orders carry no such flag (absent: False).
+    test: NotRequired[bool]
 
 
 class NormalizedVariant(TypedDict):

@@ -11,17 +11,12 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save
 
-from flywheel.commerce.models import PAID_STATUSES, Order, OrderLine, SpaceGate, Store
+from flywheel.commerce.models import Order, OrderLine, SpaceGate, Store
 
 
 def qualifying_orders(member) -> QuerySet[Order]:
-    """The member's orders that count as a purchase: paid, not cancelled, not fully refunded."""
-    return Order.objects.filter(
-        customer__member=member,
-        cancelled_at__isnull=True,
-        financial_status__in=PAID_STATUSES,
-        refunded_total__lt=F("total"),
-    )
+    """The member's orders that count as a purchase (Order.objects.counting())."""
+    return Order.objects.counting().filter(customer__member=member)
 
 
 def is_verified_buyer(member, product=None) -> bool:
@@ -62,13 +57,10 @@ def member_orders(member, *, limit: int = 20) -> list[Order]:
 
 
 def member_spend(member) -> list[dict]:
-    """Lifetime spend per currency: order totals less refunds, cancelled orders excluded."""
+    """Lifetime spend per currency (never added across currencies): the totals of the
+    orders that count, less their refunds."""
     rows = (
-        Order.objects.filter(
-            customer__member=member,
-            cancelled_at__isnull=True,
-            financial_status__in=PAID_STATUSES,
-        )
+        qualifying_orders(member)
         .values("currency")
         .annotate(total=Sum("total"), refunded=Sum("refunded_total"))
         .order_by("currency")

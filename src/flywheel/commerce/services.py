@@ -49,7 +49,7 @@ from flywheel.commerce.normalized import (
     NormalizedRefund,
 )
 from flywheel.core.exceptions import InvalidInput
-from flywheel.core.models import Verb
+from flywheel.core.models import Activity, Verb
 from flywheel.core.services import record_activity
 
 logger = logging.getLogger("flywheel.commerce")
@@ -185,6 +185,7 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
         "financial_status": data.get("financial_status") or FinancialStatus.UNKNOWN,
         "fulfillment_status": data.get("fulfillment_status") or FulfillmentStatus.UNFULFILLED,
         "cancelled_at": data.get("cancelled_at"),
+        "test": bool(data.get("test")),
         "placed_at": data.get("placed_at"),
         "platform_updated_at": incoming,
         "billing_address": {} if redacted else data.get("billing_address", {}),
@@ -196,6 +197,7 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
         defaults=values,
     )
     lines = None
+    counted_before = not created and order.counts_as_purchase
     if created:
         lines = _replace_lines(order, data.get("lines") or [], existing={})
     elif not _is_stale(order.platform_updated_at, incoming):
@@ -213,7 +215,10 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
     ).update(order=order)
     if attached or data.get("refunds") or order.refunded_total:
         _recompute_refunds(order, lines=lines)
-    _record_order_activities(order)
+    # An order seen unpaid that is paid now began to count with this update, not when placed
+    # (its points' refund window starts at payment).
+    changed_at = None if created or counted_before else (incoming or timezone.now())
+    _record_order_activities(order, changed_at=changed_at)
     return order
 
 
@@ -493,11 +498,34 @@ def link_customer_to_member(*, customer: Customer, member, by) -> Customer:
     return customer
 
 
-def _record_order_activities(order: Order) -> None:
-    """order_placed once per order and order_refunded once per refund, for linked members."""
+ORDER_PLACED_KEY = "commerce:order_placed:{order_id}"
+ORDER_STOPPED_KEY = "commerce:order_stopped:{order_id}"
+
+
+def _record_order_activities(order: Order, *, changed_at: datetime | None = None) -> None:
+    """Tell the Activity log, for a linked member, when the order begins and stops counting
+    as a purchase (Order.objects.counting()), each once:
+
+    - `order_placed` when it first counts (paid): at its placing time, or at `changed_at`
+      when an update turned an order we had seen unpaid into a paid one;
+    - `order_cancelled` when an order that counted is cancelled, `order_voided` when it
+      stops counting otherwise (payment voided or failed, refunded in full, marked as a
+      test order); the payload's `financial_status` says which;
+    - `order_refunded` once per refund of an order that counted.
+
+    An order that never counted (pending, then voided) leaves nothing in the log, and
+    one that counts again after it stopped is not told again (rare; staff adjust points).
+    """
     customer = order.customer
     if customer is None or customer.member_id is None:
         return
+    placed_key = ORDER_PLACED_KEY.format(order_id=order.pk)
+    if order.counts_as_purchase:
+        counted = True
+    else:
+        counted = Activity.objects.filter(dedupe_key=placed_key).exists()
+        if not counted:
+            return
     store = Store.objects.only("domain").get(pk=order.store_id)
     payload = {
         "order_id": order.pk,
@@ -507,14 +535,24 @@ def _record_order_activities(order: Order) -> None:
         "currency": order.currency,
         "store": store.domain,
     }
-    record_activity(
-        actor=customer.member,
-        verb=Verb.ORDER_PLACED,
-        target=order,
-        payload=payload,
-        dedupe_key=f"commerce:order_placed:{order.pk}",
-        at=order.placed_at,
-    )
+    if order.counts_as_purchase:
+        record_activity(
+            actor=customer.member,
+            verb=Verb.ORDER_PLACED,
+            target=order,
+            payload=payload,
+            dedupe_key=placed_key,
+            at=changed_at or order.placed_at,
+        )
+    else:
+        record_activity(
+            actor=customer.member,
+            verb=Verb.ORDER_CANCELLED if order.cancelled_at else Verb.ORDER_VOIDED,
+            target=order,
+            payload={**payload, "financial_status": order.financial_status},
+            dedupe_key=ORDER_STOPPED_KEY.format(order_id=order.pk),
+            at=order.cancelled_at or order.platform_updated_at or timezone.now(),
+        )
     for refund in order.refunds.all():
         record_activity(
             actor=customer.member,

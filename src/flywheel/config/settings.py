@@ -321,6 +321,10 @@ FLYWHEEL_ACTIVITY_CONSUMERS = [
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
 FLYWHEEL_REFUND_WINDOW_DAYS = env_int("FLYWHEEL_REFUND_WINDOW_DAYS", 30)
 FLYWHEEL_VIP_PERIOD = env_str("FLYWHEEL_VIP_PERIOD", "rolling_12_months")  # or calendar_year
+# Tier spend is counted in one currency: this one (empty: the first connected store's); an
+# order in another currency counts only at a rate given here, e.g. "USD=0.92,GBP=1.17".
+FLYWHEEL_REWARDS_CURRENCY = env_str("FLYWHEEL_REWARDS_CURRENCY", "")
+FLYWHEEL_REWARDS_EXCHANGE_RATES = env_str("FLYWHEEL_REWARDS_EXCHANGE_RATES", "")
 
 # Moderation (docs/moderation.md): flags weighing this much hide content pending review; a new
 # member's first N posts wait for approval (0: off); classifier thresholds for auto-moderation.

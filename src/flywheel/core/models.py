@@ -23,6 +23,9 @@ class Verb(models.TextChoices):
     APPEAL_SUBMITTED = "appeal_submitted", _("appealed a moderation decision")
     ORDER_PLACED = "order_placed", _("placed an order")
     ORDER_REFUNDED = "order_refunded", _("was refunded")
+    # An order that counted as a purchase stops counting (docs/stores.md, order lifecycle).
+    ORDER_CANCELLED = "order_cancelled", _("had an order cancelled")
+    ORDER_VOIDED = "order_voided", _("had an order voided")
 
 
 class Activity(models.Model):

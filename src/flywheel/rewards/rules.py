@@ -28,14 +28,17 @@ VERB_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 REVERSING_VERBS: dict[str, Callable[[Activity], str | None]] = {
     "post_deleted": lambda activity: f"post:{activity.target_id}",
     "order_refunded": lambda activity: _order_origin(activity),
+    # An order that stopped counting as a purchase (docs/stores.md): all it earned goes.
+    "order_cancelled": lambda activity: _order_origin(activity),
+    "order_voided": lambda activity: _order_origin(activity),
     "referral_rejected": lambda activity: f"referral:{activity.target_id}",
 }
 
-# The same, from the other side: what kind of origin is undone by which verb (its target).
-UNDOING_VERB_BY_ORIGIN = {
-    "post": "post_deleted",
-    "order": "order_refunded",
-    "referral": "referral_rejected",
+# The same, from the other side: what kind of origin is undone by which verbs (its target).
+UNDOING_VERBS_BY_ORIGIN = {
+    "post": ("post_deleted",),
+    "order": ("order_refunded", "order_cancelled", "order_voided"),
+    "referral": ("referral_rejected",),
 }
 
 CONDITION_KEYS = {"payload_equals", "payload_truthy", "currency", "min_amount"}

@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q, Sum
@@ -257,14 +258,16 @@ def award_for_rule(*, rule: Rule, activity: Activity, earning: Earning) -> Ledge
 
 
 def _undoing_activities(origin_key: str) -> list[Activity]:
-    from flywheel.rewards.rules import UNDOING_VERB_BY_ORIGIN
+    from flywheel.rewards.rules import UNDOING_VERBS_BY_ORIGIN
 
     kind, _sep, target_id = origin_key.partition(":")
-    verb = UNDOING_VERB_BY_ORIGIN.get(kind)
-    if verb is None or not target_id.isdigit():
+    verbs = UNDOING_VERBS_BY_ORIGIN.get(kind)
+    if verbs is None or not target_id.isdigit():
         return []
     return list(
-        Activity.objects.filter(verb=verb, target_id=int(target_id)).order_by("created_at", "id")
+        Activity.objects.filter(verb__in=verbs, target_id=int(target_id)).order_by(
+            "created_at", "id"
+        )
     )
 
 
@@ -492,22 +495,90 @@ def _earned_between(member_id: int, start, end) -> int:
     )
 
 
-def _spend_between(member_id: int, start, end) -> Decimal:
-    total = Decimal(0)
-    for verb, payload in Activity.objects.filter(
+ORDER_STOPPED_VERBS = ("order_cancelled", "order_voided")
+
+
+def programme_currency() -> str:
+    """The one currency tier spend is counted in: FLYWHEEL_REWARDS_CURRENCY, else the
+    currency of the store connected first (EUR with no store)."""
+    configured = (getattr(settings, "FLYWHEEL_REWARDS_CURRENCY", "") or "").strip().upper()
+    if configured:
+        return configured
+    from flywheel.commerce.models import Store
+
+    return (
+        Store.objects.order_by("pk").values_list("currency", flat=True).first() or "EUR"
+    ).upper()
+
+
+def exchange_rates() -> dict[str, Decimal]:
+    """FLYWHEEL_REWARDS_EXCHANGE_RATES ("USD=0.92,GBP=1.17": units of the programme
+    currency per unit of each other currency): the only way an order in another currency
+    counts towards tier spend. Fixed rates set by staff, not market rates."""
+    raw = getattr(settings, "FLYWHEEL_REWARDS_EXCHANGE_RATES", "") or ""
+    rates: dict[str, Decimal] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        code, _sep, value = item.partition("=")
+        try:
+            rate = Decimal(value.strip())
+        except ArithmeticError:
+            rate = Decimal(0)
+        if len(code.strip()) != 3 or not rate.is_finite() or rate <= 0:
+            raise ImproperlyConfigured(
+                f"FLYWHEEL_REWARDS_EXCHANGE_RATES: {item!r} is not CODE=positive rate."
+            )
+        rates[code.strip().upper()] = rate
+    return rates
+
+
+def _payload_amount(payload, key: str) -> Decimal | None:
+    try:
+        amount = Decimal(str((payload or {}).get(key)))
+    except ArithmeticError:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _spend_between(member_id: int, start, end, *, currency: str | None = None) -> Decimal:
+    """Tier spend in the window, in the programme currency: each order that began to count
+    in the window (`order_placed`) at its total less its refunds up to `end`; nothing for
+    one that stopped counting (cancelled, voided) by then. An order in another currency
+    counts only converted at a configured rate, never added as it is."""
+    currency = currency or programme_currency()
+    rates = {**exchange_rates(), currency: Decimal(1)}
+    net: dict[int, Decimal] = {}
+    rate_of: dict[int, Decimal] = {}
+    for target_id, payload in Activity.objects.filter(
         actor_id=member_id,
-        verb__in=["order_placed", "order_refunded"],
+        verb="order_placed",
         created_at__gt=start,
         created_at__lte=end,
-    ).values_list("verb", "payload"):
-        key = "total" if verb == "order_placed" else "amount"
-        try:
-            amount = Decimal(str((payload or {}).get(key)))
-        except ArithmeticError:
+        target_id__isnull=False,
+    ).values_list("target_id", "payload"):
+        rate = rates.get(str((payload or {}).get("currency") or "").upper())
+        total = _payload_amount(payload, "total")
+        if rate is None or total is None:
             continue
-        if amount.is_finite():
-            total += amount if verb == "order_placed" else -amount
-    return total
+        net[target_id] = total
+        rate_of[target_id] = rate
+    if not net:
+        return Decimal(0)
+    for verb, target_id, payload in Activity.objects.filter(
+        actor_id=member_id,
+        verb__in=["order_refunded", *ORDER_STOPPED_VERBS],
+        target_id__in=list(net),
+        created_at__lte=end,
+    ).values_list("verb", "target_id", "payload"):
+        if verb in ORDER_STOPPED_VERBS:
+            net[target_id] = Decimal(0)
+            rate_of[target_id] = Decimal(0)
+        elif (amount := _payload_amount(payload, "amount")) is not None:
+            net[target_id] -= amount
+    total = sum(
+        (max(amount, Decimal(0)) * rate_of[target_id] for target_id, amount in net.items()),
+        Decimal(0),
+    )
+    return total.quantize(Decimal("0.01"))
 
 
 def qualifying_windows(at) -> list[tuple[datetime.datetime, datetime.datetime]]:
@@ -539,10 +610,13 @@ class Qualification:
     @classmethod
     def read(cls, member_id: int, *, at, need_spend: bool) -> Qualification:
         windows = qualifying_windows(at)
+        currency = programme_currency() if need_spend else ""
         return cls(
             tuple(_earned_between(member_id, start, end) for start, end in windows),
             tuple(
-                _spend_between(member_id, start, end) if need_spend else Decimal(0)
+                _spend_between(member_id, start, end, currency=currency)
+                if need_spend
+                else Decimal(0)
                 for start, end in windows
             ),
         )

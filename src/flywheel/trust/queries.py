@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,11 @@ from flywheel.trust.models import (
 # Verbs other apps record that count towards trust. Strings, not Verb members, so a verb that
 # an app has not started recording yet simply counts zero.
 REPLY_VERBS = ("reply_created",)
+# A purchase counts from `order_placed` (the order began to count: paid, not a test order)
+# until an `order_cancelled`/`order_voided` of the same order (it stopped counting), as
+# commerce's Order.objects.counting() decides (docs/stores.md).
 PURCHASE_VERBS = ("order_placed",)
+PURCHASE_STOPPED_VERBS = ("order_cancelled", "order_voided")
 REFUND_VERBS = ("order_refunded",)
 REVIEW_VERBS = ("review_published",)
 
@@ -112,9 +116,14 @@ def member_figures(member, *, since: datetime | None = None) -> dict[str, int]:
 
     visits: QuerySet = MemberVisit.objects.filter(member=member)
     reads: QuerySet = TopicRead.objects.filter(member=member)
+    stopped = Activity.objects.filter(
+        verb__in=PURCHASE_STOPPED_VERBS,
+        target_type=OuterRef("target_type"),
+        target_id=OuterRef("target_id"),
+    )
     activities: QuerySet = Activity.objects.filter(
         actor=member, verb__in=[*REPLY_VERBS, *PURCHASE_VERBS, *REFUND_VERBS, *REVIEW_VERBS]
-    )
+    ).exclude(Q(verb__in=PURCHASE_VERBS) & Exists(stopped))
     given: QuerySet = Reaction.objects.filter(member=member)
     received: QuerySet = Reaction.objects.filter(post__author=member).exclude(member=member)
     if since is not None:

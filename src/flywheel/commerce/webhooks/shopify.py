@@ -203,6 +203,7 @@ def normalize_order(payload: dict) -> NormalizedOrder:
             payload.get("fulfillment_status"), FulfillmentStatus.UNFULFILLED
         ),
         "cancelled_at": when(payload.get("cancelled_at")),
+        "test": payload.get("test") is True,
         "placed_at": when(payload.get("processed_at") or payload.get("created_at")),
         "updated_at": when(payload.get("updated_at")),
         "billing_address": payload.get("billing_address") or {},
