@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.accounts import services
@@ -38,6 +39,16 @@ class MemberAdminForm(forms.ModelForm):
             except DomainError as error:
                 raise ValidationError(error.message) from error
         return role
+
+    def clean_avatar(self):
+        # A new upload goes through the same pipeline as the profile page (limits, no metadata).
+        avatar = self.cleaned_data.get("avatar")
+        if isinstance(avatar, UploadedFile):
+            try:
+                return services.process_avatar(avatar)
+            except DomainError as error:
+                raise ValidationError(error.message) from error
+        return avatar
 
     def clean_handle(self):
         handle = self.cleaned_data["handle"]

@@ -287,6 +287,8 @@ FLYWHEEL_RATE_LIMITS = {
     "reaction": {0: "60/h", 1: "300/h", 2: "600/h", 3: None},
     "flag": {0: "5/h,10/d", 1: "10/h", 2: "30/h", 3: "60/h", 4: None},
     "message": {0: "5/h,20/d", 1: "30/h", 2: "60/h", 3: "120/h", 4: None},
+    # Profile saves (each may decode an avatar): the brand team is limited too.
+    "profile": {0: "10/h,30/d", 2: "30/h"},
 }
 # A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
 FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")
