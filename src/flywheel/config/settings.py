@@ -18,6 +18,10 @@ if DEBUG or TESTING:
 else:
     SECRET_KEY = env_str("SECRET_KEY")
 
+# Fernet keys for secrets stored in the database (store tokens); the first encrypts, all
+# decrypt. Empty: a key derived from SECRET_KEY (docs/security.md, "Secrets at rest").
+FLYWHEEL_ENCRYPTION_KEYS = env_list("FLYWHEEL_ENCRYPTION_KEYS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

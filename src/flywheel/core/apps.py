@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "flywheel.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from flywheel.core import encryption  # noqa: F401 (registers its deploy check)
