@@ -319,3 +319,29 @@ def test_profile_updates_through_the_api_count_against_the_same_allowance(member
     assert response.status_code == 429
     member.refresh_from_db()
     assert member.bio == "first"
+
+
+@pytest.mark.django_db
+def test_the_admin_member_form_puts_avatars_through_the_same_pipeline(member):
+    from flywheel.accounts.admin import MemberAdminForm
+    from tests.factories import AdminFactory
+
+    form_class = type("Form", (MemberAdminForm,), {"request_user": AdminFactory()})
+    data = {
+        "email": member.email,
+        "handle": member.handle,
+        "role": member.role,
+        "is_active": "on",
+        "language": member.language,
+        "timezone": member.timezone,
+    }
+
+    refused = form_class(data, {"avatar": upload(SVG_WITH_SCRIPT, name="a.png")}, instance=member)
+    accepted = form_class(data, {"avatar": upload(jpeg_with_gps(), name="a.jpg")}, instance=member)
+
+    assert not refused.is_valid()
+    assert "SVG" in refused.errors["avatar"][0]
+    assert accepted.is_valid(), accepted.errors
+    saved = accepted.save()
+    assert saved.avatar.name.endswith(".webp")
+    assert b"Exif" not in saved.avatar.read()

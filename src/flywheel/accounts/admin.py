@@ -13,6 +13,10 @@ from flywheel.core.exceptions import DomainError
 class MemberAdminForm(forms.ModelForm):
     """Role changes are checked by the same rule as everywhere: only owners touch admin powers."""
 
+    # A plain file field: the image pipeline (clean_avatar) judges the upload, not Django's
+    # ImageField, which would decode it first with Pillow's defaults.
+    avatar = forms.FileField(label=_("avatar"), required=False, widget=forms.ClearableFileInput)
+
     class Meta:
         model = User
         fields = (

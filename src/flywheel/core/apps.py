@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from flywheel.core import encryption  # noqa: F401 (registers its deploy check)
+        # encryption registers its deploy check; images sets Pillow's process-wide pixel cap.
+        from flywheel.core import encryption, images  # noqa: F401
