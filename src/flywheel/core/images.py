@@ -41,9 +41,9 @@ SAFE_MAX_IMAGE_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = SAFE_MAX_IMAGE_PIXELS
 
 ACCEPTED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
-# What a file starts with when it is text pretending to be an image (SVG, HTML, XML, scripts):
-# refused with a message that says so, rather than "not an image".
-TEXT_SIGNATURES = (b"<", b"\xef\xbb\xbf<", b"<?xml", b"<svg", b"<!doctype", b"<html", b"<script")
+# Markup pretending to be an image (SVG, HTML, XML, <script>) starts with "<", perhaps after a
+# byte-order mark; no accepted format does. Refused with a message that says so.
+TEXT_SIGNATURES = (b"<", b"\xef\xbb\xbf<")
 
 
 @dataclass(frozen=True)
