@@ -1,9 +1,18 @@
 import pytest
 from django.urls import reverse
-from PIL import Image
+from PIL import ExifTags, Image
 
 from flywheel.accounts.models import User
 from tests.accounts.conftest import make_image_upload
+from tests.core.image_files import (
+    SCRIPT_NAMED_JPG,
+    SVG_WITH_SCRIPT,
+    big_flat_png,
+    image_bytes,
+    jpeg_with_gps,
+    png_bomb,
+    upload,
+)
 from tests.factories import UserFactory
 
 
@@ -201,3 +210,138 @@ def test_member_can_remove_their_avatar(client, member):
     assert response.status_code == 302
     member.refresh_from_db()
     assert not member.avatar
+
+
+# Hostile and oversized avatars: refused by content and size, nothing stored ------------------
+
+HOSTILE_AVATARS = {
+    "6300px_png": (big_flat_png, "avatar.png", "6300×6300 pixels"),
+    "20000px_png_bomb": (png_bomb, "avatar.png", "pixels"),
+    "script_named_jpg": (lambda: SCRIPT_NAMED_JPG, "avatar.jpg", "must be an image"),
+    "svg_with_script": (lambda: SVG_WITH_SCRIPT, "avatar.svg", "SVG"),
+    "huge_file": (
+        lambda: image_bytes(size=(64, 64), image_format="JPEG") + b"\0" * (5 * 1024 * 1024),
+        "avatar.jpg",
+        "at most 2 MB",
+    ),
+}
+
+
+def _files_under(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", HOSTILE_AVATARS, ids=list(HOSTILE_AVATARS))
+def test_hostile_avatar_is_refused_naming_the_avatar_and_nothing_is_stored(
+    client, member, settings, case
+):
+    make, name, expected = HOSTILE_AVATARS[case]
+    client.force_login(member)
+
+    response = client.post(
+        reverse("accounts:settings"),
+        _form_data(member, avatar=upload(make(), name=name), bio="Should not stick"),
+    )
+
+    assert response.status_code == 422
+    assert expected in response.context["form"].errors["avatar"][0]
+    member.refresh_from_db()
+    assert not member.avatar
+    assert member.bio == ""
+    assert _files_under(settings.MEDIA_ROOT) == []
+
+
+@pytest.mark.django_db
+def test_avatar_location_metadata_is_not_stored(client, member):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("accounts:settings"),
+        _form_data(member, avatar=upload(jpeg_with_gps(), name="me.jpg")),
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    stored = member.avatar.read()
+    assert b"Exif" not in stored and b"TestCam" not in stored
+    with Image.open(member.avatar.path) as avatar:
+        assert avatar.size == (256, 256)
+        assert not avatar.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_avatar_written_for_a_save_that_fails_is_deleted(client, member, settings, monkeypatch):
+    from django.db import DatabaseError
+
+    def failing_save(self, *args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    client.force_login(member)
+    monkeypatch.setattr(User, "save", failing_save)
+    client.raise_request_exception = False
+
+    response = client.post(
+        reverse("accounts:settings"), _form_data(member, avatar=make_image_upload())
+    )
+
+    assert response.status_code == 500
+    assert _files_under(settings.MEDIA_ROOT) == []
+
+
+@pytest.mark.django_db
+def test_profile_saves_past_the_allowance_answer_429_and_are_not_saved(client, member, settings):
+    settings.FLYWHEEL_RATE_LIMITS = {"profile": {0: "2/h"}}
+    client.force_login(member)
+    for number in range(2):
+        response = client.post(reverse("accounts:settings"), _form_data(member, bio=f"v{number}"))
+        assert response.status_code == 302
+
+    response = client.post(reverse("accounts:settings"), _form_data(member, bio="one too many"))
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "You are doing that too often" in response.content.decode()
+    member.refresh_from_db()
+    assert member.bio == "v1"
+
+
+@pytest.mark.django_db
+def test_profile_updates_through_the_api_count_against_the_same_allowance(member, settings):
+    from tests.api.conftest import ApiClient, token_for
+
+    settings.FLYWHEEL_RATE_LIMITS = {"profile": {0: "1/h"}}
+    api = ApiClient(token=token_for(member))
+
+    assert api.patch("/me", {"bio": "first"}).status_code == 200
+    response = api.patch("/me", {"bio": "second"})
+
+    assert response.status_code == 429
+    member.refresh_from_db()
+    assert member.bio == "first"
+
+
+@pytest.mark.django_db
+def test_the_admin_member_form_puts_avatars_through_the_same_pipeline(member):
+    from flywheel.accounts.admin import MemberAdminForm
+    from tests.factories import AdminFactory
+
+    form_class = type("Form", (MemberAdminForm,), {"request_user": AdminFactory()})
+    data = {
+        "email": member.email,
+        "handle": member.handle,
+        "role": member.role,
+        "is_active": "on",
+        "language": member.language,
+        "timezone": member.timezone,
+    }
+
+    refused = form_class(data, {"avatar": upload(SVG_WITH_SCRIPT, name="a.png")}, instance=member)
+    accepted = form_class(data, {"avatar": upload(jpeg_with_gps(), name="a.jpg")}, instance=member)
+
+    assert not refused.is_valid()
+    assert "SVG" in refused.errors["avatar"][0]
+    assert accepted.is_valid(), accepted.errors
+    saved = accepted.save()
+    assert saved.avatar.name.endswith(".webp")
+    assert b"Exif" not in saved.avatar.read()

@@ -20,28 +20,27 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_connect_creates_a_store_then_updates_it_in_place():
+@pytest.fixture
+def stdin(monkeypatch):
+    """What the command reads on standard input (a pipe, not a terminal)."""
+
+    def feed(text: str) -> None:
+        monkeypatch.setattr("sys.stdin", StringIO(text))
+
+    monkeypatch.delenv("FLYWHEEL_STORE_WEBHOOK_SECRET", raising=False)
+    monkeypatch.delenv("FLYWHEEL_STORE_API_TOKEN", raising=False)
+    feed("")
+    return feed
+
+
+def test_connect_reads_secrets_from_stdin_creates_a_store_then_updates_it_in_place(stdin):
+    stdin("s1\nt1\n")
     output = run(
-        "connect",
-        "--platform",
-        "shopify",
-        "--domain",
-        "https://Trail-Gear.myshopify.com/",
-        "--secret",
-        "s1",
-        "--api-token",
-        "t1",
+        "connect", "--platform", "shopify", "--domain", "https://Trail-Gear.myshopify.com/"
     )
     assert "Connected" in output
-    output = run(
-        "connect",
-        "--platform",
-        "shopify",
-        "--domain",
-        "trail-gear.myshopify.com",
-        "--secret",
-        "s2",
-    )
+    stdin("s2\n")
+    output = run("connect", "--platform", "shopify", "--domain", "trail-gear.myshopify.com")
 
     assert "Updated" in output
     store = Store.objects.get()
@@ -51,30 +50,53 @@ def test_connect_creates_a_store_then_updates_it_in_place():
     assert "s2" not in output
 
 
-def test_connect_reads_the_bigcommerce_store_hash_from_the_domain():
-    run(
-        "connect",
-        "--platform",
-        "bigcommerce",
-        "--domain",
-        "store-abc123.mybigcommerce.com",
-        "--secret",
-        "s",
-    )
+def test_connect_reads_secrets_from_the_environment(stdin, monkeypatch):
+    monkeypatch.setenv("FLYWHEEL_STORE_WEBHOOK_SECRET", "env-secret")
+    monkeypatch.setenv("FLYWHEEL_STORE_API_TOKEN", "env-token")
+
+    run("connect", "--platform", "shopify", "--domain", "trail-gear.myshopify.com")
+
+    store = Store.objects.get()
+    assert (store.webhook_secret, store.api_token) == ("env-secret", "env-token")
+
+
+@pytest.mark.parametrize("flag", ["--secret", "--api-token"])
+def test_connect_refuses_secrets_given_as_arguments_and_says_where_they_go(stdin, flag):
+    stdin("s1\n")
+
+    with pytest.raises(CommandError, match="standard input") as refused:
+        run("connect", "--platform", "shopify", "--domain", "a.myshopify.com", flag, "visible")
+
+    assert "FLYWHEEL_STORE_WEBHOOK_SECRET" in str(refused.value)
+    assert "visible" not in str(refused.value)
+    assert Store.objects.count() == 0
+
+
+def test_connect_without_a_secret_says_how_to_give_one(stdin):
+    with pytest.raises(CommandError, match="secret: A webhook secret is required. Pipe it"):
+        run("connect", "--platform", "shopify", "--domain", "a.myshopify.com")
+    assert Store.objects.count() == 0
+
+
+def test_connect_reads_the_bigcommerce_store_hash_from_the_domain(stdin):
+    stdin("s\n")
+    run("connect", "--platform", "bigcommerce", "--domain", "store-abc123.mybigcommerce.com")
 
     assert Store.objects.get().platform_store_id == "abc123"
 
 
-def test_connect_names_a_bad_platform():
+def test_connect_names_a_bad_platform(stdin):
+    stdin("s\n")
     with pytest.raises(CommandError, match="platform: Unknown platform etsy"):
-        run("connect", "--platform", "etsy", "--domain", "shop.example.com", "--secret", "s")
+        run("connect", "--platform", "etsy", "--domain", "shop.example.com")
     assert Store.objects.count() == 0
 
 
 @pytest.mark.parametrize("domain", ["not a domain", "localhost", "shop..example.com", ""])
-def test_connect_names_a_bad_domain(domain):
+def test_connect_names_a_bad_domain(stdin, domain):
+    stdin("s\n")
     with pytest.raises(CommandError, match="domain"):
-        run("connect", "--platform", "shopify", "--domain", domain, "--secret", "s")
+        run("connect", "--platform", "shopify", "--domain", domain)
     assert Store.objects.count() == 0
 
 

@@ -228,9 +228,9 @@ def make_orders(store, member, count):
         )
 
 
-def test_staff_see_a_members_orders_and_spend_on_the_profile(client, store, buyer, moderator):
+def test_admins_see_a_members_orders_and_spend_on_the_profile(client, store, buyer):
     make_orders(store, buyer, 3)
-    client.force_login(moderator)
+    client.force_login(AdminFactory())
 
     page = client.get(reverse("accounts:profile", kwargs={"handle": buyer.handle}))
 
@@ -239,6 +239,18 @@ def test_staff_see_a_members_orders_and_spend_on_the_profile(client, store, buye
     assert 'id="member-orders"' in html
     assert "#2" in html
     assert "30.00 USD" in html
+
+
+def test_moderators_do_not_see_a_members_orders_or_spend(client, store, buyer, moderator):
+    make_orders(store, buyer, 3)
+    client.force_login(moderator)
+
+    page = client.get(reverse("accounts:profile", kwargs={"handle": buyer.handle}))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="member-orders"' not in html
+    assert "30.00 USD" not in html
 
 
 def test_other_members_do_not_see_a_members_orders(client, store, buyer, other_member):
@@ -261,11 +273,9 @@ def test_the_member_does_not_see_their_own_staff_panel(client, store, buyer):
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_the_orders_panel_costs_the_same_queries_for_5_and_50_orders(
-    client, store, buyer, moderator, count
-):
+def test_the_orders_panel_costs_the_same_queries_for_5_and_50_orders(client, store, buyer, count):
     make_orders(store, buyer, count)
-    client.force_login(moderator)
+    client.force_login(AdminFactory())
     url = reverse("accounts:profile", kwargs={"handle": buyer.handle})
     client.get(url)
     from django.db import connection

@@ -181,7 +181,8 @@ PAGE_MATRIX = [
     Row(
         "rewards/members/<str:handle>/ledger/",
         lambda w: "/rewards/members/owner/ledger/",
-        _(LOGIN, OK, NOT_FOUND, OK, OK),
+        # A member's wallet holds their codes: the member and owners/admins only (MONEY_MATRIX).
+        _(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK),
     ),
     Row("rewards/leaderboard/", lambda w: "/rewards/leaderboard/", EVERYONE),
     Row("rewards/perks/", lambda w: "/rewards/perks/", EVERYONE),
@@ -323,6 +324,92 @@ def test_only_staff_reach_the_admin(world):
     member_client = _client_for(world, "member")
     response = member_client.get(f"/admin/accounts/user/{world.other.pk}/change/")
     assert response.status_code == 302
+
+
+# Who sees a member's money (accounts/permissions.py, docs/security.md): the member and
+# owners/admins see the wallet, discount codes, orders and spend; moderators see none of it.
+# Each surface that shows them, for each role: is the member's code or order in the answer?
+
+ORDER_NUMBER, CODE = "#MONEY-1001", "FWMONEYCODE7"
+SHOWN, NOT_SHOWN = True, False
+
+
+def _give_member_money(world: World) -> None:
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from flywheel.commerce.models import Customer, Order, Store
+    from flywheel.rewards.models import Redemption
+
+    store = Store.objects.create(platform="shopify", domain="m.myshopify.com", webhook_secret="s")
+    customer = Customer.objects.create(store=store, external_id="c1", member=world.member)
+    Order.objects.create(
+        store=store,
+        external_id="1001",
+        number=ORDER_NUMBER,
+        customer=customer,
+        currency="EUR",
+        total=Decimal("77.00"),
+        financial_status="paid",
+    )
+    Redemption.objects.create(
+        member=world.member,
+        perk=world.perk,
+        points=10,
+        status=Redemption.Status.FULFILLED,
+        code=CODE,
+        created_at=timezone.now(),
+    )
+
+
+MONEY_MATRIX = [
+    # (surface, path, what gives it away, expected per ROLES)
+    # The profile's panel is a staff panel: the member sees their orders elsewhere, not here.
+    ("profile orders panel", "/members/owner/", ORDER_NUMBER, _(0, 0, 0, 0, SHOWN)),
+    ("wallet page", "/rewards/members/owner/ledger/", CODE, _(0, SHOWN, 0, 0, SHOWN)),
+]
+MONEY_API_MATRIX = [
+    ("wallet API", "/rewards/members/owner/ledger", _(401, 200, 404, 404, 200)),
+]
+
+
+@pytest.mark.parametrize("surface", MONEY_MATRIX, ids=lambda row: row[0])
+def test_a_members_money_is_shown_only_to_them_and_owners_and_admins(world, surface):
+    _give_member_money(world)
+    name, path, marker, expected = surface
+    wrong = {}
+    for role, expect in zip(ROLES, expected, strict=True):
+        html = _client_for(world, role).get(path, follow=True).content.decode()
+        if (marker in html) != bool(expect):
+            wrong[role] = "shown" if marker in html else "hidden"
+    assert wrong == {}, f"{name}: {wrong}"
+
+
+@pytest.mark.parametrize("surface", MONEY_API_MATRIX, ids=lambda row: row[0])
+def test_a_members_money_in_the_api_answers_only_them_and_owners_and_admins(world, surface):
+    from tests.api.conftest import ApiClient
+
+    _give_member_money(world)
+    name, path, expected = surface
+    actual = {
+        role: (ApiClient() if role == "anonymous" else _api_as(world, role)).get(path).status_code
+        for role in ROLES
+    }
+    assert actual == dict(zip(ROLES, expected, strict=True)), name
+
+
+def test_the_money_policy_is_one_function_for_every_role(world):
+    from flywheel.accounts.permissions import can_view_member_commerce
+    from tests.factories import UserFactory
+
+    owner = UserFactory(role="owner")
+    answers = {
+        role: can_view_member_commerce(getattr(world, role), world.member)
+        for role in ("member", "other", "moderator", "admin")
+    }
+    assert answers == {"member": True, "other": False, "moderator": False, "admin": True}
+    assert can_view_member_commerce(owner, world.member)
 
 
 # POSTs that would change someone else's things: refused, and nothing changes.
@@ -549,6 +636,7 @@ def _api_as(world: World, role: str):
         ("other", "/privacy/exports/{export}/download"),
         ("admin", "/privacy/exports/{export}/download"),
         ("other", "/rewards/members/owner/ledger"),
+        ("moderator", "/rewards/members/owner/ledger"),
     ],
 )
 def test_api_objects_the_caller_may_not_see_are_refused(world, role, path):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.accounts import services
@@ -11,6 +12,10 @@ from flywheel.core.exceptions import DomainError
 
 class MemberAdminForm(forms.ModelForm):
     """Role changes are checked by the same rule as everywhere: only owners touch admin powers."""
+
+    # A plain file field: the image pipeline (clean_avatar) judges the upload, not Django's
+    # ImageField, which would decode it first with Pillow's defaults.
+    avatar = forms.FileField(label=_("avatar"), required=False, widget=forms.ClearableFileInput)
 
     class Meta:
         model = User
@@ -38,6 +43,16 @@ class MemberAdminForm(forms.ModelForm):
             except DomainError as error:
                 raise ValidationError(error.message) from error
         return role
+
+    def clean_avatar(self):
+        # A new upload goes through the same pipeline as the profile page (limits, no metadata).
+        avatar = self.cleaned_data.get("avatar")
+        if isinstance(avatar, UploadedFile):
+            try:
+                return services.process_avatar(avatar)
+            except DomainError as error:
+                raise ValidationError(error.message) from error
+        return avatar
 
     def clean_handle(self):
         handle = self.cleaned_data["handle"]

@@ -17,7 +17,10 @@ class ProfileForm(forms.Form):
     avatar = forms.FileField(
         label=_("Avatar"),
         required=False,
-        help_text=_("A PNG, JPEG, GIF or WebP image of at most 2 MB; we crop it to a square."),
+        help_text=_(
+            "A PNG, JPEG, GIF or WebP image of at most 2 MB and 12 megapixels; we crop it to a "
+            "square and remove its metadata (such as the location it was taken)."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     remove_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)

@@ -1,10 +1,8 @@
 """Every write about members: sign-up bookkeeping, profiles, roles, language and access tokens."""
 
 import hashlib
-import io
 import re
 import secrets
-import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -15,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from flywheel.accounts.models import (
     ADMIN_ROLES,
@@ -25,15 +22,13 @@ from flywheel.accounts.models import (
     validate_handle,
 )
 from flywheel.core.exceptions import Conflict, InvalidInput
+from flywheel.core.images import AVATAR, process_image
 from flywheel.core.models import Verb
+from flywheel.core.ratelimit import check_action_rate_limit
 from flywheel.core.services import record_activity
 
 TOKEN_PREFIX = "fw_"  # noqa: S105 (a public prefix, not a secret)
 MAX_ACTIVE_TOKENS = 20
-AVATAR_MAX_BYTES = 2 * 1024 * 1024
-AVATAR_SIZE = 256
-# Refuse images whose pixel count could exhaust memory while decoding (decompression bombs).
-AVATAR_MAX_PIXELS = 40_000_000
 
 
 def unique_handle_for(seed: str) -> str:
@@ -105,40 +100,10 @@ def _limited_text(value: str, *, field: str, limit: int, label: str) -> str:
 
 
 def process_avatar(upload: UploadedFile) -> ContentFile:
-    """Check an upload is a real image of at most 2 MB, then crop it to a 256×256 WebP."""
-    if upload.size is not None and upload.size > AVATAR_MAX_BYTES:
-        raise InvalidInput(_("The avatar must be at most 2 MB."), field="avatar")
-    not_an_image = InvalidInput(
-        _("The avatar must be an image (PNG, JPEG, GIF or WebP)."), field="avatar"
-    )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            width, height = probe.size
-            if width * height > AVATAR_MAX_PIXELS:
-                raise InvalidInput(_("The avatar image is too large to process."), field="avatar")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-            square = ImageOps.fit(image, (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
-            buffer = io.BytesIO()
-            square.save(buffer, format="WEBP", quality=85)
-    except InvalidInput:
-        raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ) as error:
-        raise not_an_image from error
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.webp")
+    """Check an upload is a real image within the avatar limits; a 256×256 WebP, no metadata."""
+    return process_image(upload, use=AVATAR).file
 
 
-@transaction.atomic
 def update_profile(
     *,
     member: User,
@@ -154,38 +119,47 @@ def update_profile(
 ) -> User:
     """Save a member's profile and preferences; everything is checked before anything is written.
 
-    Handles are unique regardless of case. A new avatar replaces the old file once the change
-    has committed.
+    Handles are unique regardless of case. Saves count against the "profile" rate limit (an
+    avatar costs a decode). The avatar is processed before the row is locked; a new file
+    replaces the old once the change has committed, and is deleted again if the save fails.
     """
-    member = User.objects.select_for_update().get(pk=member.pk)
-    cleaned = {
-        "display_name": _limited_text(
-            display_name, field="display_name", limit=80, label=_("The display name")
-        ),
-        "handle": _clean_handle(handle, member=member),
-        "bio": _limited_text(bio, field="bio", limit=1000, label=_("The bio")),
-        "language": _clean_language(language),
-        "timezone": _clean_timezone(timezone_name),
-        "digest_enabled": bool(digest_enabled),
-        "mention_emails_enabled": bool(mention_emails_enabled),
-    }
+    check_action_rate_limit(member=member, action="profile")
     new_avatar = process_avatar(avatar) if avatar else None
-
-    for field, value in cleaned.items():
-        setattr(member, field, value)
-    changed_fields = list(cleaned)
-    old_avatar_name = member.avatar.name if member.avatar else ""
-    if new_avatar is not None:
-        member.avatar.save(new_avatar.name, new_avatar, save=False)
-        changed_fields.append("avatar")
-    elif remove_avatar and old_avatar_name:
-        member.avatar = ""
-        changed_fields.append("avatar")
-    member.save(update_fields=changed_fields)
-
-    if "avatar" in changed_fields and old_avatar_name:
-        storage = member.avatar.storage
-        transaction.on_commit(lambda: storage.delete(old_avatar_name))
+    storage = member._meta.get_field("avatar").storage
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            member = User.objects.select_for_update().get(pk=member.pk)
+            cleaned = {
+                "display_name": _limited_text(
+                    display_name, field="display_name", limit=80, label=_("The display name")
+                ),
+                "handle": _clean_handle(handle, member=member),
+                "bio": _limited_text(bio, field="bio", limit=1000, label=_("The bio")),
+                "language": _clean_language(language),
+                "timezone": _clean_timezone(timezone_name),
+                "digest_enabled": bool(digest_enabled),
+                "mention_emails_enabled": bool(mention_emails_enabled),
+            }
+            for field, value in cleaned.items():
+                setattr(member, field, value)
+            changed_fields = list(cleaned)
+            old_avatar_name = member.avatar.name if member.avatar else ""
+            if new_avatar is not None:
+                member.avatar.save(new_avatar.name, new_avatar, save=False)
+                stored_name = member.avatar.name
+                changed_fields.append("avatar")
+            elif remove_avatar and old_avatar_name:
+                member.avatar = ""
+                changed_fields.append("avatar")
+            member.save(update_fields=changed_fields)
+            if "avatar" in changed_fields and old_avatar_name:
+                transaction.on_commit(lambda: storage.delete(old_avatar_name))
+    except BaseException:
+        # The row was not saved: the file written for it must not stay behind.
+        if stored_name:
+            storage.delete(stored_name)
+        raise
     return member
 
 

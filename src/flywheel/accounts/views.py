@@ -58,6 +58,7 @@ def unfollow_member(request: HttpRequest, handle: str) -> HttpResponse:
 def profile_settings(request: HttpRequest) -> HttpResponse:
     member = request.user
     status = 200
+    retry_after = None
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
@@ -78,6 +79,7 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 status = error.status
+                retry_after = getattr(error, "retry_after", None)
             else:
                 messages.success(request, _("Your profile was saved."))
                 response = redirect("accounts:settings")
@@ -87,9 +89,12 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(member))
-    return render(
+    response = render(
         request, "accounts/settings.html", {"form": form, "member": member}, status=status
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

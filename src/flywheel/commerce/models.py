@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from flywheel.core.encryption import EncryptedTextField
+
 ZERO = Decimal("0.00")
 
 
@@ -26,7 +28,7 @@ def money_field(verbose_name):
 
 
 class Store(models.Model):
-    """One connected shop. Secrets are stored as given and never rendered anywhere."""
+    """One connected shop. Secrets are stored encrypted and never rendered anywhere."""
 
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     domain = models.CharField(
@@ -40,8 +42,10 @@ class Store(models.Model):
         _("platform store id"), max_length=100, blank=True, db_index=True
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
-    webhook_secret = models.CharField(_("webhook secret"), max_length=500)
-    api_token = models.CharField(_("API token"), max_length=500, blank=True)
+    # Encrypted at rest (core/encryption.py); store.webhook_secret and store.api_token read
+    # and write the plaintext.
+    webhook_secret = EncryptedTextField(_("webhook secret"))
+    api_token = EncryptedTextField(_("API token"), blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     active = models.BooleanField(_("active"), default=True)
     last_synced_at = models.DateTimeField(_("last synced at"), null=True, blank=True)

@@ -18,6 +18,10 @@ if DEBUG or TESTING:
 else:
     SECRET_KEY = env_str("SECRET_KEY")
 
+# Fernet keys for secrets stored in the database (store tokens); the first encrypts, all
+# decrypt. Empty: a key derived from SECRET_KEY (docs/security.md, "Secrets at rest").
+FLYWHEEL_ENCRYPTION_KEYS = env_list("FLYWHEEL_ENCRYPTION_KEYS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -287,6 +291,8 @@ FLYWHEEL_RATE_LIMITS = {
     "reaction": {0: "60/h", 1: "300/h", 2: "600/h", 3: None},
     "flag": {0: "5/h,10/d", 1: "10/h", 2: "30/h", 3: "60/h", 4: None},
     "message": {0: "5/h,20/d", 1: "30/h", 2: "60/h", 3: "120/h", 4: None},
+    # Profile saves (each may decode an avatar): the brand team is limited too.
+    "profile": {0: "10/h,30/d", 2: "30/h"},
 }
 # A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
 FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "flywheel.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # encryption registers its deploy check; images sets Pillow's process-wide pixel cap.
+        from flywheel.core import encryption, images  # noqa: F401

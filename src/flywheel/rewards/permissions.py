@@ -5,14 +5,14 @@ from django.db.models import Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from flywheel.accounts.permissions import can_view_member_commerce
 from flywheel.rewards.models import PointsAccount, Redemption
 
 
 def can_view_ledger(viewer, member) -> bool:
-    """A member sees their own ledger; staff see anyone's."""
-    if not viewer.is_authenticated:
-        return False
-    return viewer.pk == member.pk or viewer.is_staff or viewer.is_superuser or viewer.is_brand_team
+    """A member sees their own wallet; owners and admins see anyone's, moderators no one's
+    (the one policy: accounts.permissions.can_view_member_commerce)."""
+    return can_view_member_commerce(viewer, member)
 
 
 def get_visible_ledger_owner(viewer, handle: str):
