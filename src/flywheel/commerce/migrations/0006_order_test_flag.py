@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0002_sync_cursor'),
+        ('commerce', '0005_store_secrets_encrypted_field'),
     ]
 
     operations = [
