@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import PersonalAccessToken, User
 from flywheel.community.models import Follow, Post, Topic
-from flywheel.community.permissions import filter_spaces_queryset
+from flywheel.community.permissions import (
+    filter_posts_queryset,
+    filter_spaces_queryset,
+    filter_topics_queryset,
+    hidden_post_ids,
+)
 
 RECENT_ITEMS = 10
 
@@ -27,36 +32,40 @@ def readable_space_ids(viewer) -> QuerySet:
     return filter_spaces_queryset(viewer).values("pk")
 
 
-def visible_topics_by(member: User, *, readable_spaces: QuerySet) -> QuerySet[Topic]:
-    """Topics the member started, in the readable spaces, newest first."""
+def visible_topics_by(member: User, *, viewer, readable_spaces: QuerySet) -> QuerySet[Topic]:
+    """Topics the member started that the viewer may see, newest first."""
     return (
-        Topic.objects.listed()
-        .filter(author=member, space__in=readable_spaces)
+        filter_topics_queryset(
+            viewer, Topic.objects.filter(author=member), readable_spaces=readable_spaces
+        )
         .select_related("space")
         .order_by("-created_at", "-id")
     )
 
 
-def visible_replies_by(member: User, *, readable_spaces: QuerySet) -> QuerySet[Post]:
-    """Replies (not opening posts) the member wrote, in the readable spaces, newest first."""
+def visible_replies_by(member: User, *, viewer, readable_spaces: QuerySet) -> QuerySet[Post]:
+    """Replies (not opening posts) the member wrote that the viewer may see, newest first."""
     return (
-        Post.objects.filter(
-            author=member,
-            number__gt=1,
-            deleted_at__isnull=True,
-            topic__deleted_at__isnull=True,
-            topic__space__in=readable_spaces,
+        filter_posts_queryset(
+            viewer,
+            Post.objects.filter(author=member, number__gt=1),
+            readable_spaces=readable_spaces,
         )
         .select_related("topic__space")
         .order_by("-created_at", "-id")
     )
 
 
-def visible_accepted_answers_by(member: User, *, readable_spaces: QuerySet) -> QuerySet[Topic]:
-    return Topic.objects.listed().filter(
-        accepted_answer__author=member,
-        accepted_answer__deleted_at__isnull=True,
-        space__in=readable_spaces,
+def visible_accepted_answers_by(
+    member: User, *, viewer, readable_spaces: QuerySet
+) -> QuerySet[Topic]:
+    """Visible questions whose accepted answer is the member's and visible too."""
+    return filter_topics_queryset(
+        viewer,
+        Topic.objects.filter(
+            accepted_answer__author=member, accepted_answer__deleted_at__isnull=True
+        ).exclude(accepted_answer__in=hidden_post_ids()),
+        readable_spaces=readable_spaces,
     )
 
 
@@ -83,13 +92,15 @@ def member_profile(member: User, *, viewer) -> MemberProfile:
         and Follow.objects.filter(follower=viewer, member=member).exists()
     )
     readable = readable_space_ids(viewer)
-    topics = visible_topics_by(member, readable_spaces=readable)
-    replies = visible_replies_by(member, readable_spaces=readable)
+    topics = visible_topics_by(member, viewer=viewer, readable_spaces=readable)
+    replies = visible_replies_by(member, viewer=viewer, readable_spaces=readable)
     return MemberProfile(
         member=member,
         topic_count=topics.count(),
         reply_count=replies.count(),
-        accepted_answer_count=visible_accepted_answers_by(member, readable_spaces=readable).count(),
+        accepted_answer_count=visible_accepted_answers_by(
+            member, viewer=viewer, readable_spaces=readable
+        ).count(),
         recent_topics=list(topics[:RECENT_ITEMS]),
         recent_replies=list(replies.defer("body_html")[:RECENT_ITEMS]),
         viewer_follows=viewer_follows,

@@ -152,6 +152,13 @@ class PostOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     is_deleted: bool
+    moderation_state: str | None = Field(
+        None,
+        description=(
+            "`pending` (held for review), `hidden` (on flags) or `rejected`: such posts are "
+            "shown only to their author and to moderators. null for every other post."
+        ),
+    )
     reaction_count: int
     reactions: list[ReactionCountOut]
 
@@ -243,35 +250,38 @@ def _space_for_membership(slug: str) -> Space:
 
 
 def _visible_topic(user, topic_id: int) -> Topic:
+    """permissions.access_topic; a locked space is a 404 here, so ids cannot be probed."""
     ensure_id(topic_id, message=_("No such topic."))
     try:
-        return permissions.get_visible_topic(user, topic_id)
+        return permissions.access_topic(user, topic_id)
     except PermissionDenied as denied:
         raise Http404(_("No such topic.")) from denied
 
 
-def _visible_post(user, post_id: int) -> Post:
+def _visible_post(user, post_id: int, *, allow_deleted: bool = False) -> Post:
+    """permissions.access_post; a locked space is a 404 here, so ids cannot be probed."""
     ensure_id(post_id, message=_("No such post."))
-    post = (
-        Post.objects.select_related("topic__space")
-        .filter(pk=post_id, topic__deleted_at__isnull=True)
-        .first()
-    )
-    if post is None or not permissions.can_view_space(user, post.topic.space):
-        raise Http404(_("No such post."))
-    return post
+    try:
+        return permissions.access_post(user, post_id, allow_deleted=allow_deleted)
+    except PermissionDenied as denied:
+        raise Http404(_("No such post.")) from denied
 
 
 def _topic_with_related(topic_id: int) -> Topic:
     return (
-        Topic.objects.select_related("space", "author", "last_poster")
+        permissions.with_topic_moderation_state(
+            Topic.objects.select_related("space", "author", "last_poster")
+        )
         .prefetch_related("tags")
         .get(pk=topic_id)
     )
 
 
 def _post_with_related(post: Post) -> Post:
-    return queries.posts_for_topic(post.topic).get(pk=post.pk)
+    """The post, already checked by _visible_post, with what PostOut shows fetched."""
+    fetched = queries.with_post_display(Post.objects.filter(pk=post.pk)).get()
+    fetched.moderation_state = permissions.post_moderation_state(post)
+    return fetched
 
 
 # Shaping answers ------------------------------------------------------------------------------
@@ -350,14 +360,18 @@ def _post_out(post: Post, *, viewer_id: int | None) -> dict:
         "created_at": post.created_at,
         "edited_at": post.edited_at,
         "is_deleted": post.is_deleted,
+        "moderation_state": getattr(post, "moderation_state", None) or None,
         "reaction_count": post.reaction_count,
         "reactions": queries.reaction_summary(post, viewer_id=viewer_id),
     }
 
 
 def _topic_detail_out(user, topic_id: int) -> dict:
+    """The topic, already checked by _visible_topic (so its opening post is one the user
+    may see, held or hidden ones included for their author and moderators)."""
     topic = _topic_with_related(topic_id)
-    opening_post = queries.posts_for_topic(topic).get(number=1)
+    opening_post = queries.with_post_display(topic.posts.filter(number=1)).get()
+    opening_post.moderation_state = permissions.topic_moderation_state(topic)
     signed_in = user.is_authenticated
     is_moderator = permissions.is_moderator_of(user, topic.space)
     is_author = signed_in and topic.author_id == user.pk
@@ -380,8 +394,9 @@ def _topic_detail_out(user, topic_id: int) -> dict:
     }
 
 
-def _reactions_out(post: Post, *, viewer_id: int) -> dict:
+def _reactions_out(post: Post, *, user) -> dict:
     post = _post_with_related(post)
+    viewer_id = user.pk
     return {
         "post_id": post.pk,
         "reaction_count": post.reaction_count,
@@ -634,7 +649,7 @@ def list_replies(request: HttpRequest, topic_id: int, page: Query[PageParams]):
     user = viewer(request)
     topic = _visible_topic(user, topic_id)
     result = paginate(
-        queries.posts_for_topic(topic).filter(number__gt=1),
+        queries.posts_for_topic(topic, viewer=user).filter(number__gt=1),
         ordering=REPLY_ORDERING,
         cursor=page.cursor,
         limit=page.limit,
@@ -657,10 +672,10 @@ def create_reply(request: HttpRequest, topic_id: int, payload: ReplyCreateIn):
     topic = _visible_topic(user, topic_id)
     reply_to = None
     if payload.reply_to is not None:
-        reply_to = Post.objects.filter(
-            pk=payload.reply_to, topic=topic, deleted_at__isnull=True
-        ).first()
-        if reply_to is None:
+        # A post the caller may not see is as absent as one that never was (404): replying to
+        # it would quote, and so leak, its text.
+        reply_to = _visible_post(user, payload.reply_to)
+        if reply_to.topic_id != topic.pk:
             raise InvalidInput(_("There is no such post in this topic."), field="reply_to")
     post = services.create_reply(author=user, topic=topic, body=payload.body, reply_to=reply_to)
     return Status(201, _post_out(_post_with_related(post), viewer_id=user.pk))
@@ -715,7 +730,8 @@ def unfollow_topic(request: HttpRequest, topic_id: int):
 )
 def get_post(request: HttpRequest, post_id: int):
     user = viewer(request)
-    post = _post_with_related(_visible_post(user, post_id))
+    # A deleted post answers as a tombstone (its place, no text).
+    post = _post_with_related(_visible_post(user, post_id, allow_deleted=True))
     return _post_out(post, viewer_id=user.pk if user.is_authenticated else None)
 
 
@@ -770,7 +786,7 @@ def add_reaction(request: HttpRequest, post_id: int, payload: ReactionIn):
     post = _visible_post(user, post_id)
     if not post.reactions.filter(member=user, kind=payload.kind).exists():
         services.toggle_reaction(member=user, post=post, kind=payload.kind)
-    return _reactions_out(post, viewer_id=user.pk)
+    return _reactions_out(post, user=user)
 
 
 @posts_router.delete(
@@ -785,7 +801,7 @@ def remove_reaction(request: HttpRequest, post_id: int, kind: ReactionKind):
     post = _visible_post(user, post_id)
     if post.reactions.filter(member=user, kind=kind).exists():
         services.toggle_reaction(member=user, post=post, kind=kind)
-    return _reactions_out(post, viewer_id=user.pk)
+    return _reactions_out(post, user=user)
 
 
 @posts_router.post(
@@ -799,4 +815,4 @@ def toggle_reaction(request: HttpRequest, post_id: int, kind: ReactionKind):
     user = viewer(request)
     post = _visible_post(user, post_id)
     services.toggle_reaction(member=user, post=post, kind=kind)
-    return _reactions_out(post, viewer_id=user.pk)
+    return _reactions_out(post, user=user)

@@ -1,9 +1,19 @@
-"""Who may see and do what in the hub. Pages, the API and tasks all ask these functions."""
+"""Who may see and do what in the hub. Pages, the API and tasks all ask these functions.
 
+Visibility has one home here, as Zulip's ``access_message`` / ``access_stream_by_id``:
+``access_topic`` and ``access_post`` fetch one object and apply every rule (deleted, held for
+review, hidden on flags, rejected, members-only and gated spaces, and for a post its topic's
+own state); ``filter_topics_queryset`` and ``filter_posts_queryset`` (``visible_posts_q`` for
+rows of other apps that point at posts) apply the same rules to lists. Every page, htmx
+fragment, API operation, e-mail, search result, notification, quote and edit history reads
+through them, so a rule cannot be forgotten on one path.
+"""
+
+import functools
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -14,6 +24,14 @@ from flywheel.community.models import (
     SpaceMembership,
     Topic,
     Visibility,
+)
+
+# Moderation keeps its states on its own table (moderation.models.ModeratedPost) so the
+# community models know nothing of it; only the rules below read them.
+from flywheel.moderation.models import (
+    HIDDEN_POST_STATES,
+    OWN_VISIBLE_HIDDEN_STATES,
+    ModeratedPost,
 )
 
 # Other apps (commerce purchases, reward tiers) append checks here in AppConfig.ready():
@@ -111,17 +129,264 @@ def filter_spaces_queryset(user, queryset: QuerySet[Space] | None = None) -> Que
     return queryset.filter(readable | Q(pk__in=extra_ids)).distinct()
 
 
-def filter_topics_queryset(user, queryset: QuerySet[Topic] | None = None) -> QuerySet[Topic]:
-    queryset = Topic.objects.listed() if queryset is None else queryset
-    return queryset.filter(space__in=filter_spaces_queryset(user).values("pk"))
+# ---------------------------------------------------------------- visibility of topics and posts
 
 
-def get_visible_topic(user, topic_id: int) -> Topic:
-    topic = Topic.objects.listed().select_related("space").filter(pk=topic_id).first()
+class SpaceLocked(PermissionDenied):
+    """The viewer may not read the space the object is in. Pages explain how to get in; the
+    API answers 404 (as for anything the caller may not see, so ids cannot be probed)."""
+
+    def __init__(self, space: Space):
+        super().__init__(_("This space is open to its members only."))
+        self.space = space
+
+
+def hidden_post_ids() -> QuerySet:
+    """A subquery of the ids of posts moderation holds, hides or rejected."""
+    return ModeratedPost.objects.filter(state__in=HIDDEN_POST_STATES).values("post_id")
+
+
+def hidden_topic_ids() -> QuerySet:
+    """A subquery of the ids of topics whose opening post moderation holds, hides or rejected."""
+    return ModeratedPost.objects.filter(is_opening_post=True, state__in=HIDDEN_POST_STATES).values(
+        "topic_id"
+    )
+
+
+def _opening_post_state(topic_ref: str) -> Subquery:
+    return Subquery(
+        ModeratedPost.objects.filter(topic=OuterRef(topic_ref), is_opening_post=True).values(
+            "state"
+        )[:1]
+    )
+
+
+def with_topic_moderation_state(queryset: QuerySet[Topic]) -> QuerySet[Topic]:
+    """Topics annotated with their opening post's moderation state, for the rules below."""
+    return queryset.annotate(opening_moderation_state=_opening_post_state("pk"))
+
+
+_NOT_FETCHED = object()
+
+
+def topic_moderation_state(topic: Topic) -> str:
+    """The moderation state of the topic's opening post ("" when moderation never touched it).
+
+    Free for topics fetched by access_topic/access_post (annotated); one query otherwise."""
+    state = getattr(topic, "opening_moderation_state", _NOT_FETCHED)
+    if state is _NOT_FETCHED:
+        state = (
+            ModeratedPost.objects.filter(topic=topic, is_opening_post=True)
+            .values_list("state", flat=True)
+            .first()
+        )
+        topic.opening_moderation_state = state
+    return state or ""
+
+
+def post_moderation_state(post: Post) -> str:
+    """The post's moderation state ("" when untouched): annotated on lists, selected by
+    access_post, else one query."""
+    state = getattr(post, "moderation_state", _NOT_FETCHED)
+    if state is not _NOT_FETCHED:
+        return state or ""
+    try:
+        return post.moderation.state
+    except ObjectDoesNotExist:
+        return ""
+
+
+def _moderator_check(user, space: Space) -> Callable[[], bool]:
+    """Whether the user moderates the space, asked at most once and only when a rule needs it
+    (a live post in a readable space costs no query for it)."""
+    return functools.cache(lambda: is_moderator_of(user, space))
+
+
+def may_see_moderated(user, *, state: str, author_id: int | None, is_moderator) -> bool:
+    """The moderation rule: text held for review or hidden on flags is shown to its author
+    (marked) and to the space's moderators; rejected text to moderators only."""
+    if state not in HIDDEN_POST_STATES:
+        return True
+    if state in OWN_VISIBLE_HIDDEN_STATES and user.is_authenticated and author_id == user.pk:
+        return True
+    return is_moderator()
+
+
+def _check_topic(user, topic: Topic, is_moderator) -> None:
+    if topic.deleted_at is not None:
+        raise Http404(_("No such topic."))
+    if not can_view_space(user, topic.space):
+        raise SpaceLocked(topic.space)
+    if not may_see_moderated(
+        user,
+        state=topic_moderation_state(topic),
+        author_id=topic.author_id,
+        is_moderator=is_moderator,
+    ):
+        raise Http404(_("No such topic."))
+
+
+def check_topic_view_permission(user, topic: Topic) -> None:
+    """Http404 for a deleted topic or one moderation keeps from the user; SpaceLocked
+    (a PermissionDenied) when its space is closed to the user."""
+    _check_topic(user, topic, _moderator_check(user, topic.space))
+
+
+def check_post_view_permission(user, post: Post, *, allow_deleted: bool = False) -> None:
+    """The topic's rules, then the post's own: a deleted post is for moderators (its edit
+    history, a quote), except with `allow_deleted`, where it keeps its place without its text
+    (a permalink, the API's tombstone); a held, hidden or rejected one as may_see_moderated."""
+    is_moderator = _moderator_check(user, post.topic.space)
+    _check_topic(user, post.topic, is_moderator)
+    if post.is_deleted and not allow_deleted and not is_moderator():
+        raise Http404(_("No such post."))
+    if not may_see_moderated(
+        user,
+        state=post_moderation_state(post),
+        author_id=post.author_id,
+        is_moderator=is_moderator,
+    ):
+        raise Http404(_("No such post."))
+
+
+def can_view_topic(user, topic: Topic) -> bool:
+    try:
+        check_topic_view_permission(user, topic)
+    except (Http404, PermissionDenied):
+        return False
+    return True
+
+
+def can_view_post(user, post: Post, *, allow_deleted: bool = False) -> bool:
+    try:
+        check_post_view_permission(user, post, allow_deleted=allow_deleted)
+    except (Http404, PermissionDenied):
+        return False
+    return True
+
+
+def access_topic(user, topic_id: int) -> Topic:
+    """The topic, with its space and author, if the user may see it: the one getter.
+
+    Raises Http404 (no such topic, deleted, or kept from the user by moderation) or
+    SpaceLocked. One query, however the rules come out for a member of a readable space.
+    """
+    topic = (
+        with_topic_moderation_state(Topic.objects.select_related("space", "author"))
+        .filter(pk=topic_id)
+        .first()
+    )
     if topic is None:
         raise Http404(_("No such topic."))
-    check_space_view_permission(user, topic.space)
+    check_topic_view_permission(user, topic)
     return topic
+
+
+def access_post(user, post_id: int, *, allow_deleted: bool = False) -> Post:
+    """The post, with its topic, space, author and moderation state, if the user may see it.
+
+    Raises Http404 or SpaceLocked as check_post_view_permission. One query.
+    """
+    post = (
+        Post.objects.select_related("topic__space", "topic__author", "author", "moderation")
+        .annotate(topic_moderation_state=_opening_post_state("topic_id"))
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise Http404(_("No such post."))
+    post.topic.opening_moderation_state = post.topic_moderation_state
+    check_post_view_permission(user, post, allow_deleted=allow_deleted)
+    return post
+
+
+def filter_topics_queryset(
+    user,
+    queryset: QuerySet[Topic] | None = None,
+    *,
+    space: Space | None = None,
+    readable_spaces: QuerySet | None = None,
+) -> QuerySet[Topic]:
+    """Topics a list may show the user: not deleted, in a space the user reads (`space`, which
+    is checked, else every readable one), and not held, hidden or rejected. Lists leave those
+    out for everyone: authors and moderators reach them by their address and the queue.
+
+    `readable_spaces` (filter_spaces_queryset(user).values("pk")) saves asking the gates
+    again when a page builds several lists."""
+    queryset = Topic.objects.all() if queryset is None else queryset
+    if space is not None:
+        if not can_view_space(user, space):
+            raise SpaceLocked(space)
+        return queryset.filter(space=space, deleted_at__isnull=True).exclude(
+            pk__in=hidden_topic_ids()
+        )
+    return queryset.filter(visible_topics_q(user, readable_spaces=readable_spaces))
+
+
+def visible_topics_q(
+    user, *, topic: str = "", space: str = "space", readable_spaces: QuerySet | None = None
+) -> Q:
+    """The condition filter_topics_queryset applies, for any model that points at topics
+    (`topic` and `space` are the lookup paths: "topic__" and "topic__space" for a
+    notification)."""
+    if readable_spaces is None:
+        readable_spaces = filter_spaces_queryset(user).values("pk")
+    return (
+        Q(**{f"{topic}deleted_at__isnull": True})
+        & Q(**{f"{space}__in": readable_spaces})
+        & ~Q(**{f"{topic}pk__in": hidden_topic_ids()})
+    )
+
+
+def visible_posts_q(
+    user,
+    *,
+    post: str = "",
+    topic: str = "topic__",
+    space: str = "topic__space",
+    readable_spaces: QuerySet | None = None,
+) -> Q:
+    """The condition filter_posts_queryset applies, for any model that points at posts:
+    `post`, `topic` and `space` are the lookup paths from it to the post, the post's topic
+    and its space ("post__", "topic__", "space" for a search document)."""
+    return (
+        visible_topics_q(user, topic=topic, space=space, readable_spaces=readable_spaces)
+        & Q(**{f"{post}deleted_at__isnull": True})
+        & ~Q(**{f"{post}pk__in": hidden_post_ids()})
+    )
+
+
+def filter_posts_queryset(
+    user, queryset: QuerySet[Post] | None = None, *, readable_spaces: QuerySet | None = None
+) -> QuerySet[Post]:
+    """Posts a list across topics may show the user (a profile, search): live posts of
+    visible topics in readable spaces, nothing moderation holds, hides or rejected. (A
+    topic's own page lists its posts with filter_topic_posts_queryset.)"""
+    queryset = Post.objects.all() if queryset is None else queryset
+    return queryset.filter(visible_posts_q(user, readable_spaces=readable_spaces))
+
+
+def filter_topic_posts_queryset(
+    user, topic: Topic, queryset: QuerySet[Post] | None = None, *, is_moderator: bool = False
+) -> QuerySet[Post]:
+    """The posts of one topic (already checked with access_topic) the user may see, deleted
+    ones included as tombstones. Moderation applies as may_see_moderated: the author keeps
+    their own held and hidden posts, moderators see every one; the state is annotated as
+    `moderation_state` so pages can mark them."""
+    queryset = Post.objects.filter(topic=topic) if queryset is None else queryset
+    if is_moderator:
+        return queryset.annotate(moderation_state=_post_state())
+    hidden = ModeratedPost.objects.filter(topic=topic, state__in=HIDDEN_POST_STATES)
+    if user is None or not user.is_authenticated:
+        return queryset.exclude(pk__in=hidden.values("post_id"))
+    hidden = hidden.exclude(post__author=user, state__in=OWN_VISIBLE_HIDDEN_STATES)
+    return queryset.exclude(pk__in=hidden.values("post_id")).annotate(
+        moderation_state=_post_state()
+    )
+
+
+def _post_state() -> Subquery:
+    return Subquery(ModeratedPost.objects.filter(post=OuterRef("pk")).values("state")[:1])
 
 
 def get_visible_space(user, slug: str) -> Space:

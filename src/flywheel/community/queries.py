@@ -6,7 +6,6 @@ from django.db.models import Prefetch, QuerySet
 
 from flywheel.community import permissions
 from flywheel.community.models import Post, Reaction, Space, SpaceMembership, Topic, TopicKind
-from flywheel.moderation import queries as moderation_queries
 
 
 def spaces_for(user) -> QuerySet[Space]:
@@ -26,13 +25,9 @@ def topics_for_listing(
     unanswered: bool = False,
     tag_slug: str | None = None,
 ) -> QuerySet[Topic]:
-    """Topics the user may read, pinned first, then most recently active."""
-    queryset = Topic.objects.listed().exclude(pk__in=moderation_queries.hidden_topic_ids())
-    if space is not None:
-        permissions.check_space_view_permission(user, space)
-        queryset = queryset.filter(space=space)
-    else:
-        queryset = permissions.filter_topics_queryset(user, queryset)
+    """Topics the user may read (permissions.filter_topics_queryset), pinned first, then most
+    recently active."""
+    queryset = permissions.filter_topics_queryset(user, space=space)
     if kind:
         queryset = queryset.filter(kind=kind)
     if unanswered:
@@ -46,19 +41,24 @@ def topics_for_listing(
     )
 
 
-def posts_for_topic(topic: Topic, *, viewer=None) -> QuerySet[Post]:
+def posts_for_topic(
+    topic: Topic, *, viewer=None, viewer_is_moderator: bool = False
+) -> QuerySet[Post]:
     """A topic's posts in order, with authors, quoted posts and reactions fetched up front.
 
-    Posts moderation holds or hides are left out, except (when `viewer` is given) the viewer's
-    own pending and hidden ones, annotated with `moderation_state` so the page can mark them.
+    The topic must have been checked (permissions.access_topic). Posts moderation holds or
+    hides are left out as permissions.filter_topic_posts_queryset says: the viewer's own
+    pending and hidden ones stay, and a moderator's every one, annotated with
+    `moderation_state` so the page can mark them. Without a viewer: what a signed-out reader sees.
     """
-    queryset = Post.objects.filter(topic=topic)
-    if viewer is not None and viewer.is_authenticated:
-        queryset = queryset.exclude(
-            pk__in=moderation_queries.hidden_post_ids_for(topic, viewer=viewer)
-        ).annotate(moderation_state=moderation_queries.post_state_subquery())
-    else:
-        queryset = queryset.exclude(pk__in=moderation_queries.hidden_post_ids(topic))
+    return with_post_display(
+        permissions.filter_topic_posts_queryset(viewer, topic, is_moderator=viewer_is_moderator)
+    )
+
+
+def with_post_display(queryset: QuerySet[Post]) -> QuerySet[Post]:
+    """Posts (already scoped by permissions) in order, with authors, quoted posts and
+    reactions fetched up front."""
     return (
         queryset.select_related("author", "reply_to__author")
         .prefetch_related(
@@ -168,17 +168,6 @@ def post_position(post: Post) -> int:
 
 def space_by_slug(slug: str) -> Space | None:
     return Space.objects.filter(slug=slug).first()
-
-
-def listed_topic(topic_id: int) -> Topic | None:
-    """A topic that is not deleted, with its space; access is the caller's check."""
-    return (
-        Topic.objects.listed()
-        .exclude(pk__in=moderation_queries.hidden_topic_ids())
-        .select_related("space", "author")
-        .filter(pk=topic_id)
-        .first()
-    )
 
 
 SPACE_COLOURS_CACHE_SECONDS = 60

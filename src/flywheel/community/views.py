@@ -26,22 +26,20 @@ from flywheel.trust.services import record_topic_read
 
 POSTS_PER_PAGE = 50
 
-# The marker an author sees on their own post while moderation holds or hides it.
+# The marker an author sees on their own post while moderation holds or hides it (and a
+# moderator on anyone's, rejected ones included).
 HELD_MARKERS = {
     PostState.PENDING: gettext_lazy("Pending review"),
     PostState.HIDDEN: gettext_lazy("Hidden by moderators"),
+    PostState.REJECTED: gettext_lazy("Rejected by moderators"),
 }
 MEMBERS_PER_PAGE = 60
 HOME_TOPICS = 10
 HOME_UNANSWERED = 6
 
 
-class SpaceLocked(Exception):
-    """The viewer may not read this space; the page explains how to get in."""
-
-    def __init__(self, space: Space):
-        super().__init__(space.slug)
-        self.space = space
+# The viewer may not read this space; the page explains how to get in.
+SpaceLocked = permissions.SpaceLocked
 
 
 def _error_response(request: HttpRequest, *, message: str, status: int, title: str = ""):
@@ -138,21 +136,23 @@ def _readable_space(user, slug: str) -> Space:
 
 
 def _readable_topic(user, topic_id: int) -> Topic:
-    topic = queries.listed_topic(topic_id)
-    if topic is None:
-        raise Http404(_("No such topic."))
-    if not permissions.can_view_space(user, topic.space):
-        raise SpaceLocked(topic.space)
-    return topic
+    return permissions.access_topic(user, topic_id)
 
 
-def _readable_post(user, post_id: int) -> Post:
-    post = queries.post_with_reactions(post_id)
-    if post is None or post.topic.deleted_at is not None:
-        raise Http404(_("No such post."))
-    if not permissions.can_view_space(user, post.topic.space):
-        raise SpaceLocked(post.topic.space)
-    return post
+def _readable_post(user, post_id: int, *, allow_deleted: bool = False) -> Post:
+    return permissions.access_post(user, post_id, allow_deleted=allow_deleted)
+
+
+def _quotable_post(user, post_id: int | None, *, topic: Topic) -> Post | None:
+    """A post of this topic the user may see, to quote or reply to; None when there is none
+    (a hidden or deleted post is as absent as one that never was: its text must not leak)."""
+    if not post_id:
+        return None
+    try:
+        post = permissions.access_post(user, post_id)
+    except (Http404, PermissionDenied):
+        return None
+    return post if post.topic_id == topic.pk else None
 
 
 def _post_url(post: Post) -> str:
@@ -365,14 +365,14 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
     viewer_is_moderator = permissions.is_moderator_of(user, topic.space)
     moderator_ids = queries.moderator_ids(topic.space)
     posts = badge_queries.with_author_badges(
-        queries.posts_for_topic(topic, viewer=user)
+        queries.posts_for_topic(topic, viewer=user, viewer_is_moderator=viewer_is_moderator)
     )  # +1 query/page
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     is_question = topic.kind == TopicKind.QUESTION
     can_accept_here = bool(viewer_id) and (topic.author_id == viewer_id or viewer_is_moderator)
 
     def entry(post: Post) -> dict:
-        # Only the author is given their own held or hidden posts (posts_for_topic).
+        # Only the author and moderators are given held or hidden posts (posts_for_topic).
         held_state = getattr(post, "moderation_state", None) or ""
         if held_state not in HELD_MARKERS:
             held_state = ""
@@ -405,7 +405,10 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
             accepted = {**accepted, "url": f"#post-{accepted['post'].number}"}
         else:
             accepted_post = queries.post_with_reactions(topic.accepted_answer_id)
-            if accepted_post is not None and not accepted_post.is_deleted:
+            if accepted_post is not None:
+                accepted_post.topic = topic  # checked already, with its moderation state
+            if accepted_post is not None and permissions.can_view_post(user, accepted_post):
+                accepted_post.moderation_state = permissions.post_moderation_state(accepted_post)
                 accepted = {**entry(accepted_post), "url": _post_url(accepted_post)}
     return {
         "topic": topic,
@@ -455,9 +458,9 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
 def _render_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
     initial = {}
     quoting = request.GET.get("reply_to", "")
-    if quoting.isdigit() and request.user.is_authenticated:
-        quoted = queries.post_with_reactions(int(quoting))
-        if quoted is not None and quoted.topic_id == topic.pk and not quoted.is_deleted:
+    if quoting.isdigit() and len(quoting) < 19 and request.user.is_authenticated:
+        quoted = _quotable_post(request.user, int(quoting), topic=topic)
+        if quoted is not None:
             initial = {"reply_to": quoted.pk, "body": _quote_of(quoted)}
     context = _topic_context(request, topic, ReplyForm(initial=initial))
     record_topic_read(member=request.user, topic=topic, posts=context["page_obj"].object_list)
@@ -475,7 +478,9 @@ def reply(request: HttpRequest, topic_id: int) -> HttpResponse:
     if form.is_valid():
         reply_to = None
         if form.cleaned_data.get("reply_to"):
-            reply_to = queries.post_with_reactions(form.cleaned_data["reply_to"])
+            reply_to = _quotable_post(request.user, form.cleaned_data["reply_to"], topic=topic)
+            if reply_to is None:
+                raise Http404(_("No such post."))
         try:
             post = services.create_reply(
                 author=request.user,
@@ -548,7 +553,8 @@ def topic_moderate(request: HttpRequest, topic_id: int) -> HttpResponse:
 @require_GET
 @hub_view
 def post_permalink(request: HttpRequest, post_id: int) -> HttpResponse:
-    return redirect(_post_url(_readable_post(request.user, post_id)))
+    # A deleted post keeps its place in the topic (without its text).
+    return redirect(_post_url(_readable_post(request.user, post_id, allow_deleted=True)))
 
 
 @require_POST
@@ -651,9 +657,9 @@ def post_accept(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_GET
 @hub_view
 def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    # Earlier texts are the post's text: a deleted, held or hidden post's history is for
+    # whoever may see the post itself (moderators; the author of a held one).
     post = _readable_post(request.user, post_id)
-    if post.is_deleted and not permissions.is_moderator_of(request.user, post.topic.space):
-        raise Http404(_("No such post."))
     return render(
         request,
         "community/post_history.html",

@@ -25,8 +25,7 @@ from flywheel.api.schemas import (
     ensure_id,
     member_summary,
 )
-from flywheel.community.models import Post, Topic
-from flywheel.community.permissions import can_view_space
+from flywheel.community.permissions import access_post, access_topic
 from flywheel.core.exceptions import InvalidInput
 from flywheel.moderation import permissions, queries, services
 from flywheel.moderation.models import FlagReason, Sanction
@@ -110,14 +109,17 @@ def _flag_target(user, payload: FlagIn):
         if member is None:
             raise InvalidInput(_("No such member."), field="target_id")
         return member
+    # What the flagger may not see (hidden, held, deleted, locked) is as absent as what never
+    # was: the same access getters as every read.
     if payload.target_type == "topic":
-        topic = Topic.objects.select_related("space").filter(pk=payload.target_id).first()
-        if topic is None or topic.deleted_at or not can_view_space(user, topic.space):
-            raise InvalidInput(_("No such topic."), field="target_id")
-        return topic
-    post = Post.objects.select_related("topic__space").filter(pk=payload.target_id).first()
-    if post is None or post.topic.deleted_at or not can_view_space(user, post.topic.space):
-        raise InvalidInput(_("No such post."), field="target_id")
+        try:
+            return access_topic(user, payload.target_id)
+        except (Http404, PermissionDenied) as missing:
+            raise InvalidInput(_("No such topic."), field="target_id") from missing
+    try:
+        post = access_post(user, payload.target_id)
+    except (Http404, PermissionDenied) as missing:
+        raise InvalidInput(_("No such post."), field="target_id") from missing
     return post.topic if post.is_opening_post else post
 
 

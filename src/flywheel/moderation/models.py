@@ -184,6 +184,9 @@ class PostState(models.TextChoices):
 
 
 HIDDEN_POST_STATES = (PostState.PENDING, PostState.HIDDEN, PostState.REJECTED)
+# What an author still sees of their own posts: held for approval or hidden on flags, with a
+# marker. Rejected posts are gone for everyone but moderators (the author was told why).
+OWN_VISIBLE_HIDDEN_STATES = (PostState.PENDING, PostState.HIDDEN)
 
 
 class ModeratedPost(models.Model):

@@ -1,9 +1,9 @@
-"""Moderation reads, including the filters the community's own reads call to leave hidden
-posts out (posts_for_topic, topics_for_listing, listed_topic and search)."""
+"""Moderation reads. Who may see held, hidden and rejected posts is decided in one place,
+flywheel.community.permissions (access_topic, access_post and the filter_*_queryset)."""
 
 from datetime import datetime
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 
 from flywheel.moderation import permissions
 from flywheel.moderation.models import (
@@ -15,7 +15,6 @@ from flywheel.moderation.models import (
     ModeratedPost,
     ModerationAction,
     ModerationNotice,
-    PostState,
     ReviewItem,
     ReviewState,
     Sanction,
@@ -32,32 +31,6 @@ def hidden_post_ids(topic=None) -> QuerySet:
     if topic is not None:
         rows = rows.filter(topic=topic)
     return rows.values("post_id")
-
-
-# What an author still sees of their own posts: held for approval or hidden on flags, with a
-# marker. Rejected posts are gone for everyone (the author was told why).
-OWN_VISIBLE_HIDDEN_STATES = (PostState.PENDING, PostState.HIDDEN)
-
-
-def hidden_post_ids_for(topic, *, viewer) -> QuerySet:
-    """Like hidden_post_ids(topic), less the viewer's own pending and hidden posts."""
-    rows = hidden_post_ids(topic)
-    if viewer is not None and viewer.is_authenticated:
-        rows = rows.exclude(post__author=viewer, state__in=OWN_VISIBLE_HIDDEN_STATES)
-    return rows
-
-
-def post_state_subquery() -> Subquery:
-    """The moderation state of the outer Post ("" in SQL NULL when moderation never touched
-    it), for annotating a post list in the same query."""
-    return Subquery(ModeratedPost.objects.filter(post=OuterRef("pk")).values("state")[:1])
-
-
-def hidden_topic_ids() -> QuerySet:
-    """A subquery of the ids of topics whose opening post is hidden."""
-    return ModeratedPost.objects.filter(is_opening_post=True, state__in=HIDDEN_POST_STATES).values(
-        "topic_id"
-    )
 
 
 def review_queue(user) -> QuerySet[ReviewItem]:

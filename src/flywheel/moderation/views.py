@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from flywheel.community import queries as community_queries
-from flywheel.community.models import Post, Space, Topic
-from flywheel.community.permissions import can_view_space
+from flywheel.community.models import Space, Topic
+from flywheel.community.permissions import access_post, access_topic
 from flywheel.community.views import hub_view, member_required
 from flywheel.core.exceptions import DomainError, InvalidInput
 from flywheel.moderation import permissions, queries, services
@@ -156,11 +156,10 @@ def _flag_response(request: HttpRequest, *, message: str, status: int, back: str
 @hub_view
 @member_required
 def flag_post(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = Post.objects.select_related("topic__space").filter(pk=post_id).first()
-    if post is None or post.topic.deleted_at is not None or post.is_deleted:
-        raise Http404(_("No such post."))
-    if not can_view_space(request.user, post.topic.space):
-        raise Http404(_("No such post."))
+    try:
+        post = access_post(request.user, post_id)
+    except PermissionDenied as denied:
+        raise Http404(_("No such post.")) from denied
     target = post.topic if post.is_opening_post else post
     back = post.topic.get_absolute_url()
     try:
@@ -308,9 +307,8 @@ def _topic_tool(request: HttpRequest, *, topic: Topic, action: str, reason: str)
 @member_required
 def topic_tools(request: HttpRequest, topic_id: int) -> HttpResponse:
     """Slow mode, lock, move and merge for one topic."""
-    topic = community_queries.listed_topic(topic_id)
-    if topic is None:
-        raise Http404(_("No such topic."))
+    # Moderators reach held and hidden topics here too (access_topic knows their role).
+    topic = access_topic(request.user, topic_id)
     permissions.check_space_moderation_permission(request.user, topic.space)
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -2,15 +2,14 @@
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from flywheel.api.auth import member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
 from flywheel.api.schemas import READ_ERRORS, WRITE_ERRORS, MemberSummary, ObjectId, member_summary
-from flywheel.community.permissions import filter_spaces_queryset
-from flywheel.notifications import services
+from flywheel.notifications import queries, services
 from flywheel.notifications.models import Notification, NotificationKind
 
 router = Router(tags=["notifications"])
@@ -62,18 +61,8 @@ class MarkReadOut(Schema):
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    """The member's notifications about things they can still read."""
-    return (
-        Notification.objects.filter(recipient=user)
-        .filter(
-            Q(topic__isnull=True)
-            | Q(
-                topic__deleted_at__isnull=True,
-                topic__space__in=filter_spaces_queryset(user).values("pk"),
-            )
-        )
-        .select_related("actor", "topic", "post")
-    )
+    """The member's notifications about things they can still see (as the bell and page)."""
+    return queries.notifications_for(user)
 
 
 def _notification_out(notification: Notification) -> dict:

@@ -14,10 +14,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from flywheel.community import permissions
 from flywheel.community.models import Follow, SpaceMembership, Topic
 from flywheel.community.permissions import filter_spaces_queryset
 from flywheel.core.markup import excerpt
 from flywheel.notifications.models import Notification, NotificationKind
+from flywheel.notifications.queries import notifications_for
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,8 @@ def _send(*, member, template: str, context: dict) -> None:
 def send_mention_emails(notification_ids: list[int]) -> int:
     """E-mail each mentioned member who wants mention e-mails, once. Returns e-mails sent.
 
-    Skipped: already e-mailed or read, mention e-mails switched off, deleted posts.
+    Skipped: already e-mailed or read, mention e-mails switched off, and posts the member may
+    not see (deleted, held, hidden, in a space closed to them: community.permissions).
     """
     notifications = (
         Notification.objects.filter(
@@ -73,6 +76,9 @@ def send_mention_emails(notification_ids: list[int]) -> int:
     )
     sent = 0
     for notification in notifications:
+        # Held, hidden or rejected since it was written, or the topic is: its text stays out.
+        if not permissions.can_view_post(notification.recipient, notification.post):
+            continue
         # The claim: whoever sets emailed_at first sends; a retry or a twin task finds it set.
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
@@ -118,14 +124,13 @@ def build_digest(member, *, now: datetime) -> Digest:
     followed = Follow.objects.filter(follower=member, space__isnull=False).values("space_id")
     joined = SpaceMembership.objects.filter(member=member).values("space_id")
     spaces = filter_spaces_queryset(member).filter(Q(pk__in=followed) | Q(pk__in=joined))
-    new_topics = (
-        Topic.objects.listed()
-        .filter(space__in=spaces.values("pk"), created_at__gt=since, created_at__lte=now)
-        .exclude(author=member)
+    # The same rules as every list (held, hidden and rejected topics never make a digest).
+    new_topics = permissions.filter_topics_queryset(
+        member,
+        Topic.objects.filter(created_at__gt=since, created_at__lte=now).exclude(author=member),
+        readable_spaces=spaces.values("pk"),
     )
-    unread = Notification.objects.filter(recipient=member, read_at__isnull=True).filter(
-        Q(topic__isnull=True) | Q(topic__deleted_at__isnull=True)
-    )
+    unread = notifications_for(member).filter(read_at__isnull=True)
     return Digest(
         member=member,
         since=since,

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from flywheel.community.models import Follow, Post, Topic
-from flywheel.community.permissions import can_view_space
+from flywheel.community.permissions import can_view_post, can_view_space, can_view_topic
 from flywheel.core.models import Activity, Verb
 from flywheel.notifications.models import Notification, NotificationKind
 
@@ -51,11 +51,11 @@ def _recipients_for(activity: Activity) -> dict[int, str]:
 def _topic_and_post(activity: Activity) -> tuple[Topic | None, Post | None]:
     model = activity.target_type.model_class() if activity.target_type_id else None
     if model is Topic:
-        topic = Topic.objects.filter(pk=activity.target_id).first()
+        topic = Topic.objects.select_related("space").filter(pk=activity.target_id).first()
         first_post = topic.posts.filter(number=1).first() if topic else None
         return topic, first_post
     if model is Post:
-        post = Post.objects.select_related("topic").filter(pk=activity.target_id).first()
+        post = Post.objects.select_related("topic__space").filter(pk=activity.target_id).first()
         return (post.topic if post else None), post
     return None, None
 
@@ -71,7 +71,15 @@ def notify_for_activity(activity: Activity) -> list[Notification]:
     space = topic.space if topic else activity.space
     created = []
     for member in members:
-        if space is not None and not can_view_space(member, space):
+        # The rules every read follows (community.permissions): the member must be able to
+        # see the post (or topic, or space) the notification would lead to.
+        if post is not None:
+            if not can_view_post(member, post, allow_deleted=True):
+                continue
+        elif topic is not None:
+            if not can_view_topic(member, topic):
+                continue
+        elif space is not None and not can_view_space(member, space):
             continue
         notification, was_created = Notification.objects.get_or_create(
             recipient=member,

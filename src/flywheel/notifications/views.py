@@ -43,10 +43,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @member_required
 def bell(request: HttpRequest) -> HttpResponse:
     """The navbar bell with its unread badge and latest notifications (polled by htmx)."""
+    # One scoped queryset for both: scoping asks the gates once (community.permissions).
+    visible = queries.notifications_for(request.user)
     context = {
         "bell_loaded": True,
-        "unread": services.unread_count(request.user),
-        "latest": queries.latest_for_bell(request.user),
+        "unread": visible.filter(read_at__isnull=True).count(),
+        "latest": list(visible[: queries.BELL_SIZE]),
     }
     return render(request, "notifications/_bell.html", context)
 
