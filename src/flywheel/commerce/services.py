@@ -21,8 +21,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from flywheel.commerce.models import (
@@ -186,6 +188,8 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
         "fulfillment_status": data.get("fulfillment_status") or FulfillmentStatus.UNFULFILLED,
         "cancelled_at": data.get("cancelled_at"),
         "test": bool(data.get("test")),
+        "discount_codes": [str(code).upper()[:100] for code in data.get("discount_codes") or []],
+        "landing_site": (data.get("landing_site") or "")[:2000],
         "placed_at": data.get("placed_at"),
         "platform_updated_at": incoming,
         "billing_address": {} if redacted else data.get("billing_address", {}),
@@ -219,6 +223,7 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
     # (its points' refund window starts at payment).
     changed_at = None if created or counted_before else (incoming or timezone.now())
     _record_order_activities(order, changed_at=changed_at)
+    _notify_order_consumers(order)
     return order
 
 
@@ -313,6 +318,7 @@ def record_refund(*, store: Store, data: NormalizedRefund) -> Refund:
         order = Order.objects.select_for_update().get(pk=refund.order_id)
         _recompute_refunds(order)
         _record_order_activities(order)
+        _notify_order_consumers(order)
     return refund
 
 
@@ -496,6 +502,15 @@ def link_customer_to_member(*, customer: Customer, member, by) -> Customer:
     _link(customer, member)
     logger.info("customer %s linked to member %s by %s", customer.pk, member.pk, by.pk)
     return customer
+
+
+def _notify_order_consumers(order: Order) -> None:
+    """Hand the stored order's id, after commit, to each FLYWHEEL_ORDER_CONSUMERS function
+    (e.g. referral attribution). Unlike the Activity log this includes guest customers
+    and customers not linked to a member; consumers read the order and are idempotent."""
+    for path in getattr(settings, "FLYWHEEL_ORDER_CONSUMERS", []):
+        consumer = import_string(path)
+        transaction.on_commit(lambda consumer=consumer, order_id=order.pk: consumer(order_id))
 
 
 ORDER_PLACED_KEY = "commerce:order_placed:{order_id}"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "flywheel.badges",
     "flywheel.moderation",
     "flywheel.privacy",
+    "flywheel.referrals",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
     # Repairs orders whose webhooks were lost (commerce/reconcile.py).
     "commerce-reconcile-stores": {
         "task": "flywheel.commerce.reconcile_stores",
+        "schedule": 60 * 60,
+    },
+    "referrals-approve-matured": {
+        "task": "flywheel.referrals.tasks.approve_matured_referrals_task",
         "schedule": 60 * 60,
     },
     "trust-levels": {
@@ -321,7 +326,26 @@ FLYWHEEL_ACTIVITY_CONSUMERS = [
     "flywheel.moderation.consumers.moderate_activity",
     "flywheel.badges.consumers.award_badges_for_activity",
     "flywheel.rewards.consumers.apply_rules_for_activity",
+    "flywheel.referrals.consumers.attribute_signup_for_activity",
 ]
+# Called with an order's id after every stored change to it (commerce.services).
+FLYWHEEL_ORDER_CONSUMERS = ["flywheel.referrals.consumers.attribute_order"]
+
+# Referrals (docs/referrals.md): the attribution cookie and its window, where /r/<code>
+# leads by default, first or last touch, the friend's welcome discount, and fraud limits.
+FLYWHEEL_REFERRAL_COOKIE_NAME = env_str("FLYWHEEL_REFERRAL_COOKIE_NAME", "fw_ref")
+FLYWHEEL_REFERRAL_COOKIE_DAYS = env_int("FLYWHEEL_REFERRAL_COOKIE_DAYS", 30)
+FLYWHEEL_REFERRAL_DEFAULT_TARGET = env_str("FLYWHEEL_REFERRAL_DEFAULT_TARGET", "community")
+FLYWHEEL_REFERRAL_ATTRIBUTION = env_str("FLYWHEEL_REFERRAL_ATTRIBUTION", "first_touch")
+FLYWHEEL_REFERRAL_FRIEND_DISCOUNT_PERCENT = env_str(
+    "FLYWHEEL_REFERRAL_FRIEND_DISCOUNT_PERCENT", "10"
+)
+FLYWHEEL_REFERRAL_SAME_IP_HOURS = env_int("FLYWHEEL_REFERRAL_SAME_IP_HOURS", 72)
+FLYWHEEL_REFERRAL_IP_LIMIT_PER_WEEK = env_int("FLYWHEEL_REFERRAL_IP_LIMIT_PER_WEEK", 10)
+FLYWHEEL_REFERRAL_MONTHLY_CAP = env_int("FLYWHEEL_REFERRAL_MONTHLY_CAP", 20)
+FLYWHEEL_REFERRAL_VELOCITY_PER_DAY = env_int("FLYWHEEL_REFERRAL_VELOCITY_PER_DAY", 5)
+FLYWHEEL_REFERRAL_MIN_ACCOUNT_AGE_DAYS = env_int("FLYWHEEL_REFERRAL_MIN_ACCOUNT_AGE_DAYS", 7)
+FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL = env_int("FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL", 1)
 
 # Rewards (docs/rewards.md)
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
