@@ -100,8 +100,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default keeps its database under DATA_DIR; make sure the folder exists.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers wait their turn instead of failing with "database is locked": every transaction
+    # takes the write lock when it begins (BEGIN IMMEDIATE), so one that read first never has
+    # to upgrade its lock mid-way (which SQLite refuses at once, without waiting), and each
+    # waits up to `timeout` seconds for the one before it. WAL lets readers go on meanwhile.
+    # SQLite has no row locks: select_for_update() is ignored there, and the whole-database
+    # write lock gives the same guarantee. See docs/deploy.md.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
