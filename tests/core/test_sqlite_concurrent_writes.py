@@ -14,6 +14,9 @@ import time
 import httpx
 import pytest
 
+# Both tests share one migrated server: keep them on one xdist worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("sqlite_embedded_server")
+
 WRITERS = 6
 
 SETUP = """

@@ -16,6 +16,7 @@ in a tight loop. With Redis configured this stays off: deployments run `celery b
 import copy
 import datetime
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from celery.schedules import maybe_schedule
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ _started: threading.Thread | None = None
 _start_lock = threading.Lock()
 
 
+@functools.cache
 def _celery_app():
     from flywheel.celery import app
 
@@ -67,6 +69,7 @@ def run_due_tasks(
     now = now or timezone.now()
     app = _celery_app()
     state = _read_state(state_path)
+    seen = dict(state)
     due = []
     for name, entry in schedule.items():
         last_run = state.get(name)
@@ -79,7 +82,8 @@ def run_due_tasks(
         if timing.is_due(last_run).is_due:
             state[name] = now
             due.append(name)
-    _write_state(state_path, state)
+    if state != seen:
+        _write_state(state_path, state)
     for name in due:
         entry = schedule[name]
         logger.info("Running scheduled task %s (%s)", name, entry["task"])
@@ -118,6 +122,7 @@ def _run_forever(*, schedule: dict, data_dir: Path, tick_seconds: float, stop) -
             # This thread's own connection: closed between runs, as a request's would be.
             close_old_connections()
         stop.wait(tick_seconds)
+    connections.close_all()
     if lock is not None:
         lock.close()
 
