@@ -5,15 +5,28 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from flywheel.config.env import env_bool, env_int, env_list, env_str
+from flywheel.config.env import env_bool, env_int, env_list, env_str, local_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("FLYWHEEL_DATA_DIR", str(Path.cwd() / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("FLYWHEEL_TESTING", default=False)
+# No DATABASE_URL (or an empty one): SQLite under DATA_DIR.
+DATABASE_URL = env_str("DATABASE_URL", "")
+# The embedded default: no database and no host names configured, as after `make run` in a
+# checkout. It works with no environment at all: a SECRET_KEY generated once and kept in
+# DATA_DIR, served on localhost over plain HTTP. DEBUG stays off unless asked for. Naming a
+# database or host names makes it a production setup, which refuses to start without
+# SECRET_KEY (docs/deploy.md).
+EMBEDDED = not DATABASE_URL and not env_str("ALLOWED_HOSTS", "")
+LOCAL = DEBUG or TESTING or EMBEDDED
 
-if DEBUG or TESTING:
+if TESTING:
+    SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-never-use-in-production")
+elif EMBEDDED:
+    SECRET_KEY = env_str("SECRET_KEY", "") or local_secret_key(DATA_DIR / "secret_key")
+elif DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-never-use-in-production")
 else:
     SECRET_KEY = env_str("SECRET_KEY")
@@ -22,7 +35,7 @@ else:
 # decrypt. Empty: a key derived from SECRET_KEY (docs/security.md, "Secrets at rest").
 FLYWHEEL_ENCRYPTION_KEYS = env_list("FLYWHEEL_ENCRYPTION_KEYS")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if LOCAL else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 BRAND_NAME = env_str("FLYWHEEL_BRAND_NAME", "Flywheel")
@@ -95,7 +108,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'flywheel.sqlite3'}"),
+        DATABASE_URL or f"sqlite:///{DATA_DIR / 'flywheel.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -104,8 +117,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default keeps its database under DATA_DIR; make sure the folder exists.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers wait their turn instead of failing with "database is locked": every transaction
+    # takes the write lock when it begins (BEGIN IMMEDIATE), so one that read first never has
+    # to upgrade its lock mid-way (which SQLite refuses at once, without waiting), and each
+    # waits up to `timeout` seconds for the one before it. WAL lets readers go on meanwhile.
+    # SQLite has no row locks: select_for_update() is ignored there, and the whole-database
+    # write lock gives the same guarantee. See docs/deploy.md.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -121,6 +144,11 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# With tasks in-process there is no `celery beat` either: the web process runs the schedule
+# below in a background thread (flywheel.core.scheduler; README, docs/deploy.md).
+FLYWHEEL_EMBEDDED_SCHEDULER = env_bool(
+    "FLYWHEEL_EMBEDDED_SCHEDULER", default=CELERY_TASK_ALWAYS_EAGER and not TESTING
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -194,12 +222,15 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+if DEBUG:
+    DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif EMBEDDED and not env_str("EMAIL_HOST", ""):
+    # The embedded default with no mail relay configured: e-mails are written as files under
+    # EMAIL_FILE_PATH (var/mail/) rather than lost or failing on a missing local relay.
+    DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+else:
+    DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", DEFAULT_EMAIL_BACKEND)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -231,11 +262,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not (DEBUG or TESTING)
+        if not LOCAL
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Locally (the embedded default included) static files come straight from the package, with
+# no collectstatic step.
+WHITENOISE_USE_FINDERS = LOCAL
 
 # Data exports and other private files: never under MEDIA_ROOT, served only by views that check
 # who is asking (flywheel.privacy).
@@ -244,12 +277,13 @@ FLYWHEEL_PRIVATE_ROOT = Path(env_str("FLYWHEEL_PRIVATE_ROOT", str(DATA_DIR / "pr
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Production hardening: on whenever DEBUG is off.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
-SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
-CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
+# Production hardening: on whenever DEBUG is off, except on the embedded default, which
+# serves localhost over plain HTTP until host names are configured.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not LOCAL)
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if LOCAL else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
 SECURE_HSTS_PRELOAD = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
