@@ -164,6 +164,7 @@ def _attempt(
                 last_attempt_at=now,
                 delivered_at=now,
                 next_attempt_at=None,
+                last_error="",
             )
             if not claimed:
                 return None
