@@ -22,8 +22,9 @@ MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = 10
 BACKOFF_MAX_SECONDS = 60 * 60
 # A first attempt is dispatched on commit; if it has not happened this long after the
-# activity was recorded (the broker was down, the message was lost), the sweep hands it out.
-DISPATCH_GRACE = timedelta(minutes=2)
+# activity was recorded (the broker was down, the message was lost), the sweep hands it out
+# (settings.FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS).
+DISPATCH_GRACE_SECONDS = 120
 # How long a delivery the sweep handed out is left to its worker before being handed out
 # again (a retry already in the queue must not be queued every minute while it waits).
 SWEEP_LEASE = timedelta(minutes=10)
@@ -78,15 +79,22 @@ def record_activity(
     return activity
 
 
+def dispatch_grace() -> timedelta:
+    return timedelta(
+        seconds=getattr(settings, "FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS", DISPATCH_GRACE_SECONDS)
+    )
+
+
 def _create_deliveries(activity: Activity, *, ignore_conflicts: bool = False) -> None:
     now = timezone.now()
+    due = now + dispatch_grace()
     ActivityDelivery.objects.bulk_create(
         [
             ActivityDelivery(
                 activity=activity,
                 consumer=name,
                 created_at=now,
-                next_attempt_at=now + DISPATCH_GRACE,
+                next_attempt_at=due,
             )
             for name in activity_consumers()
         ],
@@ -308,7 +316,7 @@ def replay_deliveries(deliveries: models.QuerySet[ActivityDelivery]) -> int:
         ActivityDelivery.objects.filter(pk__in=ids).update(
             state=DeliveryState.PENDING,
             attempts=0,
-            next_attempt_at=now + DISPATCH_GRACE,
+            next_attempt_at=now + dispatch_grace(),
             delivered_at=None,
         )
         for delivery_id in ids:
