@@ -9,6 +9,7 @@ effects    prints a JSON line: what the consumers have done so far
 
 import json
 import sys
+import time
 
 import django
 
@@ -41,13 +42,15 @@ def reply() -> None:
     replier = UserFactory(handle="replier")
     client = Client()
     client.force_login(replier)
+    started = time.monotonic()
     response = client.post(
         reverse("community:reply", kwargs={"topic_id": topic.pk}),
         {"body": "Sent while the broker was down."},
         follow=True,
     )
     saved = Post.objects.filter(topic=topic, author=replier).exists()
-    print(json.dumps({"status": response.status_code, "saved": saved}))  # noqa: T201
+    seconds = round(time.monotonic() - started, 2)
+    print(json.dumps({"status": response.status_code, "saved": saved, "seconds": seconds}))  # noqa: T201
 
 
 def effects() -> None:
