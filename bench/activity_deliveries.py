@@ -50,7 +50,8 @@ def reset_tables() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE core_activity, core_activitydelivery, community_topic, community_post, "
+            "TRUNCATE accounts_user, core_activity, core_activitydelivery, community_topic, "
+            "community_post, "
             "notifications_notification, search_searchdocument, rewards_ledgerentry, "
             "rewards_pointsaccount, badges_badgegrant, moderation_flag, "
             "moderation_reviewitem, moderation_moderationaction CASCADE"

@@ -115,7 +115,12 @@ def dispatch_activity(activity_id: int) -> None:
 
 # A member's request waits for the publish: retry a broken connection once, not for
 # seconds (the delivery row is already saved and the sweep picks it up).
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 
 def activity_consumers() -> dict[str, Callable[[Activity], None]]:
