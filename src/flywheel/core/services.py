@@ -81,7 +81,9 @@ def record_activity(
 
 def dispatch_grace() -> timedelta:
     return timedelta(
-        seconds=getattr(settings, "FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS", DISPATCH_GRACE_SECONDS)
+        seconds=getattr(
+            settings, "FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS", DISPATCH_GRACE_SECONDS
+        )
     )
 
 
