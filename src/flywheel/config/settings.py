@@ -156,6 +156,11 @@ CELERY_TIMEZONE = "UTC"
 # Task modules that are not an app's tasks.py (autodiscovery finds those).
 CELERY_IMPORTS = ["flywheel.commerce.reconcile"]
 CELERY_BEAT_SCHEDULE = {
+    # Activity deliveries never dispatched (broker down at commit) or due for a retry.
+    "activity-deliveries-sweep": {
+        "task": "flywheel.core.tasks.sweep_activity_deliveries",
+        "schedule": 60,
+    },
     "weekly-digest": {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,
