@@ -1,7 +1,5 @@
 """Who may see and do what in the hub. Pages, the API and tasks all ask these functions."""
 
-from collections.abc import Callable
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -15,10 +13,7 @@ from flywheel.community.models import (
     Topic,
     Visibility,
 )
-
-# Other apps (commerce purchases, reward tiers) append checks here in AppConfig.ready():
-# each takes (user, space) and returns True when it lets the member through the gate.
-GATE_CHECKS: list[Callable[[object, Space], bool]] = []
+from flywheel.core import hooks
 
 
 def is_moderator_of(user, space: Space) -> bool:
@@ -36,7 +31,8 @@ def passes_gate(user, space: Space) -> bool:
         return True
     if SpaceAccessGrant.objects.filter(space=space, member=user).exists():
         return True
-    return any(check(user, space) for check in GATE_CHECKS)
+    # Other apps (commerce purchases, reward tiers) register into hooks.gate_checks.
+    return any(check(user, space) for check in hooks.gate_checks)
 
 
 def can_view_space(user, space: Space) -> bool:
@@ -106,7 +102,7 @@ def filter_spaces_queryset(user, queryset: QuerySet[Space] | None = None) -> Que
     extra_ids = [
         space.pk
         for space in Space.objects.filter(visibility=Visibility.GATED)
-        if GATE_CHECKS and any(check(user, space) for check in GATE_CHECKS)
+        if hooks.gate_checks and any(check(user, space) for check in hooks.gate_checks)
     ]
     return queryset.filter(readable | Q(pk__in=extra_ids)).distinct()
 

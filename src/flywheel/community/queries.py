@@ -6,7 +6,61 @@ from django.db.models import Prefetch, QuerySet
 
 from flywheel.community import permissions
 from flywheel.community.models import Post, Reaction, Space, SpaceMembership, Topic, TopicKind
-from flywheel.moderation import queries as moderation_queries
+from flywheel.core import hooks
+
+# ---------------------------------------------------------------- what readers do not see
+# Posts and topics hidden by the apps registered in hooks.post_visibility (moderation: held,
+# hidden and rejected posts). Each provider adds one subquery, so a list stays one SQL query.
+
+
+def exclude_hidden_posts(
+    queryset: QuerySet, *, topic: Topic | None = None, viewer=None, field: str = "pk"
+) -> QuerySet:
+    """`queryset` (of posts, or of rows whose `field` is a post id) less the hidden posts; a
+    `viewer` still sees their own held and hidden posts."""
+    own_visible = viewer is not None and viewer.is_authenticated
+    for provider in hooks.post_visibility:
+        hidden = (
+            provider.hidden_post_ids_for(topic, viewer=viewer)
+            if own_visible
+            else provider.hidden_post_ids(topic)
+        )
+        queryset = queryset.exclude(**{f"{field}__in": hidden})
+    return queryset
+
+
+def exclude_hidden_topics(queryset: QuerySet[Topic]) -> QuerySet[Topic]:
+    for provider in hooks.post_visibility:
+        queryset = queryset.exclude(pk__in=provider.hidden_topic_ids())
+    return queryset
+
+
+def hidden_among(post_ids, *, topic: Topic | None = None) -> set[int]:
+    """Which of `post_ids` readers do not see."""
+    hidden: set[int] = set()
+    for provider in hooks.post_visibility:
+        hidden.update(
+            provider.hidden_post_ids(topic)
+            .filter(post_id__in=post_ids)
+            .values_list("post_id", flat=True)
+        )
+    return hidden
+
+
+def with_post_states(queryset: QuerySet[Post]) -> QuerySet[Post]:
+    """Annotate `moderation_state` (the state the first visibility provider keeps)."""
+    for provider in hooks.post_visibility:
+        return queryset.annotate(moderation_state=provider.post_state_annotation())
+    return queryset
+
+
+def held_marker(state: str | None) -> str:
+    """What an author sees on their own post while it is held or hidden ("" otherwise)."""
+    for provider in hooks.post_visibility:
+        marker = provider.author_marker(state)
+        if marker:
+            return marker
+    return ""
 
 
 def spaces_for(user) -> QuerySet[Space]:
@@ -27,7 +81,7 @@ def topics_for_listing(
     tag_slug: str | None = None,
 ) -> QuerySet[Topic]:
     """Topics the user may read, pinned first, then most recently active."""
-    queryset = Topic.objects.listed().exclude(pk__in=moderation_queries.hidden_topic_ids())
+    queryset = exclude_hidden_topics(Topic.objects.listed())
     if space is not None:
         permissions.check_space_view_permission(user, space)
         queryset = queryset.filter(space=space)
@@ -52,13 +106,9 @@ def posts_for_topic(topic: Topic, *, viewer=None) -> QuerySet[Post]:
     Posts moderation holds or hides are left out, except (when `viewer` is given) the viewer's
     own pending and hidden ones, annotated with `moderation_state` so the page can mark them.
     """
-    queryset = Post.objects.filter(topic=topic)
+    queryset = exclude_hidden_posts(Post.objects.filter(topic=topic), topic=topic, viewer=viewer)
     if viewer is not None and viewer.is_authenticated:
-        queryset = queryset.exclude(
-            pk__in=moderation_queries.hidden_post_ids_for(topic, viewer=viewer)
-        ).annotate(moderation_state=moderation_queries.post_state_subquery())
-    else:
-        queryset = queryset.exclude(pk__in=moderation_queries.hidden_post_ids(topic))
+        queryset = with_post_states(queryset)
     return (
         queryset.select_related("author", "reply_to__author")
         .prefetch_related(
@@ -173,8 +223,7 @@ def space_by_slug(slug: str) -> Space | None:
 def listed_topic(topic_id: int) -> Topic | None:
     """A topic that is not deleted, with its space; access is the caller's check."""
     return (
-        Topic.objects.listed()
-        .exclude(pk__in=moderation_queries.hidden_topic_ids())
+        exclude_hidden_topics(Topic.objects.listed())
         .select_related("space", "author")
         .filter(pk=topic_id)
         .first()

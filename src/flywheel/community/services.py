@@ -26,14 +26,13 @@ from flywheel.community.models import (
     TopicKind,
     Visibility,
 )
+from flywheel.community.queries import hidden_among
+from flywheel.core import hooks
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import find_mentions, render_markdown
 from flywheel.core.models import Verb
 from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
 from flywheel.core.services import record_activity
-from flywheel.moderation import hooks as moderation_hooks
-from flywheel.moderation import queries as moderation_queries
-from flywheel.trust import permissions as trust_permissions
 
 MAX_TAGS = 5
 
@@ -90,6 +89,22 @@ def _mentioned_member_ids(body: str, *, exclude_id: int | None) -> list[int]:
     return [member_id for member_id in ids if member_id != exclude_id]
 
 
+def _check_posting(*, author, space: Space, topic, body: str, action: str, limit: bool) -> None:
+    """Ask every registered posting check (moderation's sanctions, guidelines and slow mode;
+    trust's link, image and daily limits) whether this post may be written."""
+    attempt = hooks.PostAttempt(
+        author=author, space=space, topic=topic, body=body, action=action, enforce_rate_limit=limit
+    )
+    for check in hooks.posting_checks:
+        check(attempt)
+
+
+def _held_for_review(*, post: Post, activity: dict) -> bool:
+    """True when a registered hold (moderation's pre-moderation) keeps the new post back; the
+    hold then logs the activity when the post is approved."""
+    return any(hold(post=post, activity=activity) for hold in hooks.new_post_holds)
+
+
 def mark_topic_changed(*, topic_id: int) -> None:
     """Anything a topic page shows changed: a new version retires its cached pages.
 
@@ -138,13 +153,13 @@ def create_topic(
         raise InvalidInput(_("Only the brand team can post announcements."), field="kind")
     title = _clean_title(title)
     body = _clean_body(body)
-    trust_permissions.check_post_content_allowed(author, body)
     tag_objects = _clean_tags(tags)
-    moderation_hooks.check_can_post(author=author, space=space)
+    _check_posting(
+        author=author, space=space, topic=None, body=body, action="topic", limit=enforce_rate_limit
+    )
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
         check_action_rate_limit(member=author, action="topic")
-        trust_permissions.check_daily_post_limit(author)
     now = at or timezone.now()
     topic = Topic.objects.create(
         space=space,
@@ -184,7 +199,7 @@ def create_topic(
         },
     )
     # A new member's first posts may wait for approval; their activity is logged then.
-    if not moderation_hooks.hold_new_post(post=post, activity=activity):
+    if not _held_for_review(post=post, activity=activity):
         record_activity(**activity)
     return topic
 
@@ -205,14 +220,19 @@ def create_reply(
         raise InvalidInput(_("This topic was deleted."), field="topic")
     permissions.check_topic_reply_permission(author, topic)
     body = _clean_body(body)
-    moderation_hooks.check_can_post(author=author, space=topic.space, topic=topic)
-    trust_permissions.check_post_content_allowed(author, body)
+    _check_posting(
+        author=author,
+        space=topic.space,
+        topic=topic,
+        body=body,
+        action="reply",
+        limit=enforce_rate_limit,
+    )
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise InvalidInput(_("You can only reply to a post in the same topic."), field="reply_to")
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
         check_action_rate_limit(member=author, action="reply")
-        trust_permissions.check_daily_post_limit(author)
     now = at or timezone.now()
     last_number = topic.posts.order_by("-number").values_list("number", flat=True).first() or 0
     post = Post.objects.create(
@@ -245,7 +265,7 @@ def create_reply(
             "mentions": _mentioned_member_ids(body, exclude_id=author.pk),
         },
     )
-    if not moderation_hooks.hold_new_post(post=post, activity=activity):
+    if not _held_for_review(post=post, activity=activity):
         record_activity(**activity)
     return post
 
@@ -258,8 +278,10 @@ def edit_post(
     post = Post.objects.select_for_update().select_related("topic__space").get(pk=post.pk)
     permissions.check_post_edit_permission(editor, post)
     body = _clean_body(body)
-    trust_permissions.check_post_content_allowed(editor, body)
     topic = post.topic
+    _check_posting(
+        author=editor, space=topic.space, topic=topic, body=body, action="edit", limit=False
+    )
     new_title = _clean_title(title) if (title is not None and post.is_opening_post) else None
     tag_objects = _clean_tags(tags) if (tags is not None and post.is_opening_post) else None
     now = timezone.now()
@@ -323,7 +345,7 @@ def delete_post(*, post: Post, by) -> Post:
         Space.objects.filter(pk=topic.space_id).update(topic_count=F("topic_count") - 1)
     else:
         # A reply moderation hides was already taken off the count when it was hidden.
-        if not moderation_queries.hidden_post_ids(topic).filter(post_id=post.pk).exists():
+        if not hidden_among([post.pk], topic=topic):
             Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") - 1)
         if topic.accepted_answer_id == post.pk:
             Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
@@ -505,11 +527,7 @@ def merge_topics(*, source: Topic, into: Topic, by) -> TopicMerge:
     last_number = into.posts.order_by("-number").values_list("number", flat=True).first() or 0
     posts = list(source.posts.order_by("number").values_list("pk", "deleted_at"))
     moved_ids = [post_id for post_id, _deleted in posts]
-    hidden_ids = set(
-        moderation_queries.hidden_post_ids()
-        .filter(post_id__in=moved_ids)
-        .values_list("post_id", flat=True)
-    )
+    hidden_ids = hidden_among(moved_ids)
     for offset, post_id in enumerate(moved_ids, start=1):
         Post.objects.filter(pk=post_id).update(topic=into, number=last_number + offset)
     live = sum(

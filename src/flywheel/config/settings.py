@@ -309,13 +309,10 @@ FLYWHEEL_RETENTION_DAYS = env_int("FLYWHEEL_RETENTION_DAYS", 180)
 # Extra blocked sign-up domains on top of the shipped disposable list (staff add more in admin).
 FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 
-FLYWHEEL_ACTIVITY_CONSUMERS = [
-    "flywheel.notifications.consumers.notify_for_activity",
-    "flywheel.search.consumers.index_for_activity",
-    "flywheel.moderation.consumers.moderate_activity",
-    "flywheel.badges.consumers.award_badges_for_activity",
-    "flywheel.rewards.consumers.apply_rules_for_activity",
-]
+# Activity consumers register themselves (flywheel.core.hooks.activity_consumers, in each app's
+# AppConfig.ready()). None runs every registered one; a list of names (dotted paths) runs exactly
+# those, in that order: an override for tests or for switching a consumer off.
+FLYWHEEL_ACTIVITY_CONSUMERS: list[str] | None = None
 
 # Rewards (docs/rewards.md)
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)

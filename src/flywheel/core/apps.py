@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "flywheel.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from flywheel.core.privacy import register_privacy_handlers
+
+        # The Activity log in data exports; erasure keeps the entries without their actor.
+        register_privacy_handlers()

@@ -5,7 +5,7 @@ from flywheel.core.models import Activity
 
 @shared_task(bind=True, max_retries=5, retry_backoff=True)
 def fan_out_activity(self, activity_id: int) -> int:
-    """Hand one logged activity to every consumer named in settings."""
+    """Hand one logged activity to every registered consumer (core.services.activity_consumers)."""
     from flywheel.core.services import activity_consumers
 
     activity = (
@@ -16,7 +16,7 @@ def fan_out_activity(self, activity_id: int) -> int:
     if activity is None:
         return 0
     consumers = activity_consumers()
-    for consumer in consumers:
+    for consumer in consumers.values():
         consumer(activity)
     return len(consumers)
 

@@ -1,9 +1,12 @@
-"""The two calls community.services makes while a member posts.
+"""What moderation registers into the community's hooks (flywheel.core.hooks), in
+ModerationConfig.ready().
 
-``check_can_post`` runs before anything is written: sanctions, guidelines, slow mode.
-``hold_new_post`` runs after the post exists: pre-moderation of a new member's first posts.
-Both are cheap when nothing applies (one query for sanctions, the guidelines version is cached,
-slow mode only costs a query in a topic that has it).
+``check_post_attempt`` (hooks.posting_checks) runs before anything is written: sanctions,
+guidelines, slow mode. ``hold_new_post`` (hooks.new_post_holds) runs after the post exists:
+pre-moderation of a new member's first posts. Both are cheap when nothing applies (one query
+for sanctions, the guidelines version is cached, slow mode only costs a query in a topic that
+has it). ``ModeratedPostVisibility`` (hooks.post_visibility) tells the community's lists and
+search which posts are held or hidden.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -33,6 +36,14 @@ class GuidelinesNotAccepted(Conflict):
 
 class PostingBlocked(PermissionDenied):
     """A silence, suspension or ban keeps the member from posting."""
+
+
+def check_post_attempt(attempt) -> None:
+    """hooks.posting_checks: new topics and replies (edits are not refused by sanctions)."""
+    if attempt.action == "topic":
+        check_can_post(author=attempt.author, space=attempt.space)
+    elif attempt.action == "reply":
+        check_can_post(author=attempt.author, space=attempt.space, topic=attempt.topic)
 
 
 def check_can_post(*, author, space, topic=None) -> None:
@@ -138,3 +149,36 @@ def hold_new_post(*, post, activity: dict) -> bool:
         space=item.space,
     )
     return True
+
+
+class ModeratedPostVisibility:
+    """hooks.post_visibility: posts moderation holds, hides or rejected."""
+
+    def hidden_post_ids(self, topic=None):
+        from flywheel.moderation import queries
+
+        return queries.hidden_post_ids(topic)
+
+    def hidden_post_ids_for(self, topic, *, viewer):
+        from flywheel.moderation import queries
+
+        return queries.hidden_post_ids_for(topic, viewer=viewer)
+
+    def hidden_topic_ids(self):
+        from flywheel.moderation import queries
+
+        return queries.hidden_topic_ids()
+
+    def post_state_annotation(self):
+        from flywheel.moderation import queries
+
+        return queries.post_state_subquery()
+
+    def author_marker(self, state: str | None) -> str:
+        from flywheel.moderation.models import PostState
+
+        markers = {
+            PostState.PENDING: _("Pending review"),
+            PostState.HIDDEN: _("Hidden by moderators"),
+        }
+        return str(markers.get(state, "")) if state else ""

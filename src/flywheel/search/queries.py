@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from flywheel.community import permissions
 from flywheel.community.models import Post, Space, Topic, TopicKind
+from flywheel.community.queries import exclude_hidden_posts
 from flywheel.core.exceptions import InvalidInput
-from flywheel.moderation import queries as moderation_queries
 from flywheel.search.backends import get_backend
 from flywheel.search.models import DocumentKind, SearchDocument
 from flywheel.search.text import highlight, query_terms
@@ -59,11 +59,14 @@ def searchable_documents(
     """Documents in spaces the user may read, of live posts, narrowed by the filters."""
     if kind and kind not in KIND_CHOICES:
         raise InvalidInput(_("Choose topics, replies or a topic kind."), field="kind")
-    documents = SearchDocument.objects.filter(
-        space__in=permissions.filter_spaces_queryset(user).values("pk"),
-        post__deleted_at__isnull=True,
-        topic__deleted_at__isnull=True,
-    ).exclude(post_id__in=moderation_queries.hidden_post_ids())
+    documents = exclude_hidden_posts(
+        SearchDocument.objects.filter(
+            space__in=permissions.filter_spaces_queryset(user).values("pk"),
+            post__deleted_at__isnull=True,
+            topic__deleted_at__isnull=True,
+        ),
+        field="post_id",
+    )
     if space is not None:
         documents = documents.filter(space_id=space.pk)
     if kind in DocumentKind.values:

@@ -3,7 +3,6 @@
 `trust_level_for` is also what core.ratelimit asks for per-level write allowances.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +11,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from flywheel.core import hooks
 from flywheel.core.models import Activity
 from flywheel.trust.models import (
     MemberTrust,
@@ -29,10 +29,6 @@ PURCHASE_VERBS = ("order_placed",)
 REFUND_VERBS = ("order_refunded",)
 REVIEW_VERBS = ("review_published",)
 
-# Other apps (moderation) append counters here in their AppConfig.ready():
-# a function (member, since: datetime | None) -> int.
-UPHELD_FLAG_COUNTERS: list[Callable[[object, datetime | None], int]] = []
-SANCTION_COUNTERS: list[Callable[[object, datetime | None], int]] = []
 
 REQUIREMENTS_CACHE_KEY = "trust:requirements:v1"
 REQUIREMENTS_CACHE_SECONDS = 300
@@ -141,8 +137,9 @@ def member_figures(member, *, since: datetime | None = None) -> dict[str, int]:
         "verified_purchases": verbs(PURCHASE_VERBS),
         "reviews": verbs(REVIEW_VERBS),
         "refunds": verbs(REFUND_VERBS),
-        "upheld_flags": sum(counter(member, since) for counter in UPHELD_FLAG_COUNTERS),
-        "sanctions": sum(counter(member, since) for counter in SANCTION_COUNTERS),
+        # Moderation registers these counters (hooks.upheld_flag_counters, sanction_counters).
+        "upheld_flags": sum(counter(member, since) for counter in hooks.upheld_flag_counters),
+        "sanctions": sum(counter(member, since) for counter in hooks.sanction_counters),
     }
 
 
