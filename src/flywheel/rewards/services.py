@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from flywheel.core.exceptions import Conflict, DomainError, InvalidInput
-from flywheel.core.models import Activity
+from flywheel.core.models import Activity, Verb
 from flywheel.rewards.models import (
     ALL_TIME_START,
     EntryKind,
@@ -285,7 +285,7 @@ def reverse_origin(*, origin_key: str, activity: Activity, reason: str = "") -> 
     """Take back points earned for something that was undone: a deleted post, a refunded
     order (in proportion to the refund), a fraudulent referral. Returns entries written."""
     written = 0
-    share = _refund_share(activity) if activity.verb == "order_refunded" else None
+    share = _refund_share(activity) if activity.verb == Verb.ORDER_REFUNDED else None
     refund_id = (activity.payload or {}).get("refund_id") or activity.pk
     awards = list(
         LedgerEntry.objects.filter(origin_key=origin_key, kind=EntryKind.AWARD).order_by("pk")
@@ -294,7 +294,7 @@ def reverse_origin(*, origin_key: str, activity: Activity, reason: str = "") -> 
         with transaction.atomic():
             account = _locked_account(award.member_id)
             award = LedgerEntry.objects.get(pk=award.pk)  # its status as of the lock
-            if activity.verb == "order_refunded":
+            if activity.verb == Verb.ORDER_REFUNDED:
                 source_key = f"{award.source_key}|refund:{refund_id}"
             else:
                 source_key = award.source_key
@@ -500,13 +500,13 @@ def _spend_between(member_id: int, start, end) -> Decimal:
         created_at__gt=start,
         created_at__lte=end,
     ).values_list("verb", "payload"):
-        key = "total" if verb == "order_placed" else "amount"
+        key = "total" if verb == Verb.ORDER_PLACED else "amount"
         try:
             amount = Decimal(str((payload or {}).get(key)))
         except ArithmeticError:
             continue
         if amount.is_finite():
-            total += amount if verb == "order_placed" else -amount
+            total += amount if verb == Verb.ORDER_PLACED else -amount
     return total
 
 

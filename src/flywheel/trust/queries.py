@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.core import hooks
-from flywheel.core.models import Activity
+from flywheel.core.models import Activity, Verb
 from flywheel.trust.models import (
     MemberTrust,
     MemberVisit,
@@ -22,12 +22,12 @@ from flywheel.trust.models import (
     TrustLevelRequirement,
 )
 
-# Verbs other apps record that count towards trust. Strings, not Verb members, so a verb that
-# an app has not started recording yet simply counts zero.
-REPLY_VERBS = ("reply_created",)
-PURCHASE_VERBS = ("order_placed",)
-REFUND_VERBS = ("order_refunded",)
-REVIEW_VERBS = ("review_published",)
+# Verbs other apps record that count towards trust (a declared verb no app records yet, such
+# as review_published before reviews exist, simply counts zero).
+REPLY_VERBS = (Verb.REPLY_CREATED,)
+PURCHASE_VERBS = (Verb.ORDER_PLACED,)
+REFUND_VERBS = (Verb.ORDER_REFUNDED,)
+REVIEW_VERBS = (Verb.REVIEW_PUBLISHED,)
 
 
 REQUIREMENTS_CACHE_KEY = "trust:requirements:v1"
