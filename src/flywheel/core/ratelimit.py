@@ -83,7 +83,7 @@ def level_from_account_age(member) -> int:
 
 
 def _trust_level_resolver() -> Callable[[object], int]:
-    path = getattr(settings, "FLYWHEEL_TRUST_LEVEL_RESOLVER", "")
+    path = settings.FLYWHEEL_TRUST_LEVEL_RESOLVER
     if path:
         return import_string(path)
     from flywheel.core import hooks

@@ -59,27 +59,27 @@ MAX_SLOW_MODE_SECONDS = 24 * 3600
 
 
 def hide_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_FLAG_HIDE_THRESHOLD", 3.0))
+    return float(settings.FLYWHEEL_FLAG_HIDE_THRESHOLD)
 
 
 def premoderated_post_count() -> int:
-    return int(getattr(settings, "FLYWHEEL_PREMODERATE_FIRST_POSTS", 0))
+    return int(settings.FLYWHEEL_PREMODERATE_FIRST_POSTS)
 
 
 def toxicity_hide_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_TOXICITY_HIDE", 0.8))
+    return float(settings.FLYWHEEL_TOXICITY_HIDE)
 
 
 def toxicity_flag_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_TOXICITY_FLAG", 0.5))
+    return float(settings.FLYWHEEL_TOXICITY_FLAG)
 
 
 def spam_flag_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_SPAM_FLAG", 0.6))
+    return float(settings.FLYWHEEL_SPAM_FLAG)
 
 
 def spam_hide_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_SPAM_HIDE", 1.0))
+    return float(settings.FLYWHEEL_SPAM_HIDE)
 
 
 # ---------------------------------------------------------------- audit log and notices

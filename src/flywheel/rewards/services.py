@@ -63,17 +63,17 @@ class PerkUnavailable(Conflict):
 
 
 def expiry_days() -> int:
-    return int(getattr(settings, "FLYWHEEL_POINTS_EXPIRY_DAYS", 365))
+    return int(settings.FLYWHEEL_POINTS_EXPIRY_DAYS)
 
 
 def refund_window() -> datetime.timedelta:
-    return datetime.timedelta(days=int(getattr(settings, "FLYWHEEL_REFUND_WINDOW_DAYS", 30)))
+    return datetime.timedelta(days=int(settings.FLYWHEEL_REFUND_WINDOW_DAYS))
 
 
 def tier_period() -> str:
     """'rolling_12_months' (default) or 'calendar_year' (a year's points keep the tier
     through the next year)."""
-    return getattr(settings, "FLYWHEEL_VIP_PERIOD", "rolling_12_months")
+    return settings.FLYWHEEL_VIP_PERIOD
 
 
 # ------------------------------------------------------------------------------ the ledger
