@@ -359,5 +359,3 @@ FLYWHEEL_WEBHOOK_BATCH_SIZE = env_int("FLYWHEEL_WEBHOOK_BATCH_SIZE", 25)
 FLYWHEEL_WEBHOOK_STORE_RECHECK_SECONDS = float(
     env_str("FLYWHEEL_WEBHOOK_STORE_RECHECK_SECONDS", "1.0")
 )
-# The benchmark baseline endpoint /bench/store-body (bench/webhook_settings.py turns it on).
-FLYWHEEL_BENCH_ENDPOINTS = False
