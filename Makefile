@@ -29,6 +29,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	PYTHONPATH=src $(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix src tests bench

@@ -174,7 +174,6 @@ PAGE_MATRIX = [
     Row("webhooks/shopify/", lambda w: "/webhooks/shopify/", POST_ONLY),
     Row("webhooks/woocommerce/", lambda w: "/webhooks/woocommerce/", POST_ONLY),
     Row("webhooks/bigcommerce/", lambda w: "/webhooks/bigcommerce/", POST_ONLY),
-    Row("bench/store-body", lambda w: "/bench/store-body", POST_ONLY),
     Row("healthz", lambda w: "/healthz", EVERYONE),
     Row("bench/bare", lambda w: "/bench/bare", EVERYONE),
     Row("rewards/wallet/", lambda w: "/rewards/wallet/", SIGNED_IN),

@@ -416,7 +416,8 @@ class SpaceGate(models.Model):
 
 
 class BenchBody(models.Model):
-    """Raw bodies stored by the benchmark baseline endpoint (only with FLYWHEEL_BENCH_ENDPOINTS)."""
+    """Raw bodies stored by the benchmark baseline endpoint (bench/webhook_urls.py, mounted only by
+    bench/webhook_settings.py)."""
 
     body = models.TextField()
     received_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from flywheel.commerce import services
-from flywheel.commerce.models import BenchBody
 from flywheel.commerce.queries import find_store_for_webhook
 from flywheel.commerce.webhooks import platform_module
 from flywheel.commerce.webhooks.common import PayloadError
@@ -127,14 +126,3 @@ def woocommerce_webhook(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bigcommerce_webhook(request: HttpRequest) -> HttpResponse:
     return receive_webhook(request, "bigcommerce")
-
-
-@csrf_exempt
-@require_POST
-def bench_store_body(request: HttpRequest) -> HttpResponse:
-    """Benchmark baseline: store the raw body and answer, nothing else. Off unless
-    FLYWHEEL_BENCH_ENDPOINTS is true."""
-    if not getattr(settings, "FLYWHEEL_BENCH_ENDPOINTS", False):
-        return _error(404, "not_found", "Not found.")
-    BenchBody.objects.create(body=request.body.decode("utf-8", "replace"))
-    return JsonResponse({"status": "stored"})

@@ -354,13 +354,10 @@ FLYWHEEL_RETENTION_DAYS = env_int("FLYWHEEL_RETENTION_DAYS", 180)
 # Extra blocked sign-up domains on top of the shipped disposable list (staff add more in admin).
 FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 
-FLYWHEEL_ACTIVITY_CONSUMERS = [
-    "flywheel.notifications.consumers.notify_for_activity",
-    "flywheel.search.consumers.index_for_activity",
-    "flywheel.moderation.consumers.moderate_activity",
-    "flywheel.badges.consumers.award_badges_for_activity",
-    "flywheel.rewards.consumers.apply_rules_for_activity",
-]
+# Activity consumers register themselves (flywheel.core.hooks.activity_consumers, in each app's
+# AppConfig.ready()). None runs every registered one; a list of names (dotted paths) runs exactly
+# those, in that order: an override for tests or for switching a consumer off.
+FLYWHEEL_ACTIVITY_CONSUMERS: list[str] | None = None
 
 # Rewards (docs/rewards.md)
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
@@ -381,3 +378,33 @@ FLYWHEEL_TEXT_CLASSIFIER = env_str(
 FLYWHEEL_TRANSFORMER_MODEL_DIR = env_str("FLYWHEEL_TRANSFORMER_MODEL_DIR", "")
 FLYWHEEL_TOXICITY_HIDE = float(env_str("FLYWHEEL_TOXICITY_HIDE", "0.8"))
 FLYWHEEL_TOXICITY_FLAG = float(env_str("FLYWHEEL_TOXICITY_FLAG", "0.5"))
+FLYWHEEL_TRANSFORMER_SENTIMENT_MODEL_DIR = env_str("FLYWHEEL_TRANSFORMER_SENTIMENT_MODEL_DIR", "")
+# Spam signals (moderation/spam.py): the score that flags / hides, and the signals' limits.
+FLYWHEEL_SPAM_FLAG = float(env_str("FLYWHEEL_SPAM_FLAG", "0.6"))
+FLYWHEEL_SPAM_HIDE = float(env_str("FLYWHEEL_SPAM_HIDE", "1.0"))
+FLYWHEEL_SPAM_MAX_LINKS_LOW_TRUST = env_int("FLYWHEEL_SPAM_MAX_LINKS_LOW_TRUST", 2)
+FLYWHEEL_SPAM_VELOCITY_POSTS = env_int("FLYWHEEL_SPAM_VELOCITY_POSTS", 5)
+FLYWHEEL_SPAM_VELOCITY_SECONDS = env_int("FLYWHEEL_SPAM_VELOCITY_SECONDS", 120)
+FLYWHEEL_SPAM_NEW_ACCOUNT_HOURS = env_int("FLYWHEEL_SPAM_NEW_ACCOUNT_HOURS", 24)
+
+# Store integration (docs/stores.md): discount codes, the stores' REST APIs, webhooks.
+FLYWHEEL_DISCOUNT_CODE_PREFIX = env_str("FLYWHEEL_DISCOUNT_CODE_PREFIX", "FW")
+FLYWHEEL_STORE_API_CONNECT_TIMEOUT = float(env_str("FLYWHEEL_STORE_API_CONNECT_TIMEOUT", "5"))
+FLYWHEEL_STORE_API_READ_TIMEOUT = float(env_str("FLYWHEEL_STORE_API_READ_TIMEOUT", "30"))
+FLYWHEEL_STORE_API_MAX_ATTEMPTS = env_int("FLYWHEEL_STORE_API_MAX_ATTEMPTS", 4)
+FLYWHEEL_STORE_API_BACKOFF_SECONDS = float(env_str("FLYWHEEL_STORE_API_BACKOFF_SECONDS", "0.5"))
+FLYWHEEL_STORE_API_MAX_RATE_LIMIT_WAITS = env_int("FLYWHEEL_STORE_API_MAX_RATE_LIMIT_WAITS", 6)
+FLYWHEEL_STORE_API_MAX_WAIT_SECONDS = float(env_str("FLYWHEEL_STORE_API_MAX_WAIT_SECONDS", "60"))
+# None: each platform's own maximum page size.
+FLYWHEEL_STORE_API_PAGE_SIZE: int | None = None
+# {"shopify": "http://127.0.0.1:8001", ...}: point a platform's API elsewhere (tests, proxies).
+FLYWHEEL_STORE_API_BASE_URLS: dict[str, str] = {}
+FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES = env_int("FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES", 30)
+FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS = env_int(
+    "FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS", 24
+)
+FLYWHEEL_WEBHOOK_MAX_BYTES = env_int("FLYWHEEL_WEBHOOK_MAX_BYTES", 1024 * 1024)
+FLYWHEEL_WEBHOOK_BATCH_SIZE = env_int("FLYWHEEL_WEBHOOK_BATCH_SIZE", 25)
+FLYWHEEL_WEBHOOK_STORE_RECHECK_SECONDS = float(
+    env_str("FLYWHEEL_WEBHOOK_STORE_RECHECK_SECONDS", "1.0")
+)

@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Verb(models.TextChoices):
+    """Every activity verb the platform records or plans to record, declared once.
+
+    Consumers, point rules, badge criteria and trust counters name verbs through this enum, never
+    as string literals; tests/core/test_verbs.py fails on a rule, badge or counter for a verb
+    declared nowhere. Verbs of apps still to come are declared ahead so every app agrees."""
+
     TOPIC_CREATED = "topic_created", _("started a topic")
     REPLY_CREATED = "reply_created", _("replied")
     POST_EDITED = "post_edited", _("edited a post")
@@ -26,6 +32,16 @@ class Verb(models.TextChoices):
     # An order that counted as a purchase stops counting (docs/stores.md, order lifecycle).
     ORDER_CANCELLED = "order_cancelled", _("had an order cancelled")
     ORDER_VOIDED = "order_voided", _("had an order voided")
+    # Reviews, referrals, ideas and events: apps being built; declared so rules can name them.
+    REVIEW_PUBLISHED = "review_published", _("published a review")
+    REFERRAL_CLICKED = "referral_clicked", _("had a referral link clicked")
+    REFERRAL_SIGNED_UP = "referral_signed_up", _("referred a member who signed up")
+    REFERRAL_CONVERTED = "referral_converted", _("referred a member who ordered")
+    REFERRAL_REJECTED = "referral_rejected", _("had a referral rejected")
+    IDEA_SUBMITTED = "idea_submitted", _("submitted an idea")
+    IDEA_VOTED = "idea_voted", _("voted for an idea")
+    EVENT_REGISTERED = "event_registered", _("registered for an event")
+    EVENT_ATTENDED = "event_attended", _("attended an event")
 
 
 class Activity(models.Model):

@@ -126,9 +126,18 @@ PUBLISH_RETRY_POLICY = {
 
 
 def activity_consumers() -> dict[str, Callable[[Activity], None]]:
-    """The one place the consumer list comes from: stable name → function. The name (the
-    dotted path) is what a delivery row stores."""
-    return {path: import_string(path) for path in settings.FLYWHEEL_ACTIVITY_CONSUMERS}
+    """Every consumer of the Activity log: stable name → function, in the order they run.
+
+    Apps register their consumer in hooks.activity_consumers from AppConfig.ready(), named by
+    its dotted path (the name delivery rows store). settings.FLYWHEEL_ACTIVITY_CONSUMERS, when
+    set, overrides the registry with exactly the names it lists, in its order (a registered
+    name, or a dotted path to import: tests and switching a consumer off)."""
+    from flywheel.core import hooks
+
+    override = settings.FLYWHEEL_ACTIVITY_CONSUMERS
+    if override is None:
+        return dict(hooks.activity_consumers.items())
+    return {name: hooks.activity_consumers.get(name) or import_string(name) for name in override}
 
 
 # --- Deliveries ------------------------------------------------------------------------
