@@ -29,6 +29,9 @@ DELEGATED_PREFIXES = {
     "accounts/": "django-allauth sign-in, sign-up, e-mail and password pages",
     "api/v1/": "the JSON API: API_MATRIX, from the OpenAPI document",
     "i18n/": "Django's set_language view (POST; GET just redirects)",
+    # Present only on the embedded default (SQLite, no proxy in front): uploaded files, which
+    # are public by design (avatars); private files live under FLYWHEEL_PRIVATE_ROOT.
+    "^media/": "public uploads (avatars) served as files on the embedded default",
 }
 
 
