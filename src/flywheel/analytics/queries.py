@@ -751,10 +751,13 @@ def incentive_cost(period: Period) -> dict:
     return {"points": points, "face_value": face, "percentage_codes": percent_codes}
 
 
-def roi_table(period: Period) -> Table:
+def roi_table(
+    period: Period, *, commerce: dict | None = None, incentives: dict | None = None
+) -> Table:
+    """`commerce` and `incentives`: the page's own summaries, when it already has them."""
     costs = costs_by_currency(period)
-    incentives = incentive_cost(period)
-    commerce = commerce_summary(period)
+    incentives = incentives or incentive_cost(period)
+    commerce = commerce or commerce_summary(period)
     became = commerce["members_became_customers"]
     currencies = sorted(set(costs) | set(incentives["face_value"]) | set(commerce["currencies"]))
     rows = []

@@ -251,7 +251,7 @@ def commerce(request: HttpRequest) -> HttpResponse:
         queries.commerce_table(period),
         queries.member_value_comparison(period),
         queries.before_after_joining(today),
-        queries.roi_table(period),
+        queries.roi_table(period, commerce=summary, incentives=incentives),
         queries.costs_table(period),
     ]
     context = _base_context(request, section="commerce", period=period, choice=choice)
