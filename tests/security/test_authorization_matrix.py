@@ -234,6 +234,21 @@ PAGE_MATRIX = [
     Row("moderation/appeals/<int:appeal_id>/", lambda w: "/moderation/appeals/1/", POST_ONLY),
     Row("moderation/audit/", lambda w: "/moderation/audit/", STAFF),
     Row("moderation/audit/export.csv", lambda w: "/moderation/audit/export.csv", STAFF),
+    # The staff console: the brand team; sales figures and exports for owners and admins.
+    Row("manage/", lambda w: "/manage/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row("manage/retention/", lambda w: "/manage/retention/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row("manage/commerce/", lambda w: "/manage/commerce/", _(LOGIN, DENIED, DENIED, DENIED, OK)),
+    Row("manage/members/", lambda w: "/manage/members/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row(
+        "manage/members/<str:handle>/",
+        lambda w: "/manage/members/owner/",
+        _(LOGIN, DENIED, DENIED, OK, OK),
+    ),
+    Row(
+        "manage/segments/<str:name>.csv",
+        lambda w: "/manage/segments/champions.csv",
+        _(LOGIN, DENIED, DENIED, DENIED, OK),
+    ),
 ]
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "flywheel.badges",
     "flywheel.moderation",
     "flywheel.privacy",
+    "flywheel.analytics",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
     "rewards-evaluate-tiers": {
         "task": "flywheel.rewards.tasks.evaluate_tiers",
         "schedule": 60 * 60 * 24,
+    },
+    # The staff console reads rollups; this recomputes what changed (analytics/services.py).
+    "analytics-update-rollups": {
+        "task": "flywheel.analytics.tasks.update_rollups",
+        "schedule": 60 * 5,
     },
     "rewards-retry-entry-rewards": {
         "task": "flywheel.rewards.tasks.retry_entry_rewards",
