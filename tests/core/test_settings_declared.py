@@ -11,6 +11,9 @@ SETTINGS = SRC / "config" / "settings.py"
 NAME = re.compile(r"\bFLYWHEEL_[A-Z][A-Z0-9_]*\b")
 # Read straight from the environment (settings.py turns them into other settings).
 ENVIRONMENT_ONLY = {"FLYWHEEL_DATA_DIR", "FLYWHEEL_TESTING", "FLYWHEEL_BRAND_NAME"}
+# Read by `flywheel commerce connect` from its own environment so secrets stay off the
+# command line (docs/stores.md); never settings.
+ENVIRONMENT_ONLY |= {"FLYWHEEL_STORE_WEBHOOK_SECRET", "FLYWHEEL_STORE_API_TOKEN"}
 
 
 def names_in_code() -> set[str]:

@@ -14,7 +14,7 @@ from flywheel.badges.defaults import DEFAULT_BADGES
 from flywheel.core.models import Activity, Verb
 from flywheel.rewards import defaults as reward_defaults
 from flywheel.rewards.models import Rule
-from flywheel.rewards.rules import REVERSING_VERBS, UNDOING_VERB_BY_ORIGIN, validate_rule
+from flywheel.rewards.rules import REVERSING_VERBS, UNDOING_VERBS_BY_ORIGIN, validate_rule
 from flywheel.trust import queries as trust_queries
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "flywheel"
@@ -44,7 +44,8 @@ def test_every_trust_counter_and_reversal_names_a_declared_verb():
         *trust_queries.REFUND_VERBS,
         *trust_queries.REVIEW_VERBS,
         *REVERSING_VERBS,
-        *UNDOING_VERB_BY_ORIGIN.values(),
+        *(verb for verbs in UNDOING_VERBS_BY_ORIGIN.values() for verb in verbs),
+        *trust_queries.PURCHASE_STOPPED_VERBS,
     }
     assert counted - DECLARED == set()
 

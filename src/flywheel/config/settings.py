@@ -364,6 +364,8 @@ FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 # AppConfig.ready()). None runs every registered one; a list of names (dotted paths) runs exactly
 # those, in that order: an override for tests or for switching a consumer off.
 FLYWHEEL_ACTIVITY_CONSUMERS: list[str] | None = None
+# Seconds after an activity before the sweep hands out a delivery whose dispatch never came.
+FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS = env_int("FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS", 120)
 
 # Rewards (docs/rewards.md)
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)

@@ -80,11 +80,7 @@ def record_activity(
 
 
 def dispatch_grace() -> timedelta:
-    return timedelta(
-        seconds=getattr(
-            settings, "FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS", DISPATCH_GRACE_SECONDS
-        )
-    )
+    return timedelta(seconds=settings.FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS)
 
 
 def _create_deliveries(activity: Activity, *, ignore_conflicts: bool = False) -> None:

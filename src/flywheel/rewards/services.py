@@ -501,7 +501,7 @@ ORDER_STOPPED_VERBS = (Verb.ORDER_CANCELLED, Verb.ORDER_VOIDED)
 def programme_currency() -> str:
     """The one currency tier spend is counted in: FLYWHEEL_REWARDS_CURRENCY, else the
     currency of the store connected first (EUR with no store)."""
-    configured = (getattr(settings, "FLYWHEEL_REWARDS_CURRENCY", "") or "").strip().upper()
+    configured = (settings.FLYWHEEL_REWARDS_CURRENCY or "").strip().upper()
     if configured:
         return configured
     from flywheel.commerce.models import Store
@@ -515,7 +515,7 @@ def exchange_rates() -> dict[str, Decimal]:
     """FLYWHEEL_REWARDS_EXCHANGE_RATES ("USD=0.92,GBP=1.17": units of the programme
     currency per unit of each other currency): the only way an order in another currency
     counts towards tier spend. Fixed rates set by staff, not market rates."""
-    raw = getattr(settings, "FLYWHEEL_REWARDS_EXCHANGE_RATES", "") or ""
+    raw = settings.FLYWHEEL_REWARDS_EXCHANGE_RATES or ""
     rates: dict[str, Decimal] = {}
     for item in filter(None, (part.strip() for part in raw.split(","))):
         code, _sep, value = item.partition("=")
