@@ -181,7 +181,14 @@ def update_profile(
     elif remove_avatar and old_avatar_name:
         member.avatar = ""
         changed_fields.append("avatar")
-    member.save(update_fields=changed_fields)
+    try:
+        member.save(update_fields=changed_fields)
+    except Exception:
+        if new_avatar is not None:
+            # The file was written before the row: a failed save (a handle taken meanwhile)
+            # must not leave it on disk. Crashes are swept by core/uploads.py.
+            member.avatar.storage.delete(member.avatar.name)
+        raise
 
     if "avatar" in changed_fields and old_avatar_name:
         storage = member.avatar.storage
