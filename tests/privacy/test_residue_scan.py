@@ -147,9 +147,9 @@ def database_hits() -> list[str]:
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
                     found = _text(value).lower()
-                    for needle in needles:
-                        if needle in found and (table, column) not in ALLOWED:
-                            hits.append(f"{table}.{column} holds {needle!r}")
+                    if (table, column) in ALLOWED:
+                        continue
+                    hits.extend(f"{table}.{column} holds {n!r}" for n in needles if n in found)
     return sorted(set(hits))
 
 
@@ -167,9 +167,12 @@ def file_hits() -> list[str]:
                 with zipfile.ZipFile(path) as archive:
                     contents += [archive.read(name) for name in archive.namelist()]
             for content in contents:
-                for needle in needles:
-                    if needle in content.lower():
-                        hits.append(f"{path.relative_to(root)} holds {needle.decode()!r}")
+                lowered = content.lower()
+                hits.extend(
+                    f"{path.relative_to(root)} holds {n.decode()!r}"
+                    for n in needles
+                    if n in lowered
+                )
     return sorted(set(hits))
 
 
