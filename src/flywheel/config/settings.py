@@ -155,7 +155,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # Task modules that are not an app's tasks.py (autodiscovery finds those).
-CELERY_IMPORTS = ["flywheel.commerce.reconcile"]
+CELERY_IMPORTS = ["flywheel.commerce.reconcile", "flywheel.core.uploads"]
 CELERY_BEAT_SCHEDULE = {
     # Activity deliveries never dispatched (broker down at commit) or due for a retry.
     "activity-deliveries-sweep": {
@@ -177,6 +177,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "privacy-retention": {
         "task": "flywheel.privacy.tasks.apply_retention_policy",
+        "schedule": 60 * 60 * 24,
+    },
+    # The webhook inbox's retention and uploads no row refers to (docs/stores.md, security.md).
+    "commerce-prune-webhook-deliveries": {
+        "task": "flywheel.commerce.tasks.prune_webhook_deliveries",
+        "schedule": 60 * 60 * 24,
+    },
+    "core-delete-orphaned-uploads": {
+        "task": "flywheel.core.delete_orphaned_uploads",
         "schedule": 60 * 60 * 24,
     },
     "rewards-approve-matured-points": {
@@ -357,6 +366,11 @@ LOGGING = {
 FLYWHEEL_EXPORT_DAYS = env_int("FLYWHEEL_EXPORT_DAYS", 7)
 FLYWHEEL_ERASURE_CONTENT_CHOICE = env_str("FLYWHEEL_ERASURE_CONTENT_CHOICE", "member_choice")
 FLYWHEEL_RETENTION_DAYS = env_int("FLYWHEEL_RETENTION_DAYS", 180)
+# Webhook deliveries: applied ones kept 30 days, dead ones 90 (to replay); files under
+# MEDIA_ROOT that no file field refers to are deleted once older than the grace period.
+FLYWHEEL_WEBHOOK_RETENTION_DAYS = env_int("FLYWHEEL_WEBHOOK_RETENTION_DAYS", 30)
+FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS = env_int("FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS", 90)
+FLYWHEEL_ORPHAN_UPLOAD_GRACE_HOURS = env_int("FLYWHEEL_ORPHAN_UPLOAD_GRACE_HOURS", 24)
 # Extra blocked sign-up domains on top of the shipped disposable list (staff add more in admin).
 FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 
