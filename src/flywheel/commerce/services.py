@@ -17,14 +17,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from flywheel.commerce.models import (
@@ -50,6 +48,7 @@ from flywheel.commerce.normalized import (
     NormalizedProduct,
     NormalizedRefund,
 )
+from flywheel.core import hooks
 from flywheel.core.exceptions import InvalidInput
 from flywheel.core.models import Activity, Verb
 from flywheel.core.services import record_activity
@@ -223,7 +222,7 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
     # (its points' refund window starts at payment).
     changed_at = None if created or counted_before else (incoming or timezone.now())
     _record_order_activities(order, changed_at=changed_at)
-    _notify_order_consumers(order)
+    _announce_order_change(order)
     return order
 
 
@@ -318,7 +317,7 @@ def record_refund(*, store: Store, data: NormalizedRefund) -> Refund:
         order = Order.objects.select_for_update().get(pk=refund.order_id)
         _recompute_refunds(order)
         _record_order_activities(order)
-        _notify_order_consumers(order)
+        _announce_order_change(order)
     return refund
 
 
@@ -504,13 +503,13 @@ def link_customer_to_member(*, customer: Customer, member, by) -> Customer:
     return customer
 
 
-def _notify_order_consumers(order: Order) -> None:
-    """Hand the stored order's id, after commit, to each FLYWHEEL_ORDER_CONSUMERS function
-    (e.g. referral attribution). Unlike the Activity log this includes guest customers
-    and customers not linked to a member; consumers read the order and are idempotent."""
-    for path in getattr(settings, "FLYWHEEL_ORDER_CONSUMERS", []):
-        consumer = import_string(path)
-        transaction.on_commit(lambda consumer=consumer, order_id=order.pk: consumer(order_id))
+def _announce_order_change(order: Order) -> None:
+    """Hand the stored order, after commit, to every `hooks.order_changes` listener (referral
+    attribution). Unlike the Activity log this includes guest customers and customers linked to
+    no member. `robust`: a failing listener is logged and never undoes or fails the write."""
+    change = hooks.OrderChanged(order_id=order.pk, store_id=order.store_id)
+    for listener in hooks.order_changes:
+        transaction.on_commit(lambda listener=listener: listener(change), robust=True)
 
 
 ORDER_PLACED_KEY = "commerce:order_placed:{order_id}"
@@ -645,6 +644,7 @@ def redact_customer(
         _erase_orders(
             Order.objects.filter(store=store, external_id__in=[str(i) for i in order_external_ids])
         )
+    redact_stored_deliveries(store=store, customer_external_ids=keys, email=email)
     _erase_linked_members(member_ids)
     return PrivacyRequest.objects.create(
         store=store,
@@ -676,10 +676,20 @@ def redact_member_customers(*, member) -> int:
     lines and refunds. Idempotent (a redacted customer is no longer linked). Returns how many
     customers were redacted."""
     now = timezone.now()
-    customers = list(Customer.objects.select_for_update().filter(member=member).order_by("pk"))
+    customers = list(
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("store")
+        .filter(member=member)
+        .order_by("pk")
+    )
     for customer in customers:
+        # Read before _erase_customer blanks the e-mail (and a guest's external id).
+        keys, email = [customer.external_id], customer.email
+        if email:
+            keys.append("guest:" + email)
         _erase_customer(customer, at=now)
         _erase_orders(Order.objects.filter(customer=customer))
+        redact_stored_deliveries(store=customer.store, customer_external_ids=keys, email=email)
     return len(customers)
 
 
@@ -690,6 +700,8 @@ def redact_store(*, store: Store, delivery: WebhookDelivery | None = None) -> Pr
     for customer in Customer.objects.select_for_update().filter(store=store):
         _erase_customer(customer, at=now)
     _erase_orders(Order.objects.filter(store=store))
+    _blank_deliveries(WebhookDelivery.objects.filter(store=store), at=now)
+    PrivacyRequest.objects.filter(store=store).exclude(export={}).update(export={})
     return PrivacyRequest.objects.create(
         store=store, kind=PrivacyRequestKind.SHOP_REDACT, delivery=delivery, completed_at=now
     )
@@ -848,9 +860,11 @@ def record_delivery(
     body: str,
     headers: dict[str, str],
     known_topic: bool,
+    customer_external_id: str = "",
 ) -> tuple[WebhookDelivery, bool]:
     """Store a verified delivery once (the event id is unique per store) and queue its
-    processing after commit. Returns (delivery, created); a redelivery returns the first."""
+    processing after commit. Returns (delivery, created); a redelivery returns the first.
+    `customer_external_id` names the store customer the body is about (for erasure)."""
     fields = {
         "store": store,
         "platform": store.platform,
@@ -858,6 +872,7 @@ def record_delivery(
         "event_id": event_id[:200],
         "body": body,
         "headers": headers,
+        "customer_external_id": customer_external_id[:100],
         "received_at": timezone.now(),
         "status": DeliveryStatus.RECEIVED if known_topic else DeliveryStatus.IGNORED,
     }
@@ -1020,7 +1035,9 @@ def mark_delivery_failed(*, delivery_id: int, error: str, dead: bool) -> None:
 def replay_deliveries(deliveries: models.QuerySet[WebhookDelivery]) -> int:
     """Queue stored deliveries again (the dead-letter list's "replay"); processing stays
     idempotent, so replaying a delivery that was applied changes nothing."""
-    ids = list(deliveries.exclude(status=DeliveryStatus.IGNORED).values_list("pk", flat=True))
+    # A blanked body (its customer was erased) has nothing left to apply.
+    replayable = deliveries.exclude(status=DeliveryStatus.IGNORED).filter(redacted_at__isnull=True)
+    ids = list(replayable.values_list("pk", flat=True))
     with transaction.atomic():
         WebhookDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.RECEIVED)
         for delivery_id in ids:
@@ -1028,3 +1045,94 @@ def replay_deliveries(deliveries: models.QuerySet[WebhookDelivery]) -> int:
                 lambda delivery_id=delivery_id: enqueue_delivery(delivery_id), robust=True
             )
     return len(ids)
+
+
+# --- Erased customers' raw bodies, and how long deliveries are kept ---------------------
+
+REDACTED_BODY = "{}"
+REDACTED_ERROR = "not applied: the customer was erased"
+
+
+def _blank_deliveries(deliveries: models.QuerySet[WebhookDelivery], *, at: datetime) -> int:
+    """Blank the raw bodies; deliveries not applied yet never will be (erasure wins)."""
+    pending = deliveries.exclude(status__in=DONE_STATUSES).update(
+        body=REDACTED_BODY, redacted_at=at, status=DeliveryStatus.IGNORED, last_error=REDACTED_ERROR
+    )
+    done = deliveries.filter(status__in=DONE_STATUSES, redacted_at__isnull=True).update(
+        body=REDACTED_BODY, redacted_at=at
+    )
+    return pending + done
+
+
+def redact_stored_deliveries(
+    *, store: Store, customer_external_ids: list[str], email: str = ""
+) -> int:
+    """Blank the stored webhook bodies about an erased store customer (by the customer id
+    recorded on arrival), and the data-request exports made for them. Deliveries stored
+    before that column existed are found by the e-mail in their body. Returns how many
+    deliveries were blanked."""
+    keys = [str(key)[:100] for key in customer_external_ids if key]
+    if not keys:
+        return 0
+    matches = models.Q(customer_external_id__in=keys)
+    if email:
+        matches |= models.Q(customer_external_id="", body__contains=email.strip().lower())
+    PrivacyRequest.objects.filter(store=store, customer_external_id__in=keys).exclude(
+        export={}
+    ).update(export={})
+    return _blank_deliveries(
+        WebhookDelivery.objects.filter(matches, store=store), at=timezone.now()
+    )
+
+
+DEFAULT_WEBHOOK_RETENTION_DAYS = 30
+DEFAULT_DEAD_WEBHOOK_RETENTION_DAYS = 90
+# Kept at least this long whatever the settings say: longer than any platform's retry
+# horizon, so a replay cannot come back as "new" after its first copy was pruned.
+MIN_WEBHOOK_RETENTION = timedelta(days=3)
+PRUNE_CHUNK = 1000
+
+
+def _retention(setting: str, default_days: int) -> timedelta:
+    from django.conf import settings
+
+    days = int(getattr(settings, setting, default_days))
+    return max(timedelta(days=days), MIN_WEBHOOK_RETENTION)
+
+
+def _delete_in_chunks(deliveries: models.QuerySet[WebhookDelivery]) -> int:
+    deleted = 0
+    while ids := list(deliveries.values_list("pk", flat=True)[:PRUNE_CHUNK]):
+        deleted += WebhookDelivery.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
+def prune_webhook_deliveries(*, now: datetime | None = None) -> dict[str, int]:
+    """The inbox's retention (daily task): applied and ignored deliveries are deleted after
+    FLYWHEEL_WEBHOOK_RETENTION_DAYS (30), dead and still-failing ones after
+    FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS (90: time to replay them). Bodies that arrived
+    after their customer was erased (a late retry) are blanked. Returns the counts."""
+    now = now or timezone.now()
+    kept = now - _retention("FLYWHEEL_WEBHOOK_RETENTION_DAYS", DEFAULT_WEBHOOK_RETENTION_DAYS)
+    kept_dead = now - _retention(
+        "FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS", DEFAULT_DEAD_WEBHOOK_RETENTION_DAYS
+    )
+    erased = Customer.objects.filter(
+        store=models.OuterRef("store"),
+        external_id=models.OuterRef("customer_external_id"),
+        redacted_at__isnull=False,
+    )
+    late = WebhookDelivery.objects.filter(
+        models.Exists(erased), redacted_at__isnull=True, status__in=DONE_STATUSES
+    ).exclude(customer_external_id="")
+    return {
+        "blanked_after_erasure": late.update(body=REDACTED_BODY, redacted_at=now),
+        "processed_deleted": _delete_in_chunks(
+            WebhookDelivery.objects.filter(status__in=DONE_STATUSES, received_at__lt=kept)
+        ),
+        "dead_deleted": _delete_in_chunks(
+            WebhookDelivery.objects.filter(
+                status__in=(DeliveryStatus.DEAD, DeliveryStatus.FAILED), received_at__lt=kept_dead
+            )
+        ),
+    }

@@ -9,8 +9,17 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from flywheel.privacy.registry import register_eraser, register_exporter
+        from flywheel.core import hooks
+        from flywheel.referrals.consumers import attribute_order, attribute_signup_for_activity
         from flywheel.referrals.privacy import erase_referrals, export_referrals
 
-        register_exporter("referrals", export_referrals)
-        register_eraser("referrals", erase_referrals)
+        # A sign-up carrying the attribution cookie makes the new member a referred member.
+        hooks.activity_consumers.register(
+            attribute_signup_for_activity,
+            name="flywheel.referrals.consumers.attribute_signup_for_activity",
+        )
+        # Every stored order, guests' included (they never reach the Activity log).
+        hooks.order_changes.register(attribute_order, name="referrals.attribute_order")
+        # Codes, clicks, referrals and ambassador rows in exports; erasure (referrals/privacy.py).
+        hooks.privacy_exporters.register(export_referrals, name="referrals")
+        hooks.privacy_erasers.register(erase_referrals, name="referrals")

@@ -1,4 +1,4 @@
-"""Referrals in a member's data export, and their erasure (flywheel.privacy.registry).
+"""Referrals in a member's data export, and their erasure (core.hooks privacy hooks).
 
 Registered in ReferralsConfig.ready() as "referrals". Erasure deletes the member's codes
 (and with them their clicks and the referrals they made) and unlinks them from a referral

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flywheel.core.exceptions import Conflict, InvalidInput
+from flywheel.core.models import Verb
 from flywheel.core.services import record_activity
 from flywheel.referrals import fraud
 from flywheel.referrals.models import (
@@ -124,7 +125,7 @@ def record_click(
     )
     record_activity(
         actor=code.member,
-        verb="referral_clicked",
+        verb=Verb.REFERRAL_CLICKED,
         target=click,
         payload={"code": code.code, "target": click.target},
         at=click.created_at,
@@ -181,7 +182,7 @@ def attribute_signup(*, member, token: str) -> Referral | None:
             return Referral.objects.get(referred_key=key)
         record_activity(
             actor=referrer,
-            verb="referral_signed_up",
+            verb=Verb.REFERRAL_SIGNED_UP,
             target=referral,
             payload={"referred_member_id": member.pk, "code": click.code.code},
             dedupe_key=f"referral_signed_up:{referral.pk}",
@@ -268,7 +269,7 @@ def _friend_email(order) -> str:
 
 
 def attribute_order(order_id: int) -> Referral | None:
-    """The order consumer (settings.FLYWHEEL_ORDER_CONSUMERS): attribute a paid first order
+    """The order listener (hooks.order_changes, through a task): attribute a paid first order
     to its referrer, or undo a reward whose order was refunded or cancelled in the window.
     Idempotent: runs after every change to the order."""
     from flywheel.commerce.models import Order
@@ -405,7 +406,7 @@ def _record_conversion(referral: Referral) -> None:
         bonus = ambassador.tier.bonus_points
     record_activity(
         actor=referral.referrer,
-        verb="referral_converted",
+        verb=Verb.REFERRAL_CONVERTED,
         target=referral,
         payload={
             "order_id": referral.first_order_id,
@@ -422,7 +423,7 @@ def _record_conversion(referral: Referral) -> None:
 def _record_reversal(referral: Referral, *, reason: str) -> None:
     record_activity(
         actor=referral.referrer,
-        verb="referral_rejected",
+        verb=Verb.REFERRAL_REJECTED,
         target=referral,
         payload={"reason": reason, "order_id": referral.first_order_id},
         dedupe_key=f"referral_rejected:{referral.pk}",
@@ -465,7 +466,7 @@ def approve_matured_referrals(*, now=None) -> int:
             if updated:
                 record_activity(
                     actor=referral.referrer,
-                    verb="referral_approved",
+                    verb=Verb.REFERRAL_APPROVED,
                     target=referral,
                     payload={"order_id": referral.first_order_id},
                     dedupe_key=f"referral_approved:{referral.pk}",

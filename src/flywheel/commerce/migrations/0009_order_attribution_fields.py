@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0006_order_test_flag'),
+        ('commerce', '0008_forget_stored_signatures'),
     ]
 
     operations = [
