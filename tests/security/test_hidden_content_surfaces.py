@@ -269,13 +269,6 @@ NO_MEMBER_TEXT_PAGES = {
     "healthz": "a health check",
     "bench/bare": "a benchmark endpoint",
     "rewards/wallet/": "the member's own points",
-    # The staff console (analytics): figures and member names, no post or topic text.
-    "manage/": "figures",
-    "manage/retention/": "figures",
-    "manage/commerce/": "figures",
-    "manage/members/": "member names and figures",
-    "manage/members/<str:handle>/": "a member's figures",
-    "manage/segments/<str:name>.csv": "member names and figures",
     "r/<str:code>": "a redirect",
     "referrals/": "the member's own link and referred members' names",
     "referrals/ambassadors/apply/": "a form",

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('commerce', '0009_order_attribution_fields'),
+        ('commerce', '0010_order_attribution_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0008_forget_stored_signatures'),
+        ('commerce', '0009_remove_bench_body'),
     ]
 
     operations = [
