@@ -12,6 +12,7 @@ TODAYS_CONSUMER_NAMES = [
     "flywheel.rewards.consumers.apply_rules_for_activity",
     "flywheel.badges.consumers.award_badges_for_activity",
     "flywheel.moderation.consumers.moderate_activity",
+    "flywheel.referrals.consumers.attribute_signup_for_activity",
 ]
 
 
@@ -55,6 +56,7 @@ def test_the_apps_register_into_the_community_hooks():
     assert hooks.post_visibility.names() == ["moderation.hidden_posts"]
     assert hooks.topic_reads.names() == ["trust.record_topic_read"]
     assert hooks.upheld_flag_counters.names() == ["moderation.upheld_flags"]
+    assert hooks.order_changes.names() == ["referrals.attribute_order"]
 
 
 def test_community_erasure_runs_after_the_erasers_that_read_the_members_posts():

@@ -56,6 +56,8 @@ SIGNED_IN = _(LOGIN, OK, OK, OK, OK)
 POST_ONLY = _(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 SIGNED_POST = _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 STAFF = _(HIDDEN, DENIED, DENIED, OK, OK)
+# Referral review and payouts are money: staff and admins, not moderators.
+REFERRAL_STAFF = _(HIDDEN, DENIED, DENIED, DENIED, OK)
 
 # `member` owns the objects (their topic, token, notification, export); `other` is another
 # member. Moderators here are brand-team moderators (see every space); admins are staff.
@@ -249,6 +251,44 @@ PAGE_MATRIX = [
         lambda w: "/manage/segments/champions.csv",
         _(LOGIN, DENIED, DENIED, DENIED, OK),
     ),
+    # Referrals: no code exists in this world, so the share link is a 404 for everyone.
+    Row("r/<str:code>", lambda w: "/r/NOPE-1234", (NOT_FOUND,) * 5),
+    Row("referrals/", lambda w: "/referrals/", SIGNED_IN),
+    Row("referrals/ambassadors/apply/", lambda w: "/referrals/ambassadors/apply/", SIGNED_IN),
+    # Only active ambassadors have a dashboard; nobody here is one.
+    Row(
+        "referrals/ambassadors/dashboard/",
+        lambda w: "/referrals/ambassadors/dashboard/",
+        _(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    Row(
+        "referrals/ambassadors/dashboard.csv",
+        lambda w: "/referrals/ambassadors/dashboard.csv",
+        _(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    Row("referrals/staff/review/", lambda w: "/referrals/staff/review/", REFERRAL_STAFF),
+    Row(
+        "referrals/staff/review/<int:pk>/<str:decision>/",
+        lambda w: "/referrals/staff/review/1/approve/",
+        POST_ONLY,
+    ),
+    Row("referrals/staff/ambassadors/", lambda w: "/referrals/staff/ambassadors/", REFERRAL_STAFF),
+    Row(
+        "referrals/staff/applications/<int:pk>/<str:decision>/",
+        lambda w: "/referrals/staff/applications/1/approve/",
+        POST_ONLY,
+    ),
+    Row(
+        "referrals/staff/ambassadors/<int:pk>/code/",
+        lambda w: "/referrals/staff/ambassadors/1/code/",
+        POST_ONLY,
+    ),
+    Row(
+        "referrals/staff/ambassadors/<int:pk>/retire/",
+        lambda w: "/referrals/staff/ambassadors/1/retire/",
+        POST_ONLY,
+    ),
+    Row("referrals/staff/payouts.csv", lambda w: "/referrals/staff/payouts.csv", REFERRAL_STAFF),
 ]
 
 
@@ -529,6 +569,8 @@ API_MATRIX = {
     "POST /api/v1/notifications/read": MEMBER,
     "GET /api/v1/search": PUBLIC,
     "GET /api/v1/rewards/me": MEMBER,
+    "GET /api/v1/referrals/me": MEMBER,
+    "GET /api/v1/referrals/me/referrals": MEMBER,
     "GET /api/v1/rewards/me/ledger": MEMBER,
     "GET /api/v1/rewards/members/{handle}/ledger": MEMBER,
     "GET /api/v1/rewards/me/redemptions": MEMBER,

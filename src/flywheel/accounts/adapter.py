@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.accounts.services import record_member_signed_up, unique_handle_for
@@ -34,7 +35,14 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = language
         if commit:
             user.save()
-            record_member_signed_up(member=user)
+            # The referral attribution cookie (a signed click id) rides in the sign-up
+            # activity; the referrals consumer reads it (docs/referrals.md).
+            record_member_signed_up(
+                member=user,
+                referral_token=getattr(request, "COOKIES", {}).get(
+                    settings.FLYWHEEL_REFERRAL_COOKIE_NAME, ""
+                ),
+            )
         return user
 
     def pre_login(self, request, user, **kwargs):

@@ -45,12 +45,14 @@ def unique_handle_for(seed: str) -> str:
     return candidate
 
 
-def record_member_signed_up(*, member: User) -> None:
-    """Log the sign-up once per member; rewards and analytics count new members from it."""
+def record_member_signed_up(*, member: User, referral_token: str = "") -> None:
+    """Log the sign-up once per member; rewards and analytics count new members from it.
+    `referral_token` is the referral link's attribution cookie, if any (signed, opaque)."""
     record_activity(
         actor=member,
         verb=Verb.MEMBER_SIGNED_UP,
         target=member,
+        payload={"referral_token": referral_token[:300]} if referral_token else None,
         dedupe_key=f"member_signed_up:{member.pk}",
         at=member.date_joined,
     )

@@ -172,6 +172,11 @@ class Order(models.Model):
     # A test order (Shopify's `test: true`, placed through a test gateway or Bogus
     # Gateway): mirrored, never counted.
     test = models.BooleanField(_("test order"), default=False)
+    # What the buyer came through, kept for referral attribution (docs/referrals.md): the
+    # discount codes entered at checkout and the first page of the visit (Shopify's
+    # `landing_site`, WooCommerce's order-attribution entry page).
+    discount_codes = models.JSONField(_("discount codes"), default=list, blank=True)
+    landing_site = models.CharField(_("landing page"), max_length=2000, blank=True)
     placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
     platform_updated_at = models.DateTimeField(_("updated at (platform)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -81,6 +81,10 @@ class NormalizedOrder(TypedDict):
     # A test order, mirrored but never counted as a purchase. Only Shopify marks them
     # (`test: true`); WooCommerce and BigCommerce orders carry no such flag (absent: False).
     test: NotRequired[bool]
+    # Discount codes used at checkout (upper-cased) and the visit's landing page with its
+    # query string; absent where the platform's payload does not carry them.
+    discount_codes: NotRequired[list[str]]
+    landing_site: NotRequired[str]
 
 
 class NormalizedVariant(TypedDict):

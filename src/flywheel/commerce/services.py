@@ -48,6 +48,7 @@ from flywheel.commerce.normalized import (
     NormalizedProduct,
     NormalizedRefund,
 )
+from flywheel.core import hooks
 from flywheel.core.exceptions import InvalidInput
 from flywheel.core.models import Activity, Verb
 from flywheel.core.services import record_activity
@@ -186,6 +187,8 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
         "fulfillment_status": data.get("fulfillment_status") or FulfillmentStatus.UNFULFILLED,
         "cancelled_at": data.get("cancelled_at"),
         "test": bool(data.get("test")),
+        "discount_codes": [str(code).upper()[:100] for code in data.get("discount_codes") or []],
+        "landing_site": (data.get("landing_site") or "")[:2000],
         "placed_at": data.get("placed_at"),
         "platform_updated_at": incoming,
         "billing_address": {} if redacted else data.get("billing_address", {}),
@@ -219,6 +222,7 @@ def upsert_order(*, store: Store, data: NormalizedOrder) -> Order:
     # (its points' refund window starts at payment).
     changed_at = None if created or counted_before else (incoming or timezone.now())
     _record_order_activities(order, changed_at=changed_at)
+    _announce_order_change(order)
     return order
 
 
@@ -313,6 +317,7 @@ def record_refund(*, store: Store, data: NormalizedRefund) -> Refund:
         order = Order.objects.select_for_update().get(pk=refund.order_id)
         _recompute_refunds(order)
         _record_order_activities(order)
+        _announce_order_change(order)
     return refund
 
 
@@ -496,6 +501,15 @@ def link_customer_to_member(*, customer: Customer, member, by) -> Customer:
     _link(customer, member)
     logger.info("customer %s linked to member %s by %s", customer.pk, member.pk, by.pk)
     return customer
+
+
+def _announce_order_change(order: Order) -> None:
+    """Hand the stored order, after commit, to every `hooks.order_changes` listener (referral
+    attribution). Unlike the Activity log this includes guest customers and customers linked to
+    no member. `robust`: a failing listener is logged and never undoes or fails the write."""
+    change = hooks.OrderChanged(order_id=order.pk, store_id=order.store_id)
+    for listener in hooks.order_changes:
+        transaction.on_commit(lambda listener=listener: listener(change), robust=True)
 
 
 ORDER_PLACED_KEY = "commerce:order_placed:{order_id}"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "flywheel.moderation",
     "flywheel.privacy",
     "flywheel.analytics",
+    "flywheel.referrals",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
     # Repairs orders whose webhooks were lost (commerce/reconcile.py).
     "commerce-reconcile-stores": {
         "task": "flywheel.commerce.reconcile_stores",
+        "schedule": 60 * 60,
+    },
+    "referrals-approve-matured": {
+        "task": "flywheel.referrals.tasks.approve_matured_referrals_task",
         "schedule": 60 * 60,
     },
     "trust-levels": {
@@ -380,6 +385,22 @@ FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 FLYWHEEL_ACTIVITY_CONSUMERS: list[str] | None = None
 # Seconds after an activity before the sweep hands out a delivery whose dispatch never came.
 FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS = env_int("FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS", 120)
+
+# Referrals (docs/referrals.md): the attribution cookie and its window, where /r/<code>
+# leads by default, first or last touch, the friend's welcome discount, and fraud limits.
+FLYWHEEL_REFERRAL_COOKIE_NAME = env_str("FLYWHEEL_REFERRAL_COOKIE_NAME", "fw_ref")
+FLYWHEEL_REFERRAL_COOKIE_DAYS = env_int("FLYWHEEL_REFERRAL_COOKIE_DAYS", 30)
+FLYWHEEL_REFERRAL_DEFAULT_TARGET = env_str("FLYWHEEL_REFERRAL_DEFAULT_TARGET", "community")
+FLYWHEEL_REFERRAL_ATTRIBUTION = env_str("FLYWHEEL_REFERRAL_ATTRIBUTION", "first_touch")
+FLYWHEEL_REFERRAL_FRIEND_DISCOUNT_PERCENT = env_str(
+    "FLYWHEEL_REFERRAL_FRIEND_DISCOUNT_PERCENT", "10"
+)
+FLYWHEEL_REFERRAL_SAME_IP_HOURS = env_int("FLYWHEEL_REFERRAL_SAME_IP_HOURS", 72)
+FLYWHEEL_REFERRAL_IP_LIMIT_PER_WEEK = env_int("FLYWHEEL_REFERRAL_IP_LIMIT_PER_WEEK", 10)
+FLYWHEEL_REFERRAL_MONTHLY_CAP = env_int("FLYWHEEL_REFERRAL_MONTHLY_CAP", 20)
+FLYWHEEL_REFERRAL_VELOCITY_PER_DAY = env_int("FLYWHEEL_REFERRAL_VELOCITY_PER_DAY", 5)
+FLYWHEEL_REFERRAL_MIN_ACCOUNT_AGE_DAYS = env_int("FLYWHEEL_REFERRAL_MIN_ACCOUNT_AGE_DAYS", 7)
+FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL = env_int("FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL", 1)
 
 # Rewards (docs/rewards.md)
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)

@@ -262,6 +262,29 @@ activity_consumers: Hook[ActivityConsumer] = Hook(
     rewards.""",
 )
 
+# ------------------------------------------------------------------------- store orders
+
+
+@dataclass(frozen=True)
+class OrderChanged:
+    """A store order was written: created, updated by a webhook, back-fill or reconciliation,
+    or refunded. Listeners read the order by id (they may run after later changes) and must be
+    idempotent: the same order changes many times, and a replayed webhook changes it again."""
+
+    order_id: int
+    store_id: int
+
+
+OrderChangeListener = Callable[[OrderChanged], None]
+order_changes: Hook[OrderChangeListener] = Hook(
+    "order_changes",
+    """Called by commerce.services after the transaction that stored an order (upsert_order,
+    record_refund) commits, for every order, including guest customers' and those of customers
+    linked to no member, which never reach the Activity log. A listener must be cheap (hand slow
+    work to a task); one that raises is logged and does not stop the others or the write.
+    Registered by referrals (attribution of the friend's order).""",
+)
+
 # ------------------------------------------------------------------------- privacy
 
 
@@ -309,6 +332,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     sanction_counters,
     trust_level_resolvers,
     activity_consumers,
+    order_changes,
     privacy_exporters,
     privacy_erasers,
 )

@@ -38,6 +38,8 @@ class Verb(models.TextChoices):
     REFERRAL_SIGNED_UP = "referral_signed_up", _("referred a member who signed up")
     REFERRAL_CONVERTED = "referral_converted", _("referred a member who ordered")
     REFERRAL_REJECTED = "referral_rejected", _("had a referral rejected")
+    # Staff approved a held referral, or its refund window passed (docs/referrals.md).
+    REFERRAL_APPROVED = "referral_approved", _("had a referral approved")
     IDEA_SUBMITTED = "idea_submitted", _("submitted an idea")
     IDEA_VOTED = "idea_voted", _("voted for an idea")
     EVENT_REGISTERED = "event_registered", _("registered for an event")

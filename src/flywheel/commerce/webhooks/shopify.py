@@ -380,6 +380,12 @@ def normalize_order(payload: dict) -> NormalizedOrder:
         "shipping_address": payload.get("shipping_address") or {},
         "lines": [_line(line) for line in payload.get("line_items") or []],
         "refunds": refunds,
+        "discount_codes": [
+            text(code.get("code"))
+            for code in payload.get("discount_codes") or []
+            if isinstance(code, dict) and code.get("code")
+        ],
+        "landing_site": text(payload.get("landing_site")),
     }
 
 

@@ -289,6 +289,21 @@ def normalize_order(payload: dict) -> NormalizedOrder:
         "shipping_address": payload.get("shipping") or {},
         "lines": lines,
         "refunds": refunds,
+        "discount_codes": [
+            text(coupon.get("code"))
+            for coupon in payload.get("coupon_lines") or []
+            if isinstance(coupon, dict) and coupon.get("code")
+        ],
+        # WooCommerce's order attribution (8.5+) stores the visit's entry page as meta.
+        "landing_site": next(
+            (
+                text(meta.get("value"))
+                for meta in payload.get("meta_data") or []
+                if isinstance(meta, dict)
+                and meta.get("key") == "_wc_order_attribution_session_entry"
+            ),
+            "",
+        ),
     }
 
 

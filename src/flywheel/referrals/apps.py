@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "flywheel.referrals"
+    label = "referrals"
+    verbose_name = _("Referrals and ambassadors")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from flywheel.core import hooks
+        from flywheel.referrals.consumers import attribute_order, attribute_signup_for_activity
+        from flywheel.referrals.privacy import erase_referrals, export_referrals
+
+        # A sign-up carrying the attribution cookie makes the new member a referred member.
+        hooks.activity_consumers.register(
+            attribute_signup_for_activity,
+            name="flywheel.referrals.consumers.attribute_signup_for_activity",
+        )
+        # Every stored order, guests' included (they never reach the Activity log).
+        hooks.order_changes.register(attribute_order, name="referrals.attribute_order")
+        # Codes, clicks, referrals and ambassador rows in exports; erasure (referrals/privacy.py).
+        hooks.privacy_exporters.register(export_referrals, name="referrals")
+        hooks.privacy_erasers.register(erase_referrals, name="referrals")

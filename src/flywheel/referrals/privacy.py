@@ -1,0 +1,43 @@
+"""Referrals in a member's data export, and their erasure (core.hooks privacy hooks).
+
+Registered in ReferralsConfig.ready() as "referrals". Erasure deletes the member's codes
+(and with them their clicks and the referrals they made) and unlinks them from a referral
+that brought them, whose stored e-mail is blanked (the canonical key stays, so the same
+address cannot be referred twice for a second reward)."""
+
+from flywheel.referrals.models import AmbassadorApplication, Referral, ReferralCode
+
+
+def export_referrals(member) -> dict:
+    return {
+        "codes": [
+            {"code": code.code, "kind": code.kind, "created_at": code.created_at.isoformat()}
+            for code in ReferralCode.objects.filter(member=member).order_by("pk")
+        ],
+        "referrals_made": [
+            {
+                "status": referral.status,
+                "source": referral.source,
+                "created_at": referral.created_at.isoformat(),
+                "converted_at": referral.converted_at.isoformat()
+                if referral.converted_at
+                else None,
+            }
+            for referral in Referral.objects.filter(referrer=member).order_by("pk")
+        ],
+        "ambassador_applications": [
+            {
+                "why": application.why,
+                "social_profiles": application.social_profiles,
+                "audience_size": application.audience_size,
+                "status": application.status,
+            }
+            for application in AmbassadorApplication.objects.filter(member=member).order_by("pk")
+        ],
+    }
+
+
+def erase_referrals(member, *, content: str) -> None:
+    Referral.objects.filter(referred_member=member).update(referred_member=None, referred_email="")
+    ReferralCode.objects.filter(member=member).delete()
+    AmbassadorApplication.objects.filter(member=member).delete()

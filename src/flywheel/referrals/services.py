@@ -1,0 +1,639 @@
+"""Every write of the referrals app, each one business action (docs/referrals.md).
+
+Attribution of a store order, strongest first: a referral code used at checkout, the `ref`
+parameter of the order's landing page, then the e-mail of a member who signed up through a
+link. One referral per referred customer (`Referral.referred_key`, unique); the first touch
+wins unless FLYWHEEL_REFERRAL_ATTRIBUTION is "last_touch". Rewards go through the Activity
+log: `referral_converted` earns the referrer points under the rewards rules (pending through
+the refund window), `referral_rejected` takes them back through the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import secrets
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from flywheel.core.exceptions import Conflict, InvalidInput
+from flywheel.core.models import Verb
+from flywheel.core.services import record_activity
+from flywheel.referrals import fraud
+from flywheel.referrals.models import (
+    Ambassador,
+    AmbassadorApplication,
+    AmbassadorTier,
+    ApplicationStatus,
+    CodeKind,
+    LinkTarget,
+    Referral,
+    ReferralClick,
+    ReferralCode,
+    ReferralStatus,
+    Source,
+)
+
+logger = logging.getLogger(__name__)
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+VANITY_PATTERN = re.compile(r"^[A-Z0-9]{4,20}$")
+TOKEN_SALT = "flywheel.referrals.click"  # noqa: S105 - a signing namespace, not a secret
+
+
+# ------------------------------------------------------------------------------ settings
+
+
+def attribution_window() -> datetime.timedelta:
+    return datetime.timedelta(days=int(getattr(settings, "FLYWHEEL_REFERRAL_COOKIE_DAYS", 30)))
+
+
+def cookie_name() -> str:
+    return getattr(settings, "FLYWHEEL_REFERRAL_COOKIE_NAME", "fw_ref")
+
+
+def last_touch() -> bool:
+    return getattr(settings, "FLYWHEEL_REFERRAL_ATTRIBUTION", "first_touch") == "last_touch"
+
+
+def refund_window() -> datetime.timedelta:
+    from flywheel.rewards.services import refund_window as rewards_refund_window
+
+    return rewards_refund_window()
+
+
+def friend_discount_percent() -> Decimal:
+    return Decimal(str(getattr(settings, "FLYWHEEL_REFERRAL_FRIEND_DISCOUNT_PERCENT", "10")))
+
+
+# ------------------------------------------------------------------------------ codes
+
+
+def _new_code(member) -> str:
+    stem = re.sub(r"[^A-Z0-9]", "", (member.handle or "").upper())[:12] or "FRIEND"
+    return stem + "-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
+
+
+def code_for_member(member) -> ReferralCode:
+    """The member's personal code, created the first time it is asked for."""
+    existing = ReferralCode.objects.filter(member=member, kind=CodeKind.PERSONAL).first()
+    if existing is not None:
+        return existing
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return ReferralCode.objects.create(member=member, code=_new_code(member))
+        except IntegrityError:
+            # Either a code clash (try another) or a concurrent first call (use its code).
+            existing = ReferralCode.objects.filter(member=member, kind=CodeKind.PERSONAL).first()
+            if existing is not None:
+                return existing
+    raise Conflict(_("Could not create a referral code; try again."))
+
+
+def note_owner_visit(*, code: ReferralCode, ip_hash: str) -> None:
+    """Remember the owner's hashed IP (from their invite page) for the same-IP check."""
+    if ip_hash and (code.owner_ip_hash != ip_hash or code.owner_ip_seen_at is None):
+        code.owner_ip_hash = ip_hash
+        code.owner_ip_seen_at = timezone.now()
+        code.save(update_fields=["owner_ip_hash", "owner_ip_seen_at"])
+    elif ip_hash:
+        ReferralCode.objects.filter(pk=code.pk).update(owner_ip_seen_at=timezone.now())
+
+
+# ------------------------------------------------------------------------------ clicks
+
+
+def record_click(
+    *, code: ReferralCode, ip_hash: str, user_agent: str, landing_path: str, target: str
+) -> tuple[ReferralClick, str]:
+    """Log a click on a share link; returns it and the signed token for the attribution
+    cookie (the click's id, so nothing personal is in the cookie)."""
+    click = ReferralClick.objects.create(
+        code=code,
+        ip_hash=ip_hash,
+        user_agent=(user_agent or "")[:300],
+        landing_path=(landing_path or "")[:300],
+        target=target if target in LinkTarget.values else LinkTarget.COMMUNITY,
+    )
+    record_activity(
+        actor=code.member,
+        verb=Verb.REFERRAL_CLICKED,
+        target=click,
+        payload={"code": code.code, "target": click.target},
+        at=click.created_at,
+    )
+    return click, signing.dumps(click.pk, salt=TOKEN_SALT)
+
+
+def click_for_token(token: str) -> ReferralClick | None:
+    """The click a cookie names, if it is genuine and inside the attribution window."""
+    if not token:
+        return None
+    try:
+        click_id = signing.loads(
+            token, salt=TOKEN_SALT, max_age=attribution_window().total_seconds()
+        )
+    except signing.BadSignature:
+        return None
+    return ReferralClick.objects.select_related("code__member").filter(pk=click_id).first()
+
+
+# ------------------------------------------------------------------------------ sign-ups
+
+
+def attribute_signup(*, member, token: str) -> Referral | None:
+    """A member who signed up after following a link becomes a referred member (once)."""
+    click = click_for_token(token)
+    if click is None or click.code.retired_at is not None:
+        return None
+    referrer = click.code.member
+    if referrer.pk == member.pk or member.date_joined < click.created_at:
+        return None
+    key = fraud.canonical_email(member.email)
+    if key in {fraud.canonical_email(referrer.email)}:
+        return None
+    with transaction.atomic():
+        existing = Referral.objects.select_for_update().filter(referred_key=key).first()
+        if existing is not None:
+            if existing.referred_member_id is None:
+                existing.referred_member = member
+                existing.save(update_fields=["referred_member"])
+            return existing
+        try:
+            with transaction.atomic():
+                referral = Referral.objects.create(
+                    referrer=referrer,
+                    code=click.code,
+                    click=click,
+                    referred_key=key,
+                    referred_email=member.email.lower(),
+                    referred_member=member,
+                    source=Source.SIGNUP,
+                )
+        except IntegrityError:
+            return Referral.objects.get(referred_key=key)
+        record_activity(
+            actor=referrer,
+            verb=Verb.REFERRAL_SIGNED_UP,
+            target=referral,
+            payload={"referred_member_id": member.pk, "code": click.code.code},
+            dedupe_key=f"referral_signed_up:{referral.pk}",
+            at=member.date_joined,
+        )
+    from flywheel.referrals.tasks import issue_friend_code_task
+
+    transaction.on_commit(lambda: issue_friend_code_task.delay(referral.pk))
+    return referral
+
+
+def issue_friend_code(*, referral_id: int) -> str:
+    """The friend's welcome code, created in the (first active) shop through its adapter:
+    single use, once per customer. Idempotent; a shop error is logged and left for the
+    next attempt (`flywheel referrals issue-codes`)."""
+    from flywheel.commerce.adapters import get_adapter
+    from flywheel.commerce.adapters.errors import StoreAdapterError
+    from flywheel.commerce.models import Store
+
+    referral = Referral.objects.get(pk=referral_id)
+    if referral.friend_code:
+        return referral.friend_code
+    store = Store.objects.filter(active=True).order_by("pk").first()
+    if store is None:
+        return ""
+    try:
+        with get_adapter(store) as adapter:
+            created = adapter.create_discount_code(
+                code=None,
+                kind="percentage",
+                value=friend_discount_percent(),
+                currency=store.currency,
+                usage_limit=1,
+                once_per_customer=True,
+            )
+    except StoreAdapterError as error:
+        logger.warning("friend code for referral %s not created: %s", referral_id, error)
+        return ""
+    Referral.objects.filter(pk=referral_id, friend_code="").update(
+        friend_code=created.code.upper(), friend_code_reference=created.reference
+    )
+    return created.code
+
+
+# ------------------------------------------------------------------------------ orders
+
+
+def _landing_ref(landing_site: str) -> str:
+    if not landing_site:
+        return ""
+    values = parse_qs(urlsplit(landing_site).query).get("ref") or []
+    return (values[0] if values else "").strip().upper()[:50]
+
+
+def _order_attribution(order) -> tuple[ReferralCode | None, str]:
+    """The strongest attribution the order itself carries: a code at checkout, then `ref`."""
+    codes = [str(code).upper() for code in order.discount_codes or []]
+    if codes:
+        code = (
+            ReferralCode.objects.select_related("member")
+            .filter(code__in=codes, retired_at__isnull=True)
+            .first()
+        )
+        if code is not None:
+            return code, Source.DISCOUNT_CODE
+        welcome = Referral.objects.select_related("code__member").filter(friend_code__in=codes)
+        referral = welcome.first()
+        if referral is not None:
+            return referral.code, Source.DISCOUNT_CODE
+    ref = _landing_ref(order.landing_site)
+    if ref:
+        code = (
+            ReferralCode.objects.select_related("member")
+            .filter(code=ref, retired_at__isnull=True)
+            .first()
+        )
+        if code is not None:
+            return code, Source.LANDING_REF
+    return None, ""
+
+
+def _friend_email(order) -> str:
+    return (order.email or (order.customer.email if order.customer else "") or "").lower()
+
+
+def attribute_order(order_id: int) -> Referral | None:
+    """The order listener (hooks.order_changes, through a task): attribute a paid first order
+    to its referrer, or undo a reward whose order was refunded or cancelled in the window.
+    Idempotent: runs after every change to the order."""
+    from flywheel.commerce.models import Order
+
+    order = Order.objects.select_related("customer", "store").filter(pk=order_id).first()
+    if order is None:
+        return None
+    converted = Referral.objects.filter(first_order=order).first()
+    if converted is not None:
+        _follow_order_lifecycle(converted, order)
+        return converted
+    if not order.counts_as_purchase:
+        return None
+    email = _friend_email(order)
+    key = fraud.canonical_email(email) if email else f"customer:{order.customer_id}"
+    if key == "customer:None":
+        return None
+    code, source = _order_attribution(order)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().filter(referred_key=key).first()
+        if referral is None:
+            if code is None:
+                return None
+            try:
+                with transaction.atomic():
+                    referral = Referral.objects.create(
+                        referrer=code.member,
+                        code=code,
+                        referred_key=key,
+                        referred_email=email,
+                        source=source,
+                        created_at=order.placed_at or timezone.now(),
+                    )
+            except IntegrityError:
+                referral = Referral.objects.select_for_update().get(referred_key=key)
+        elif referral.first_order_id is not None or referral.status != ReferralStatus.SIGNED_UP:
+            return referral  # only the friend's first paid order converts
+        elif code is not None and last_touch() and code.member_id != referral.referrer_id:
+            referral.referrer, referral.code, referral.source = code.member, code, source
+        elif referral.source == Source.SIGNUP:
+            referral.source = source or Source.EMAIL
+        return _convert(referral, order)
+
+
+def _evidence(referral: Referral, order) -> fraud.Evidence:
+    from allauth.account.models import EmailAddress
+
+    from flywheel.commerce.models import Customer, Order
+
+    referrer = referral.referrer
+    customers = list(Customer.objects.filter(member=referrer).only("pk", "addresses"))
+    addresses: list[dict] = []
+    for customer in customers:
+        addresses += [a for a in customer.addresses or [] if isinstance(a, dict)]
+    addresses += [
+        o.shipping_address
+        for o in Order.objects.filter(customer__in=customers).only("shipping_address")[:20]
+    ]
+    friend_names = [
+        f"{address.get('first_name', '')} {address.get('last_name', '')}"
+        for address in (order.shipping_address, order.billing_address)
+        if isinstance(address, dict)
+    ]
+    if order.customer is not None:
+        friend_names.append(order.customer.name)
+    earlier = Order.objects.counting().exclude(pk=order.pk)
+    if order.placed_at:
+        earlier = earlier.filter(placed_at__lt=order.placed_at)
+    email = _friend_email(order)
+    had_earlier = (
+        order.customer_id is not None and earlier.filter(customer_id=order.customer_id).exists()
+    ) or (bool(email) and earlier.filter(email__iexact=email).exists())
+    click = referral.click
+    return fraud.Evidence(
+        referrer=referrer,
+        referrer_emails=[referrer.email]
+        + list(EmailAddress.objects.filter(user=referrer).values_list("email", flat=True)),
+        referrer_customer_ids=[customer.pk for customer in customers],
+        referrer_names=[n for n in (referrer.get_full_name(), referrer.display_name) if n],
+        referrer_addresses=addresses,
+        referrer_ip_hash=referral.code.owner_ip_hash,
+        referrer_ip_seen_at=referral.code.owner_ip_seen_at,
+        friend_member_id=referral.referred_member_id
+        or (order.customer.member_id if order.customer else None),
+        friend_email=email or referral.referred_email,
+        friend_customer_id=order.customer_id,
+        friend_names=friend_names,
+        friend_addresses=[order.shipping_address, order.billing_address],
+        click_ip_hash=click.ip_hash if click else "",
+        click_at=click.created_at if click else None,
+        friend_had_earlier_orders=had_earlier,
+        at=order.placed_at or timezone.now(),
+        referral_id=referral.pk,
+    )
+
+
+def _convert(referral: Referral, order) -> Referral:
+    """The friend's first paid order: check it, then reward (or hold, or reject)."""
+    referral.first_order = order
+    referral.order_total = order.total
+    referral.order_currency = order.currency
+    referral.converted_at = order.placed_at or timezone.now()
+    if referral.referred_member_id is None and order.customer and order.customer.member_id:
+        if order.customer.member_id != referral.referrer_id:
+            referral.referred_member_id = order.customer.member_id
+    reasons = fraud.referral_reasons(_evidence(referral, order))
+    referral.reasons = reasons
+    if set(reasons) & fraud.REJECT_OUTRIGHT:
+        referral.status = ReferralStatus.REJECTED
+    elif reasons:
+        referral.status = ReferralStatus.HELD
+    else:
+        referral.status = ReferralStatus.PENDING
+    if referral.referred_member_id == referral.referrer_id:
+        referral.referred_member_id = None
+    referral.save()
+    if referral.status == ReferralStatus.PENDING:
+        _record_conversion(referral)
+    logger.info("referral %s converted: %s %s", referral.pk, referral.status, reasons)
+    return referral
+
+
+def _record_conversion(referral: Referral) -> None:
+    """`referral_converted` earns the referrer the rewards rules' points, pending through
+    the refund window from the order's time. Ambassadors' tier bonus rides in the payload
+    (a rule with amount_key "bonus_points" pays it)."""
+    bonus = 0
+    ambassador = (
+        Ambassador.objects.select_related("tier")
+        .filter(member_id=referral.referrer_id, left_at__isnull=True)
+        .first()
+    )
+    if ambassador is not None:
+        bonus = ambassador.tier.bonus_points
+    record_activity(
+        actor=referral.referrer,
+        verb=Verb.REFERRAL_CONVERTED,
+        target=referral,
+        payload={
+            "order_id": referral.first_order_id,
+            "total": str(referral.order_total),
+            "currency": referral.order_currency,
+            "bonus_points": bonus,
+            "source": referral.source,
+        },
+        dedupe_key=f"referral_converted:{referral.pk}",
+        at=referral.converted_at,
+    )
+
+
+def _record_reversal(referral: Referral, *, reason: str) -> None:
+    record_activity(
+        actor=referral.referrer,
+        verb=Verb.REFERRAL_REJECTED,
+        target=referral,
+        payload={"reason": reason, "order_id": referral.first_order_id},
+        dedupe_key=f"referral_rejected:{referral.pk}",
+    )
+
+
+def _follow_order_lifecycle(referral: Referral, order) -> None:
+    """A refund or cancellation of the first order inside the refund window undoes it."""
+    if referral.status not in (ReferralStatus.PENDING, ReferralStatus.HELD):
+        return
+    undone = not order.counts_as_purchase or order.refunded_total > 0
+    if not undone or referral.converted_at is None:
+        return
+    if timezone.now() > referral.converted_at + refund_window():
+        return
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status not in (ReferralStatus.PENDING, ReferralStatus.HELD):
+            return
+        was_rewarded = referral.status == ReferralStatus.PENDING
+        referral.status = ReferralStatus.REVERSED
+        referral.save(update_fields=["status"])
+        if was_rewarded:
+            _record_reversal(referral, reason="order_refunded_or_cancelled")
+
+
+def approve_matured_referrals(*, now=None) -> int:
+    """Pending referrals whose refund window has passed are rewarded for good (the rewards
+    task approves the points themselves)."""
+    now = now or timezone.now()
+    matured = Referral.objects.filter(
+        status=ReferralStatus.PENDING, converted_at__lte=now - refund_window()
+    )
+    count = 0
+    for referral in matured.select_related("referrer"):
+        with transaction.atomic():
+            updated = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.PENDING).update(
+                status=ReferralStatus.APPROVED
+            )
+            if updated:
+                record_activity(
+                    actor=referral.referrer,
+                    verb=Verb.REFERRAL_APPROVED,
+                    target=referral,
+                    payload={"order_id": referral.first_order_id},
+                    dedupe_key=f"referral_approved:{referral.pk}",
+                    at=now,
+                )
+                count += 1
+    return count
+
+
+# ------------------------------------------------------------------------------ staff review
+
+
+def _check_staff(by) -> None:
+    if not fraud.is_staff(by):
+        raise InvalidInput(_("Only staff can review referrals."), field="referral")
+
+
+def approve_held_referral(*, referral: Referral, by) -> Referral:
+    """Staff clear a held referral: it is rewarded like any other (pending its window)."""
+    _check_staff(by)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status != ReferralStatus.HELD:
+            raise Conflict(_("This referral is not waiting for review."))
+        referral.status = ReferralStatus.PENDING
+        referral.reviewed_at, referral.reviewed_by = timezone.now(), by
+        referral.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+        _record_conversion(referral)
+    return referral
+
+
+def reject_referral(*, referral: Referral, by) -> Referral:
+    """Staff reject a referral as fraud; any points it earned are taken back."""
+    _check_staff(by)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status in (ReferralStatus.REJECTED, ReferralStatus.REVERSED):
+            return referral
+        was_rewarded = referral.status in (ReferralStatus.PENDING, ReferralStatus.APPROVED)
+        referral.status = ReferralStatus.REJECTED
+        referral.reviewed_at, referral.reviewed_by = timezone.now(), by
+        referral.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+        if was_rewarded:
+            _record_reversal(referral, reason="rejected_by_staff")
+    return referral
+
+
+# ------------------------------------------------------------------------------ ambassadors
+
+
+def apply_for_ambassador(
+    *, member, why: str, social_profiles: str, audience_size: int
+) -> AmbassadorApplication:
+    why = (why or "").strip()
+    if not why:
+        raise InvalidInput(_("Tell us why you want to be an ambassador."), field="why")
+    if len(why) > 2000:
+        raise InvalidInput(_("Keep it under 2000 characters."), field="why")
+    profiles = [line.strip() for line in (social_profiles or "").splitlines() if line.strip()]
+    if not profiles or not all(re.match(r"^https?://\S+$", line) for line in profiles):
+        raise InvalidInput(
+            _("Give at least one profile link, one per line, starting with https://."),
+            field="social_profiles",
+        )
+    if not isinstance(audience_size, int) or audience_size < 0 or audience_size > 10**9:
+        raise InvalidInput(_("Give your audience size as a whole number."), field="audience_size")
+    if Ambassador.objects.filter(member=member, left_at__isnull=True).exists():
+        raise Conflict(_("You are already an ambassador."))
+    try:
+        with transaction.atomic():
+            return AmbassadorApplication.objects.create(
+                member=member,
+                why=why,
+                social_profiles="\n".join(profiles)[:1000],
+                audience_size=audience_size,
+            )
+    except IntegrityError as error:
+        raise Conflict(_("Your application is already waiting for review.")) from error
+
+
+def approve_application(
+    *, application: AmbassadorApplication, tier: AmbassadorTier, by
+) -> Ambassador:
+    _check_staff(by)
+    with transaction.atomic():
+        application = AmbassadorApplication.objects.select_for_update().get(pk=application.pk)
+        if application.status != ApplicationStatus.PENDING:
+            raise Conflict(_("This application was already reviewed."))
+        application.status = ApplicationStatus.APPROVED
+        application.reviewed_at, application.reviewed_by = timezone.now(), by
+        application.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+        ambassador, _created = Ambassador.objects.update_or_create(
+            member=application.member,
+            defaults={"tier": tier, "left_at": None, "joined_at": timezone.now()},
+        )
+    return ambassador
+
+
+def decline_application(*, application: AmbassadorApplication, by) -> AmbassadorApplication:
+    _check_staff(by)
+    updated = AmbassadorApplication.objects.filter(
+        pk=application.pk, status=ApplicationStatus.PENDING
+    ).update(status=ApplicationStatus.DECLINED, reviewed_at=timezone.now(), reviewed_by=by)
+    if not updated:
+        raise Conflict(_("This application was already reviewed."))
+    application.refresh_from_db()
+    return application
+
+
+def create_vanity_code(
+    *, ambassador: Ambassador, code: str, percent: Decimal, store, by
+) -> ReferralCode:
+    """A vanity code such as ANNA10: created in the shop as a multi-use discount code (each
+    customer once) and usable as a share link. Unique across all referral codes."""
+    from flywheel.commerce.adapters import get_adapter
+    from flywheel.commerce.adapters.errors import StoreAdapterError
+
+    _check_staff(by)
+    code = (code or "").strip().upper()
+    if not VANITY_PATTERN.match(code):
+        raise InvalidInput(_("Use 4 to 20 letters and digits, e.g. ANNA10."), field="code")
+    if not ambassador.is_active:
+        raise Conflict(_("This ambassador has left the programme."))
+    if not (Decimal("0") < percent <= Decimal("50")):
+        raise InvalidInput(_("Give a discount between 0 and 50 per cent."), field="percent")
+    if ReferralCode.objects.filter(code=code).exists():
+        raise InvalidInput(_("This code is taken."), field="code")
+    try:
+        with get_adapter(store) as adapter:
+            created = adapter.create_discount_code(
+                code=code,
+                kind="percentage",
+                value=percent,
+                currency=store.currency,
+                usage_limit=None,
+                once_per_customer=True,
+            )
+    except StoreAdapterError as error:
+        raise Conflict(_("The shop refused the code: %(error)s") % {"error": error}) from error
+    try:
+        with transaction.atomic():
+            return ReferralCode.objects.create(
+                member=ambassador.member,
+                code=code,
+                kind=CodeKind.VANITY,
+                store=store,
+                discount_percent=percent,
+                platform_reference=created.reference,
+            )
+    except IntegrityError as error:
+        raise InvalidInput(_("This code is taken."), field="code") from error
+
+
+def retire_ambassador(*, ambassador: Ambassador, by) -> Ambassador:
+    """The ambassador leaves: their vanity codes are disabled in the shop and retired here
+    (the personal link keeps working, as for any member)."""
+    from flywheel.commerce.adapters import get_adapter
+
+    _check_staff(by)
+    for code in ReferralCode.objects.filter(
+        member=ambassador.member, kind=CodeKind.VANITY, retired_at__isnull=True
+    ).select_related("store"):
+        if code.store is not None and code.platform_reference:
+            with get_adapter(code.store) as adapter:
+                adapter.disable_discount_code(platform_id=code.platform_reference)
+        code.retired_at = timezone.now()
+        code.save(update_fields=["retired_at"])
+    ambassador.left_at = timezone.now()
+    ambassador.save(update_fields=["left_at"])
+    return ambassador
