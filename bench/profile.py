@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.profile                 # every endpoint of bench.run
     .venv/bin/python -m bench.profile --cprofile topic  # plus cProfile's top functions
+    .venv/bin/python -m bench.profile --signed-in      # also as a member who posts and reacts
 
 Complements the HTTP figures: CPU milliseconds per request barely depend on what else the
 machine is doing, where requests per second do. Same settings as the served benchmark
@@ -33,12 +34,16 @@ class EndpointCost:
     bytes: int
 
 
-def measure(client, endpoint: load.Endpoint, *, requests: int) -> EndpointCost:
+def measure(
+    client, endpoint: load.Endpoint, *, requests: int, warm_all: bool = False
+) -> EndpointCost:
+    """Cost per request. warm_all: every path is requested once before measuring, so the
+    figures are the steady state of a page already seen (fragment caches warm)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     paths = [endpoint.paths[index % len(endpoint.paths)] for index in range(requests)]
-    for path in paths[:5]:  # warm the template cache and the connection
+    for path in paths if warm_all else paths[:5]:  # warm the template cache and the connection
         client.get(path)
     cpu = wall = sql = 0.0
     queries = size = 0
@@ -62,6 +67,22 @@ def measure(client, endpoint: load.Endpoint, *, requests: int) -> EndpointCost:
         queries=queries / count,
         sql_ms=sql / count * 1000,
         bytes=size // count,
+    )
+
+
+def busy_member():
+    """A member as the issue describes: has posted and reacted (so some posts are their own,
+    with edit rights, and some reactions are theirs), active in public spaces."""
+    from django.db.models import Count
+
+    from flywheel.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, is_staff=False)
+        .annotate(reacted=Count("reactions", distinct=True))
+        .filter(reacted__gt=0)
+        .order_by("-reacted", "pk")
+        .first()
     )
 
 
@@ -90,6 +111,11 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
         metavar="ENDPOINT",
         help="also print cProfile's top functions for bare/space/topic/api_topics",
     )
+    parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="also measure home, space and topic pages as a signed-in member (warm caches)",
+    )
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
     with tempfile.TemporaryDirectory(prefix="flywheel-profile-") as scratch:
@@ -107,6 +133,19 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
         endpoints = run.choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
         endpoints = [endpoint for endpoint in endpoints if endpoint.name != "bare_again"]
         costs = [measure(client, endpoint, requests=args.requests) for endpoint in endpoints]
+        if args.signed_in:
+            client.force_login(busy_member())
+            costs += [
+                measure(
+                    client,
+                    load.Endpoint(e.name, f"{e.label}, signed in", e.paths),
+                    requests=args.requests,
+                    warm_all=True,
+                )
+                for e in endpoints
+                if e.name in {"home", "space", "topic"}
+            ]
+            client.logout()
         sys.stdout.write(markdown(costs) + "\n")
         if args.cprofile:
             endpoint = next(e for e in endpoints if e.name == args.cprofile)

@@ -48,6 +48,7 @@ def choose_endpoints(*, seed: int, topic_sample: int) -> list[load.Endpoint]:
     bare = ("/bench/bare",)
     return [
         load.Endpoint("bare", "Bare Django view (baseline)", bare),
+        load.Endpoint("home", "Home page /", ("/",)),
         load.Endpoint("space", "Space page /s/<slug>/", tuple(f"/s/{slug}/" for slug in public)),
         load.Endpoint(
             "topic",
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> Path:
         logger.info("using the community already in the database (--regenerate to redo it)")
     sizes = data_sizes()
     endpoints = choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
-    sample_shape = topic_sample_shape(endpoints[2].paths)
+    sample_shape = topic_sample_shape(next(e for e in endpoints if e.name == "topic").paths)
     machine = machine_description()
     connection.close()
 

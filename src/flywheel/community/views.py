@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,9 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from flywheel.badges import queries as badge_queries
-from flywheel.community import page_cache, permissions, queries, services
+from flywheel.community import fragments, page_cache, permissions, queries, services
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
+from flywheel.core.context_processors import brand
 from flywheel.core.exceptions import DomainError, RateLimited
 from flywheel.moderation.models import PostState
 from flywheel.trust.services import record_topic_read
@@ -392,6 +394,7 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
             and not post.is_opening_post,
             "is_accepted": post.pk == topic.accepted_answer_id,
             "author_is_moderator": post.author_id in moderator_ids,
+            "can_flag": live and viewer_id is not None and not own,
         }
 
     entries = [entry(post) for post in page.object_list]
@@ -410,6 +413,14 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
             if accepted_post is not None and permissions.can_view_post(user, accepted_post):
                 accepted_post.moderation_state = permissions.post_moderation_state(accepted_post)
                 accepted = {**entry(accepted_post), "url": _post_url(accepted_post)}
+    can_reply = viewer_id is not None and (not topic.is_closed or viewer_is_moderator)
+    fragments.render_posts(
+        entries,
+        topic=topic,
+        can_reply=can_reply,
+        csrf_token=get_token(request),
+        brand_name=brand(request)["brand_name"],
+    )
     return {
         "topic": topic,
         "space": topic.space,
@@ -419,7 +430,7 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
         "replies": replies,
         "accepted": accepted,
         "viewer_is_moderator": viewer_is_moderator,
-        "can_reply": viewer_id is not None and (not topic.is_closed or viewer_is_moderator),
+        "can_reply": can_reply,
         "following_topic": queries.is_following(user, topic=topic),
         "reply_form": reply_form,
         "login_url": _login_url(request),
@@ -575,6 +586,37 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
             "can_react": True,
         },
     )
+
+
+@require_GET
+@hub_view
+@member_required
+def post_reaction_picker(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The reaction choices for one post, fetched when its picker opens (not shipped with
+    every post of the page). Marks the viewer's own reactions."""
+    post = _readable_post(request.user, post_id)
+    post = queries.post_with_reactions(post.pk)
+    context = {
+        "post": post,
+        "topic": post.topic,
+        "space": post.topic.space,
+        "reactions": queries.reaction_summary(post, viewer_id=request.user.pk),
+    }
+    if request.htmx:
+        return render(request, "community/_reaction_picker.html", context)
+    return render(request, "community/post_action.html", {**context, "standalone": True})
+
+
+@require_GET
+@hub_view
+@member_required
+def post_flag_form(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The flag form for one post, fetched when "Flag" is clicked (see post_reaction_picker)."""
+    post = _readable_post(request.user, post_id)
+    context = {"post": post, "topic": post.topic, "space": post.topic.space, "flag_open": True}
+    if request.htmx:
+        return render(request, "moderation/_flag_button.html", context)
+    return render(request, "community/post_action.html", context)
 
 
 @require_http_methods(["GET", "POST"])
