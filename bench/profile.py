@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
     parser.add_argument(
         "--cprofile",
         metavar="ENDPOINT",
-        help="also print cProfile's top functions for bare/space/topic/api_topics",
+        help="also print cProfile's top functions for bare/home/space/topic/api_topics "
+        "(as the member with --signed-in)",
     )
     parser.add_argument(
         "--signed-in",
@@ -145,7 +146,6 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
                 for e in endpoints
                 if e.name in {"home", "space", "topic"}
             ]
-            client.logout()
         sys.stdout.write(markdown(costs) + "\n")
         if args.cprofile:
             endpoint = next(e for e in endpoints if e.name == args.cprofile)
@@ -155,7 +155,9 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
                 client.get(endpoint.paths[index % len(endpoint.paths)])
             profiler.disable()
             report = io.StringIO()
-            pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(40)
+            stats = pstats.Stats(profiler, stream=report)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(25)
             sys.stdout.write(report.getvalue())
     return costs
 

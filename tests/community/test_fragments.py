@@ -180,3 +180,32 @@ def test_on_demand_menus_of_a_hidden_post_are_not_served(client, thread, member,
     for name in ("post_reaction_picker", "post_flag_form"):
         url = reverse(f"community:{name}", kwargs={"post_id": theirs.pk})
         assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_topic_rows_change_on_the_next_request_and_stay_within_readable_spaces(
+    client, space, member, other_member
+):
+    from flywheel.community.models import SpaceAccessGrant, Visibility
+    from tests.factories import SpaceFactory
+
+    topic = make_topic(space=space, author=member, title="Stoves for winter")
+    locked = SpaceFactory(visibility=Visibility.GATED)
+    SpaceAccessGrant.objects.create(space=locked, member=member)
+    secret = make_topic(space=locked, author=member, title="Unreleased stove")
+    space_url = reverse("community:space", kwargs={"slug": space.slug})
+    home = reverse("community:home")
+
+    client.force_login(member)
+    assert "Unreleased stove" in client.get(home).content.decode()  # its row is cached now
+    assert '0<span class="visually-hidden"> replies' in client.get(space_url).content.decode()
+    make_reply(topic=topic, author=other_member)
+    assert '1<span class="visually-hidden"> replies' in client.get(space_url).content.decode()
+    assert '1<span class="visually-hidden"> replies' in client.get(home).content.decode()
+
+    client.force_login(other_member)
+    page = client.get(home).content.decode()
+    assert "Stoves for winter" in page and "Unreleased stove" not in page
+    assert secret.title not in client.get(space_url).content.decode()
+    set_post_state(topic.posts.get(number=1), PostState.HIDDEN)
+    assert "Stoves for winter" not in client.get(space_url).content.decode()
+    assert "Stoves for winter" not in client.get(home).content.decode()

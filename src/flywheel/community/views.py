@@ -191,14 +191,23 @@ def spaces_css(request: HttpRequest) -> HttpResponse:
 @hub_view
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    # The readable spaces are worked out once (gates and grants: several queries) and fed to
+    # both lists, instead of once per list.
+    readable_ids = queries.readable_space_ids(user)
+    latest = list(queries.topics_for_listing(user, readable_spaces=readable_ids)[:HOME_TOPICS])
     return render(
         request,
         "community/home.html",
         {
             "spaces": list(queries.spaces_for(user)),
-            "readable_ids": queries.readable_space_ids(user),
-            "latest_topics": list(queries.topics_for_listing(user)[:HOME_TOPICS]),
-            "unanswered": list(queries.topics_for_listing(user, unanswered=True)[:HOME_UNANSWERED]),
+            "readable_ids": readable_ids,
+            "latest_topics": latest,
+            "latest_rows": fragments.render_topic_rows(latest, show_space=True),
+            "unanswered": list(
+                queries.topics_for_listing(user, unanswered=True, readable_spaces=readable_ids)[
+                    :HOME_UNANSWERED
+                ]
+            ),
         },
     )
 
@@ -248,12 +257,20 @@ def _space_listing(request: HttpRequest, slug: str, *, unanswered: bool) -> Http
     topics = queries.topics_for_listing(
         user, space=space, kind=kind, tag_slug=tag_slug, unanswered=unanswered
     )
-    page = Paginator(topics, settings.FLYWHEEL_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(topics, settings.FLYWHEEL_PAGE_SIZE)
+    if not (kind or tag_slug or unanswered):
+        # The space's counter instead of a COUNT(*) over its topics (4-6 ms at 12k topics).
+        # It also counts topics moderation holds, which the list leaves out: at worst the
+        # last page is shorter than the counter promised.
+        paginator.count = space.topic_count
+    page = paginator.get_page(request.GET.get("page"))
+    topic_list = list(page.object_list)
     context = _space_header_context(request, space)
     context.update(
         {
             "page_obj": page,
-            "topics": list(page.object_list),
+            "topics": topic_list,
+            "topic_rows": fragments.render_topic_rows(topic_list, show_space=False),
             "kind": kind,
             "tag_slug": tag_slug,
             "unanswered": unanswered,
