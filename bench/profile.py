@@ -70,22 +70,6 @@ def measure(
     )
 
 
-def busy_member():
-    """A member as the issue describes: has posted and reacted (so some posts are their own,
-    with edit rights, and some reactions are theirs), active in public spaces."""
-    from django.db.models import Count
-
-    from flywheel.accounts.models import User
-
-    return (
-        User.objects.filter(is_active=True, is_staff=False)
-        .annotate(reacted=Count("reactions", distinct=True))
-        .filter(reacted__gt=0)
-        .order_by("-reacted", "pk")
-        .first()
-    )
-
-
 def markdown(costs: list[EndpointCost]) -> str:
     lines = [
         "| Endpoint | CPU ms/request | Wall ms/request | Queries | SQL ms | Bytes |",
@@ -135,7 +119,7 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
         endpoints = [endpoint for endpoint in endpoints if endpoint.name != "bare_again"]
         costs = [measure(client, endpoint, requests=args.requests) for endpoint in endpoints]
         if args.signed_in:
-            client.force_login(busy_member())
+            client.force_login(run.busy_member())
             costs += [
                 measure(
                     client,

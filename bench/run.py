@@ -64,6 +64,43 @@ def choose_endpoints(*, seed: int, topic_sample: int) -> list[load.Endpoint]:
     ]
 
 
+def busy_member():
+    """A member as the issue describes: has posted and reacted (so some posts are their own,
+    with edit rights, and some reactions are theirs), active in public spaces."""
+    from django.db.models import Count
+
+    from flywheel.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, is_staff=False)
+        .annotate(reacted=Count("reactions", distinct=True))
+        .filter(reacted__gt=0)
+        .order_by("-reacted", "pk")
+        .first()
+    )
+
+
+def signed_in_endpoints(endpoints: list[load.Endpoint]) -> list[load.Endpoint]:
+    """The member's versions of the home, space and topic pages: same paths, with the session
+    cookie of busy_member() (a fresh session, created in the database)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(busy_member())
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return [
+        load.Endpoint(
+            f"{endpoint.name}_member",
+            f"{endpoint.label}, signed in",
+            endpoint.paths,
+            headers=(("Cookie", cookie),),
+        )
+        for endpoint in endpoints
+        if endpoint.name in {"home", "space", "topic"}
+    ]
+
+
 def data_sizes() -> dict[str, int]:
     from flywheel.accounts.models import User
     from flywheel.community.models import Post, Reaction, Space, Topic
@@ -155,6 +192,11 @@ def main(argv: list[str] | None = None) -> Path:
         default=500,
         help="how many different topic pages the load cycles through",
     )
+    parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="also load the home, space and topic pages as a signed-in member",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 120:
         parser.error("--duration must be between 1 and 120 seconds")
@@ -180,6 +222,8 @@ def main(argv: list[str] | None = None) -> Path:
     endpoints = choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
     sample_shape = topic_sample_shape(next(e for e in endpoints if e.name == "topic").paths)
     machine = machine_description()
+    if args.signed_in:
+        endpoints[-1:-1] = signed_in_endpoints(endpoints)
     connection.close()
 
     # Other processes on a small machine skew every figure; the report says how busy it was.
@@ -193,6 +237,11 @@ def main(argv: list[str] | None = None) -> Path:
         environment = load.server_environment(
             database_url=database_url, static_root=scratch_dir / "static", data_dir=scratch_dir
         )
+        if args.signed_in:
+            from django.conf import settings
+
+            # The member's session was signed with this process's key; the server must agree.
+            environment["SECRET_KEY"] = settings.SECRET_KEY
         load.collect_static(environment)
         with load.gunicorn_server(
             environment=environment,

@@ -381,8 +381,10 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
 def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) -> dict:
     user = request.user
     viewer_id = user.pk if user.is_authenticated else None
-    viewer_is_moderator = permissions.is_moderator_of(user, topic.space)
     moderator_ids = queries.moderator_ids(topic.space)
+    viewer_is_moderator = permissions.is_moderator_of(
+        user, topic.space, moderator_ids=moderator_ids
+    )
     posts = badge_queries.with_author_badges(
         queries.posts_for_topic(topic, viewer=user, viewer_is_moderator=viewer_is_moderator)
     )  # +1 query/page
