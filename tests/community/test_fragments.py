@@ -209,3 +209,24 @@ def test_topic_rows_change_on_the_next_request_and_stay_within_readable_spaces(
     set_post_state(topic.posts.get(number=1), PostState.HIDDEN)
     assert "Stoves for winter" not in client.get(space_url).content.decode()
     assert "Stoves for winter" not in client.get(home).content.decode()
+
+
+def test_warm_fragments_cost_no_more_queries_than_a_cold_page(
+    client, django_assert_max_num_queries, space, member
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    topic = make_topic(space=space, author=member, kind=TopicKind.QUESTION)
+    reactors = [UserFactory() for _ in range(3)]
+    for number in range(12):
+        reply = make_reply(topic=topic, author=reactors[number % 3], body=f"Reply {number}.")
+        services.toggle_reaction(member=member, post=reply, kind=ReactionKind.values[0])
+    client.force_login(member)
+    for url in (topic.get_absolute_url(), reverse("community:space", args=[space.slug])):
+        client.get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            client.get(url)
+        with django_assert_max_num_queries(len(cold)):
+            assert client.get(url).status_code == 200
