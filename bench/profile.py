@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.profile                 # every endpoint of bench.run
     .venv/bin/python -m bench.profile --cprofile topic  # plus cProfile's top functions
+    .venv/bin/python -m bench.profile --signed-in      # also as a member who posts and reacts
 
 Complements the HTTP figures: CPU milliseconds per request barely depend on what else the
 machine is doing, where requests per second do. Same settings as the served benchmark
@@ -33,12 +34,16 @@ class EndpointCost:
     bytes: int
 
 
-def measure(client, endpoint: load.Endpoint, *, requests: int) -> EndpointCost:
+def measure(
+    client, endpoint: load.Endpoint, *, requests: int, warm_all: bool = False
+) -> EndpointCost:
+    """Cost per request. warm_all: every path is requested once before measuring, so the
+    figures are the steady state of a page already seen (fragment caches warm)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     paths = [endpoint.paths[index % len(endpoint.paths)] for index in range(requests)]
-    for path in paths[:5]:  # warm the template cache and the connection
+    for path in paths if warm_all else paths[:5]:  # warm the template cache and the connection
         client.get(path)
     cpu = wall = sql = 0.0
     queries = size = 0
@@ -88,7 +93,13 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
     parser.add_argument(
         "--cprofile",
         metavar="ENDPOINT",
-        help="also print cProfile's top functions for bare/space/topic/api_topics",
+        help="also print cProfile's top functions for bare/home/space/topic/api_topics "
+        "(as the member with --signed-in)",
+    )
+    parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="also measure home, space and topic pages as a signed-in member (warm caches)",
     )
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
@@ -107,6 +118,18 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
         endpoints = run.choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
         endpoints = [endpoint for endpoint in endpoints if endpoint.name != "bare_again"]
         costs = [measure(client, endpoint, requests=args.requests) for endpoint in endpoints]
+        if args.signed_in:
+            client.force_login(run.busy_member())
+            costs += [
+                measure(
+                    client,
+                    load.Endpoint(e.name, f"{e.label}, signed in", e.paths),
+                    requests=args.requests,
+                    warm_all=True,
+                )
+                for e in endpoints
+                if e.name in {"home", "space", "topic"}
+            ]
         sys.stdout.write(markdown(costs) + "\n")
         if args.cprofile:
             endpoint = next(e for e in endpoints if e.name == args.cprofile)
@@ -116,7 +139,9 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
                 client.get(endpoint.paths[index % len(endpoint.paths)])
             profiler.disable()
             report = io.StringIO()
-            pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(40)
+            stats = pstats.Stats(profiler, stream=report)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(25)
             sys.stdout.write(report.getvalue())
     return costs
 

@@ -48,6 +48,7 @@ def choose_endpoints(*, seed: int, topic_sample: int) -> list[load.Endpoint]:
     bare = ("/bench/bare",)
     return [
         load.Endpoint("bare", "Bare Django view (baseline)", bare),
+        load.Endpoint("home", "Home page /", ("/",)),
         load.Endpoint("space", "Space page /s/<slug>/", tuple(f"/s/{slug}/" for slug in public)),
         load.Endpoint(
             "topic",
@@ -60,6 +61,43 @@ def choose_endpoints(*, seed: int, topic_sample: int) -> list[load.Endpoint]:
             tuple(f"/api/v1/topics?space={slug}" for slug in public),
         ),
         load.Endpoint("bare_again", "Bare Django view (again, last)", bare),
+    ]
+
+
+def busy_member():
+    """A member as the issue describes: has posted and reacted (so some posts are their own,
+    with edit rights, and some reactions are theirs), active in public spaces."""
+    from django.db.models import Count
+
+    from flywheel.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, is_staff=False)
+        .annotate(reacted=Count("reactions", distinct=True))
+        .filter(reacted__gt=0)
+        .order_by("-reacted", "pk")
+        .first()
+    )
+
+
+def signed_in_endpoints(endpoints: list[load.Endpoint]) -> list[load.Endpoint]:
+    """The member's versions of the home, space and topic pages: same paths, with the session
+    cookie of busy_member() (a fresh session, created in the database)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(busy_member())
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return [
+        load.Endpoint(
+            f"{endpoint.name}_member",
+            f"{endpoint.label}, signed in",
+            endpoint.paths,
+            headers=(("Cookie", cookie),),
+        )
+        for endpoint in endpoints
+        if endpoint.name in {"home", "space", "topic"}
     ]
 
 
@@ -154,6 +192,11 @@ def main(argv: list[str] | None = None) -> Path:
         default=500,
         help="how many different topic pages the load cycles through",
     )
+    parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="also load the home, space and topic pages as a signed-in member",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 120:
         parser.error("--duration must be between 1 and 120 seconds")
@@ -177,8 +220,10 @@ def main(argv: list[str] | None = None) -> Path:
         logger.info("using the community already in the database (--regenerate to redo it)")
     sizes = data_sizes()
     endpoints = choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
-    sample_shape = topic_sample_shape(endpoints[2].paths)
+    sample_shape = topic_sample_shape(next(e for e in endpoints if e.name == "topic").paths)
     machine = machine_description()
+    if args.signed_in:
+        endpoints[-1:-1] = signed_in_endpoints(endpoints)
     connection.close()
 
     # Other processes on a small machine skew every figure; the report says how busy it was.
@@ -192,6 +237,11 @@ def main(argv: list[str] | None = None) -> Path:
         environment = load.server_environment(
             database_url=database_url, static_root=scratch_dir / "static", data_dir=scratch_dir
         )
+        if args.signed_in:
+            from django.conf import settings
+
+            # The member's session was signed with this process's key; the server must agree.
+            environment["SECRET_KEY"] = settings.SECRET_KEY
         load.collect_static(environment)
         with load.gunicorn_server(
             environment=environment,

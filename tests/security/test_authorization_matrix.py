@@ -111,6 +111,21 @@ PAGE_MATRIX = [
         "gated",
     ),
     Row("p/<int:post_id>/react/", lambda w: f"/p/{w.reply.pk}/react/", POST_ONLY),
+    # The reaction picker and the flag form, fetched when opened (issue 16).
+    Row("p/<int:post_id>/react/picker/", lambda w: f"/p/{w.reply.pk}/react/picker/", SIGNED_IN),
+    Row(
+        "p/<int:post_id>/react/picker/",
+        lambda w: f"/p/{_opening(w.gated_topic)}/react/picker/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row("p/<int:post_id>/flag/", lambda w: f"/p/{w.reply.pk}/flag/", SIGNED_IN),
+    Row(
+        "p/<int:post_id>/flag/",
+        lambda w: f"/p/{_opening(w.gated_topic)}/flag/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
     Row(
         "p/<int:post_id>/edit/",
         lambda w: f"/p/{_opening(w.public_topic)}/edit/",

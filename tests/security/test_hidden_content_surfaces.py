@@ -220,6 +220,14 @@ WALKED_PAGES = {
     "t/<int:topic_id>/moderate/": _per_topic("/t/{topic_id}/moderate/", "POST", {"action": "pin"}),
     "p/<int:post_id>/": _per_post("/p/{post_id}/"),
     "p/<int:post_id>/react/": _per_post("/p/{post_id}/react/", "POST", {"kind": "like"}, True),
+    # The reaction picker and the flag form, as pages and as the fragments htmx fetches.
+    "p/<int:post_id>/react/picker/": lambda s: (
+        _per_post("/p/{post_id}/react/picker/")(s)
+        + _per_post("/p/{post_id}/react/picker/", htmx=True)(s)
+    ),
+    "p/<int:post_id>/flag/": lambda s: (
+        _per_post("/p/{post_id}/flag/")(s) + _per_post("/p/{post_id}/flag/", htmx=True)(s)
+    ),
     "p/<int:post_id>/edit/": _per_post("/p/{post_id}/edit/"),
     "p/<int:post_id>/delete/": _per_post("/p/{post_id}/delete/"),
     "p/<int:post_id>/accept/": _per_post("/p/{post_id}/accept/", "POST"),

@@ -28,11 +28,15 @@ from flywheel.community.models import (
 from flywheel.core import hooks
 
 
-def is_moderator_of(user, space: Space) -> bool:
+def is_moderator_of(user, space: Space, *, moderator_ids: set[int] | None = None) -> bool:
+    """moderator_ids: the space's moderators (queries.moderator_ids), when the caller has
+    them already; saves asking again."""
     if not user.is_authenticated:
         return False
     if user.is_brand_team or user.is_superuser:
         return True
+    if moderator_ids is not None:
+        return user.pk in moderator_ids
     return SpaceMembership.objects.filter(space=space, member=user, role="moderator").exists()
 
 

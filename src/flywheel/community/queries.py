@@ -37,10 +37,14 @@ def topics_for_listing(
     kind: str | None = None,
     unanswered: bool = False,
     tag_slug: str | None = None,
+    readable_spaces=None,
 ) -> QuerySet[Topic]:
     """Topics the user may read (permissions.filter_topics_queryset), pinned first, then most
-    recently active."""
-    queryset = permissions.filter_topics_queryset(user, space=space)
+    recently active. `readable_spaces`: the ids of readable_space_ids(user), when the caller
+    has them already (saves asking the gates again)."""
+    queryset = permissions.filter_topics_queryset(
+        user, space=space, readable_spaces=readable_spaces
+    )
     if kind:
         queryset = queryset.filter(kind=kind)
     if unanswered:
