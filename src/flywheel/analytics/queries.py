@@ -28,8 +28,9 @@ from flywheel.analytics.models import (
     MemberSource,
     QuestionFact,
 )
-from flywheel.commerce.models import Customer, Order
+from flywheel.commerce.models import Customer, Order, SpaceGate, Store
 from flywheel.community.models import Space
+from flywheel.rewards.models import Perk
 
 MEMBER_ROLES = [Role.MEMBER, Role.AMBASSADOR]
 # "Recently inactive": previously active members silent for 7 to 28 days.
@@ -844,4 +845,21 @@ def member_order_totals(member) -> list[tuple[str, int, Decimal]]:
         .values("currency")
         .annotate(order_count=Sum("orders"), net=Sum("revenue"))
         .order_by("currency")
+    ]
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    key: str
+    done: bool
+
+
+def first_steps() -> list[FirstStep]:
+    """The setup steps the console walks a new brand through, each done or still to do.
+
+    Three EXISTS queries; the console shows the walk-through only while one step is left."""
+    return [
+        FirstStep("store", Store.objects.exists()),
+        FirstStep("gated_space", SpaceGate.objects.exists()),
+        FirstStep("perk", Perk.objects.exists()),
     ]

@@ -41,7 +41,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 BRAND_NAME = env_str("FLYWHEEL_BRAND_NAME", "Flywheel")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "flywheel.accounts.apps.FlywheelAdminConfig",  # django.contrib.admin, renamed and grouped
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
