@@ -10,8 +10,10 @@ from django.utils import timezone
 from flywheel.accounts.models import Role, User
 from flywheel.analytics import services
 from flywheel.analytics.models import CommunityCost
+from flywheel.commerce.models import SpaceGate, Store
 from flywheel.core.models import Verb
 from flywheel.core.services import record_activity
+from flywheel.rewards.models import Perk, PerkKind
 from tests.analytics.dataset import order
 from tests.factories import SpaceFactory, UserFactory
 
@@ -226,7 +228,8 @@ def _community(size: int) -> None:
     ("name", "budget"),
     [
         # Two periods (this and the one before) × activity, growth, peer support and sales.
-        ("analytics:dashboard", 47),
+        # …plus three EXISTS for the first steps (a store, a gated space, a perk) while one is left.
+        ("analytics:dashboard", 50),
         ("analytics:retention", 7),
         ("analytics:commerce", 26),
         ("analytics:members", 8),
@@ -244,3 +247,46 @@ def test_console_pages_run_a_fixed_number_of_queries(
     with django_assert_num_queries(budget):
         response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 200
+
+
+def _first_steps(response) -> dict:
+    return {step.key: step.done for step in response.context["first_steps"]}
+
+
+def test_an_empty_console_walks_the_owner_through_the_first_steps(owner):
+    response = signed_in(owner).get(reverse("analytics:dashboard"))
+
+    assert _first_steps(response) == {"store": False, "gated_space": False, "perk": False}
+    page = response.content.decode()
+    assert "flywheel commerce connect" in page
+    assert "docs/stores.md" in page
+    assert reverse("admin:commerce_store_add") in page
+    assert reverse("admin:commerce_spacegate_add") in page
+    assert reverse("admin:rewards_perk_add") in page
+
+
+def test_a_finished_first_step_is_ticked_and_loses_its_button(owner):
+    Store.objects.create(platform="shopify", domain="s.example.com", webhook_secret="s")
+
+    response = signed_in(owner).get(reverse("analytics:dashboard"))
+
+    assert _first_steps(response) == {"store": True, "gated_space": False, "perk": False}
+    assert reverse("admin:commerce_store_add") not in response.content.decode()
+
+
+def test_the_first_steps_go_away_once_all_are_done(owner):
+    Store.objects.create(platform="shopify", domain="s.example.com", webhook_secret="s")
+    SpaceGate.objects.create(space=SpaceFactory(), any_order=True)
+    Perk.objects.create(name="Ten off", slug="ten-off", kind=PerkKind.EARLY_ACCESS, cost_points=5)
+
+    response = signed_in(owner).get(reverse("analytics:dashboard"))
+
+    assert response.context["first_steps"] == []
+    assert "data-first-steps" not in response.content.decode()
+
+
+def test_moderators_are_not_walked_through_admin_setup(moderator_user):
+    response = signed_in(moderator_user).get(reverse("analytics:dashboard"))
+
+    assert response.context["first_steps"] == []
+    assert reverse("admin:rewards_perk_add") not in response.content.decode()

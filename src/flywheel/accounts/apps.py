@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,10 @@ class AccountsConfig(AppConfig):
         from flywheel.accounts.privacy import register_privacy_handlers
 
         register_privacy_handlers()
+
+
+class FlywheelAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the brand's name and task grouping (accounts/admin_site.py)."""
+
+    default = False  # accounts' own config stays the default for "flywheel.accounts"
+    default_site = "flywheel.accounts.admin_site.FlywheelAdminSite"

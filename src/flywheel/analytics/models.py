@@ -201,3 +201,26 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StaffReportSent(models.Model):
+    """The weekly staff e-mail went (or is going) to this recipient for this week.
+
+    Written before sending, deleted if sending fails: the unique pair makes a second run of
+    the beat, or `flywheel analytics send-weekly` by hand, send nothing twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    week_start = models.DateField()  # the Monday of the reported week
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "week_start"], name="analytics_one_report_per_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.week_start.isoformat()}"

@@ -5,7 +5,13 @@ per-day counts we hold and erasure simply deletes them; a rebuild would not brin
 because the erased member's activity is gone or anonymised too.
 """
 
-from flywheel.analytics.models import CustomerDay, MemberDay, MemberFact, MemberMonth
+from flywheel.analytics.models import (
+    CustomerDay,
+    MemberDay,
+    MemberFact,
+    MemberMonth,
+    StaffReportSent,
+)
 
 
 def export_analytics(member) -> dict:
@@ -32,3 +38,4 @@ def erase_analytics(member, *, content: str = "anonymise") -> None:
     MemberMonth.objects.filter(member=member).delete()
     CustomerDay.objects.filter(member=member).delete()
     MemberFact.objects.filter(member=member).delete()
+    StaffReportSent.objects.filter(recipient=member).delete()

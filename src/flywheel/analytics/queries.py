@@ -28,8 +28,9 @@ from flywheel.analytics.models import (
     MemberSource,
     QuestionFact,
 )
-from flywheel.commerce.models import Customer, Order
-from flywheel.community.models import Space
+from flywheel.commerce.models import Customer, Order, SpaceGate, Store
+from flywheel.community.models import Post, Reaction, Space
+from flywheel.rewards.models import Perk
 
 MEMBER_ROLES = [Role.MEMBER, Role.AMBASSADOR]
 # "Recently inactive": previously active members silent for 7 to 28 days.
@@ -845,3 +846,94 @@ def member_order_totals(member) -> list[tuple[str, int, Decimal]]:
         .annotate(order_count=Sum("orders"), net=Sum("revenue"))
         .order_by("currency")
     ]
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    key: str
+    done: bool
+
+
+def first_steps() -> list[FirstStep]:
+    """The setup steps the console walks a new brand through, each done or still to do.
+
+    Three EXISTS queries; the console shows the walk-through only while one step is left."""
+    return [
+        FirstStep("store", Store.objects.exists()),
+        FirstStep("gated_space", SpaceGate.objects.exists()),
+        FirstStep("perk", Perk.objects.exists()),
+    ]
+
+
+# --- People: the advocate score -------------------------------------------------------------
+
+ADVOCATE_WEIGHTS = {"interactions": 1, "reach": 3, "orders": 5}
+
+
+@dataclass(frozen=True)
+class AdvocateScore:
+    interactions: int
+    reach: int
+    orders: int
+
+    @property
+    def score(self) -> int:
+        return (
+            ADVOCATE_WEIGHTS["interactions"] * self.interactions
+            + ADVOCATE_WEIGHTS["reach"] * self.reach
+            + ADVOCATE_WEIGHTS["orders"] * self.orders
+        )
+
+
+def advocate_scores(period: Period, *, member_ids: list[int]) -> dict[int, AdvocateScore]:
+    """Activity, reach and purchases of these members in the period (docs/metrics.md).
+
+    Five queries whatever the number of members. Reach counts distinct other people who
+    replied in a member's topic, replied to a member's post or reacted to one; referrals join
+    when the referrals app records who invited whom. Post and reaction times are bounded by
+    the period's days in UTC."""
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    interactions = dict(
+        MemberDay.objects.filter(
+            member_id__in=member_ids, day__gte=period.start, day__lte=period.end
+        )
+        .values("member_id")
+        .annotate(n=Sum("topics") + Sum("replies") + Sum("reactions") + Sum("other"))
+        .values_list("member_id", "n")
+    )
+    replies = Post.objects.filter(
+        number__gt=1, deleted_at__isnull=True, created_at__gte=start, created_at__lt=end
+    )
+    reached: dict[int, set[int]] = {}
+    pairs = [
+        replies.filter(topic__author_id__in=member_ids).values_list(
+            "topic__author_id", "author_id"
+        ),
+        replies.filter(reply_to__author_id__in=member_ids).values_list(
+            "reply_to__author_id", "author_id"
+        ),
+        Reaction.objects.filter(
+            post__author_id__in=member_ids, created_at__gte=start, created_at__lt=end
+        ).values_list("post__author_id", "member_id"),
+    ]
+    for query in pairs:
+        for member_id, other_id in query.distinct():
+            if other_id is not None and other_id != member_id:
+                reached.setdefault(member_id, set()).add(other_id)
+    orders = dict(
+        CustomerDay.objects.filter(
+            member_id__in=member_ids, day__gte=period.start, day__lte=period.end
+        )
+        .values("member_id")
+        .annotate(n=Sum("orders"))
+        .values_list("member_id", "n")
+    )
+    return {
+        member_id: AdvocateScore(
+            interactions=interactions.get(member_id) or 0,
+            reach=len(reached.get(member_id, ())),
+            orders=orders.get(member_id) or 0,
+        )
+        for member_id in member_ids
+    }

@@ -9,6 +9,7 @@ computation.
 """
 
 import datetime as dt
+import logging
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -32,11 +33,14 @@ from flywheel.analytics.models import (
     MemberSource,
     QuestionFact,
     RollupCursor,
+    StaffReportSent,
 )
 from flywheel.commerce.models import Customer, Order
 from flywheel.community.models import Post, Topic, TopicKind
 from flywheel.core.exceptions import InvalidInput
 from flywheel.core.models import Activity, Verb
+
+logger = logging.getLogger(__name__)
 
 # Which verbs make a member "active" on a day, and which column each one counts in.
 ACTIVE_VERBS = {
@@ -438,3 +442,59 @@ def record_monthly_cost(
         defaults={"amount": value, "note": (note or "")[:200], "entered_by": by},
     )
     return cost
+
+
+# --- The weekly staff e-mail --------------------------------------------------------------
+
+
+def weekly_report_recipients():
+    """Owners, admins and moderators with an e-mail address, active."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=BRAND_TEAM_ROLES)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+def send_weekly_staff_report(*, today: dt.date | None = None, dry_run: bool = False) -> dict:
+    """E-mail last week's headline figures to each staff member, at most once per week.
+
+    A claim row (recipient, week) is written before sending and deleted if sending fails, so
+    the beat firing twice or a run by hand after it sends nothing twice, and a failed send is
+    tried again next run. A dry run claims and sends nothing; it returns who would get what.
+    """
+    from flywheel.analytics.emails import render_weekly_report, report_week, weekly_numbers
+
+    week = report_week(today or timezone.localdate())
+    already = set(
+        StaffReportSent.objects.filter(week_start=week.start).values_list("recipient_id", flat=True)
+    )
+    recipients = [r for r in weekly_report_recipients() if r.pk not in already]
+    result = {"week_start": week.start, "sent": 0, "failed": 0, "already_sent": len(already)}
+    if not recipients:
+        result["messages"] = []
+        return result
+    numbers = weekly_numbers(week)
+    messages = []
+    for recipient in recipients:
+        message = render_weekly_report(recipient=recipient, numbers=numbers)
+        messages.append((recipient.email, message.subject))
+        if dry_run:
+            continue
+        with transaction.atomic():
+            _claim, created = StaffReportSent.objects.get_or_create(
+                recipient=recipient, week_start=week.start
+            )
+        if not created:
+            continue  # another run got there between our read and now
+        try:
+            message.send()
+        except Exception:
+            logger.exception("weekly staff report to user %s failed", recipient.pk)
+            StaffReportSent.objects.filter(recipient=recipient, week_start=week.start).delete()
+            result["failed"] += 1
+            continue
+        result["sent"] += 1
+    result["messages"] = messages
+    return result

@@ -7,3 +7,12 @@ def update_rollups() -> dict:
     from flywheel.analytics.services import update_rollups as update
 
     return update()
+
+
+@shared_task(ignore_result=True)
+def send_weekly_staff_report() -> dict:
+    """Mondays: last week's headline figures to the brand team (once per week and person)."""
+    from flywheel.analytics.services import send_weekly_staff_report as send
+
+    result = send()
+    return {key: value for key, value in result.items() if key != "messages"}

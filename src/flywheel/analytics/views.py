@@ -168,8 +168,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         queries.sources_table(period),
     ]
     context = _base_context(request, section="dashboard", period=period, choice=choice)
+    # Only those who can open the admin are walked through setting it up.
+    steps = queries.first_steps() if permissions.can_see_commerce(request.user) else []
     context.update(
         {
+            "first_steps": steps if not all(step.done for step in steps) else [],
             "space": space,
             "figures": figures,
             "money_figures": money_figures,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.config.env import env_bool, env_int, env_list, env_str, local_secret_key
@@ -41,7 +42,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 BRAND_NAME = env_str("FLYWHEEL_BRAND_NAME", "Flywheel")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "flywheel.accounts.apps.FlywheelAdminConfig",  # django.contrib.admin, renamed and grouped
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -209,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
     "analytics-update-rollups": {
         "task": "flywheel.analytics.tasks.update_rollups",
         "schedule": 60 * 5,
+    },
+    # Monday morning: last week's figures to owners, admins and moderators, once each.
+    "analytics-weekly-staff-report": {
+        "task": "flywheel.analytics.tasks.send_weekly_staff_report",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     "rewards-retry-entry-rewards": {
         "task": "flywheel.rewards.tasks.retry_entry_rewards",

@@ -1,4 +1,4 @@
-"""`flywheel analytics rebuild [--since YYYY-MM-DD]` and `flywheel analytics update`."""
+"""`flywheel analytics rebuild [--since YYYY-MM-DD]`, `update` and `send-weekly [--dry-run]`."""
 
 import datetime as dt
 
@@ -19,8 +19,18 @@ class Command(BaseCommand):
             "this day (YYYY-MM-DD).",
         )
         sub.add_parser("update", help="Recompute what changed since the last run (as the task).")
+        weekly = sub.add_parser(
+            "send-weekly",
+            help="E-mail last week's figures to the brand team (once per week and person).",
+        )
+        weekly.add_argument(
+            "--dry-run", action="store_true", help="Show who would get what; send nothing."
+        )
 
     def handle(self, *args, action: str, since: str | None = None, **options):
+        if action == "send-weekly":
+            self._send_weekly(dry_run=options.get("dry_run", False))
+            return
         if action == "update":
             result = services.update_rollups()
             self.stdout.write(self._summary(result))
@@ -40,3 +50,12 @@ class Command(BaseCommand):
 
     def _summary(self, result: dict) -> str:
         return "recomputed " + ", ".join(f"{count} {name}" for name, count in result.items())
+
+    def _send_weekly(self, *, dry_run: bool) -> None:
+        result = services.send_weekly_staff_report(dry_run=dry_run)
+        for email, subject in result["messages"]:
+            self.stdout.write(f"{'would send' if dry_run else 'to'} {email}: {subject}")
+        self.stdout.write(
+            f"week of {result['week_start'].isoformat()}: {result['sent']} sent, "
+            f"{result['failed']} failed, {result['already_sent']} already sent earlier"
+        )
