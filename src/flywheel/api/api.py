@@ -10,6 +10,7 @@ from flywheel.community.api import posts_router, spaces_router, topics_router
 from flywheel.moderation.api import router as moderation_router
 from flywheel.notifications.api import router as notifications_router
 from flywheel.privacy.api import router as privacy_router
+from flywheel.reviews.api import router as reviews_router
 from flywheel.rewards.api import router as rewards_router
 from flywheel.search.api import router as search_router
 from flywheel.trust.api import router as trust_router
@@ -45,3 +46,4 @@ api.add_router("/trust", trust_router)
 api.add_router("/badges", badges_router)
 api.add_router("/moderation", moderation_router)
 api.add_router("/privacy", privacy_router)
+api.add_router("/reviews", reviews_router)

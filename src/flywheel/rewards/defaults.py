@@ -32,11 +32,14 @@ DEFAULT_RULES = [
         "beneficiary": Beneficiary.PAYLOAD_MEMBER,
         "beneficiary_key": "author_id",
     },
+    # The reviews app records review_published once per review (reviews/services.py), with
+    # has_photos in its payload: 10 points for a review, 15 more with photos.
+    {"name": "Review published", "verb": "review_published", "points": 10},
     {
         "name": "Review with a photo",
-        "verb": "review_created",
+        "verb": "review_published",
         "points": 15,
-        "conditions": {"payload_truthy": ["has_photo"]},
+        "conditions": {"payload_truthy": ["has_photos"]},
     },
     {"name": "Event attended", "verb": "event_attended", "points": 10},
     {"name": "Friend's first paid order", "verb": "referral_converted", "points": 100},
