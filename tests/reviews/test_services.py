@@ -262,3 +262,23 @@ def test_staff_publish_a_pending_review_once_and_points_are_logged_once(
     assert Activity.objects.filter(verb=REVIEW_PUBLISHED).count() == 1
     with pytest.raises(PermissionDenied):
         services.reject_review(review=review, by=member)
+
+
+def test_demo_reviews_are_deterministic_and_idempotent(db, settings):
+    import datetime as dt
+
+    from flywheel.reviews.demo import seed_demo_reviews
+    from tests.factories import UserFactory
+
+    from allauth.account.models import EmailAddress
+
+    for _ in range(6):
+        member = UserFactory()  # the demo's members have verified addresses, as here
+        EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    anchor = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert seed_demo_reviews(seed=7, anchor=anchor) == 6
+    assert seed_demo_reviews(seed=7, anchor=anchor) == 0
+    reviews = Review.objects.all()
+    assert all(review.verified_buyer for review in reviews)
+    assert all(review.state == ReviewState.PUBLISHED for review in reviews)
+    assert ReviewPhoto.objects.count() >= 2

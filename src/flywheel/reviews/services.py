@@ -133,8 +133,8 @@ def _auto_publishes(review: Review, *, flagged: bool) -> bool:
     return review.verified_buyer
 
 
-def _mark_published(review: Review) -> None:
-    now = timezone.now()
+def _mark_published(review: Review, *, at=None) -> None:
+    now = at or timezone.now()
     review.state = ReviewState.PUBLISHED
     review.published_at = review.published_at or now
     review.save(update_fields=["state", "published_at"])
@@ -154,6 +154,7 @@ def _mark_published(review: Review) -> None:
         },
         # Once per review: re-publishing after an edit or a moderator's decision earns nothing.
         dedupe_key=f"{REVIEW_PUBLISHED}:{review.pk}",
+        at=now,
     )
 
 
@@ -177,9 +178,10 @@ def write_review(
     author=None,
     request: ReviewRequest | None = None,
     guest_name: str = "",
+    at=None,
 ) -> Review:
     """A member (author) or a customer following a review-request link (request) reviews a
-    product. Refusals raise before anything is stored."""
+    product. Refusals raise before anything is stored. `at` backdates it (the demo only)."""
     rating, title, body = _clean_text(rating=rating, title=title, body=body)
     customer = None
     if request is not None:
@@ -204,7 +206,7 @@ def write_review(
             _("You already reviewed this product; edit your review instead."), field="product"
         )
     processed = _process_photos(photos)
-    now = timezone.now()
+    now = at or timezone.now()
     review = Review(
         product=product,
         author=author,
@@ -229,7 +231,7 @@ def write_review(
     _store_photos(review, processed)
     flagged = _auto_moderation_flagged(review, source_key=f"review:{review.pk}:0")
     if _auto_publishes(review, flagged=flagged):
-        _mark_published(review)
+        _mark_published(review, at=at)
     if request is not None and request.completed_at is None:
         ReviewRequest.objects.filter(pk=request.pk).update(completed_at=now)
     return review
