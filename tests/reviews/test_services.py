@@ -267,10 +267,10 @@ def test_staff_publish_a_pending_review_once_and_points_are_logged_once(
 def test_demo_reviews_are_deterministic_and_idempotent(db, settings):
     import datetime as dt
 
+    from allauth.account.models import EmailAddress
+
     from flywheel.reviews.demo import seed_demo_reviews
     from tests.factories import UserFactory
-
-    from allauth.account.models import EmailAddress
 
     for _ in range(6):
         member = UserFactory()  # the demo's members have verified addresses, as here
