@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run demo serve test test-fast lint format messages smoke bench clean
+.PHONY: install run demo serve test test-sqlite test-fast lint format messages smoke bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +16,20 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
-	DEBUG=1 $(BIN)/flywheel migrate --no-input
-	DEBUG=1 $(BIN)/flywheel demo
+	$(BIN)/flywheel migrate --no-input
+	$(BIN)/flywheel demo
 	@echo ""
 	@echo "  Flywheel is starting on http://$(HOST):$(PORT)/"
 	@echo "  Demo login: manager@northtrail.example / flywheel-demo (community owner)"
 	@echo "              giulia@northtrail.example / flywheel-demo (member)"
 	@echo ""
+	@# DEBUG for the development server: tracebacks, and e-mails (sign-up links) in this terminal.
 	DEBUG=1 $(BIN)/flywheel runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	PYTHONPATH=src $(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix src tests bench
@@ -35,6 +37,11 @@ format: install
 
 test: install lint
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The whole suite on the embedded default (SQLite), whatever DATABASE_URL says; tests marked
+# `postgres` need PostgreSQL and are deselected here. CI runs `make test` on PostgreSQL too.
+test-sqlite: install
+	DATABASE_URL= FLYWHEEL_TEST_DATABASE_URL= $(BIN)/pytest -n 2 --dist loadgroup -m "not postgres" $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not browser"

@@ -5,7 +5,8 @@ import os
 
 from flywheel.config.settings import *  # noqa: F403
 
-FLYWHEEL_BENCH_ENDPOINTS = True
+# The baseline endpoint /bench/store-body exists only under these settings.
+ROOT_URLCONF = "bench.webhook_urls"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("FLYWHEEL_BENCH_QUEUE", "celery")
 # bench/webhooks.py --batch-size: deliveries per process_inbox transaction.
 FLYWHEEL_WEBHOOK_BATCH_SIZE = int(os.environ.get("FLYWHEEL_WEBHOOK_BATCH_SIZE", "25"))

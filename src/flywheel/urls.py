@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from flywheel.api.api import api
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("flywheel.notifications.urls")),
     path("search/", include("flywheel.search.urls")),
+    path("manage/", include("flywheel.analytics.urls")),
     path("", include("flywheel.commerce.urls")),
     path("", include("flywheel.rewards.urls")),
     path("", include("flywheel.trust.urls")),
@@ -25,3 +27,8 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.EMBEDDED:
+    # The embedded default has no reverse proxy in front of it to serve uploads (avatars).
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

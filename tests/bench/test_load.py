@@ -102,3 +102,23 @@ def test_markdown_table_shows_each_endpoint_against_the_baseline():
     assert table.splitlines()[0].startswith("| Endpoint | Paths | Requests/s |")
     assert "| Bare Django view | 1 | 1,000 | 39.0 | 64.5 | 90.1 | 100% | 3 |" in table
     assert "| Topic page | 1 | 350 | 39.0 | 64.5 | 90.1 | 35% | 3 |" in table
+
+
+@pytest.mark.django_db
+def test_the_benchmark_baseline_endpoint_is_not_in_the_production_url_conf(client):
+    # Only bench/webhook_settings.py mounts /bench/store-body (bench/webhook_urls.py).
+    from django.urls import get_resolver
+
+    routes = {str(pattern.pattern) for pattern in get_resolver().url_patterns}
+    assert "bench/store-body" not in routes
+    assert (
+        client.post("/bench/store-body", data="{}", content_type="application/json").status_code
+        == 404
+    )
+
+
+def test_the_bench_settings_mount_the_baseline_endpoint():
+    from django.urls import get_resolver
+
+    routes = {str(pattern.pattern) for pattern in get_resolver("bench.webhook_urls").url_patterns}
+    assert "bench/store-body" in routes

@@ -39,8 +39,9 @@ def notification(name: str, resource_id: int, **changes) -> dict:
     return payload
 
 
-def deliver(client, payload, *, secret=SECRET, raw=None):
-    return post(client, "bigcommerce", payload, {"HTTP_X_FLYWHEEL_WEBHOOK_SECRET": secret}, raw=raw)
+def deliver(client, payload, *, secret=SECRET, raw=None, headers=None):
+    headers = {"HTTP_X_FLYWHEEL_WEBHOOK_SECRET": secret, **(headers or {})}
+    return post(client, "bigcommerce", payload, headers, raw=raw)
 
 
 def test_an_order_notification_fetches_the_order_and_stores_it(client, shop):
@@ -91,7 +92,12 @@ def test_an_unknown_producer_is_not_found(client, shop):
 
 
 def test_malformed_json_is_400(client, shop):
-    response = deliver(client, None, raw=b"{not json")
+    response = deliver(
+        client,
+        None,
+        raw=b"{not json",
+        headers={"HTTP_X_FLYWHEEL_STORE": "store-abc123.mybigcommerce.com"},
+    )
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_json"

@@ -74,7 +74,7 @@ def test_a_rule_with_bad_conditions_is_refused_by_the_admin_form(admin_client):
         reverse("admin:rewards_rule_add"),
         {
             "name": "Photo reviews",
-            "verb": "review_created",
+            "verb": "review_published",
             "active": "on",
             "beneficiary": "actor",
             "points": "15",

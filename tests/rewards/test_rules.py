@@ -92,10 +92,10 @@ def test_a_first_time_only_rule_pays_once(member):
 
 
 def test_a_review_counts_only_with_a_photo(member):
-    make_rule(verb="review_created", points=15, conditions={"payload_truthy": ["has_photo"]})
-    apply_rules_for_activity(activity(actor=member, verb="review_created", payload={}))
+    make_rule(verb="review_published", points=15, conditions={"payload_truthy": ["has_photo"]})
+    apply_rules_for_activity(activity(actor=member, verb="review_published", payload={}))
     apply_rules_for_activity(
-        activity(actor=member, verb="review_created", payload={"has_photo": True})
+        activity(actor=member, verb="review_published", payload={"has_photo": True})
     )
     assert balance(member) == 15
 

@@ -1,7 +1,8 @@
 """Schemathesis fuzzes every API operation from the OpenAPI document: no input is a 500.
 
 Each operation gets a bounded number of generated requests (MAX_EXAMPLES) so the suite stays
-fast; write operations run with a member's personal access token, reads with and without it.
+fast; write operations run with a member's and with a moderator's personal access token, reads
+with and without them.
 Run more locally with FLYWHEEL_FUZZ_EXAMPLES=500.
 """
 
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from flywheel.accounts.services import create_access_token
-from tests.factories import SpaceFactory, UserFactory, make_reply, make_topic
+from tests.factories import ModeratorFactory, SpaceFactory, UserFactory, make_reply, make_topic
 
 MAX_EXAMPLES = int(os.environ.get("FLYWHEEL_FUZZ_EXAMPLES", "20"))
 
@@ -37,10 +38,13 @@ def keep_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def fuzz_token(db, keep_test_connection) -> str:
-    """A member with a little content around them, so ids and slugs sometimes resolve."""
-    member = UserFactory(handle="fuzzer")
+@pytest.fixture(params=["member", "moderator"])
+def fuzz_token(request, db, keep_test_connection) -> str:
+    """A member (then a moderator: more operations open to them) with a little content
+    around them, so ids and slugs sometimes resolve. The webhook endpoints, which are not
+    in the OpenAPI document, are fuzzed by test_webhook_fuzz.py."""
+    factory = ModeratorFactory if request.param == "moderator" else UserFactory
+    member = factory(handle="fuzzer")
     space = SpaceFactory(slug="fuzz")
     topic = make_topic(space=space, author=member, title="Fuzzing target")
     make_reply(topic=topic, author=UserFactory())

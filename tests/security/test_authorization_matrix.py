@@ -29,6 +29,9 @@ DELEGATED_PREFIXES = {
     "accounts/": "django-allauth sign-in, sign-up, e-mail and password pages",
     "api/v1/": "the JSON API: API_MATRIX, from the OpenAPI document",
     "i18n/": "Django's set_language view (POST; GET just redirects)",
+    # Present only on the embedded default (SQLite, no proxy in front): uploaded files, which
+    # are public by design (avatars); private files live under FLYWHEEL_PRIVATE_ROOT.
+    "^media/": "public uploads (avatars) served as files on the embedded default",
 }
 
 
@@ -174,7 +177,6 @@ PAGE_MATRIX = [
     Row("webhooks/shopify/", lambda w: "/webhooks/shopify/", POST_ONLY),
     Row("webhooks/woocommerce/", lambda w: "/webhooks/woocommerce/", POST_ONLY),
     Row("webhooks/bigcommerce/", lambda w: "/webhooks/bigcommerce/", POST_ONLY),
-    Row("bench/store-body", lambda w: "/bench/store-body", POST_ONLY),
     Row("healthz", lambda w: "/healthz", EVERYONE),
     Row("bench/bare", lambda w: "/bench/bare", EVERYONE),
     Row("rewards/wallet/", lambda w: "/rewards/wallet/", SIGNED_IN),
@@ -264,6 +266,21 @@ PAGE_MATRIX = [
         (NOT_FOUND,) * 5,
     ),
     Row("widget/reviews.js", lambda w: "/widget/reviews.js", EVERYONE),
+    # The staff console: the brand team; sales figures and exports for owners and admins.
+    Row("manage/", lambda w: "/manage/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row("manage/retention/", lambda w: "/manage/retention/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row("manage/commerce/", lambda w: "/manage/commerce/", _(LOGIN, DENIED, DENIED, DENIED, OK)),
+    Row("manage/members/", lambda w: "/manage/members/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row(
+        "manage/members/<str:handle>/",
+        lambda w: "/manage/members/owner/",
+        _(LOGIN, DENIED, DENIED, OK, OK),
+    ),
+    Row(
+        "manage/segments/<str:name>.csv",
+        lambda w: "/manage/segments/champions.csv",
+        _(LOGIN, DENIED, DENIED, DENIED, OK),
+    ),
 ]
 
 

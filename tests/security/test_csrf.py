@@ -15,7 +15,6 @@ CSRF_EXEMPT = {
     "webhooks/shopify/": "HMAC-signed by the store",
     "webhooks/woocommerce/": "HMAC-signed by the store",
     "webhooks/bigcommerce/": "signed by the store",
-    "bench/store-body": "benchmark endpoint, 404 unless FLYWHEEL_BENCH_ENDPOINTS",
     "healthz": "GET only, changes nothing",
     "bench/bare": "GET only, changes nothing",
 }

@@ -260,7 +260,6 @@ NO_MEMBER_TEXT_PAGES = {
     "webhooks/shopify/": "store webhooks",
     "webhooks/woocommerce/": "store webhooks",
     "webhooks/bigcommerce/": "store webhooks",
-    "bench/store-body": "a benchmark endpoint",
     "healthz": "a health check",
     "bench/bare": "a benchmark endpoint",
     "rewards/wallet/": "the member's own points",

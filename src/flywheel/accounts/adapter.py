@@ -38,7 +38,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def pre_login(self, request, user, **kwargs):
-        # A suspended or banned member gets the moderation page (reason, end, appeal) instead.
-        from flywheel.moderation.sign_in import refuse_blocked_sign_in
+        # A suspended or banned member gets the moderation page (reason, end, appeal) instead:
+        # moderation registers that check in hooks.sign_in_checks.
+        from flywheel.core import hooks
 
-        return refuse_blocked_sign_in(request, user) or super().pre_login(request, user, **kwargs)
+        for check in hooks.sign_in_checks:
+            refusal = check(request, user)
+            if refusal is not None:
+                return refusal
+        return super().pre_login(request, user, **kwargs)

@@ -8,8 +8,16 @@ class BadgesConfig(AppConfig):
     verbose_name = _("Badges")
 
     def ready(self) -> None:
+        from flywheel.badges.consumers import award_badges_for_activity
         from flywheel.badges.privacy import erase_badges, export_badges
-        from flywheel.privacy.registry import register_eraser, register_exporter
+        from flywheel.badges.queries import with_author_badges
+        from flywheel.core import hooks
 
-        register_exporter("badges", export_badges)
-        register_eraser("badges", erase_badges)
+        hooks.activity_consumers.register(
+            award_badges_for_activity,
+            name="flywheel.badges.consumers.award_badges_for_activity",
+        )
+        # Each author's best badges next to their name on topic pages, one query per page.
+        hooks.post_list_prefetches.register(with_author_badges, name="badges.author_badges")
+        hooks.privacy_exporters.register(export_badges, name="badges")
+        hooks.privacy_erasers.register(erase_badges, name="badges")

@@ -1,4 +1,4 @@
-"""Badges earned from the Activity log. Named in settings.FLYWHEEL_ACTIVITY_CONSUMERS."""
+"""Badges earned from the Activity log. Registered in hooks.activity_consumers."""
 
 from flywheel.core.models import Activity
 

@@ -9,8 +9,8 @@ Each kind answers two questions the same way:
   recompute`` uses it; it yields exactly the awards evaluate() would have made, at the same
   activity, so the two paths produce the same grants.
 
-A criterion on a verb nobody records yet (``event_attended`` before events exist) is valid and
-simply never fires.
+A criterion names verbs declared in ``core.models.Verb``; one declared for an app still to come
+(``event_attended`` before events exist) is valid and simply never fires.
 """
 
 import re
@@ -24,13 +24,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from flywheel.core.models import Activity
+from flywheel.core.models import Activity, Verb
 
-VERB_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 MAX_COUNT = 1_000_000
-REACTION_ADDED = "reaction_added"
-REACTION_REMOVED = "reaction_removed"
+REACTION_ADDED = Verb.REACTION_ADDED
+REACTION_REMOVED = Verb.REACTION_REMOVED
 SCAN_CHUNK = 2000
 
 
@@ -57,8 +56,8 @@ def _count(params: dict) -> int:
 
 
 def _verb(value: Any) -> str:
-    if not isinstance(value, str) or not VERB_PATTERN.match(value):
-        raise _fail(_("“%(verb)s” is not a verb name (lower case, digits, _).") % {"verb": value})
+    if not isinstance(value, str) or value not in Verb.values:
+        raise _fail(_("“%(verb)s” is not a declared activity verb.") % {"verb": value})
     return value
 
 

@@ -1,13 +1,14 @@
 """The badges `flywheel badges install-defaults` creates (by slug; existing ones are kept).
 
 Verbs another app will record (event_attended, review_published, referral_converted) are
-named here ahead of time: until that app records them, those badges never fire. If an app
-ends up with a different verb, edit the badge's criterion in the admin.
+declared in core.models.Verb ahead of time: until that app records them, those badges never
+fire.
 """
 
 from django.utils.translation import gettext_noop as _noop
 
 from flywheel.badges.models import BadgeGrade
+from flywheel.core.models import Verb
 
 DEFAULT_BADGES = [
     {
@@ -17,7 +18,7 @@ DEFAULT_BADGES = [
         "grade": BadgeGrade.BRONZE,
         "icon": "chat-left-text",
         "criterion_kind": "verb_count",
-        "criterion_params": {"verbs": ["topic_created", "reply_created"], "count": 1},
+        "criterion_params": {"verbs": [Verb.TOPIC_CREATED, Verb.REPLY_CREATED], "count": 1},
     },
     {
         "slug": "first-accepted-answer",
@@ -26,7 +27,7 @@ DEFAULT_BADGES = [
         "grade": BadgeGrade.BRONZE,
         "icon": "check-circle",
         "criterion_kind": "received_count",
-        "criterion_params": {"verb": "answer_accepted", "member_key": "answerer_id", "count": 1},
+        "criterion_params": {"verb": Verb.ANSWER_ACCEPTED, "member_key": "answerer_id", "count": 1},
     },
     {
         "slug": "accepted-answers-10",
@@ -35,7 +36,11 @@ DEFAULT_BADGES = [
         "grade": BadgeGrade.SILVER,
         "icon": "patch-check",
         "criterion_kind": "received_count",
-        "criterion_params": {"verb": "answer_accepted", "member_key": "answerer_id", "count": 10},
+        "criterion_params": {
+            "verb": Verb.ANSWER_ACCEPTED,
+            "member_key": "answerer_id",
+            "count": 10,
+        },
     },
     {
         "slug": "accepted-answers-50",
@@ -44,7 +49,11 @@ DEFAULT_BADGES = [
         "grade": BadgeGrade.GOLD,
         "icon": "mortarboard",
         "criterion_kind": "received_count",
-        "criterion_params": {"verb": "answer_accepted", "member_key": "answerer_id", "count": 50},
+        "criterion_params": {
+            "verb": Verb.ANSWER_ACCEPTED,
+            "member_key": "answerer_id",
+            "count": 50,
+        },
     },
     {
         "slug": "great-post",
@@ -63,7 +72,7 @@ DEFAULT_BADGES = [
         "grade": BadgeGrade.BRONZE,
         "icon": "calendar-check",
         "criterion_kind": "verb_count",
-        "criterion_params": {"verbs": ["event_attended"], "count": 3},
+        "criterion_params": {"verbs": [Verb.EVENT_ATTENDED], "count": 3},
     },
     {
         "slug": "photo-reviewer",
@@ -73,7 +82,7 @@ DEFAULT_BADGES = [
         "icon": "camera",
         "criterion_kind": "verb_count",
         "criterion_params": {
-            "verbs": ["review_published"],
+            "verbs": [Verb.REVIEW_PUBLISHED],
             "count": 1,
             "payload": {"has_photos": True},
         },
@@ -85,7 +94,7 @@ DEFAULT_BADGES = [
         "grade": BadgeGrade.BRONZE,
         "icon": "bag-check",
         "criterion_kind": "verb_count",
-        "criterion_params": {"verbs": ["order_placed"], "count": 1},
+        "criterion_params": {"verbs": [Verb.ORDER_PLACED], "count": 1},
     },
     {
         "slug": "top-referrer",
@@ -94,7 +103,7 @@ DEFAULT_BADGES = [
         "grade": BadgeGrade.GOLD,
         "icon": "people",
         "criterion_kind": "verb_count",
-        "criterion_params": {"verbs": ["referral_converted"], "count": 10},
+        "criterion_params": {"verbs": [Verb.REFERRAL_CONVERTED], "count": 10},
     },
     {
         "slug": "community-champion",

@@ -1,4 +1,4 @@
-"""Badges in a member's data export, and their erasure (flywheel.privacy.registry).
+"""Badges in a member's data export, and their erasure (flywheel.core.hooks privacy_exporters and privacy_erasers).
 
 Registered in BadgesConfig.ready() as "badges". Erasure deletes the member's grants, so badge
 pages stop listing a "deleted-…" holder; services.recompute_badges skips inactive accounts so

@@ -21,13 +21,14 @@ logger = logging.getLogger("flywheel.badges")
 
 
 def _notify(grant: BadgeGrant) -> None:
-    from flywheel.notifications.models import Notification, NotificationKind
+    from flywheel.notifications.models import NotificationKind
+    from flywheel.notifications.services import notify_member
 
-    Notification.objects.create(
+    notify_member(
         recipient_id=grant.member_id,
         actor_id=grant.member_id,
         kind=NotificationKind.BADGE_GRANTED,
-        created_at=grant.granted_at,
+        at=grant.granted_at,
     )
 
 

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -160,6 +162,22 @@ class ProductAdmin(ReadOnlyAdmin):
     list_select_related = ["store"]
 
 
+# Header names that carry a credential. Signatures are no longer stored (migration 0004), but
+# a row written by an older version, or a platform adding a header, must not show one.
+SECRET_HEADER_WORDS = ("hmac", "signature", "secret", "token", "authorization", "cookie")
+REDACTED = "[redacted]"
+
+
+def shown_headers(headers) -> dict:
+    """The stored headers as the admin shows them: credential-bearing ones redacted."""
+    if not isinstance(headers, dict):
+        return {}
+    return {
+        name: REDACTED if any(word in str(name).lower() for word in SECRET_HEADER_WORDS) else value
+        for name, value in headers.items()
+    }
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     """The inbox and its dead-letter list (filter by status "dead"), with a replay action."""
@@ -179,7 +197,17 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         return super().has_view_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+        return [
+            "safe_headers" if field.name == "headers" else field.name
+            for field in self.model._meta.fields
+        ]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description=_("headers"))
+    def safe_headers(self, delivery: WebhookDelivery) -> str:
+        return json.dumps(shown_headers(delivery.headers), indent=2, sort_keys=True)
 
     @admin.action(description=_("Replay the selected deliveries"))
     def replay(self, request, queryset):

@@ -19,10 +19,9 @@ class CommerceConfig(AppConfig):
         from allauth.account.signals import email_confirmed
 
         from flywheel.commerce.queries import passes_purchase_gate
-        from flywheel.community.permissions import GATE_CHECKS
+        from flywheel.core import hooks
 
-        if passes_purchase_gate not in GATE_CHECKS:
-            GATE_CHECKS.append(passes_purchase_gate)
+        hooks.gate_checks.register(passes_purchase_gate, name="commerce.purchase")
         # allauth's one hook for "this address is now verified" (by link or by code).
         email_confirmed.connect(
             link_customers_on_email_confirmed, dispatch_uid="commerce-link-customers"
@@ -33,7 +32,7 @@ class CommerceConfig(AppConfig):
 def register_privacy_handlers() -> None:
     """The member's linked customers and orders in their data export and account erasure."""
     from flywheel.commerce.privacy import erase_commerce, export_commerce
-    from flywheel.privacy.registry import register_eraser, register_exporter
+    from flywheel.core import hooks
 
-    register_exporter("commerce", export_commerce)
-    register_eraser("commerce", erase_commerce)
+    hooks.privacy_exporters.register(export_commerce, name="commerce")
+    hooks.privacy_erasers.register(erase_commerce, name="commerce")

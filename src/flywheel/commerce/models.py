@@ -349,6 +349,13 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # The store customer the body is about (platform id, or "guest:<email>"), read on
+    # arrival: an erasure finds the raw bodies holding their personal data by this column.
+    customer_external_id = models.CharField(
+        _("customer external id"), max_length=100, blank=True, default=""
+    )
+    # Set when the body was blanked because its customer was erased.
+    redacted_at = models.DateTimeField(_("redacted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook delivery")
@@ -359,7 +366,14 @@ class WebhookDelivery(models.Model):
                 fields=["store", "event_id"], name="commerce_delivery_event_unique_per_store"
             )
         ]
-        indexes = [models.Index(fields=["status", "received_at"], name="commerce_delivery_status")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="commerce_delivery_status"),
+            models.Index(
+                fields=["store", "customer_external_id"],
+                name="commerce_delivery_customer",
+                condition=~Q(customer_external_id=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform} {self.topic} {self.event_id}"
@@ -416,7 +430,8 @@ class SpaceGate(models.Model):
 
 
 class BenchBody(models.Model):
-    """Raw bodies stored by the benchmark baseline endpoint (only with FLYWHEEL_BENCH_ENDPOINTS)."""
+    """Raw bodies stored by the benchmark baseline endpoint (bench/webhook_urls.py, mounted only by
+    bench/webhook_settings.py)."""
 
     body = models.TextField()
     received_at = models.DateTimeField(auto_now_add=True)

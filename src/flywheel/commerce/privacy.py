@@ -1,4 +1,4 @@
-"""The member's store data in their data export, and its erasure (flywheel.privacy.registry).
+"""The member's store data in their data export, and its erasure (flywheel.core.hooks privacy_exporters and privacy_erasers).
 
 Registered in CommerceConfig.ready() as "commerce". Only store customers linked to the member
 (a verified e-mail address, or a staff link) are theirs; unlinked customers with the same

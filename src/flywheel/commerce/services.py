@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -630,6 +630,7 @@ def redact_customer(
         _erase_orders(
             Order.objects.filter(store=store, external_id__in=[str(i) for i in order_external_ids])
         )
+    redact_stored_deliveries(store=store, customer_external_ids=keys, email=email)
     _erase_linked_members(member_ids)
     return PrivacyRequest.objects.create(
         store=store,
@@ -661,10 +662,20 @@ def redact_member_customers(*, member) -> int:
     lines and refunds. Idempotent (a redacted customer is no longer linked). Returns how many
     customers were redacted."""
     now = timezone.now()
-    customers = list(Customer.objects.select_for_update().filter(member=member).order_by("pk"))
+    customers = list(
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("store")
+        .filter(member=member)
+        .order_by("pk")
+    )
     for customer in customers:
+        # Read before _erase_customer blanks the e-mail (and a guest's external id).
+        keys, email = [customer.external_id], customer.email
+        if email:
+            keys.append("guest:" + email)
         _erase_customer(customer, at=now)
         _erase_orders(Order.objects.filter(customer=customer))
+        redact_stored_deliveries(store=customer.store, customer_external_ids=keys, email=email)
     return len(customers)
 
 
@@ -675,6 +686,8 @@ def redact_store(*, store: Store, delivery: WebhookDelivery | None = None) -> Pr
     for customer in Customer.objects.select_for_update().filter(store=store):
         _erase_customer(customer, at=now)
     _erase_orders(Order.objects.filter(store=store))
+    _blank_deliveries(WebhookDelivery.objects.filter(store=store), at=now)
+    PrivacyRequest.objects.filter(store=store).exclude(export={}).update(export={})
     return PrivacyRequest.objects.create(
         store=store, kind=PrivacyRequestKind.SHOP_REDACT, delivery=delivery, completed_at=now
     )
@@ -833,9 +846,11 @@ def record_delivery(
     body: str,
     headers: dict[str, str],
     known_topic: bool,
+    customer_external_id: str = "",
 ) -> tuple[WebhookDelivery, bool]:
     """Store a verified delivery once (the event id is unique per store) and queue its
-    processing after commit. Returns (delivery, created); a redelivery returns the first."""
+    processing after commit. Returns (delivery, created); a redelivery returns the first.
+    `customer_external_id` names the store customer the body is about (for erasure)."""
     fields = {
         "store": store,
         "platform": store.platform,
@@ -843,6 +858,7 @@ def record_delivery(
         "event_id": event_id[:200],
         "body": body,
         "headers": headers,
+        "customer_external_id": customer_external_id[:100],
         "received_at": timezone.now(),
         "status": DeliveryStatus.RECEIVED if known_topic else DeliveryStatus.IGNORED,
     }
@@ -1005,7 +1021,9 @@ def mark_delivery_failed(*, delivery_id: int, error: str, dead: bool) -> None:
 def replay_deliveries(deliveries: models.QuerySet[WebhookDelivery]) -> int:
     """Queue stored deliveries again (the dead-letter list's "replay"); processing stays
     idempotent, so replaying a delivery that was applied changes nothing."""
-    ids = list(deliveries.exclude(status=DeliveryStatus.IGNORED).values_list("pk", flat=True))
+    # A blanked body (its customer was erased) has nothing left to apply.
+    replayable = deliveries.exclude(status=DeliveryStatus.IGNORED).filter(redacted_at__isnull=True)
+    ids = list(replayable.values_list("pk", flat=True))
     with transaction.atomic():
         WebhookDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.RECEIVED)
         for delivery_id in ids:
@@ -1013,3 +1031,94 @@ def replay_deliveries(deliveries: models.QuerySet[WebhookDelivery]) -> int:
                 lambda delivery_id=delivery_id: enqueue_delivery(delivery_id), robust=True
             )
     return len(ids)
+
+
+# --- Erased customers' raw bodies, and how long deliveries are kept ---------------------
+
+REDACTED_BODY = "{}"
+REDACTED_ERROR = "not applied: the customer was erased"
+
+
+def _blank_deliveries(deliveries: models.QuerySet[WebhookDelivery], *, at: datetime) -> int:
+    """Blank the raw bodies; deliveries not applied yet never will be (erasure wins)."""
+    pending = deliveries.exclude(status__in=DONE_STATUSES).update(
+        body=REDACTED_BODY, redacted_at=at, status=DeliveryStatus.IGNORED, last_error=REDACTED_ERROR
+    )
+    done = deliveries.filter(status__in=DONE_STATUSES, redacted_at__isnull=True).update(
+        body=REDACTED_BODY, redacted_at=at
+    )
+    return pending + done
+
+
+def redact_stored_deliveries(
+    *, store: Store, customer_external_ids: list[str], email: str = ""
+) -> int:
+    """Blank the stored webhook bodies about an erased store customer (by the customer id
+    recorded on arrival), and the data-request exports made for them. Deliveries stored
+    before that column existed are found by the e-mail in their body. Returns how many
+    deliveries were blanked."""
+    keys = [str(key)[:100] for key in customer_external_ids if key]
+    if not keys:
+        return 0
+    matches = models.Q(customer_external_id__in=keys)
+    if email:
+        matches |= models.Q(customer_external_id="", body__contains=email.strip().lower())
+    PrivacyRequest.objects.filter(store=store, customer_external_id__in=keys).exclude(
+        export={}
+    ).update(export={})
+    return _blank_deliveries(
+        WebhookDelivery.objects.filter(matches, store=store), at=timezone.now()
+    )
+
+
+DEFAULT_WEBHOOK_RETENTION_DAYS = 30
+DEFAULT_DEAD_WEBHOOK_RETENTION_DAYS = 90
+# Kept at least this long whatever the settings say: longer than any platform's retry
+# horizon, so a replay cannot come back as "new" after its first copy was pruned.
+MIN_WEBHOOK_RETENTION = timedelta(days=3)
+PRUNE_CHUNK = 1000
+
+
+def _retention(setting: str, default_days: int) -> timedelta:
+    from django.conf import settings
+
+    days = int(getattr(settings, setting, default_days))
+    return max(timedelta(days=days), MIN_WEBHOOK_RETENTION)
+
+
+def _delete_in_chunks(deliveries: models.QuerySet[WebhookDelivery]) -> int:
+    deleted = 0
+    while ids := list(deliveries.values_list("pk", flat=True)[:PRUNE_CHUNK]):
+        deleted += WebhookDelivery.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
+def prune_webhook_deliveries(*, now: datetime | None = None) -> dict[str, int]:
+    """The inbox's retention (daily task): applied and ignored deliveries are deleted after
+    FLYWHEEL_WEBHOOK_RETENTION_DAYS (30), dead and still-failing ones after
+    FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS (90: time to replay them). Bodies that arrived
+    after their customer was erased (a late retry) are blanked. Returns the counts."""
+    now = now or timezone.now()
+    kept = now - _retention("FLYWHEEL_WEBHOOK_RETENTION_DAYS", DEFAULT_WEBHOOK_RETENTION_DAYS)
+    kept_dead = now - _retention(
+        "FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS", DEFAULT_DEAD_WEBHOOK_RETENTION_DAYS
+    )
+    erased = Customer.objects.filter(
+        store=models.OuterRef("store"),
+        external_id=models.OuterRef("customer_external_id"),
+        redacted_at__isnull=False,
+    )
+    late = WebhookDelivery.objects.filter(
+        models.Exists(erased), redacted_at__isnull=True, status__in=DONE_STATUSES
+    ).exclude(customer_external_id="")
+    return {
+        "blanked_after_erasure": late.update(body=REDACTED_BODY, redacted_at=now),
+        "processed_deleted": _delete_in_chunks(
+            WebhookDelivery.objects.filter(status__in=DONE_STATUSES, received_at__lt=kept)
+        ),
+        "dead_deleted": _delete_in_chunks(
+            WebhookDelivery.objects.filter(
+                status__in=(DeliveryStatus.DEAD, DeliveryStatus.FAILED), received_at__lt=kept_dead
+            )
+        ),
+    }

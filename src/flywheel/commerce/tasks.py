@@ -16,7 +16,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
 from flywheel.commerce import services
-from flywheel.commerce.webhooks.common import PayloadError
+from flywheel.commerce.webhooks.common import DETERMINISTIC_ERRORS, is_deterministic
 
 logger = logging.getLogger("flywheel.commerce")
 
@@ -34,10 +34,13 @@ class AttemptFailed(Exception):
 
 
 def _record_failure(delivery_id: int, error: Exception, *, attempt: int, last: bool) -> None:
-    if isinstance(error, PayloadError):
-        # The platform sent something we cannot read: retrying will not change it.
-        services.mark_delivery_failed(delivery_id=delivery_id, error=str(error), dead=True)
-        logger.warning("webhook delivery %s is unreadable: %s", delivery_id, error)
+    if is_deterministic(error):
+        # The stored body raises this every time (a shape we cannot read, an amount too large
+        # for its column): retrying will not change it, so it is dead-lettered at once.
+        services.mark_delivery_failed(
+            delivery_id=delivery_id, error=f"{type(error).__name__}: {error}", dead=True
+        )
+        logger.warning("webhook delivery %s is unreadable: %r", delivery_id, error)
         return
     services.mark_delivery_failed(delivery_id=delivery_id, error=repr(error), dead=last)
     logger.warning(
@@ -52,7 +55,7 @@ def _record_failure(delivery_id: int, error: Exception, *, attempt: int, last: b
 @shared_task(
     bind=True,
     autoretry_for=(Exception,),
-    dont_autoretry_for=(PayloadError, AttemptFailed),
+    dont_autoretry_for=(*DETERMINISTIC_ERRORS, AttemptFailed),
     retry_backoff=RETRY_BACKOFF,
     retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
@@ -69,7 +72,7 @@ def process_delivery(self, delivery_id: int) -> str:
     up to 10 min), then marked dead for staff to replay."""
     try:
         return services.process_delivery(delivery_id=delivery_id)
-    except PayloadError as error:
+    except DETERMINISTIC_ERRORS as error:
         _record_failure(delivery_id, error, attempt=self.request.retries + 1, last=True)
         return "dead"
     except Exception as error:
@@ -157,7 +160,7 @@ def apply_one_at_a_time(delivery_id: int) -> str:
     another worker has already made it)."""
     try:
         return services.process_delivery(delivery_id=delivery_id, only_if_received=True)
-    except PayloadError as error:
+    except DETERMINISTIC_ERRORS as error:
         _record_failure(delivery_id, error, attempt=1, last=True)
         return "dead"
     except Exception as error:
@@ -198,3 +201,9 @@ def process_inbox() -> int:
                 apply_one_at_a_time(delivery_id)
         if not eager or batch.claimed < batch_size():
             return claimed
+
+
+@shared_task(ignore_result=True)
+def prune_webhook_deliveries() -> dict:
+    """Daily (settings.CELERY_BEAT_SCHEDULE): the inbox's retention window."""
+    return services.prune_webhook_deliveries()

@@ -7,5 +7,4 @@ urlpatterns = [
     path("webhooks/shopify/", views.shopify_webhook, name="webhook_shopify"),
     path("webhooks/woocommerce/", views.woocommerce_webhook, name="webhook_woocommerce"),
     path("webhooks/bigcommerce/", views.bigcommerce_webhook, name="webhook_bigcommerce"),
-    path("bench/store-body", views.bench_store_body, name="bench_store_body"),
 ]

@@ -12,8 +12,8 @@ through them, so a rule cannot be forgotten on one path.
 import functools
 from collections.abc import Callable
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -25,18 +25,7 @@ from flywheel.community.models import (
     Topic,
     Visibility,
 )
-
-# Moderation keeps its states on its own table (moderation.models.ModeratedPost) so the
-# community models know nothing of it; only the rules below read them.
-from flywheel.moderation.models import (
-    HIDDEN_POST_STATES,
-    OWN_VISIBLE_HIDDEN_STATES,
-    ModeratedPost,
-)
-
-# Other apps (commerce purchases, reward tiers) append checks here in AppConfig.ready():
-# each takes (user, space) and returns True when it lets the member through the gate.
-GATE_CHECKS: list[Callable[[object, Space], bool]] = []
+from flywheel.core import hooks
 
 
 def is_moderator_of(user, space: Space) -> bool:
@@ -54,7 +43,8 @@ def passes_gate(user, space: Space) -> bool:
         return True
     if SpaceAccessGrant.objects.filter(space=space, member=user).exists():
         return True
-    return any(check(user, space) for check in GATE_CHECKS)
+    # Other apps (commerce purchases, reward tiers) register into hooks.gate_checks.
+    return any(check(user, space) for check in hooks.gate_checks)
 
 
 def can_view_space(user, space: Space) -> bool:
@@ -124,7 +114,7 @@ def filter_spaces_queryset(user, queryset: QuerySet[Space] | None = None) -> Que
     extra_ids = [
         space.pk
         for space in Space.objects.filter(visibility=Visibility.GATED)
-        if GATE_CHECKS and any(check(user, space) for check in GATE_CHECKS)
+        if hooks.gate_checks and any(check(user, space) for check in hooks.gate_checks)
     ]
     return queryset.filter(readable | Q(pk__in=extra_ids)).distinct()
 
@@ -141,29 +131,61 @@ class SpaceLocked(PermissionDenied):
         self.space = space
 
 
-def hidden_post_ids() -> QuerySet:
+class _NothingModerated:
+    """Stands in for hooks.post_visibility when no app registers into it: nothing is hidden."""
+
+    hidden_states: tuple[str, ...] = ()
+    own_visible_states: tuple[str, ...] = ()
+
+    def hidden_post_ids(self, topic=None) -> QuerySet:
+        return Post.objects.none().values("pk")
+
+    def hidden_topic_ids(self) -> QuerySet:
+        return Topic.objects.none().values("pk")
+
+    def post_state_annotation(self, post_ref: str = "pk"):
+        return Value(None, output_field=CharField())
+
+    def topic_state_annotation(self, topic_ref: str = "pk"):
+        return Value(None, output_field=CharField())
+
+    def post_state(self, post: Post) -> str:
+        return ""
+
+    def topic_state(self, topic: Topic) -> str:
+        return ""
+
+    def marker(self, state: str | None) -> str:
+        return ""
+
+
+def _moderation():
+    """The registered provider of moderation states (moderation registers one): the rules
+    below read held, hidden and rejected posts through it, so community imports no app
+    built on it."""
+    for provider in hooks.post_visibility:
+        return provider
+    return _NothingModerated()
+
+
+def hidden_post_ids(topic: Topic | None = None) -> QuerySet:
     """A subquery of the ids of posts moderation holds, hides or rejected."""
-    return ModeratedPost.objects.filter(state__in=HIDDEN_POST_STATES).values("post_id")
+    return _moderation().hidden_post_ids(topic)
 
 
 def hidden_topic_ids() -> QuerySet:
     """A subquery of the ids of topics whose opening post moderation holds, hides or rejected."""
-    return ModeratedPost.objects.filter(is_opening_post=True, state__in=HIDDEN_POST_STATES).values(
-        "topic_id"
-    )
+    return _moderation().hidden_topic_ids()
 
 
-def _opening_post_state(topic_ref: str) -> Subquery:
-    return Subquery(
-        ModeratedPost.objects.filter(topic=OuterRef(topic_ref), is_opening_post=True).values(
-            "state"
-        )[:1]
-    )
+def moderation_marker(state: str | None) -> str:
+    """What a page shows on a post held, hidden or rejected ("" otherwise)."""
+    return _moderation().marker(state) if state else ""
 
 
 def with_topic_moderation_state(queryset: QuerySet[Topic]) -> QuerySet[Topic]:
     """Topics annotated with their opening post's moderation state, for the rules below."""
-    return queryset.annotate(opening_moderation_state=_opening_post_state("pk"))
+    return queryset.annotate(opening_moderation_state=_moderation().topic_state_annotation("pk"))
 
 
 _NOT_FETCHED = object()
@@ -175,11 +197,7 @@ def topic_moderation_state(topic: Topic) -> str:
     Free for topics fetched by access_topic/access_post (annotated); one query otherwise."""
     state = getattr(topic, "opening_moderation_state", _NOT_FETCHED)
     if state is _NOT_FETCHED:
-        state = (
-            ModeratedPost.objects.filter(topic=topic, is_opening_post=True)
-            .values_list("state", flat=True)
-            .first()
-        )
+        state = _moderation().topic_state(topic)
         topic.opening_moderation_state = state
     return state or ""
 
@@ -190,10 +208,7 @@ def post_moderation_state(post: Post) -> str:
     state = getattr(post, "moderation_state", _NOT_FETCHED)
     if state is not _NOT_FETCHED:
         return state or ""
-    try:
-        return post.moderation.state
-    except ObjectDoesNotExist:
-        return ""
+    return _moderation().post_state(post)
 
 
 def _moderator_check(user, space: Space) -> Callable[[], bool]:
@@ -205,9 +220,10 @@ def _moderator_check(user, space: Space) -> Callable[[], bool]:
 def may_see_moderated(user, *, state: str, author_id: int | None, is_moderator) -> bool:
     """The moderation rule: text held for review or hidden on flags is shown to its author
     (marked) and to the space's moderators; rejected text to moderators only."""
-    if state not in HIDDEN_POST_STATES:
+    moderation = _moderation()
+    if state not in moderation.hidden_states:
         return True
-    if state in OWN_VISIBLE_HIDDEN_STATES and user.is_authenticated and author_id == user.pk:
+    if state in moderation.own_visible_states and user.is_authenticated and author_id == user.pk:
         return True
     return is_moderator()
 
@@ -287,9 +303,13 @@ def access_post(user, post_id: int, *, allow_deleted: bool = False) -> Post:
 
     Raises Http404 or SpaceLocked as check_post_view_permission. One query.
     """
+    moderation = _moderation()
     post = (
-        Post.objects.select_related("topic__space", "topic__author", "author", "moderation")
-        .annotate(topic_moderation_state=_opening_post_state("topic_id"))
+        Post.objects.select_related("topic__space", "topic__author", "author")
+        .annotate(
+            moderation_state=moderation.post_state_annotation("pk"),
+            topic_moderation_state=moderation.topic_state_annotation("topic_id"),
+        )
         .filter(pk=post_id)
         .first()
     )
@@ -374,19 +394,14 @@ def filter_topic_posts_queryset(
     their own held and hidden posts, moderators see every one; the state is annotated as
     `moderation_state` so pages can mark them."""
     queryset = Post.objects.filter(topic=topic) if queryset is None else queryset
+    moderation = _moderation()
     if is_moderator:
-        return queryset.annotate(moderation_state=_post_state())
-    hidden = ModeratedPost.objects.filter(topic=topic, state__in=HIDDEN_POST_STATES)
+        return queryset.annotate(moderation_state=moderation.post_state_annotation("pk"))
     if user is None or not user.is_authenticated:
-        return queryset.exclude(pk__in=hidden.values("post_id"))
-    hidden = hidden.exclude(post__author=user, state__in=OWN_VISIBLE_HIDDEN_STATES)
-    return queryset.exclude(pk__in=hidden.values("post_id")).annotate(
-        moderation_state=_post_state()
+        return queryset.exclude(pk__in=moderation.hidden_post_ids(topic))
+    return queryset.exclude(pk__in=moderation.hidden_post_ids_for(topic, viewer=user)).annotate(
+        moderation_state=moderation.post_state_annotation("pk")
     )
-
-
-def _post_state() -> Subquery:
-    return Subquery(ModeratedPost.objects.filter(post=OuterRef("pk")).values("state")[:1])
 
 
 def get_visible_space(user, slug: str) -> Space:

@@ -6,6 +6,19 @@ from django.db.models import Prefetch, QuerySet
 
 from flywheel.community import permissions
 from flywheel.community.models import Post, Reaction, Space, SpaceMembership, Topic, TopicKind
+from flywheel.core import hooks
+
+
+def hidden_among(post_ids, *, topic: Topic | None = None) -> set[int]:
+    """Which of `post_ids` readers do not see (held, hidden or rejected by moderation)."""
+    hidden: set[int] = set()
+    for provider in hooks.post_visibility:
+        hidden.update(
+            provider.hidden_post_ids(topic)
+            .filter(post_id__in=post_ids)
+            .values_list("post_id", flat=True)
+        )
+    return hidden
 
 
 def spaces_for(user) -> QuerySet[Space]:

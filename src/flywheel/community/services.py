@@ -1,7 +1,10 @@
 """Every write in the community hub. Each function is one business action, in one transaction."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,14 +26,13 @@ from flywheel.community.models import (
     TopicKind,
     Visibility,
 )
+from flywheel.community.queries import hidden_among
+from flywheel.core import hooks
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import find_mentions, render_markdown
 from flywheel.core.models import Verb
 from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
 from flywheel.core.services import record_activity
-from flywheel.moderation import hooks as moderation_hooks
-from flywheel.moderation import queries as moderation_queries
-from flywheel.trust import permissions as trust_permissions
 
 MAX_TAGS = 5
 
@@ -87,8 +89,27 @@ def _mentioned_member_ids(body: str, *, exclude_id: int | None) -> list[int]:
     return [member_id for member_id in ids if member_id != exclude_id]
 
 
-def _topic_changed(topic_id: int) -> None:
-    """Anything a topic page shows changed: a new version retires its cached pages."""
+def _check_posting(*, author, space: Space, topic, body: str, action: str, limit: bool) -> None:
+    """Ask every registered posting check (moderation's sanctions, guidelines and slow mode;
+    trust's link, image and daily limits) whether this post may be written."""
+    attempt = hooks.PostAttempt(
+        author=author, space=space, topic=topic, body=body, action=action, enforce_rate_limit=limit
+    )
+    for check in hooks.posting_checks:
+        check(attempt)
+
+
+def _held_for_review(*, post: Post, activity: dict) -> bool:
+    """True when a registered hold (moderation's pre-moderation) keeps the new post back; the
+    hold then logs the activity when the post is approved."""
+    return any(hold(post=post, activity=activity) for hold in hooks.new_post_holds)
+
+
+def mark_topic_changed(*, topic_id: int) -> None:
+    """Anything a topic page shows changed: a new version retires its cached pages.
+
+    Public because apps built on the community (moderation's slow mode and post states) change
+    what the page shows without writing a community row."""
     Topic.objects.filter(pk=topic_id).update(version=F("version") + 1)
 
 
@@ -132,13 +153,13 @@ def create_topic(
         raise InvalidInput(_("Only the brand team can post announcements."), field="kind")
     title = _clean_title(title)
     body = _clean_body(body)
-    trust_permissions.check_post_content_allowed(author, body)
     tag_objects = _clean_tags(tags)
-    moderation_hooks.check_can_post(author=author, space=space)
+    _check_posting(
+        author=author, space=space, topic=None, body=body, action="topic", limit=enforce_rate_limit
+    )
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
         check_action_rate_limit(member=author, action="topic")
-        trust_permissions.check_daily_post_limit(author)
     now = at or timezone.now()
     topic = Topic.objects.create(
         space=space,
@@ -178,7 +199,7 @@ def create_topic(
         },
     )
     # A new member's first posts may wait for approval; their activity is logged then.
-    if not moderation_hooks.hold_new_post(post=post, activity=activity):
+    if not _held_for_review(post=post, activity=activity):
         record_activity(**activity)
     return topic
 
@@ -199,14 +220,19 @@ def create_reply(
         raise InvalidInput(_("This topic was deleted."), field="topic")
     permissions.check_topic_reply_permission(author, topic)
     body = _clean_body(body)
-    moderation_hooks.check_can_post(author=author, space=topic.space, topic=topic)
-    trust_permissions.check_post_content_allowed(author, body)
+    _check_posting(
+        author=author,
+        space=topic.space,
+        topic=topic,
+        body=body,
+        action="reply",
+        limit=enforce_rate_limit,
+    )
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise InvalidInput(_("You can only reply to a post in the same topic."), field="reply_to")
     if enforce_rate_limit:
         check_rate_limit(key=f"post:{author.pk}")
         check_action_rate_limit(member=author, action="reply")
-        trust_permissions.check_daily_post_limit(author)
     now = at or timezone.now()
     last_number = topic.posts.order_by("-number").values_list("number", flat=True).first() or 0
     post = Post.objects.create(
@@ -239,7 +265,7 @@ def create_reply(
             "mentions": _mentioned_member_ids(body, exclude_id=author.pk),
         },
     )
-    if not moderation_hooks.hold_new_post(post=post, activity=activity):
+    if not _held_for_review(post=post, activity=activity):
         record_activity(**activity)
     return post
 
@@ -252,8 +278,10 @@ def edit_post(
     post = Post.objects.select_for_update().select_related("topic__space").get(pk=post.pk)
     permissions.check_post_edit_permission(editor, post)
     body = _clean_body(body)
-    trust_permissions.check_post_content_allowed(editor, body)
     topic = post.topic
+    _check_posting(
+        author=editor, space=topic.space, topic=topic, body=body, action="edit", limit=False
+    )
     new_title = _clean_title(title) if (title is not None and post.is_opening_post) else None
     tag_objects = _clean_tags(tags) if (tags is not None and post.is_opening_post) else None
     now = timezone.now()
@@ -269,7 +297,7 @@ def edit_post(
     post.body_html = render_markdown(body)
     post.edited_at = now
     post.save(update_fields=["body", "body_html", "edited_at"])
-    _topic_changed(topic.pk)
+    mark_topic_changed(topic_id=topic.pk)
     if new_title is not None and new_title != topic.title:
         topic.title = new_title
         topic.slug = slugify(new_title, allow_unicode=True)[:80] or "topic"
@@ -309,7 +337,7 @@ def delete_post(*, post: Post, by) -> Post:
     post.deleted_at = now
     post.deleted_by = by
     post.save(update_fields=["deleted_at", "deleted_by"])
-    _topic_changed(post.topic_id)
+    mark_topic_changed(topic_id=post.topic_id)
     topic = post.topic
     if post.is_opening_post:
         topic.deleted_at = now
@@ -317,7 +345,7 @@ def delete_post(*, post: Post, by) -> Post:
         Space.objects.filter(pk=topic.space_id).update(topic_count=F("topic_count") - 1)
     else:
         # A reply moderation hides was already taken off the count when it was hidden.
-        if not moderation_queries.hidden_post_ids(topic).filter(post_id=post.pk).exists():
+        if not hidden_among([post.pk], topic=topic):
             Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") - 1)
         if topic.accepted_answer_id == post.pk:
             Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
@@ -401,7 +429,7 @@ def accept_answer(*, reply: Post, by) -> Topic:
         return topic
     topic.accepted_answer = reply
     topic.save(update_fields=["accepted_answer"])
-    _topic_changed(topic.pk)
+    mark_topic_changed(topic_id=topic.pk)
     record_activity(
         actor=by,
         verb=Verb.ANSWER_ACCEPTED,
@@ -420,7 +448,7 @@ def unaccept_answer(*, topic: Topic, by) -> Topic:
     if topic.accepted_answer_id is not None:
         topic.accepted_answer = None
         topic.save(update_fields=["accepted_answer"])
-        _topic_changed(topic.pk)
+        mark_topic_changed(topic_id=topic.pk)
     return topic
 
 
@@ -440,8 +468,89 @@ def set_topic_flags(
         fields.append("is_closed")
     if fields:
         topic.save(update_fields=fields)
-        _topic_changed(topic.pk)
+        mark_topic_changed(topic_id=topic.pk)
     return topic
+
+
+@transaction.atomic
+def move_topic(*, topic: Topic, to_space: Space, by) -> Topic:
+    """Move a topic to another space; `by` moderates both. Space counts follow the topic.
+
+    Moderation calls this and keeps the audit log, the review queue and the author's notice."""
+    topic = Topic.objects.select_for_update().select_related("space").get(pk=topic.pk)
+    if topic.deleted_at is not None:
+        raise InvalidInput(_("This topic was deleted."), field="topic")
+    permissions.check_topic_moderate_permission(by, topic)
+    if not permissions.is_moderator_of(by, to_space):
+        raise PermissionDenied(_("You do not moderate the space you are moving it to."))
+    if to_space.pk == topic.space_id:
+        raise InvalidInput(_("The topic is already in that space."), field="space")
+    from_space_id = topic.space_id
+    Topic.objects.filter(pk=topic.pk).update(space=to_space, version=F("version") + 1)
+    Space.objects.filter(pk=from_space_id).update(topic_count=F("topic_count") - 1)
+    Space.objects.filter(pk=to_space.pk).update(topic_count=F("topic_count") + 1)
+    topic.refresh_from_db()
+    return topic
+
+
+@dataclass(frozen=True)
+class TopicMerge:
+    """What merge_topics did: the surviving topic, the posts it took over (in their new
+    order) and the number the first of them got."""
+
+    into: Topic
+    moved_post_ids: list[int]
+    first_number: int
+
+
+@transaction.atomic
+def merge_topics(*, source: Topic, into: Topic, by) -> TopicMerge:
+    """Append the posts of `source` to `into` and delete `source`; its followers follow `into`.
+
+    `into` counts only the moved replies readers can see (deleted and hidden ones are left out,
+    as Topic.reply_count always does). Moderation calls this and adds the redirect, the audit
+    log and the author's notice."""
+    if source.pk == into.pk:
+        raise InvalidInput(_("Choose a different topic to merge into."), field="into")
+    locked = {
+        topic.pk: topic
+        for topic in Topic.objects.select_for_update()
+        .select_related("space")
+        .filter(pk__in=[source.pk, into.pk])
+        .order_by("pk")
+    }
+    source, into = locked[source.pk], locked[into.pk]
+    if source.deleted_at is not None or into.deleted_at is not None:
+        raise InvalidInput(_("A deleted topic cannot be merged."), field="into")
+    permissions.check_topic_moderate_permission(by, source)
+    permissions.check_topic_moderate_permission(by, into)
+    last_number = into.posts.order_by("-number").values_list("number", flat=True).first() or 0
+    posts = list(source.posts.order_by("number").values_list("pk", "deleted_at"))
+    moved_ids = [post_id for post_id, _deleted in posts]
+    hidden_ids = hidden_among(moved_ids)
+    for offset, post_id in enumerate(moved_ids, start=1):
+        Post.objects.filter(pk=post_id).update(topic=into, number=last_number + offset)
+    live = sum(
+        1 for post_id, deleted_at in posts if deleted_at is None and post_id not in hidden_ids
+    )
+    now = timezone.now()
+    Topic.objects.filter(pk=into.pk).update(
+        reply_count=F("reply_count") + live,
+        reaction_count=F("reaction_count") + source.reaction_count,
+        last_posted_at=max(into.last_posted_at, source.last_posted_at),
+        version=F("version") + 1,
+    )
+    Topic.objects.filter(pk=source.pk).update(
+        deleted_at=now, accepted_answer=None, version=F("version") + 1
+    )
+    Space.objects.filter(pk=source.space_id).update(topic_count=F("topic_count") - 1)
+    for follower_id in Follow.objects.filter(topic=source).values_list("follower_id", flat=True):
+        Follow.objects.get_or_create(
+            follower_id=follower_id, topic=into, defaults={"created_at": now}
+        )
+    Follow.objects.filter(topic=source).delete()
+    into.refresh_from_db()
+    return TopicMerge(into=into, moved_post_ids=moved_ids, first_number=last_number + 1)
 
 
 @transaction.atomic

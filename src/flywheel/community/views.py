@@ -13,26 +13,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from flywheel.badges import queries as badge_queries
 from flywheel.community import page_cache, permissions, queries, services
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
+from flywheel.core import hooks
 from flywheel.core.exceptions import DomainError, RateLimited
-from flywheel.moderation.models import PostState
-from flywheel.trust.services import record_topic_read
 
 POSTS_PER_PAGE = 50
 
-# The marker an author sees on their own post while moderation holds or hides it (and a
-# moderator on anyone's, rejected ones included).
-HELD_MARKERS = {
-    PostState.PENDING: gettext_lazy("Pending review"),
-    PostState.HIDDEN: gettext_lazy("Hidden by moderators"),
-    PostState.REJECTED: gettext_lazy("Rejected by moderators"),
-}
 MEMBERS_PER_PAGE = 60
 HOME_TOPICS = 10
 HOME_UNANSWERED = 6
@@ -364,29 +354,29 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
     viewer_id = user.pk if user.is_authenticated else None
     viewer_is_moderator = permissions.is_moderator_of(user, topic.space)
     moderator_ids = queries.moderator_ids(topic.space)
-    posts = badge_queries.with_author_badges(
-        queries.posts_for_topic(topic, viewer=user, viewer_is_moderator=viewer_is_moderator)
-    )  # +1 query/page
+    posts = queries.posts_for_topic(topic, viewer=user, viewer_is_moderator=viewer_is_moderator)
+    for prefetch in hooks.post_list_prefetches:
+        posts = prefetch(posts)  # badges: +1 query/page
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     is_question = topic.kind == TopicKind.QUESTION
     can_accept_here = bool(viewer_id) and (topic.author_id == viewer_id or viewer_is_moderator)
 
     def entry(post: Post) -> dict:
-        # Only the author and moderators are given held or hidden posts (posts_for_topic).
-        held_state = getattr(post, "moderation_state", None) or ""
-        if held_state not in HELD_MARKERS:
-            held_state = ""
+        # Only the author and moderators are given held or hidden posts (posts_for_topic); the
+        # marker moderation gives one ("" when nothing holds it).
+        held_marker = permissions.moderation_marker(getattr(post, "moderation_state", None))
+        held = bool(held_marker)
         live = not post.is_deleted
         own = viewer_id is not None and post.author_id == viewer_id
         return {
             "post": post,
-            "held_marker": HELD_MARKERS.get(held_state, ""),
+            "held_marker": held_marker,
             "reactions": queries.reaction_summary(post, viewer_id=viewer_id),
-            "can_react": live and not held_state and viewer_id is not None,
+            "can_react": live and not held and viewer_id is not None,
             "can_edit": live and (own or viewer_is_moderator),
             "can_delete": live and (own or viewer_is_moderator),
             "can_accept": live
-            and not held_state
+            and not held
             and is_question
             and can_accept_here
             and not post.is_opening_post,
@@ -463,7 +453,8 @@ def _render_topic(request: HttpRequest, topic: Topic) -> HttpResponse:
         if quoted is not None:
             initial = {"reply_to": quoted.pk, "body": _quote_of(quoted)}
     context = _topic_context(request, topic, ReplyForm(initial=initial))
-    record_topic_read(member=request.user, topic=topic, posts=context["page_obj"].object_list)
+    for listener in hooks.topic_reads:
+        listener(member=request.user, topic=topic, posts=context["page_obj"].object_list)
     context["quoting"] = initial.get("reply_to")
     return render(request, "community/topic.html", context)
 

@@ -5,15 +5,28 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from flywheel.config.env import env_bool, env_int, env_list, env_str
+from flywheel.config.env import env_bool, env_int, env_list, env_str, local_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("FLYWHEEL_DATA_DIR", str(Path.cwd() / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("FLYWHEEL_TESTING", default=False)
+# No DATABASE_URL (or an empty one): SQLite under DATA_DIR.
+DATABASE_URL = env_str("DATABASE_URL", "")
+# The embedded default: no database and no host names configured, as after `make run` in a
+# checkout. It works with no environment at all: a SECRET_KEY generated once and kept in
+# DATA_DIR, served on localhost over plain HTTP. DEBUG stays off unless asked for. Naming a
+# database or host names makes it a production setup, which refuses to start without
+# SECRET_KEY (docs/deploy.md).
+EMBEDDED = not DATABASE_URL and not env_str("ALLOWED_HOSTS", "")
+LOCAL = DEBUG or TESTING or EMBEDDED
 
-if DEBUG or TESTING:
+if TESTING:
+    SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-never-use-in-production")
+elif EMBEDDED:
+    SECRET_KEY = env_str("SECRET_KEY", "") or local_secret_key(DATA_DIR / "secret_key")
+elif DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-never-use-in-production")
 else:
     SECRET_KEY = env_str("SECRET_KEY")
@@ -22,7 +35,7 @@ else:
 # decrypt. Empty: a key derived from SECRET_KEY (docs/security.md, "Secrets at rest").
 FLYWHEEL_ENCRYPTION_KEYS = env_list("FLYWHEEL_ENCRYPTION_KEYS")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if LOCAL else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 BRAND_NAME = env_str("FLYWHEEL_BRAND_NAME", "Flywheel")
@@ -54,6 +67,7 @@ INSTALLED_APPS = [
     "flywheel.moderation",
     "flywheel.privacy",
     "flywheel.reviews",
+    "flywheel.analytics",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +110,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'flywheel.sqlite3'}"),
+        DATABASE_URL or f"sqlite:///{DATA_DIR / 'flywheel.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -105,8 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default keeps its database under DATA_DIR; make sure the folder exists.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers wait their turn instead of failing with "database is locked": every transaction
+    # takes the write lock when it begins (BEGIN IMMEDIATE), so one that read first never has
+    # to upgrade its lock mid-way (which SQLite refuses at once, without waiting), and each
+    # waits up to `timeout` seconds for the one before it. WAL lets readers go on meanwhile.
+    # SQLite has no row locks: select_for_update() is ignored there, and the whole-database
+    # write lock gives the same guarantee. See docs/deploy.md.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -122,13 +146,23 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# With tasks in-process there is no `celery beat` either: the web process runs the schedule
+# below in a background thread (flywheel.core.scheduler; README, docs/deploy.md).
+FLYWHEEL_EMBEDDED_SCHEDULER = env_bool(
+    "FLYWHEEL_EMBEDDED_SCHEDULER", default=CELERY_TASK_ALWAYS_EAGER and not TESTING
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # Task modules that are not an app's tasks.py (autodiscovery finds those).
-CELERY_IMPORTS = ["flywheel.commerce.reconcile"]
+CELERY_IMPORTS = ["flywheel.commerce.reconcile", "flywheel.core.uploads"]
 CELERY_BEAT_SCHEDULE = {
+    # Activity deliveries never dispatched (broker down at commit) or due for a retry.
+    "activity-deliveries-sweep": {
+        "task": "flywheel.core.tasks.sweep_activity_deliveries",
+        "schedule": 60,
+    },
     "weekly-digest": {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,
@@ -151,6 +185,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.privacy.tasks.apply_retention_policy",
         "schedule": 60 * 60 * 24,
     },
+    # The webhook inbox's retention and uploads no row refers to (docs/stores.md, security.md).
+    "commerce-prune-webhook-deliveries": {
+        "task": "flywheel.commerce.tasks.prune_webhook_deliveries",
+        "schedule": 60 * 60 * 24,
+    },
+    "core-delete-orphaned-uploads": {
+        "task": "flywheel.core.delete_orphaned_uploads",
+        "schedule": 60 * 60 * 24,
+    },
     "rewards-approve-matured-points": {
         "task": "flywheel.rewards.tasks.approve_matured_points",
         "schedule": 60 * 60,
@@ -162,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     "rewards-evaluate-tiers": {
         "task": "flywheel.rewards.tasks.evaluate_tiers",
         "schedule": 60 * 60 * 24,
+    },
+    # The staff console reads rollups; this recomputes what changed (analytics/services.py).
+    "analytics-update-rollups": {
+        "task": "flywheel.analytics.tasks.update_rollups",
+        "schedule": 60 * 5,
     },
     "rewards-retry-entry-rewards": {
         "task": "flywheel.rewards.tasks.retry_entry_rewards",
@@ -200,12 +248,15 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+if DEBUG:
+    DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif EMBEDDED and not env_str("EMAIL_HOST", ""):
+    # The embedded default with no mail relay configured: e-mails are written as files under
+    # EMAIL_FILE_PATH (var/mail/) rather than lost or failing on a missing local relay.
+    DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+else:
+    DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", DEFAULT_EMAIL_BACKEND)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -237,11 +288,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not (DEBUG or TESTING)
+        if not LOCAL
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Locally (the embedded default included) static files come straight from the package, with
+# no collectstatic step.
+WHITENOISE_USE_FINDERS = LOCAL
 
 # Data exports and other private files: never under MEDIA_ROOT, served only by views that check
 # who is asking (flywheel.privacy).
@@ -250,12 +303,13 @@ FLYWHEEL_PRIVATE_ROOT = Path(env_str("FLYWHEEL_PRIVATE_ROOT", str(DATA_DIR / "pr
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Production hardening: on whenever DEBUG is off.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
-SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
-CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
+# Production hardening: on whenever DEBUG is off, except on the embedded default, which
+# serves localhost over plain HTTP until host names are configured.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not LOCAL)
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if LOCAL else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
 SECURE_HSTS_PRELOAD = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -318,16 +372,20 @@ LOGGING = {
 FLYWHEEL_EXPORT_DAYS = env_int("FLYWHEEL_EXPORT_DAYS", 7)
 FLYWHEEL_ERASURE_CONTENT_CHOICE = env_str("FLYWHEEL_ERASURE_CONTENT_CHOICE", "member_choice")
 FLYWHEEL_RETENTION_DAYS = env_int("FLYWHEEL_RETENTION_DAYS", 180)
+# Webhook deliveries: applied ones kept 30 days, dead ones 90 (to replay); files under
+# MEDIA_ROOT that no file field refers to are deleted once older than the grace period.
+FLYWHEEL_WEBHOOK_RETENTION_DAYS = env_int("FLYWHEEL_WEBHOOK_RETENTION_DAYS", 30)
+FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS = env_int("FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS", 90)
+FLYWHEEL_ORPHAN_UPLOAD_GRACE_HOURS = env_int("FLYWHEEL_ORPHAN_UPLOAD_GRACE_HOURS", 24)
 # Extra blocked sign-up domains on top of the shipped disposable list (staff add more in admin).
 FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")
 
-FLYWHEEL_ACTIVITY_CONSUMERS = [
-    "flywheel.notifications.consumers.notify_for_activity",
-    "flywheel.search.consumers.index_for_activity",
-    "flywheel.moderation.consumers.moderate_activity",
-    "flywheel.badges.consumers.award_badges_for_activity",
-    "flywheel.rewards.consumers.apply_rules_for_activity",
-]
+# Activity consumers register themselves (flywheel.core.hooks.activity_consumers, in each app's
+# AppConfig.ready()). None runs every registered one; a list of names (dotted paths) runs exactly
+# those, in that order: an override for tests or for switching a consumer off.
+FLYWHEEL_ACTIVITY_CONSUMERS: list[str] | None = None
+# Seconds after an activity before the sweep hands out a delivery whose dispatch never came.
+FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS = env_int("FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS", 120)
 
 # Rewards (docs/rewards.md)
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
@@ -359,3 +417,33 @@ FLYWHEEL_TEXT_CLASSIFIER = env_str(
 FLYWHEEL_TRANSFORMER_MODEL_DIR = env_str("FLYWHEEL_TRANSFORMER_MODEL_DIR", "")
 FLYWHEEL_TOXICITY_HIDE = float(env_str("FLYWHEEL_TOXICITY_HIDE", "0.8"))
 FLYWHEEL_TOXICITY_FLAG = float(env_str("FLYWHEEL_TOXICITY_FLAG", "0.5"))
+FLYWHEEL_TRANSFORMER_SENTIMENT_MODEL_DIR = env_str("FLYWHEEL_TRANSFORMER_SENTIMENT_MODEL_DIR", "")
+# Spam signals (moderation/spam.py): the score that flags / hides, and the signals' limits.
+FLYWHEEL_SPAM_FLAG = float(env_str("FLYWHEEL_SPAM_FLAG", "0.6"))
+FLYWHEEL_SPAM_HIDE = float(env_str("FLYWHEEL_SPAM_HIDE", "1.0"))
+FLYWHEEL_SPAM_MAX_LINKS_LOW_TRUST = env_int("FLYWHEEL_SPAM_MAX_LINKS_LOW_TRUST", 2)
+FLYWHEEL_SPAM_VELOCITY_POSTS = env_int("FLYWHEEL_SPAM_VELOCITY_POSTS", 5)
+FLYWHEEL_SPAM_VELOCITY_SECONDS = env_int("FLYWHEEL_SPAM_VELOCITY_SECONDS", 120)
+FLYWHEEL_SPAM_NEW_ACCOUNT_HOURS = env_int("FLYWHEEL_SPAM_NEW_ACCOUNT_HOURS", 24)
+
+# Store integration (docs/stores.md): discount codes, the stores' REST APIs, webhooks.
+FLYWHEEL_DISCOUNT_CODE_PREFIX = env_str("FLYWHEEL_DISCOUNT_CODE_PREFIX", "FW")
+FLYWHEEL_STORE_API_CONNECT_TIMEOUT = float(env_str("FLYWHEEL_STORE_API_CONNECT_TIMEOUT", "5"))
+FLYWHEEL_STORE_API_READ_TIMEOUT = float(env_str("FLYWHEEL_STORE_API_READ_TIMEOUT", "30"))
+FLYWHEEL_STORE_API_MAX_ATTEMPTS = env_int("FLYWHEEL_STORE_API_MAX_ATTEMPTS", 4)
+FLYWHEEL_STORE_API_BACKOFF_SECONDS = float(env_str("FLYWHEEL_STORE_API_BACKOFF_SECONDS", "0.5"))
+FLYWHEEL_STORE_API_MAX_RATE_LIMIT_WAITS = env_int("FLYWHEEL_STORE_API_MAX_RATE_LIMIT_WAITS", 6)
+FLYWHEEL_STORE_API_MAX_WAIT_SECONDS = float(env_str("FLYWHEEL_STORE_API_MAX_WAIT_SECONDS", "60"))
+# None: each platform's own maximum page size.
+FLYWHEEL_STORE_API_PAGE_SIZE: int | None = None
+# {"shopify": "http://127.0.0.1:8001", ...}: point a platform's API elsewhere (tests, proxies).
+FLYWHEEL_STORE_API_BASE_URLS: dict[str, str] = {}
+FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES = env_int("FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES", 30)
+FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS = env_int(
+    "FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS", 24
+)
+FLYWHEEL_WEBHOOK_MAX_BYTES = env_int("FLYWHEEL_WEBHOOK_MAX_BYTES", 1024 * 1024)
+FLYWHEEL_WEBHOOK_BATCH_SIZE = env_int("FLYWHEEL_WEBHOOK_BATCH_SIZE", 25)
+FLYWHEEL_WEBHOOK_STORE_RECHECK_SECONDS = float(
+    env_str("FLYWHEEL_WEBHOOK_STORE_RECHECK_SECONDS", "1.0")
+)

@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # encryption registers its deploy check; images sets Pillow's process-wide pixel cap.
         from flywheel.core import encryption, images  # noqa: F401
+        from flywheel.core.privacy import register_privacy_handlers
+
+        # The Activity log in data exports; erasure keeps the entries without their actor.
+        register_privacy_handlers()

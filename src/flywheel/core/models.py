@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Verb(models.TextChoices):
+    """Every activity verb the platform records or plans to record, declared once.
+
+    Consumers, point rules, badge criteria and trust counters name verbs through this enum, never
+    as string literals; tests/core/test_verbs.py fails on a rule, badge or counter for a verb
+    declared nowhere. Verbs of apps still to come are declared ahead so every app agrees."""
+
     TOPIC_CREATED = "topic_created", _("started a topic")
     REPLY_CREATED = "reply_created", _("replied")
     POST_EDITED = "post_edited", _("edited a post")
@@ -26,6 +32,16 @@ class Verb(models.TextChoices):
     # An order that counted as a purchase stops counting (docs/stores.md, order lifecycle).
     ORDER_CANCELLED = "order_cancelled", _("had an order cancelled")
     ORDER_VOIDED = "order_voided", _("had an order voided")
+    # Reviews, referrals, ideas and events: apps being built; declared so rules can name them.
+    REVIEW_PUBLISHED = "review_published", _("published a review")
+    REFERRAL_CLICKED = "referral_clicked", _("had a referral link clicked")
+    REFERRAL_SIGNED_UP = "referral_signed_up", _("referred a member who signed up")
+    REFERRAL_CONVERTED = "referral_converted", _("referred a member who ordered")
+    REFERRAL_REJECTED = "referral_rejected", _("had a referral rejected")
+    IDEA_SUBMITTED = "idea_submitted", _("submitted an idea")
+    IDEA_VOTED = "idea_voted", _("voted for an idea")
+    EVENT_REGISTERED = "event_registered", _("registered for an event")
+    EVENT_ATTENDED = "event_attended", _("attended an event")
 
 
 class Activity(models.Model):
@@ -58,3 +74,69 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.verb} {self.target_type_id}:{self.target_id}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (will retry)")
+    DEAD = "dead", _("Dead (retries exhausted)")
+
+
+# States the sweep still has work for (the partial index below covers only these rows).
+UNDONE_STATES = (DeliveryState.PENDING, DeliveryState.FAILED)
+
+
+class ActivityDelivery(models.Model):
+    """One activity handed to one consumer (as Saleor's EventDelivery): written in the same
+    transaction as the activity, delivered, retried and dead-lettered on its own, so a
+    failing consumer never holds back the others."""
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        # The unique (activity, consumer) index starts with activity_id and serves joins.
+        db_index=False,
+    )
+    # The consumer's stable name in core.services.activity_consumers() (its dotted path).
+    consumer = models.CharField(_("consumer"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    # When the sweep should hand it out (again) if it is still pending or failed: a little
+    # after creation for a first attempt whose dispatch may have been lost, the backoff for
+    # a failed one.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activity delivery")
+        verbose_name_plural = _("activity deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "consumer"], name="core_delivery_once_per_consumer"
+            )
+        ]
+        indexes = [
+            # The sweep's query: small, because delivered and dead rows are left out.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state__in=["pending", "failed"]),
+                name="core_delivery_due",
+            ),
+            # The dead-letter list (admin, `flywheel activity replay --dead`).
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="dead"),
+                name="core_delivery_dead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"activity {self.activity_id} → {self.consumer} ({self.state})"

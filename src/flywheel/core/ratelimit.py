@@ -10,8 +10,8 @@ Two layers:
   from the table uses the nearest lower level listed; ``None`` means no limit.
 
 Trust levels (0–4) come from the function named in settings.FLYWHEEL_TRUST_LEVEL_RESOLVER
-(the trust app's query), else from ``flywheel.trust.queries.trust_level_for`` when that app
-provides it, else from account age and role (``level_from_account_age``). The brand team
+(when set), else from the resolver registered in ``hooks.trust_level_resolvers`` (the trust
+app's ``trust_level_for``), else from account age and role (``level_from_account_age``). The brand team
 (owner, admin, moderator) and superusers are never limited by level.
 """
 
@@ -83,13 +83,12 @@ def level_from_account_age(member) -> int:
 
 
 def _trust_level_resolver() -> Callable[[object], int]:
-    path = getattr(settings, "FLYWHEEL_TRUST_LEVEL_RESOLVER", "")
+    path = settings.FLYWHEEL_TRUST_LEVEL_RESOLVER
     if path:
         return import_string(path)
-    try:
-        return import_string("flywheel.trust.queries.trust_level_for")
-    except ImportError:
-        return level_from_account_age
+    from flywheel.core import hooks
+
+    return next(iter(hooks.trust_level_resolvers), level_from_account_age)
 
 
 def trust_level_of(member) -> int:

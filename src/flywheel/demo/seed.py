@@ -83,7 +83,15 @@ class DemoSeeder:
         self.ensure_members()
         self.load_existing()
         self.run_history()
+        self.run_store()
         return self.report
+
+    def run_store(self) -> None:
+        from flywheel.demo.store import seed_store
+
+        created = seed_store(self.plan, anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["store orders"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(

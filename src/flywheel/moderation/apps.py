@@ -8,22 +8,30 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Trust and safety")
 
     def ready(self) -> None:
+        from flywheel.core import hooks
+        from flywheel.moderation.consumers import moderate_activity
+        from flywheel.moderation.hooks import (
+            ModeratedPostVisibility,
+            check_post_attempt,
+            hold_new_post,
+        )
         from flywheel.moderation.privacy import erase_moderation, export_moderation
-        from flywheel.privacy.registry import register_eraser, register_exporter
+        from flywheel.moderation.queries import sanctions_against, upheld_flags_against
+        from flywheel.moderation.sign_in import refuse_blocked_sign_in
 
+        # Sanctions, guidelines and slow mode come before trust's allowances (order 50 < 100):
+        # a banned member is told they are banned, not that their post has too many links.
+        hooks.posting_checks.register(check_post_attempt, name="moderation.can_post", order=50)
+        hooks.new_post_holds.register(hold_new_post, name="moderation.premoderation")
+        hooks.post_visibility.register(ModeratedPostVisibility(), name="moderation.hidden_posts")
+        hooks.sign_in_checks.register(refuse_blocked_sign_in, name="moderation.blocked_sign_in")
+        hooks.activity_consumers.register(
+            moderate_activity, name="flywheel.moderation.consumers.moderate_activity"
+        )
+        # Upheld flags and sanctions count against trust levels' maximums (trust/queries.py).
+        hooks.upheld_flag_counters.register(upheld_flags_against, name="moderation.upheld_flags")
+        hooks.sanction_counters.register(sanctions_against, name="moderation.sanctions")
         # Flags, sanctions, appeals and acceptances in data exports; erasure keeps the
         # moderation record without identity (moderation/privacy.py says what and why).
-        register_exporter("moderation", export_moderation)
-        register_eraser("moderation", erase_moderation)
-        register_trust_counters()
-
-
-def register_trust_counters() -> None:
-    """Upheld flags and sanctions count against trust levels' maximums (trust/queries.py)."""
-    from flywheel.moderation.queries import sanctions_against, upheld_flags_against
-    from flywheel.trust.queries import SANCTION_COUNTERS, UPHELD_FLAG_COUNTERS
-
-    if upheld_flags_against not in UPHELD_FLAG_COUNTERS:
-        UPHELD_FLAG_COUNTERS.append(upheld_flags_against)
-    if sanctions_against not in SANCTION_COUNTERS:
-        SANCTION_COUNTERS.append(sanctions_against)
+        hooks.privacy_exporters.register(export_moderation, name="moderation")
+        hooks.privacy_erasers.register(erase_moderation, name="moderation")

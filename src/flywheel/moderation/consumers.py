@@ -1,4 +1,4 @@
-"""Activity consumer for auto-moderation. Named in settings.FLYWHEEL_ACTIVITY_CONSUMERS."""
+"""Activity consumer for auto-moderation. Registered in hooks.activity_consumers."""
 
 from flywheel.core.models import Activity, Verb
 

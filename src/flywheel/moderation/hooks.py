@@ -1,17 +1,27 @@
-"""The two calls community.services makes while a member posts.
+"""What moderation registers into the community's hooks (flywheel.core.hooks), in
+ModerationConfig.ready().
 
-``check_can_post`` runs before anything is written: sanctions, guidelines, slow mode.
-``hold_new_post`` runs after the post exists: pre-moderation of a new member's first posts.
-Both are cheap when nothing applies (one query for sanctions, the guidelines version is cached,
-slow mode only costs a query in a topic that has it).
+``check_post_attempt`` (hooks.posting_checks) runs before anything is written: sanctions,
+guidelines, slow mode. ``hold_new_post`` (hooks.new_post_holds) runs after the post exists:
+pre-moderation of a new member's first posts. Both are cheap when nothing applies (one query
+for sanctions, the guidelines version is cached, slow mode only costs a query in a topic that
+has it). ``ModeratedPostVisibility`` (hooks.post_visibility) tells the community's lists and
+search which posts are held or hidden.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from flywheel.core.exceptions import Conflict, RateLimited
+from flywheel.moderation.models import (
+    HIDDEN_POST_STATES,
+    OWN_VISIBLE_HIDDEN_STATES,
+    ModeratedPost,
+    PostState,
+)
 
 
 class GuidelinesNotAccepted(Conflict):
@@ -33,6 +43,14 @@ class GuidelinesNotAccepted(Conflict):
 
 class PostingBlocked(PermissionDenied):
     """A silence, suspension or ban keeps the member from posting."""
+
+
+def check_post_attempt(attempt) -> None:
+    """hooks.posting_checks: new topics and replies (edits are not refused by sanctions)."""
+    if attempt.action == "topic":
+        check_can_post(author=attempt.author, space=attempt.space)
+    elif attempt.action == "reply":
+        check_can_post(author=attempt.author, space=attempt.space, topic=attempt.topic)
 
 
 def check_can_post(*, author, space, topic=None) -> None:
@@ -138,3 +156,58 @@ def hold_new_post(*, post, activity: dict) -> bool:
         space=item.space,
     )
     return True
+
+
+class ModeratedPostVisibility:
+    """hooks.post_visibility: posts moderation holds, hides or rejected. Who may see them is
+    decided by community.permissions (may_see_moderated) from these states."""
+
+    hidden_states = HIDDEN_POST_STATES
+    # What an author still sees of their own posts, marked: held for approval or hidden on
+    # flags. Rejected posts are gone for everyone but moderators (the author was told why).
+    own_visible_states = OWN_VISIBLE_HIDDEN_STATES
+
+    def hidden_post_ids(self, topic=None):
+        from flywheel.moderation import queries
+
+        return queries.hidden_post_ids(topic)
+
+    def hidden_post_ids_for(self, topic, *, viewer):
+        rows = self.hidden_post_ids(topic)
+        if viewer is not None and viewer.is_authenticated:
+            rows = rows.exclude(post__author=viewer, state__in=OWN_VISIBLE_HIDDEN_STATES)
+        return rows
+
+    def hidden_topic_ids(self):
+        return ModeratedPost.objects.filter(
+            is_opening_post=True, state__in=HIDDEN_POST_STATES
+        ).values("topic_id")
+
+    def post_state_annotation(self, post_ref: str = "pk"):
+        return Subquery(ModeratedPost.objects.filter(post=OuterRef(post_ref)).values("state")[:1])
+
+    def topic_state_annotation(self, topic_ref: str = "pk"):
+        return Subquery(
+            ModeratedPost.objects.filter(topic=OuterRef(topic_ref), is_opening_post=True).values(
+                "state"
+            )[:1]
+        )
+
+    def post_state(self, post) -> str:
+        return ModeratedPost.objects.filter(post=post).values_list("state", flat=True).first() or ""
+
+    def topic_state(self, topic) -> str:
+        return (
+            ModeratedPost.objects.filter(topic=topic, is_opening_post=True)
+            .values_list("state", flat=True)
+            .first()
+            or ""
+        )
+
+    def marker(self, state: str | None) -> str:
+        markers = {
+            PostState.PENDING: _("Pending review"),
+            PostState.HIDDEN: _("Hidden by moderators"),
+            PostState.REJECTED: _("Rejected by moderators"),
+        }
+        return str(markers.get(state, "")) if state else ""

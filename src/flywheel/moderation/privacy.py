@@ -1,4 +1,4 @@
-"""Moderation data in a member's data export, and its erasure (flywheel.privacy.registry).
+"""Moderation data in a member's data export, and its erasure (flywheel.core.hooks privacy_exporters and privacy_erasers).
 
 Registered in ModerationConfig.ready() as "moderation".
 

@@ -107,8 +107,8 @@ def pending_appeals() -> QuerySet[Appeal]:
 
 
 # ---------------------------------------------------------------- counters for trust levels
-# Registered in ModerationConfig.ready() in flywheel.trust.queries.UPHELD_FLAG_COUNTERS and
-# SANCTION_COUNTERS: (member, since) -> int, counted against a level's maximums.
+# Registered in ModerationConfig.ready() in flywheel.core.hooks.upheld_flag_counters and
+# sanction_counters: (member, since) -> int, counted against a trust level's maximums.
 
 # A warning is a word, not a strike; silences, suspensions and bans count.
 COUNTED_SANCTIONS = (SanctionKind.SILENCE, SanctionKind.SUSPENSION, SanctionKind.BAN)

@@ -11,13 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flywheel.community import services as community_services
-from flywheel.community.models import Follow, Post, Space, Topic
-from flywheel.community.permissions import can_view_space, is_moderator_of
+from flywheel.community.models import Post, Space, Topic
+from flywheel.community.permissions import can_view_space
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import render_markdown
 from flywheel.core.models import Verb
@@ -60,27 +59,27 @@ MAX_SLOW_MODE_SECONDS = 24 * 3600
 
 
 def hide_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_FLAG_HIDE_THRESHOLD", 3.0))
+    return float(settings.FLYWHEEL_FLAG_HIDE_THRESHOLD)
 
 
 def premoderated_post_count() -> int:
-    return int(getattr(settings, "FLYWHEEL_PREMODERATE_FIRST_POSTS", 0))
+    return int(settings.FLYWHEEL_PREMODERATE_FIRST_POSTS)
 
 
 def toxicity_hide_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_TOXICITY_HIDE", 0.8))
+    return float(settings.FLYWHEEL_TOXICITY_HIDE)
 
 
 def toxicity_flag_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_TOXICITY_FLAG", 0.5))
+    return float(settings.FLYWHEEL_TOXICITY_FLAG)
 
 
 def spam_flag_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_SPAM_FLAG", 0.6))
+    return float(settings.FLYWHEEL_SPAM_FLAG)
 
 
 def spam_hide_threshold() -> float:
-    return float(getattr(settings, "FLYWHEEL_SPAM_HIDE", 1.0))
+    return float(settings.FLYWHEEL_SPAM_HIDE)
 
 
 # ---------------------------------------------------------------- audit log and notices
@@ -280,7 +279,7 @@ def set_post_state(post: Post, state: str, *, deferred_activity: dict | None = N
     was_hidden, is_hidden = before in HIDDEN_POST_STATES, state in HIDDEN_POST_STATES
     if was_hidden != is_hidden:
         if post.is_opening_post or post.deleted_at is not None:
-            community_services._topic_changed(post.topic_id)
+            community_services.mark_topic_changed(topic_id=post.topic_id)
         else:
             # Topic.reply_count counts the replies readers see: a held reply (created and
             # counted a moment ago by create_reply, in the same transaction) or a hidden one
@@ -712,21 +711,11 @@ def _reindex_on_commit(post_ids: list[int]) -> None:
 @transaction.atomic
 def move_topic(*, topic: Topic, to_space: Space, by, reason: str, ip_hash: str = "") -> Topic:
     """Move a topic to another space (a moderator of both spaces); the author is told why."""
-    topic = Topic.objects.select_for_update().select_related("space").get(pk=topic.pk)
-    if topic.deleted_at is not None:
-        raise InvalidInput(_("This topic was deleted."), field="topic")
     permissions.check_space_moderation_permission(by, topic.space)
-    if not is_moderator_of(by, to_space):
-        raise PermissionDenied(_("You do not moderate the space you are moving it to."))
-    if to_space.pk == topic.space_id:
-        raise InvalidInput(_("The topic is already in that space."), field="space")
     reason = _clean_reason(reason, required=True)
-    from_space = topic.space
-    Topic.objects.filter(pk=topic.pk).update(space=to_space, version=F("version") + 1)
-    Space.objects.filter(pk=from_space.pk).update(topic_count=F("topic_count") - 1)
-    Space.objects.filter(pk=to_space.pk).update(topic_count=F("topic_count") + 1)
+    from_space = Space.objects.get(pk=topic.space_id)
+    topic = community_services.move_topic(topic=topic, to_space=to_space, by=by)
     ReviewItem.objects.filter(post__topic=topic).update(space=to_space)
-    topic.refresh_from_db()
     _reindex_on_commit(list(topic.posts.values_list("pk", flat=True)))
     action = log_action(
         actor=by,
@@ -757,52 +746,15 @@ def merge_topics(*, source: Topic, into: Topic, by, reason: str, ip_hash: str = 
     """Append the posts of `source` to `into`; `source`'s address then redirects to `into`."""
     if source.pk == into.pk:
         raise InvalidInput(_("Choose a different topic to merge into."), field="into")
-    locked = {
-        topic.pk: topic
-        for topic in Topic.objects.select_for_update()
-        .select_related("space")
-        .filter(pk__in=[source.pk, into.pk])
-        .order_by("pk")
-    }
-    source, into = locked[source.pk], locked[into.pk]
-    if source.deleted_at is not None or into.deleted_at is not None:
-        raise InvalidInput(_("A deleted topic cannot be merged."), field="into")
     permissions.check_space_moderation_permission(by, source.space)
     permissions.check_space_moderation_permission(by, into.space)
     reason = _clean_reason(reason, required=True)
-    last_number = into.posts.order_by("-number").values_list("number", flat=True).first() or 0
-    posts = list(source.posts.order_by("number").values_list("pk", "deleted_at"))
-    for offset, (post_id, _deleted_at) in enumerate(posts, start=1):
-        Post.objects.filter(pk=post_id).update(topic=into, number=last_number + offset)
-    moved_ids = [post_id for post_id, _deleted in posts]
+    merge = community_services.merge_topics(source=source, into=into, by=by)
+    into, moved_ids = merge.into, merge.moved_post_ids
     ModeratedPost.objects.filter(post_id__in=moved_ids).update(topic=into, is_opening_post=False)
     ReviewItem.objects.filter(post_id__in=moved_ids).update(space=into.space)
-    hidden_ids = set(
-        ModeratedPost.objects.filter(
-            post_id__in=moved_ids, state__in=HIDDEN_POST_STATES
-        ).values_list("post_id", flat=True)
-    )
-    live = sum(
-        1 for post_id, deleted_at in posts if deleted_at is None and post_id not in hidden_ids
-    )
-    now = timezone.now()
-    Topic.objects.filter(pk=into.pk).update(
-        reply_count=F("reply_count") + live,
-        reaction_count=F("reaction_count") + source.reaction_count,
-        last_posted_at=max(into.last_posted_at, source.last_posted_at),
-        version=F("version") + 1,
-    )
-    Topic.objects.filter(pk=source.pk).update(
-        deleted_at=now, accepted_answer=None, version=F("version") + 1
-    )
-    Space.objects.filter(pk=source.space_id).update(topic_count=F("topic_count") - 1)
     TopicRedirect.objects.filter(to_topic=source).update(to_topic=into)
     TopicRedirect.objects.update_or_create(from_topic=source, defaults={"to_topic": into})
-    for follower_id in Follow.objects.filter(topic=source).values_list("follower_id", flat=True):
-        Follow.objects.get_or_create(
-            follower_id=follower_id, topic=into, defaults={"created_at": now}
-        )
-    Follow.objects.filter(topic=source).delete()
     _reindex_on_commit(moved_ids)
     action = log_action(
         actor=by,
@@ -810,13 +762,12 @@ def merge_topics(*, source: Topic, into: Topic, by, reason: str, ip_hash: str = 
         target=source,
         reason=reason,
         before={"topic_id": source.pk, "post_ids": moved_ids},
-        after={"topic_id": into.pk, "first_number": last_number + 1},
+        after={"topic_id": into.pk, "first_number": merge.first_number},
         space=into.space,
         ip_hash=ip_hash,
     )
     from flywheel.notifications.models import NotificationKind
 
-    into.refresh_from_db()
     notify_member(
         recipient=source.author,
         action=action,
@@ -855,7 +806,7 @@ def set_slow_mode(
         slow_mode, _created = TopicSlowMode.objects.update_or_create(
             topic=topic, defaults={"seconds": seconds, "set_by": by, "set_at": timezone.now()}
         )
-    community_services._topic_changed(topic.pk)
+    community_services.mark_topic_changed(topic_id=topic.pk)
     log_action(
         actor=by,
         action=ActionKind.SLOW_MODE,

@@ -1,4 +1,4 @@
-"""Turns Activity log entries into notifications. Named in settings.FLYWHEEL_ACTIVITY_CONSUMERS."""
+"""Turns Activity log entries into notifications. Registered in hooks.activity_consumers."""
 
 from flywheel.core.models import Activity
 

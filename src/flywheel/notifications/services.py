@@ -119,13 +119,35 @@ def mark_read(*, member, notification_ids: list[int] | None = None) -> int:
     return queryset.update(read_at=timezone.now())
 
 
-def notify_moderation(*, recipient, kind: str, actor=None, topic=None, post=None) -> Notification:
-    """A bell entry for a moderation decision (flywheel.moderation keeps the reason)."""
+def notify_member(
+    *,
+    recipient_id: int,
+    kind: str,
+    actor_id: int | None = None,
+    topic=None,
+    post=None,
+    at=None,
+) -> Notification:
+    """A bell entry another app asks for (a badge granted, a trust level changed, a moderation
+    decision): the notifications app is the one writer of Notification rows."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
     return Notification.objects.create(
-        recipient=recipient,
+        recipient_id=recipient_id,
         kind=kind,
-        actor=actor,
+        actor_id=actor_id,
         topic=topic,
         post=post,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
+    )
+
+
+def notify_moderation(*, recipient, kind: str, actor=None, topic=None, post=None) -> Notification:
+    """A bell entry for a moderation decision (flywheel.moderation keeps the reason)."""
+    return notify_member(
+        recipient_id=recipient.pk,
+        kind=kind,
+        actor_id=actor.pk if actor is not None else None,
+        topic=topic,
+        post=post,
     )

@@ -8,8 +8,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
-        from flywheel.privacy.registry import register_eraser, register_exporter
+        from flywheel.core import hooks
         from flywheel.reviews.privacy import erase_reviews, export_reviews
 
-        register_exporter("reviews", export_reviews)
-        register_eraser("reviews", erase_reviews)
+        hooks.privacy_exporters.register(export_reviews, name="reviews")
+        hooks.privacy_erasers.register(erase_reviews, name="reviews")

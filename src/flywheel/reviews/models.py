@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from flywheel.core.models import Verb
+
 # The one name for the activity a published review logs (rewards and badges read it).
-REVIEW_PUBLISHED = "review_published"
+REVIEW_PUBLISHED = Verb.REVIEW_PUBLISHED
 MAX_PHOTOS = 6
 
 

@@ -8,20 +8,17 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards and loyalty")
 
     def ready(self) -> None:
-        from flywheel.community.permissions import GATE_CHECKS
+        from flywheel.core import hooks
+        from flywheel.rewards.consumers import apply_rules_for_activity
         from flywheel.rewards.permissions import passes_rewards_gate
+        from flywheel.rewards.privacy import erase_rewards, export_rewards
 
         # VIP tiers and early-access perks open gated spaces.
-        if passes_rewards_gate not in GATE_CHECKS:
-            GATE_CHECKS.append(passes_rewards_gate)
-        register_privacy_handlers()
-
-
-def register_privacy_handlers() -> None:
-    """Points, redemptions and nominations in data exports; erasure keeps the immutable
-    ledger on the tombstone without identity (rewards/privacy.py says what and why)."""
-    from flywheel.privacy.registry import register_eraser, register_exporter
-    from flywheel.rewards.privacy import erase_rewards, export_rewards
-
-    register_exporter("rewards", export_rewards)
-    register_eraser("rewards", erase_rewards)
+        hooks.gate_checks.register(passes_rewards_gate, name="rewards.tier_or_perk")
+        hooks.activity_consumers.register(
+            apply_rules_for_activity, name="flywheel.rewards.consumers.apply_rules_for_activity"
+        )
+        # Points, redemptions and nominations in data exports; erasure keeps the immutable
+        # ledger on the tombstone without identity (rewards/privacy.py says what and why).
+        hooks.privacy_exporters.register(export_rewards, name="rewards")
+        hooks.privacy_erasers.register(erase_rewards, name="rewards")

@@ -1,4 +1,4 @@
-"""The rewards consumer of the Activity log (listed in settings.FLYWHEEL_ACTIVITY_CONSUMERS)."""
+"""The rewards consumer of the Activity log (registered in hooks.activity_consumers)."""
 
 from flywheel.core.models import Activity
 from flywheel.rewards.rules import apply_rules_for_activity as _apply

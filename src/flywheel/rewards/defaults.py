@@ -5,28 +5,29 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from flywheel.core.models import Verb
 from flywheel.rewards.models import Beneficiary, Perk, PerkKind, Rule, Tier
 
 DEFAULT_RULES = [
     {
         "name": "Helpful reply",
-        "verb": "reply_created",
+        "verb": Verb.REPLY_CREATED,
         "points": 5,
         "min_length": 20,
         "daily_cap": 50,
     },
-    {"name": "Started a conversation", "verb": "topic_created", "points": 5, "daily_cap": 25},
-    {"name": "First topic", "verb": "topic_created", "points": 20, "first_time_only": True},
+    {"name": "Started a conversation", "verb": Verb.TOPIC_CREATED, "points": 5, "daily_cap": 25},
+    {"name": "First topic", "verb": Verb.TOPIC_CREATED, "points": 20, "first_time_only": True},
     {
         "name": "Accepted answer",
-        "verb": "answer_accepted",
+        "verb": Verb.ANSWER_ACCEPTED,
         "points": 25,
         "beneficiary": Beneficiary.PAYLOAD_MEMBER,
         "beneficiary_key": "answerer_id",
     },
     {
         "name": "Reaction received",
-        "verb": "reaction_added",
+        "verb": Verb.REACTION_ADDED,
         "points": 1,
         "daily_cap": 20,
         "beneficiary": Beneficiary.PAYLOAD_MEMBER,
@@ -34,18 +35,18 @@ DEFAULT_RULES = [
     },
     # The reviews app records review_published once per review (reviews/services.py), with
     # has_photos in its payload: 10 points for a review, 15 more with photos.
-    {"name": "Review published", "verb": "review_published", "points": 10},
+    {"name": "Review published", "verb": Verb.REVIEW_PUBLISHED, "points": 10},
     {
         "name": "Review with a photo",
-        "verb": "review_published",
+        "verb": Verb.REVIEW_PUBLISHED,
         "points": 15,
         "conditions": {"payload_truthy": ["has_photos"]},
     },
-    {"name": "Event attended", "verb": "event_attended", "points": 10},
-    {"name": "Friend's first paid order", "verb": "referral_converted", "points": 100},
+    {"name": "Event attended", "verb": Verb.EVENT_ATTENDED, "points": 10},
+    {"name": "Friend's first paid order", "verb": Verb.REFERRAL_CONVERTED, "points": 100},
     {
         "name": "Purchase",
-        "verb": "order_placed",
+        "verb": Verb.ORDER_PLACED,
         "points": 0,
         "points_per_unit": Decimal("1"),
         "amount_key": "total",

@@ -1,4 +1,4 @@
-"""Rewards data in a member's data export, and its erasure (flywheel.privacy.registry).
+"""Rewards data in a member's data export, and its erasure (flywheel.core.hooks privacy_exporters and privacy_erasers).
 
 Registered in RewardsConfig.ready() as "rewards".
 

@@ -19,26 +19,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from flywheel.core.models import Activity
+from flywheel.core.models import Activity, Verb
 from flywheel.rewards.models import Beneficiary, EntryKind, LedgerEntry, Rule
-
-VERB_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 # Verbs whose activity takes back points earned earlier, and how to find what it reverses.
 REVERSING_VERBS: dict[str, Callable[[Activity], str | None]] = {
-    "post_deleted": lambda activity: f"post:{activity.target_id}",
-    "order_refunded": lambda activity: _order_origin(activity),
+    Verb.POST_DELETED: lambda activity: f"post:{activity.target_id}",
+    Verb.ORDER_REFUNDED: lambda activity: _order_origin(activity),
     # An order that stopped counting as a purchase (docs/stores.md): all it earned goes.
-    "order_cancelled": lambda activity: _order_origin(activity),
-    "order_voided": lambda activity: _order_origin(activity),
-    "referral_rejected": lambda activity: f"referral:{activity.target_id}",
+    Verb.ORDER_CANCELLED: lambda activity: _order_origin(activity),
+    Verb.ORDER_VOIDED: lambda activity: _order_origin(activity),
+    Verb.REFERRAL_REJECTED: lambda activity: f"referral:{activity.target_id}",
 }
 
 # The same, from the other side: what kind of origin is undone by which verbs (its target).
 UNDOING_VERBS_BY_ORIGIN = {
-    "post": ("post_deleted",),
-    "order": ("order_refunded", "order_cancelled", "order_voided"),
-    "referral": ("referral_rejected",),
+    "post": (Verb.POST_DELETED,),
+    "order": (Verb.ORDER_REFUNDED, Verb.ORDER_CANCELLED, Verb.ORDER_VOIDED),
+    "referral": (Verb.REFERRAL_REJECTED,),
 }
 
 CONDITION_KEYS = {"payload_equals", "payload_truthy", "currency", "min_amount"}
@@ -52,9 +50,9 @@ def _order_origin(activity: Activity) -> str | None:
 def origin_key_for(activity: Activity) -> str:
     """What an award is about, so a later activity can reverse it (see REVERSING_VERBS)."""
     payload = activity.payload or {}
-    if activity.verb in ("reply_created", "answer_accepted") and activity.target_id:
+    if activity.verb in (Verb.REPLY_CREATED, Verb.ANSWER_ACCEPTED) and activity.target_id:
         return f"post:{activity.target_id}"
-    if activity.verb == "topic_created" and payload.get("post_id"):
+    if activity.verb == Verb.TOPIC_CREATED and payload.get("post_id"):
         return f"post:{payload['post_id']}"
     if activity.verb.startswith("order_"):
         return _order_origin(activity) or f"activity:{activity.pk}"
@@ -105,8 +103,10 @@ def validate_conditions(conditions) -> None:
 
 
 def validate_rule(rule: Rule) -> None:
-    if not VERB_PATTERN.match(rule.verb or ""):
-        raise ValidationError({"verb": _("Use an activity verb such as reply_created.")})
+    if rule.verb not in Verb.values:
+        raise ValidationError(
+            {"verb": _("Choose a declared activity verb, such as reply_created.")}
+        )
     if rule.beneficiary == Beneficiary.PAYLOAD_MEMBER and not rule.beneficiary_key:
         raise ValidationError(
             {"beneficiary_key": _("Name the payload key that holds the member's id.")}

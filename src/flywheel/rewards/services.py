@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from flywheel.core.exceptions import Conflict, DomainError, InvalidInput
-from flywheel.core.models import Activity
+from flywheel.core.models import Activity, Verb
 from flywheel.rewards.models import (
     ALL_TIME_START,
     EntryKind,
@@ -64,17 +64,17 @@ class PerkUnavailable(Conflict):
 
 
 def expiry_days() -> int:
-    return int(getattr(settings, "FLYWHEEL_POINTS_EXPIRY_DAYS", 365))
+    return int(settings.FLYWHEEL_POINTS_EXPIRY_DAYS)
 
 
 def refund_window() -> datetime.timedelta:
-    return datetime.timedelta(days=int(getattr(settings, "FLYWHEEL_REFUND_WINDOW_DAYS", 30)))
+    return datetime.timedelta(days=int(settings.FLYWHEEL_REFUND_WINDOW_DAYS))
 
 
 def tier_period() -> str:
     """'rolling_12_months' (default) or 'calendar_year' (a year's points keep the tier
     through the next year)."""
-    return getattr(settings, "FLYWHEEL_VIP_PERIOD", "rolling_12_months")
+    return settings.FLYWHEEL_VIP_PERIOD
 
 
 # ------------------------------------------------------------------------------ the ledger
@@ -288,7 +288,7 @@ def reverse_origin(*, origin_key: str, activity: Activity, reason: str = "") -> 
     """Take back points earned for something that was undone: a deleted post, a refunded
     order (in proportion to the refund), a fraudulent referral. Returns entries written."""
     written = 0
-    share = _refund_share(activity) if activity.verb == "order_refunded" else None
+    share = _refund_share(activity) if activity.verb == Verb.ORDER_REFUNDED else None
     refund_id = (activity.payload or {}).get("refund_id") or activity.pk
     awards = list(
         LedgerEntry.objects.filter(origin_key=origin_key, kind=EntryKind.AWARD).order_by("pk")
@@ -297,7 +297,7 @@ def reverse_origin(*, origin_key: str, activity: Activity, reason: str = "") -> 
         with transaction.atomic():
             account = _locked_account(award.member_id)
             award = LedgerEntry.objects.get(pk=award.pk)  # its status as of the lock
-            if activity.verb == "order_refunded":
+            if activity.verb == Verb.ORDER_REFUNDED:
                 source_key = f"{award.source_key}|refund:{refund_id}"
             else:
                 source_key = award.source_key
@@ -495,13 +495,13 @@ def _earned_between(member_id: int, start, end) -> int:
     )
 
 
-ORDER_STOPPED_VERBS = ("order_cancelled", "order_voided")
+ORDER_STOPPED_VERBS = (Verb.ORDER_CANCELLED, Verb.ORDER_VOIDED)
 
 
 def programme_currency() -> str:
     """The one currency tier spend is counted in: FLYWHEEL_REWARDS_CURRENCY, else the
     currency of the store connected first (EUR with no store)."""
-    configured = (getattr(settings, "FLYWHEEL_REWARDS_CURRENCY", "") or "").strip().upper()
+    configured = (settings.FLYWHEEL_REWARDS_CURRENCY or "").strip().upper()
     if configured:
         return configured
     from flywheel.commerce.models import Store
@@ -515,7 +515,7 @@ def exchange_rates() -> dict[str, Decimal]:
     """FLYWHEEL_REWARDS_EXCHANGE_RATES ("USD=0.92,GBP=1.17": units of the programme
     currency per unit of each other currency): the only way an order in another currency
     counts towards tier spend. Fixed rates set by staff, not market rates."""
-    raw = getattr(settings, "FLYWHEEL_REWARDS_EXCHANGE_RATES", "") or ""
+    raw = settings.FLYWHEEL_REWARDS_EXCHANGE_RATES or ""
     rates: dict[str, Decimal] = {}
     for item in filter(None, (part.strip() for part in raw.split(","))):
         code, _sep, value = item.partition("=")
@@ -550,7 +550,7 @@ def _spend_between(member_id: int, start, end, *, currency: str | None = None) -
     rate_of: dict[int, Decimal] = {}
     for target_id, payload in Activity.objects.filter(
         actor_id=member_id,
-        verb="order_placed",
+        verb=Verb.ORDER_PLACED,
         created_at__gt=start,
         created_at__lte=end,
         target_id__isnull=False,
@@ -565,7 +565,7 @@ def _spend_between(member_id: int, start, end, *, currency: str | None = None) -
         return Decimal(0)
     for verb, target_id, payload in Activity.objects.filter(
         actor_id=member_id,
-        verb__in=["order_refunded", *ORDER_STOPPED_VERBS],
+        verb__in=[Verb.ORDER_REFUNDED, *ORDER_STOPPED_VERBS],
         target_id__in=list(net),
         created_at__lte=end,
     ).values_list("verb", "target_id", "payload"):

@@ -1,4 +1,4 @@
-"""Keeps search in step with the Activity log. Named in settings.FLYWHEEL_ACTIVITY_CONSUMERS."""
+"""Keeps search in step with the Activity log. Registered in hooks.activity_consumers."""
 
 from flywheel.core.models import Activity, Verb
 

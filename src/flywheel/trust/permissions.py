@@ -33,6 +33,14 @@ def count_links_and_images(body: str) -> tuple[int, int]:
     return len(LINK_TAG.findall(html)), len(IMAGE_TAG.findall(html))
 
 
+def check_post_attempt(attempt) -> None:
+    """hooks.posting_checks: links and images by level on every post and edit; the daily
+    allowance on new topics and replies (not on imports and the demo replaying history)."""
+    check_post_content_allowed(attempt.author, attempt.body)
+    if attempt.action != "edit" and attempt.enforce_rate_limit:
+        check_daily_post_limit(attempt.author)
+
+
 def check_post_content_allowed(member, body: str) -> None:
     """Refuse links past the level's allowance, and images below the level that allows them.
 

@@ -1,4 +1,4 @@
-"""Trust data in a member's data export, and its erasure (flywheel.privacy.registry).
+"""Trust data in a member's data export, and its erasure (flywheel.core.hooks privacy_exporters and privacy_erasers).
 
 Registered in TrustConfig.ready() as "trust". Visits and reads say when a person was here and
 what they read, so erasure deletes them with the level and its history; a tombstone account

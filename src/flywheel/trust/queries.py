@@ -3,7 +3,6 @@
 `trust_level_for` is also what core.ratelimit asks for per-level write allowances.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,7 +11,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from flywheel.core.models import Activity
+from flywheel.core import hooks
+from flywheel.core.models import Activity, Verb
 from flywheel.trust.models import (
     MemberTrust,
     MemberVisit,
@@ -22,21 +22,17 @@ from flywheel.trust.models import (
     TrustLevelRequirement,
 )
 
-# Verbs other apps record that count towards trust. Strings, not Verb members, so a verb that
-# an app has not started recording yet simply counts zero.
-REPLY_VERBS = ("reply_created",)
-# A purchase counts from `order_placed` (the order began to count: paid, not a test order)
-# until an `order_cancelled`/`order_voided` of the same order (it stopped counting), as
-# commerce's Order.objects.counting() decides (docs/stores.md).
-PURCHASE_VERBS = ("order_placed",)
-PURCHASE_STOPPED_VERBS = ("order_cancelled", "order_voided")
-REFUND_VERBS = ("order_refunded",)
-REVIEW_VERBS = ("review_published",)
+# Verbs other apps record that count towards trust (a declared verb no app records yet, such
+# as review_published before reviews exist, simply counts zero). A purchase counts from
+# `order_placed` (the order began to count: paid, not a test order) until an
+# `order_cancelled`/`order_voided` of the same order (it stopped counting), as commerce's
+# Order.objects.counting() decides (docs/stores.md).
+REPLY_VERBS = (Verb.REPLY_CREATED,)
+PURCHASE_VERBS = (Verb.ORDER_PLACED,)
+PURCHASE_STOPPED_VERBS = (Verb.ORDER_CANCELLED, Verb.ORDER_VOIDED)
+REFUND_VERBS = (Verb.ORDER_REFUNDED,)
+REVIEW_VERBS = (Verb.REVIEW_PUBLISHED,)
 
-# Other apps (moderation) append counters here in their AppConfig.ready():
-# a function (member, since: datetime | None) -> int.
-UPHELD_FLAG_COUNTERS: list[Callable[[object, datetime | None], int]] = []
-SANCTION_COUNTERS: list[Callable[[object, datetime | None], int]] = []
 
 REQUIREMENTS_CACHE_KEY = "trust:requirements:v1"
 REQUIREMENTS_CACHE_SECONDS = 300
@@ -150,8 +146,9 @@ def member_figures(member, *, since: datetime | None = None) -> dict[str, int]:
         "verified_purchases": verbs(PURCHASE_VERBS),
         "reviews": verbs(REVIEW_VERBS),
         "refunds": verbs(REFUND_VERBS),
-        "upheld_flags": sum(counter(member, since) for counter in UPHELD_FLAG_COUNTERS),
-        "sanctions": sum(counter(member, since) for counter in SANCTION_COUNTERS),
+        # Moderation registers these counters (hooks.upheld_flag_counters, sanction_counters).
+        "upheld_flags": sum(counter(member, since) for counter in hooks.upheld_flag_counters),
+        "sanctions": sum(counter(member, since) for counter in hooks.sanction_counters),
     }
 
 

@@ -67,13 +67,14 @@ def record_topic_read(*, member, topic, posts: Iterable) -> None:
 
 
 def _notify_level_change(*, member, promoted: bool, at) -> None:
-    from flywheel.notifications.models import Notification, NotificationKind
+    from flywheel.notifications.models import NotificationKind
+    from flywheel.notifications.services import notify_member
 
-    Notification.objects.create(
-        recipient=member,
-        actor=member,
+    notify_member(
+        recipient_id=member.pk,
+        actor_id=member.pk,
         kind=NotificationKind.TRUST_LEVEL_UP if promoted else NotificationKind.TRUST_LEVEL_DOWN,
-        created_at=at,
+        at=at,
     )
 
 

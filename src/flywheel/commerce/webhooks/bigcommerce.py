@@ -9,7 +9,16 @@ callback schema):
   are sent back with every delivery. Flywheel registers X-Flywheel-Webhook-Secret (the
   store's webhook secret, compared in constant time) and X-Flywheel-Store (the domain);
 - the processing task then fetches the full resource through the store adapter
-  (`flywheel.commerce.adapters.get_adapter(store).fetch_order(id)` etc.).
+  (`flywheel.commerce.adapters.get_adapter(store).fetch_order(id)` etc.);
+- a callback that does not get a 2xx is retried on a growing schedule for up to about 48
+  hours, then the webhook is deactivated ("Webhooks overview", callback retry mechanism).
+
+Nothing is signed: the secret header authenticates the sender, and the notification itself
+says what it is. `check_delivery` makes sure it names this store (`producer` is
+"stores/{hash}" of the connected store, `store_id` present), that `data.type` matches the
+scope and `data.id` is an id, and that `created_at` is within REPLAY_HORIZON (required for
+the scopes that delete or uninstall). The store is found by the X-Flywheel-Store header, or
+by the producer read from the raw bytes: nothing is parsed before the secret is checked.
 
 Resource shapes normalised here: a v2 order (/v2/orders/{id}) with its line items
 embedded as `products` (the list /v2/orders/{id}/products returns) and, optionally, its
@@ -17,6 +26,8 @@ v3 refunds embedded as `refunds` (/v3/orders/{id}/payment_actions/refunds); a v3
 a v3 catalog product with `variants`.
 """
 
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from flywheel.commerce.models import FinancialStatus, FulfillmentStatus, Platform
@@ -28,10 +39,14 @@ from flywheel.commerce.normalized import (
 )
 from flywheel.commerce.webhooks.common import (
     ZERO,
+    DeliveryRefused,
     IncomingDelivery,
     PayloadError,
+    check_age,
+    check_normalized,
     email,
     money,
+    parse_sent_at,
     require_id,
     text,
     when,
@@ -59,14 +74,67 @@ TOPICS = {
 }
 
 
-def store_lookup(headers, payload: Any | None = None) -> dict[str, str] | None:
+REPLAY_HORIZON = timedelta(hours=48)
+DESTRUCTIVE_TOPICS = frozenset(
+    {"store/customer/deleted", "store/product/deleted", "store/app/uninstalled"}
+)
+# The resource a scope is about, as `data.type` names it.
+SCOPE_TYPES = {"customer": "customer", "order": "order", "product": "product"}
+ID_PATTERN = re.compile(r"^[0-9]{1,19}$")
+# Read from the raw bytes, before anything is parsed: only the store lookup needs it.
+PRODUCER_PATTERN = re.compile(rb'"producer"\s*:\s*"stores/([A-Za-z0-9]{1,64})"')
+
+
+def store_lookup(headers, body: bytes = b"") -> dict[str, str] | None:
     domain = (headers.get(STORE_HEADER) or "").strip().lower()
     if domain:
         return {"domain": domain}
-    producer = text((payload or {}).get("producer")) if isinstance(payload, dict) else ""
-    if producer.startswith("stores/") and len(producer) > len("stores/"):
-        return {"platform_store_id": producer.removeprefix("stores/").lower()}
+    match = PRODUCER_PATTERN.search(body[:4096])
+    if match:
+        return {"platform_store_id": match.group(1).decode().lower()}
     return None
+
+
+def check_delivery(*, store, topic: str, payload: dict, headers, now: datetime) -> None:
+    """Refuse (DeliveryRefused) a notification for another store, about another kind of
+    resource than its scope, or older than REPLAY_HORIZON."""
+    producer = text(payload.get("producer")).strip().lower()
+    if not producer.startswith("stores/") or (
+        store.platform_store_id and producer != f"stores/{store.platform_store_id}"
+    ):
+        raise DeliveryRefused("This notification is for another store.", field="producer")
+    if text(payload.get("store_id")).strip() == "":
+        raise DeliveryRefused("The notification names no store_id.", field="store_id")
+    data = payload.get("data")
+    resource = topic.split("/")[1] if topic.count("/") >= 2 else ""
+    if resource in SCOPE_TYPES:
+        if not isinstance(data, dict):
+            raise DeliveryRefused(f"A {topic} notification carries data.", field="data")
+        kind = text(data.get("type")).lower()
+        # Sub-scopes (store/order/refund/created) name their parent resource's id.
+        if kind and kind != SCOPE_TYPES[resource] and topic.count("/") == 2:
+            raise DeliveryRefused(
+                f"A {topic} notification is about a {resource}, not a {kind[:40]}.",
+                field="data.type",
+            )
+        resource_id = data.get("id")
+        if isinstance(resource_id, bool) or not ID_PATTERN.match(text(resource_id)):
+            raise DeliveryRefused(f"data.id is not a {resource} id.", field="data.id")
+    check_age(
+        parse_sent_at(payload.get("created_at"), field_name="created_at"),
+        now=now,
+        horizon=REPLAY_HORIZON,
+        field_name="created_at",
+        required=topic in DESTRUCTIVE_TOPICS,
+    )
+
+
+def customer_reference(topic: str, payload: dict) -> str:
+    """Notifications carry no personal data, only the customer's id."""
+    data = payload.get("data")
+    if topic.startswith("store/customer/") and isinstance(data, dict):
+        return text(data.get("id"))
+    return ""
 
 
 def verify(*, store, body: bytes, headers) -> bool:
@@ -122,11 +190,21 @@ STATUSES = {
 }
 
 
+def _quantity(value: Any) -> int:
+    if value in (None, ""):
+        return 0
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(f"quantity is not a whole number: {text(value)[:40]!r}")
+    return value
+
+
 def normalize_refund(payload: dict, *, order_external_id: str, currency: str) -> NormalizedRefund:
     lines = [
         {
             "line_external_id": text(item.get("item_id")),
-            "quantity": int(item.get("quantity") or 0),
+            "quantity": _quantity(item.get("quantity")),
             "amount": money(item.get("requested_amount")),
         }
         for item in payload.get("items") or []
@@ -174,7 +252,7 @@ def normalize_order(payload: dict) -> NormalizedOrder:
     products = payload.get("products")
     lines = []
     for item in products if isinstance(products, list) else []:
-        quantity = int(item.get("quantity") or 0)
+        quantity = _quantity(item.get("quantity"))
         lines.append(
             {
                 "external_id": require_id(item),
@@ -257,15 +335,12 @@ def process(*, store, topic: str, payload: dict, delivery) -> str:
     else:
         with get_adapter(store) as adapter:
             if action == "customer":
-                services.upsert_customer(
-                    store=store, data=normalize_customer(adapter.fetch_customer(resource_id))
-                )
+                data = normalize_customer(adapter.fetch_customer(resource_id))
+                services.upsert_customer(store=store, data=check_normalized("customer", data))
             elif action == "order":
-                services.upsert_order(
-                    store=store, data=normalize_order(adapter.fetch_order(resource_id))
-                )
+                data = normalize_order(adapter.fetch_order(resource_id))
+                services.upsert_order(store=store, data=check_normalized("order", data))
             elif action == "product":
-                services.upsert_product(
-                    store=store, data=normalize_product(adapter.fetch_product(resource_id))
-                )
+                data = normalize_product(adapter.fetch_product(resource_id))
+                services.upsert_product(store=store, data=check_normalized("product", data))
     return action

@@ -6,12 +6,21 @@ Documented behaviour this follows (shopify.dev, "Webhooks delivery structure" an
 - X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(app client secret, raw body));
 - X-Shopify-Shop-Domain names the shop, X-Shopify-Topic the topic;
 - X-Shopify-Event-Id is the same on every delivery of one event (the dedupe key; the
-  X-Shopify-Webhook-Id differs per subscription and is not used for that).
+  X-Shopify-Webhook-Id differs per subscription and is not used for that);
+- X-Shopify-Triggered-At is when the event fired; a failed delivery is retried with its
+  original payload 8 times over 4 hours (shopify.dev changelog "Updates to webhook retry
+  mechanism", 2024-09-10; before that, 19 times over 48 hours).
+
+Only the body is signed: the topic, shop and time headers are not. So before a delivery is
+stored, `check_delivery` makes sure the body has the shape of the topic the header names
+(a signed orders/create body sent again as customers/redact is refused), that GDPR bodies
+name this shop (`shop_domain`, `shop_id`), and that it is not older than REPLAY_HORIZON.
 Shopify REST order JSON is the same as the webhook's, so the back-fill reuses these
 normalisers.
 """
 
 import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from flywheel.commerce.models import FinancialStatus, FulfillmentStatus, Platform
@@ -24,13 +33,19 @@ from flywheel.commerce.normalized import (
 )
 from flywheel.commerce.webhooks.common import (
     ZERO,
+    DeliveryRefused,
     IncomingDelivery,
     Normalizers,
     PayloadError,
     apply_resource,
+    check_age,
+    check_normalized,
+    check_shape,
     email,
     money,
+    parse_sent_at,
     require_id,
+    shape,
     signature_matches,
     text,
     when,
@@ -41,16 +56,22 @@ SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256"
 STORE_HEADER = "X-Shopify-Shop-Domain"
 TOPIC_HEADER = "X-Shopify-Topic"
 EVENT_HEADER = "X-Shopify-Event-Id"
+TRIGGERED_HEADER = "X-Shopify-Triggered-At"
 # Headers kept with the stored delivery (for support and replay); none of them is secret.
+# The signature is not kept: it was checked on arrival and would only help someone who
+# reads the inbox forge a replay.
 KEPT_HEADERS = (
     TOPIC_HEADER,
     STORE_HEADER,
     EVENT_HEADER,
     "X-Shopify-Webhook-Id",
-    "X-Shopify-Triggered-At",
+    TRIGGERED_HEADER,
     "X-Shopify-API-Version",
-    SIGNATURE_HEADER,
 )
+# Shopify's retry window is 4 hours today; 48 hours (its former window) leaves room for
+# deliveries queued before a change and for our own downtime, and is still far short of
+# the inbox retention, so a replay past it cannot slip in after its first copy is pruned.
+REPLAY_HORIZON = timedelta(hours=48)
 
 TOPICS = {
     "customers/create": "customer",
@@ -73,7 +94,141 @@ TOPICS = {
 }
 
 
-def store_lookup(headers, payload: Any | None = None) -> dict[str, str] | None:
+# Topics that erase or switch off something: their bodies must match exactly, and they must
+# say when they were sent.
+DESTRUCTIVE_TOPICS = frozenset(
+    {"customers/redact", "shop/redact", "customers/delete", "products/delete", "app/uninstalled"}
+)
+
+# Keys only an order, a product, a refund or a GDPR request carry (Shopify REST resources).
+ORDER_KEYS = {"line_items", "order_number", "financial_status", "total_price", "checkout_id"}
+PRODUCT_KEYS = {"variants", "vendor", "product_type", "body_html", "handle"}
+REFUND_KEYS = {"refund_line_items", "order_adjustments", "order_id", "transactions"}
+CUSTOMER_KEYS = {"orders_count", "total_spent", "first_name", "last_name", "state"}
+GDPR_KEYS = {"shop_id", "shop_domain", "orders_to_redact", "orders_requested", "data_request"}
+SHOP_KEYS = {"myshopify_domain", "plan_name", "shop_owner"}
+
+ORDER_SHAPE = shape(
+    required={"id", "line_items"},
+    forbidden=PRODUCT_KEYS | {"refund_line_items"} | GDPR_KEYS | SHOP_KEYS,
+    gid="Order",
+)
+CUSTOMER_SHAPE = shape(
+    required={"id"},
+    forbidden=ORDER_KEYS | PRODUCT_KEYS | REFUND_KEYS | GDPR_KEYS | SHOP_KEYS,
+    gid="Customer",
+)
+SHAPES = {
+    **{topic: ORDER_SHAPE for topic, action in TOPICS.items() if action == "order"},
+    "customers/create": CUSTOMER_SHAPE,
+    "customers/update": CUSTOMER_SHAPE,
+    # Shopify's documented body: id, phone, addresses, tax_exemptions,
+    # email_marketing_consent, admin_graphql_api_id (and sms consent on newer versions).
+    "customers/delete": shape(
+        required={"id", "admin_graphql_api_id"},
+        only={
+            "id",
+            "phone",
+            "addresses",
+            "tax_exemptions",
+            "email_marketing_consent",
+            "sms_marketing_consent",
+            "admin_graphql_api_id",
+        },
+        gid="Customer",
+    ),
+    "refunds/create": shape(
+        required={"id", "order_id"},
+        forbidden=ORDER_KEYS - {"order_id"} | PRODUCT_KEYS | GDPR_KEYS | CUSTOMER_KEYS,
+        gid="Refund",
+    ),
+    "products/create": shape(
+        required={"id", "variants"},
+        forbidden=ORDER_KEYS | REFUND_KEYS | GDPR_KEYS | CUSTOMER_KEYS - {"state"},
+        gid="Product",
+    ),
+    "products/update": shape(
+        required={"id", "variants"},
+        forbidden=ORDER_KEYS | REFUND_KEYS | GDPR_KEYS | CUSTOMER_KEYS - {"state"},
+        gid="Product",
+    ),
+    "products/delete": shape(required={"id"}, only={"id"}),
+    # The shop resource.
+    "app/uninstalled": shape(
+        required={"id", "myshopify_domain"},
+        forbidden=ORDER_KEYS | PRODUCT_KEYS | REFUND_KEYS | GDPR_KEYS,
+    ),
+    # The mandatory compliance topics (shopify.dev "Privacy law compliance").
+    "customers/data_request": shape(
+        required={"shop_id", "shop_domain", "customer"},
+        only={"shop_id", "shop_domain", "customer", "orders_requested", "data_request"},
+    ),
+    "customers/redact": shape(
+        required={"shop_id", "shop_domain", "customer"},
+        only={"shop_id", "shop_domain", "customer", "orders_to_redact"},
+    ),
+    "shop/redact": shape(required={"shop_id", "shop_domain"}, only={"shop_id", "shop_domain"}),
+}
+
+
+def check_delivery(*, store, topic: str, payload: dict, headers, now: datetime) -> None:
+    """Refuse (DeliveryRefused) a verified body that is not the named topic's, does not name
+    this shop, or is older than REPLAY_HORIZON."""
+    expected = SHAPES.get(topic)
+    if expected is None:
+        return
+    check_shape(payload, expected, topic=topic)
+    if "shop_domain" in expected.required:
+        _check_names_shop(store, payload, topic=topic)
+    if topic == "app/uninstalled" and text(payload.get("myshopify_domain")).lower() != (
+        store.domain
+    ):
+        raise DeliveryRefused(f"This {topic} body is for another shop.", field="myshopify_domain")
+    if topic in ("customers/redact", "customers/data_request"):
+        customer = payload.get("customer")
+        if not isinstance(customer, dict) or customer.get("id") in (None, ""):
+            raise DeliveryRefused(f"A {topic} body names the customer's id.", field="customer")
+        orders = payload.get("orders_to_redact", payload.get("orders_requested", []))
+        if not isinstance(orders, list):
+            raise DeliveryRefused(f"A {topic} body lists orders.", field="orders_to_redact")
+    check_age(
+        parse_sent_at(headers.get(TRIGGERED_HEADER), field_name=TRIGGERED_HEADER),
+        now=now,
+        horizon=REPLAY_HORIZON,
+        field_name=TRIGGERED_HEADER,
+        required=topic in DESTRUCTIVE_TOPICS,
+    )
+
+
+def _check_names_shop(store, payload: dict, *, topic: str) -> None:
+    if text(payload.get("shop_domain")).strip().lower() != store.domain:
+        raise DeliveryRefused(f"This {topic} body is for another shop.", field="shop_domain")
+    shop_id = payload.get("shop_id")
+    if isinstance(shop_id, bool) or not isinstance(shop_id, int | str) or not text(shop_id):
+        raise DeliveryRefused(f"A {topic} body names the shop's id.", field="shop_id")
+    if store.platform_store_id and text(shop_id) != store.platform_store_id:
+        raise DeliveryRefused(f"This {topic} body is for another shop.", field="shop_id")
+
+
+def customer_reference(topic: str, payload: dict) -> str:
+    """The store customer a body is about (its external id), kept on the inbox row so an
+    erasure finds the raw bodies that hold their personal data with one indexed query."""
+    action = TOPICS.get(topic)
+    if action in ("customer", "customer_deleted"):
+        return text(payload.get("id"))
+    if action in ("customer_redact", "data_request"):
+        customer = payload.get("customer")
+        return text(customer.get("id")) if isinstance(customer, dict) else ""
+    if action == "order":
+        customer = payload.get("customer")
+        if isinstance(customer, dict) and customer.get("id"):
+            return text(customer["id"])
+        if payload.get("email"):
+            return "guest:" + email(payload.get("email"))
+    return ""
+
+
+def store_lookup(headers, body: bytes = b"") -> dict[str, str] | None:
     domain = (headers.get(STORE_HEADER) or "").strip().lower()
     return {"domain": domain} if domain else None
 
@@ -87,6 +242,10 @@ def verify(*, store, body: bytes, headers) -> bool:
 def read_delivery(headers, payload: Any, body: bytes) -> IncomingDelivery:
     topic = (headers.get(TOPIC_HEADER) or "").strip().lower()
     event_id = (headers.get(EVENT_HEADER) or "").strip()
+    if topic in DESTRUCTIVE_TOPICS:
+        # The event id header is not signed: keyed by the body, the same erasure sent again
+        # under a fresh id is a duplicate while its first copy is in the inbox.
+        event_id = ""
     if not event_id:
         # Older API versions send no event id: a redelivery repeats the same body.
         event_id = "sha256:" + hashlib.sha256(topic.encode() + b"\n" + body).hexdigest()
@@ -128,7 +287,7 @@ FULFILLMENT_STATUSES = {
 
 
 def _line(payload: dict) -> NormalizedLine:
-    quantity = int(payload.get("quantity") or 0)
+    quantity = _quantity(payload.get("quantity"))
     price = money(payload.get("price"))
     return {
         "external_id": require_id(payload),
@@ -142,6 +301,17 @@ def _line(payload: dict) -> NormalizedLine:
     }
 
 
+def _quantity(value: Any) -> int:
+    """A whole number of items; anything else (text, 1.5, true) is not a quantity."""
+    if value in (None, ""):
+        return 0
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(f"quantity is not a whole number: {text(value)[:40]!r}")
+    return value
+
+
 def normalize_refund(payload: dict, *, currency: str = "") -> NormalizedRefund:
     """A Shopify refund (refunds/create, or one of an order's `refunds`)."""
     transactions = [
@@ -152,7 +322,7 @@ def normalize_refund(payload: dict, *, currency: str = "") -> NormalizedRefund:
     lines = [
         {
             "line_external_id": text(item.get("line_item_id")),
-            "quantity": int(item.get("quantity") or 0),
+            "quantity": _quantity(item.get("quantity")),
             "amount": money(item.get("subtotal")) + money(item.get("total_tax")),
         }
         for item in payload.get("refund_line_items") or []
@@ -271,6 +441,7 @@ def process(*, store, topic: str, payload: dict, delivery) -> str:
         )
     elif action == "customer_redact":
         customer = payload.get("customer") or {}
+        check_normalized("customer", {"external_id": require_id(customer)})
         services.redact_customer(
             store=store,
             customer_external_id=require_id(customer),

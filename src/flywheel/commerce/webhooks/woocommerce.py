@@ -9,8 +9,21 @@ Documented behaviour this follows (WooCommerce REST API docs, "Webhooks"):
   it is answered 200 without storing anything, or WooCommerce refuses the delivery URL.
 WooCommerce has no refund topic: refunds ride in order.updated (`refunds`: id, reason,
 total as a negative amount).
+
+The signature covers the body only; the topic header does not. `check_delivery` makes sure
+the body is the named topic's resource (a deleted resource's body is just {"id": n}), that
+X-WC-Webhook-Resource/-Event agree with the topic, and that the resource's own links (when
+sent) point at this shop.
+
+There is no age limit: WooCommerce sends no delivery time at all (signed or not), and a
+resource's `date_modified_gmt` is not one (a restore or a plugin's save re-sends an old
+modification time). A replayed copy of a resource is harmless anyway: an older copy never
+overwrites a newer one (services compare `updated_at`), a redacted customer takes no data
+from it, and a deleted resource's body ({"id": n}) deletes nothing new. WooCommerce itself
+does not retry a failed delivery; it disables the webhook after five failures in a row.
 """
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,13 +35,17 @@ from flywheel.commerce.normalized import (
     NormalizedRefund,
 )
 from flywheel.commerce.webhooks.common import (
+    DeliveryRefused,
     IncomingDelivery,
     Normalizers,
     PayloadError,
     apply_resource,
+    check_shape,
     email,
     money,
     require_id,
+    same_host,
+    shape,
     signature_matches,
     text,
     when,
@@ -39,14 +56,16 @@ SIGNATURE_HEADER = "X-WC-Webhook-Signature"
 STORE_HEADER = "X-WC-Webhook-Source"
 TOPIC_HEADER = "X-WC-Webhook-Topic"
 EVENT_HEADER = "X-WC-Webhook-Delivery-ID"
+RESOURCE_HEADER = "X-WC-Webhook-Resource"
+EVENT_NAME_HEADER = "X-WC-Webhook-Event"
+# The signature is checked on arrival and not kept (see shopify.KEPT_HEADERS).
 KEPT_HEADERS = (
     TOPIC_HEADER,
     STORE_HEADER,
     EVENT_HEADER,
     "X-WC-Webhook-ID",
-    "X-WC-Webhook-Resource",
-    "X-WC-Webhook-Event",
-    SIGNATURE_HEADER,
+    RESOURCE_HEADER,
+    EVENT_NAME_HEADER,
 )
 
 TOPICS = {
@@ -63,7 +82,65 @@ TOPICS = {
 }
 
 
-def store_lookup(headers, payload: Any | None = None) -> dict[str, str] | None:
+DESTRUCTIVE_TOPICS = frozenset({"customer.deleted", "product.deleted"})
+
+ORDER_KEYS = {"line_items", "order_key", "payment_method", "shipping_lines"}
+PRODUCT_KEYS = {"variations", "sku", "regular_price", "permalink", "type"}
+CUSTOMER_KEYS = {"username", "role", "is_paying_customer"}
+
+ORDER_SHAPE = shape(required={"id", "line_items"}, forbidden=PRODUCT_KEYS | CUSTOMER_KEYS)
+CUSTOMER_SHAPE = shape(required={"id", "email"}, forbidden=ORDER_KEYS | PRODUCT_KEYS)
+PRODUCT_SHAPE = shape(required={"id", "type"}, forbidden=ORDER_KEYS | CUSTOMER_KEYS | {"email"})
+# WooCommerce sends a deleted resource as {"id": n} (WC_Webhook::build_payload).
+DELETED_SHAPE = shape(required={"id"}, only={"id"})
+SHAPES = {
+    "order.created": ORDER_SHAPE,
+    "order.updated": ORDER_SHAPE,
+    "order.restored": ORDER_SHAPE,
+    "customer.created": CUSTOMER_SHAPE,
+    "customer.updated": CUSTOMER_SHAPE,
+    "customer.deleted": DELETED_SHAPE,
+    "product.created": PRODUCT_SHAPE,
+    "product.updated": PRODUCT_SHAPE,
+    "product.restored": PRODUCT_SHAPE,
+    "product.deleted": DELETED_SHAPE,
+}
+
+
+def check_delivery(*, store, topic: str, payload: dict, headers, now: datetime) -> None:
+    """Refuse (DeliveryRefused) a verified body that is not the named topic's or points at
+    another shop."""
+    expected = SHAPES.get(topic)
+    if expected is None:
+        return
+    resource, _dot, event = topic.partition(".")
+    for header, value in ((RESOURCE_HEADER, resource), (EVENT_NAME_HEADER, event)):
+        sent = (headers.get(header) or "").strip().lower()
+        if sent and sent != value:
+            raise DeliveryRefused(f"{header} says {sent[:40]!r}, the topic {topic}.", field=header)
+    check_shape(payload, expected, topic=topic)
+    links = payload.get("_links")
+    if isinstance(links, dict):
+        for link in links.get("self") or []:
+            if isinstance(link, dict) and not same_host(link.get("href"), store.domain):
+                raise DeliveryRefused(f"This {topic} body is for another shop.", field="_links")
+
+
+def customer_reference(topic: str, payload: dict) -> str:
+    """The store customer a body is about (see shopify.customer_reference)."""
+    resource = topic.partition(".")[0]
+    if resource == "customer":
+        return text(payload.get("id"))
+    if resource == "order":
+        if payload.get("customer_id"):
+            return text(payload["customer_id"])
+        billing = payload.get("billing")
+        if isinstance(billing, dict) and billing.get("email"):
+            return "guest:" + email(billing.get("email"))
+    return ""
+
+
+def store_lookup(headers, body: bytes = b"") -> dict[str, str] | None:
     source = (headers.get(STORE_HEADER) or "").strip()
     host = urlsplit(source if "//" in source else f"//{source}").hostname
     return {"domain": host.lower()} if host else None
@@ -118,6 +195,16 @@ FINANCIAL_STATUSES = {
 }
 
 
+def _quantity(value: Any) -> int:
+    if value in (None, ""):
+        return 0
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(f"quantity is not a whole number: {text(value)[:40]!r}")
+    return value
+
+
 def normalize_order(payload: dict) -> NormalizedOrder:
     if not isinstance(payload, dict):
         raise PayloadError("an order is a JSON object")
@@ -153,7 +240,7 @@ def normalize_order(payload: dict) -> NormalizedOrder:
     lines = []
     subtotal = money(0)
     for item in payload.get("line_items") or []:
-        quantity = int(item.get("quantity") or 0)
+        quantity = _quantity(item.get("quantity"))
         line_subtotal = money(item.get("subtotal"))
         subtotal += line_subtotal
         lines.append(

@@ -95,3 +95,5 @@ class Command(BaseCommand):
             call_command(*command, stdout=output)
         for command in (("rewards", "recompute"), ("badges", "recompute")):
             call_command(*command, stdout=output)
+        # The staff console reads rollups: build them for the history just written.
+        call_command("analytics", "rebuild", stdout=output)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "flywheel.analytics"
+    label = "analytics"
+    verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from flywheel.analytics.privacy import erase_analytics, export_analytics
+        from flywheel.core import hooks
+
+        hooks.privacy_exporters.register(export_analytics, name="analytics")
+        hooks.privacy_erasers.register(erase_analytics, name="analytics")

@@ -1,0 +1,203 @@
+"""Rollup tables: what the console reads instead of the activity log and the orders.
+
+Every row here is derived: `flywheel analytics rebuild` deletes and recomputes them from
+`core.Activity`, `commerce.Order` and the community tables, and the periodic task
+`analytics.tasks.update_rollups` recomputes only what changed since its last run
+(`RollupCursor`). Days are the member's *local* calendar days (`User.timezone`), so "active
+on Monday" means Monday where the member lives. Only `CommunityCost` is entered by staff.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0.00")
+
+
+class MemberSource(models.TextChoices):
+    ORGANIC = "organic", _("Organic")
+    STORE_CUSTOMER = "store_customer", _("Store customer who joined")
+    # Referrals (issue 10) land here once the referrals app records who invited whom.
+    REFERRAL = "referral", _("Referral")
+
+
+class MemberFact(models.Model):
+    """One row per member: when they joined (local day), where they came from, first order."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analytics_fact"
+    )
+    joined_on = models.DateField(db_index=True)
+    cohort_month = models.DateField()  # the first of joined_on's month
+    source = models.CharField(max_length=20, choices=MemberSource.choices)
+    is_team = models.BooleanField(default=False)
+    first_order_on = models.DateField(null=True, blank=True)
+    first_active_on = models.DateField(null=True, blank=True)
+    last_active_on = models.DateField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("member fact")
+        verbose_name_plural = _("member facts")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} joined {self.joined_on}"
+
+
+class MemberDay(models.Model):
+    """One row per member, local day and space (NULL: no space) on which they interacted."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey(
+        "community.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    topics = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    # Follows, joins, accepted answers and edits: interactions that are not posts or reactions.
+    other = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("member day")
+        verbose_name_plural = _("member days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "day", "space"],
+                condition=Q(space__isnull=False),
+                name="analytics_memberday_unique_in_space",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "day"],
+                condition=Q(space__isnull=True),
+                name="analytics_memberday_unique_no_space",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["day", "member"], name="analytics_memberday_day"),
+            models.Index(fields=["space", "day"], name="analytics_memberday_space"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.day} {self.space_id}"
+
+    @property
+    def interactions(self) -> int:
+        return self.topics + self.replies + self.reactions + self.other
+
+
+class MemberMonth(models.Model):
+    """A member was active in this local calendar month: retention cohorts and MAU by month."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    cohort_month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="analytics_membermonth_unique")
+        ]
+        indexes = [models.Index(fields=["cohort_month", "month"], name="analytics_cohort")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%Y-%m}"
+
+
+class CustomerDay(models.Model):
+    """A store customer's counting orders on one day (the linked member's local day, else
+    UTC), per currency: order count and net revenue (total minus refunds)."""
+
+    customer = models.ForeignKey("commerce.Customer", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    orders = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    # Days between the member's sign-up (local day) and this day: negative before joining.
+    # Stored so the before/after-joining comparison is plain SQL on both databases.
+    days_since_joined = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "day", "currency"], name="analytics_customerday_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["day", "currency"], name="analytics_customerday_day"),
+            models.Index(fields=["member", "day"], name="analytics_customerday_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.day} {self.orders} {self.revenue} {self.currency}"
+
+
+class QuestionFact(models.Model):
+    """One row per question topic: who answered it first, how fast, and whether it is solved."""
+
+    topic = models.OneToOneField("community.Topic", on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey("community.Space", on_delete=models.CASCADE, related_name="+")
+    asked_on = models.DateField()
+    asked_at = models.DateTimeField()
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    # The person who answered: the accepted answer's author, else the first other replier.
+    answered_by_team = models.BooleanField(null=True, blank=True)
+    solved = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["space", "asked_on"], name="analytics_question_space")]
+
+    def __str__(self) -> str:
+        return f"question {self.topic_id}"
+
+
+class CostCategory(models.TextChoices):
+    TOOLS = "tools", _("Tools and software")
+    INCENTIVES = "incentives", _("Incentives (other than points)")
+    STAFF_TIME = "staff_time", _("Staff time")
+    OTHER = "other", _("Other")
+
+
+class CommunityCost(models.Model):
+    """What the community cost in one month, entered by owners and admins."""
+
+    month = models.DateField(_("month"))
+    category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("community cost")
+        verbose_name_plural = _("community costs")
+        ordering = ["-month", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "category", "currency"], name="analytics_cost_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="analytics_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category} {self.amount} {self.currency}"
+
+
+class RollupCursor(models.Model):
+    """Where the incremental rollup stands: the last activity id and order change time seen."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_activity_id = models.BigIntegerField(default=0)
+    orders_changed_since = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name

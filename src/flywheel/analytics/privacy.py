@@ -1,0 +1,34 @@
+"""Analytics rows in a member's data export, and their erasure (flywheel.privacy.registry).
+
+Everything here is derived from other apps' data (activity, orders), so the export lists the
+per-day counts we hold and erasure simply deletes them; a rebuild would not bring them back
+because the erased member's activity is gone or anonymised too.
+"""
+
+from flywheel.analytics.models import CustomerDay, MemberDay, MemberFact, MemberMonth
+
+
+def export_analytics(member) -> dict:
+    fact = MemberFact.objects.filter(member=member).first()
+    return {
+        "joined_on": fact.joined_on.isoformat() if fact else None,
+        "source": fact.source if fact else None,
+        "active_days": [
+            {
+                "day": row.day.isoformat(),
+                "space_id": row.space_id,
+                "topics": row.topics,
+                "replies": row.replies,
+                "reactions": row.reactions,
+                "other": row.other,
+            }
+            for row in MemberDay.objects.filter(member=member).order_by("day", "space_id")
+        ],
+    }
+
+
+def erase_analytics(member, *, content: str = "anonymise") -> None:
+    MemberDay.objects.filter(member=member).delete()
+    MemberMonth.objects.filter(member=member).delete()
+    CustomerDay.objects.filter(member=member).delete()
+    MemberFact.objects.filter(member=member).delete()

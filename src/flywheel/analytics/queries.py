@@ -1,0 +1,847 @@
+"""Reads for the staff console: every metric of docs/metrics.md, from the rollup tables.
+
+Each function issues a fixed number of aggregate queries whatever the size of the community
+(the console's query counts are pinned in tests). Member figures leave out the brand team
+(owners, admins, moderators): they are the hosts, not the community. Money is a dict of
+currency → Decimal, never summed across currencies.
+"""
+
+import csv
+import datetime as dt
+import io
+import statistics
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, Q, Sum
+from django.utils.translation import gettext as _
+
+from flywheel.accounts.models import Role
+from flywheel.analytics.models import (
+    ZERO,
+    CommunityCost,
+    CustomerDay,
+    MemberDay,
+    MemberFact,
+    MemberMonth,
+    MemberSource,
+    QuestionFact,
+)
+from flywheel.commerce.models import Customer, Order
+from flywheel.community.models import Space
+
+MEMBER_ROLES = [Role.MEMBER, Role.AMBASSADOR]
+# "Recently inactive": previously active members silent for 7 to 28 days.
+AT_RISK_SILENT_DAYS = (7, 28)
+CHAMPION_WINDOW_DAYS = 30
+CHAMPION_MIN_ACTIVE_DAYS = 4
+CHAMPION_MIN_INTERACTIONS = 10
+LURKER_WINDOW_DAYS = 90
+NEW_BUYER_WINDOW_DAYS = 30
+BEFORE_AFTER_DAYS = 90
+COHORT_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days from `start` to `end`, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def previous(self) -> "Period":
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+    def trailing(self, days: int) -> "Period":
+        return Period(self.end - dt.timedelta(days=days - 1), self.end)
+
+
+@dataclass
+class Table:
+    """A table on a console page; every one can be downloaded as CSV (`?table=<name>`)."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow([_csv_cell(value) for value in row])
+        return out.getvalue()
+
+
+def _csv_cell(value):
+    # Spreadsheets run cells starting with = + - @ as formulas: names and notes are text here.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@dataclass
+class Figure:
+    """A headline figure with the previous period's value for the change."""
+
+    label: str
+    value: float | int | Decimal | None
+    previous: float | int | Decimal | None = None
+    kind: str = "number"  # number, percent, ratio, hours
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous in (None, 0):
+            return None
+        return round((float(self.value) - float(self.previous)) / float(self.previous) * 100, 1)
+
+
+def ratio(numerator, denominator, places: int = 2) -> float | None:
+    if not denominator:
+        return None
+    return round(float(numerator) / float(denominator), places)
+
+
+def money(value: Decimal | None) -> Decimal:
+    return (value or ZERO).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# --- Activity -----------------------------------------------------------------------------
+
+
+def _member_days(period: Period, space: Space | None = None):
+    rows = MemberDay.objects.filter(
+        day__gte=period.start, day__lte=period.end, member__role__in=MEMBER_ROLES
+    )
+    if space is not None:
+        rows = rows.filter(space=space)
+    return rows
+
+
+def active_members(period: Period, space: Space | None = None) -> int:
+    return _member_days(period, space).values("member_id").distinct().count()
+
+
+def member_day_pairs(period: Period, space: Space | None = None) -> int:
+    """Σ DAU over the period: the number of distinct (member, day) pairs."""
+    return _member_days(period, space).values("member_id", "day").distinct().count()
+
+
+def members_by(day: dt.date) -> int:
+    return MemberFact.objects.filter(is_team=False, joined_on__lte=day).count()
+
+
+def activity_summary(period: Period, space: Space | None = None) -> dict:
+    sums = _member_days(period, space).aggregate(
+        topics=Sum("topics"),
+        questions=Sum("questions"),
+        replies=Sum("replies"),
+        reactions=Sum("reactions"),
+        other=Sum("other"),
+    )
+    sums = {key: value or 0 for key, value in sums.items()}
+    interactions = sums["topics"] + sums["replies"] + sums["reactions"] + sums["other"]
+    active = active_members(period, space)
+    month = period.trailing(30)
+    mau = active_members(month, space)
+    wau = active_members(period.trailing(7), space)
+    dau_average = ratio(member_day_pairs(period, space), period.days)
+    month_pairs = member_day_pairs(month, space)
+    members = members_by(period.end)
+    return {
+        **sums,
+        "interactions": interactions,
+        "active": active,
+        "dau": dau_average,
+        "wau": wau,
+        "mau": mau,
+        # Average DAU over the 30 days to the period's end ÷ MAU = pairs / (30 × MAU).
+        "stickiness": ratio(month_pairs, 30 * mau, 3),
+        "active_share": ratio(active, members, 3),
+        "members": members,
+        "interactions_per_active": ratio(interactions, active),
+        "reactions_per_post": ratio(sums["reactions"], sums["topics"] + sums["replies"]),
+        "replies_per_topic": ratio(sums["replies"], sums["topics"]),
+    }
+
+
+def daily_active_series(period: Period, space: Space | None = None) -> list[tuple[dt.date, int]]:
+    counts = dict(
+        _member_days(period, space)
+        .values("day")
+        .annotate(active=Count("member_id", distinct=True))
+        .values_list("day", "active")
+    )
+    return [(day, counts.get(day, 0)) for day in _days(period)]
+
+
+def _days(period: Period) -> list[dt.date]:
+    return [period.start + dt.timedelta(days=n) for n in range(period.days)]
+
+
+def contributions_by_space(period: Period) -> Table:
+    rows = (
+        _member_days(period)
+        .filter(space__isnull=False)
+        .values("space__name")
+        .annotate(
+            active=Count("member_id", distinct=True),
+            topics=Sum("topics"),
+            questions=Sum("questions"),
+            replies=Sum("replies"),
+            reactions=Sum("reactions"),
+        )
+        .order_by("-active", "space__name")
+    )
+    return Table(
+        "contributions",
+        _("Contributions by space"),
+        [
+            _("Space"),
+            _("Active members"),
+            _("Topics"),
+            _("Questions"),
+            _("Replies"),
+            _("Reactions"),
+        ],
+        [
+            [
+                r["space__name"],
+                r["active"],
+                r["topics"],
+                r["questions"],
+                r["replies"],
+                r["reactions"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+# --- Growth ---------------------------------------------------------------------------------
+
+
+def new_members(period: Period) -> int:
+    return MemberFact.objects.filter(
+        is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
+    ).count()
+
+
+def growth_summary(period: Period) -> dict:
+    new = new_members(period)
+    before = members_by(period.start - dt.timedelta(days=1))
+    sources = dict(
+        MemberFact.objects.filter(
+            is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
+        )
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values_list("source", "n")
+    )
+    return {
+        "new": new,
+        "members_before": before,
+        "growth_rate": ratio(new, before, 3),
+        "sources": {source: sources.get(source, 0) for source in MemberSource.values},
+    }
+
+
+def sources_table(period: Period) -> Table:
+    summary = growth_summary(period)
+    return Table(
+        "sources",
+        _("Where new members came from"),
+        [_("Source"), _("New members"), _("Share")],
+        [
+            [label, summary["sources"][value], ratio(summary["sources"][value], summary["new"], 3)]
+            for value, label in MemberSource.choices
+        ],
+    )
+
+
+def new_members_series(period: Period) -> list[tuple[dt.date, int]]:
+    counts = dict(
+        MemberFact.objects.filter(
+            is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
+        )
+        .values("joined_on")
+        .annotate(n=Count("pk"))
+        .values_list("joined_on", "n")
+    )
+    return [(day, counts.get(day, 0)) for day in _days(period)]
+
+
+# --- Peer support ---------------------------------------------------------------------------
+
+
+def _questions(period: Period, space: Space | None = None):
+    rows = QuestionFact.objects.filter(asked_on__gte=period.start, asked_on__lte=period.end)
+    if space is not None:
+        rows = rows.filter(space=space)
+    return rows
+
+
+def _median_hours(pairs) -> float | None:
+    hours = [(first - asked).total_seconds() / 3600 for asked, first in pairs if first]
+    return round(statistics.median(hours), 1) if hours else None
+
+
+def peer_support_summary(period: Period, space: Space | None = None) -> dict:
+    questions = _questions(period, space)
+    counts = questions.aggregate(
+        asked=Count("pk"),
+        answered=Count("pk", filter=Q(answered_by_team__isnull=False)),
+        by_members=Count("pk", filter=Q(answered_by_team=False)),
+        solved=Count("pk", filter=Q(solved=True)),
+    )
+    return {
+        **counts,
+        "member_answer_share": ratio(counts["by_members"], counts["answered"], 3),
+        "solved_rate": ratio(counts["solved"], counts["asked"], 3),
+        "median_hours_to_first_reply": _median_hours(
+            questions.values_list("asked_at", "first_reply_at")
+        ),
+    }
+
+
+def peer_support_by_space(period: Period) -> Table:
+    questions = _questions(period)
+    rows = list(
+        questions.values("space_id", "space__name")
+        .annotate(
+            asked=Count("pk"),
+            answered=Count("pk", filter=Q(answered_by_team__isnull=False)),
+            by_members=Count("pk", filter=Q(answered_by_team=False)),
+            solved=Count("pk", filter=Q(solved=True)),
+        )
+        .order_by("-asked", "space__name")
+    )
+    waits: dict[int, list] = {}
+    for space_id, asked_at, first in questions.values_list(
+        "space_id", "asked_at", "first_reply_at"
+    ):
+        waits.setdefault(space_id, []).append((asked_at, first))
+    return Table(
+        "peer_support",
+        _("Peer support by space"),
+        [
+            _("Space"),
+            _("Questions"),
+            _("Answered"),
+            _("Answered by members"),
+            _("Share answered by members"),
+            _("Solved rate"),
+            _("Median hours to first reply"),
+        ],
+        [
+            [
+                r["space__name"],
+                r["asked"],
+                r["answered"],
+                r["by_members"],
+                ratio(r["by_members"], r["answered"], 3),
+                ratio(r["solved"], r["asked"], 3),
+                _median_hours(waits.get(r["space_id"], [])),
+            ]
+            for r in rows
+        ],
+    )
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+def _month_offset(cohort: dt.date, month: dt.date) -> int:
+    return (month.year - cohort.year) * 12 + month.month - cohort.month
+
+
+def _first_of_month(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def cohort_table(today: dt.date, months: int = COHORT_MONTHS) -> Table:
+    """Monthly sign-up cohorts × months since joining: the share active in each month."""
+    first = _first_of_month(today, months - 1)
+    sizes = dict(
+        MemberFact.objects.filter(is_team=False, cohort_month__gte=first)
+        .values("cohort_month")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_month", "n")
+    )
+    active = (
+        MemberMonth.objects.filter(cohort_month__gte=first, member__role__in=MEMBER_ROLES)
+        .values("cohort_month", "month")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_month", "month", "n")
+    )
+    grid: dict[dt.date, dict[int, int]] = {}
+    for cohort, month, n in active:
+        grid.setdefault(cohort, {})[_month_offset(cohort, month)] = n
+    rows = []
+    for back in range(months - 1, -1, -1):
+        cohort = _first_of_month(today, back)
+        size = sizes.get(cohort, 0)
+        reachable = _month_offset(cohort, _first_of_month(today)) + 1
+        rows.append(
+            [cohort.strftime("%Y-%m"), size]
+            + [
+                ratio(grid.get(cohort, {}).get(offset, 0), size, 3) if offset < reachable else None
+                for offset in range(months)
+            ]
+        )
+    return Table(
+        "cohorts",
+        _("Monthly sign-up cohorts: share active N months after joining"),
+        [_("Cohort"), _("Members")] + [str(offset) for offset in range(months)],
+        rows,
+    )
+
+
+def at_risk_members(today: dt.date):
+    low, high = AT_RISK_SILENT_DAYS
+    return MemberFact.objects.filter(
+        is_team=False,
+        last_active_on__lte=today - dt.timedelta(days=low),
+        last_active_on__gte=today - dt.timedelta(days=high),
+    )
+
+
+def churned_members(today: dt.date):
+    return MemberFact.objects.filter(
+        is_team=False, last_active_on__lt=today - dt.timedelta(days=AT_RISK_SILENT_DAYS[1])
+    )
+
+
+# --- Segments -------------------------------------------------------------------------------
+
+SEGMENTS = {
+    "champions": _("Champions"),
+    "at_risk": _("At risk"),
+    "lurking_customers": _("Lurking customers"),
+    "new_buyers": _("New buyers not yet members"),
+}
+MEMBER_SEGMENTS = ("champions", "at_risk", "lurking_customers")
+
+
+def segment_member_ids(name: str, today: dt.date):
+    """A subquery of member ids in a member segment (all but new buyers, who are not members)."""
+    if name == "champions":
+        window = Period(today - dt.timedelta(days=CHAMPION_WINDOW_DAYS - 1), today)
+        return (
+            _member_days(window)
+            .values("member_id")
+            .annotate(
+                days=Count("day", distinct=True),
+                interactions=Sum("topics") + Sum("replies") + Sum("reactions") + Sum("other"),
+            )
+            .filter(days__gte=CHAMPION_MIN_ACTIVE_DAYS, interactions__gte=CHAMPION_MIN_INTERACTIONS)
+            .values("member_id")
+        )
+    if name == "at_risk":
+        return at_risk_members(today).values("member_id")
+    if name == "lurking_customers":
+        quiet_since = today - dt.timedelta(days=LURKER_WINDOW_DAYS)
+        return (
+            MemberFact.objects.filter(is_team=False, first_order_on__isnull=False)
+            .filter(Q(last_active_on__isnull=True) | Q(last_active_on__lt=quiet_since))
+            .values("member_id")
+        )
+    raise KeyError(name)
+
+
+def new_buyers_not_members(today: dt.date):
+    """Store customers without a member account whose first counting order is recent."""
+    since = today - dt.timedelta(days=NEW_BUYER_WINDOW_DAYS - 1)
+    recent = (
+        CustomerDay.objects.filter(member__isnull=True)
+        .values("customer_id")
+        .annotate(first=Min("day"))
+        .filter(first__gte=since)
+        .values("customer_id")
+    )
+    return Customer.objects.filter(
+        pk__in=recent, member__isnull=True, redacted_at__isnull=True
+    ).exclude(email="")
+
+
+def segment_sizes(today: dt.date) -> dict[str, int]:
+    sizes = {
+        name: MemberFact.objects.filter(member_id__in=segment_member_ids(name, today)).count()
+        for name in MEMBER_SEGMENTS
+    }
+    sizes["new_buyers"] = new_buyers_not_members(today).count()
+    return sizes
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _space, last = (name or "").strip().partition(" ")
+    return first, last
+
+
+def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
+    """A segment in the list-import columns of Klaviyo or HubSpot.
+
+    Klaviyo's list import maps "Email", "First Name" and "Last Name" (other columns become
+    custom properties); HubSpot's contact import maps the same labels and "Lifecycle Stage"."""
+    if name == "new_buyers":
+        people = [
+            (c.email, c.first_name, c.last_name, c.accepts_marketing)
+            for c in new_buyers_not_members(today).order_by("pk")
+        ]
+        stage = "customer"
+    else:
+        members = (
+            get_user_model()
+            .objects.filter(pk__in=segment_member_ids(name, today), is_active=True)
+            .order_by("pk")
+            .only("email", "display_name", "handle")
+        )
+        people = [(m.email, *_split_name(m.display_name or m.handle), None) for m in members]
+        stage = "evangelist" if name == "champions" else "customer"
+    if audience == "hubspot":
+        columns = ["Email", "First Name", "Last Name", "Lifecycle Stage", "Community Segment"]
+        rows = [[email, first, last, stage, name] for email, first, last, _ok in people]
+    else:
+        columns = ["Email", "First Name", "Last Name", "Community Segment", "Accepts Marketing"]
+        rows = [
+            [email, first, last, name, "" if ok is None else str(ok).lower()]
+            for email, first, last, ok in people
+        ]
+    return Table(f"segment_{name}_{audience}", SEGMENTS[name], columns, rows)
+
+
+# --- Commerce -------------------------------------------------------------------------------
+
+
+def _customer_days(period: Period):
+    return CustomerDay.objects.filter(day__gte=period.start, day__lte=period.end)
+
+
+def commerce_summary(period: Period) -> dict:
+    """Orders, revenue, AOV and purchase frequency per currency, members vs non-members."""
+    rows = (
+        _customer_days(period)
+        .values("currency")
+        .annotate(
+            order_count=Sum("orders"),
+            net=Sum("revenue"),
+            customers=Count("customer_id", distinct=True),
+            member_orders=Sum("orders", filter=Q(member__isnull=False)),
+            member_revenue=Sum("revenue", filter=Q(member__isnull=False)),
+            member_customers=Count("customer_id", distinct=True, filter=Q(member__isnull=False)),
+        )
+        .order_by("currency")
+    )
+    per_currency = {}
+    for row in rows:
+        per_currency[row["currency"]] = {
+            "orders": row["order_count"],
+            "revenue": money(row["net"]),
+            "customers": row["customers"],
+            "aov": money(row["net"] / row["order_count"]) if row["order_count"] else None,
+            "frequency": ratio(row["order_count"], row["customers"]),
+            "member_orders": row["member_orders"] or 0,
+            "member_revenue": money(row["member_revenue"]),
+            "member_customers": row["member_customers"],
+        }
+    customers = _customer_days(period).values("customer_id").distinct().count()
+    repeat = (
+        _customer_days(period)
+        .values("customer_id")
+        .annotate(n=Sum("orders"))
+        .filter(n__gte=2)
+        .count()
+    )
+    became = MemberFact.objects.filter(
+        is_team=False, first_order_on__gte=period.start, first_order_on__lte=period.end
+    ).count()
+    members = members_by(period.end)
+    member_customers = MemberFact.objects.filter(
+        is_team=False, joined_on__lte=period.end, first_order_on__lte=period.end
+    ).count()
+    return {
+        "currencies": per_currency,
+        "customers": customers,
+        "repeat_customers": repeat,
+        "repeat_rate": ratio(repeat, customers, 3),
+        "members_became_customers": became,
+        "member_customer_share": ratio(member_customers, members, 3),
+    }
+
+
+def commerce_table(period: Period) -> Table:
+    summary = commerce_summary(period)
+    return Table(
+        "commerce",
+        _("Orders and revenue by currency"),
+        [
+            _("Currency"),
+            _("Orders"),
+            _("Net revenue"),
+            _("Customers"),
+            _("Average order value"),
+            _("Orders per customer"),
+            _("Member orders"),
+            _("Member revenue"),
+        ],
+        [
+            [
+                currency,
+                c["orders"],
+                c["revenue"],
+                c["customers"],
+                c["aov"],
+                c["frequency"],
+                c["member_orders"],
+                c["member_revenue"],
+            ]
+            for currency, c in summary["currencies"].items()
+        ],
+    )
+
+
+def revenue_series(period: Period) -> dict[str, list[tuple[dt.date, Decimal]]]:
+    rows = (
+        _customer_days(period)
+        .values("currency", "day")
+        .annotate(net=Sum("revenue"))
+        .values_list("currency", "day", "net")
+    )
+    by_currency: dict[str, dict[dt.date, Decimal]] = {}
+    for currency, day, revenue in rows:
+        by_currency.setdefault(currency, {})[day] = money(revenue)
+    return {
+        currency: [(day, values.get(day, ZERO)) for day in _days(period)]
+        for currency, values in sorted(by_currency.items())
+    }
+
+
+def member_value_comparison(period: Period) -> Table:
+    """Revenue per existing customer in the period: members vs non-members (correlational).
+
+    Existing customers: a counting order before the period. Members: linked to a member who
+    had joined before the period."""
+    prior = CustomerDay.objects.filter(day__lt=period.start)
+    joined_before = Q(member__analytics_fact__joined_on__lt=period.start)
+    groups = {
+        "members": prior.filter(joined_before),
+        "non_members": prior.exclude(joined_before),
+    }
+    rows = []
+    for group, label in (("members", _("Members")), ("non_members", _("Non-members"))):
+        population = dict(
+            groups[group]
+            .values("currency")
+            .annotate(n=Count("customer_id", distinct=True))
+            .values_list("currency", "n")
+        )
+        revenue = dict(
+            _customer_days(period)
+            .filter(customer_id__in=groups[group].values("customer_id"))
+            .values("currency")
+            .annotate(total=Sum("revenue"))
+            .values_list("currency", "total")
+        )
+        for currency in sorted(population):
+            size = population[currency]
+            total = money(revenue.get(currency))
+            rows.append([label, currency, size, total, money(total / size) if size else None])
+    return Table(
+        "member_value",
+        _("Revenue per existing customer in the period: members vs non-members"),
+        [_("Group"), _("Currency"), _("Customers"), _("Net revenue"), _("Per customer")],
+        rows,
+    )
+
+
+def before_after_joining(today: dt.date, days: int = BEFORE_AFTER_DAYS) -> Table:
+    """The same customers' revenue in the `days` before and after they joined the community.
+
+    Only members who bought before joining (source: store customer) and who joined at least
+    `days` ago, so both windows are complete."""
+    cohort = MemberFact.objects.filter(
+        is_team=False,
+        source=MemberSource.STORE_CUSTOMER,
+        joined_on__lte=today - dt.timedelta(days=days),
+    ).values("member_id")
+    rows = (
+        CustomerDay.objects.filter(
+            member_id__in=cohort, days_since_joined__gte=-days, days_since_joined__lt=days
+        )
+        .values("currency")
+        .annotate(
+            people=Count("member_id", distinct=True),
+            before=Sum("revenue", filter=Q(days_since_joined__lt=0)),
+            after=Sum("revenue", filter=Q(days_since_joined__gte=0)),
+            orders_before=Sum("orders", filter=Q(days_since_joined__lt=0)),
+            orders_after=Sum("orders", filter=Q(days_since_joined__gte=0)),
+        )
+        .order_by("currency")
+    )
+    size = MemberFact.objects.filter(member_id__in=cohort).count()
+    return Table(
+        "before_after",
+        _("The same customers before and after joining (%(days)s days each side)") % {"days": days},
+        [
+            _("Currency"),
+            _("Members in the comparison"),
+            _("Orders before"),
+            _("Orders after"),
+            _("Revenue before, per member"),
+            _("Revenue after, per member"),
+        ],
+        [
+            [
+                r["currency"],
+                size,
+                r["orders_before"] or 0,
+                r["orders_after"] or 0,
+                money(money(r["before"]) / size) if size else None,
+                money(money(r["after"]) / size) if size else None,
+            ]
+            for r in rows
+        ],
+    )
+
+
+# --- Cost and ROI ---------------------------------------------------------------------------
+
+
+def _months(period: Period) -> tuple[dt.date, dt.date]:
+    return period.start.replace(day=1), period.end.replace(day=1)
+
+
+def costs_by_currency(period: Period) -> dict[str, Decimal]:
+    first, last = _months(period)
+    return {
+        currency: money(total)
+        for currency, total in CommunityCost.objects.filter(month__gte=first, month__lte=last)
+        .values("currency")
+        .annotate(total=Sum("amount"))
+        .values_list("currency", "total")
+    }
+
+
+def incentive_cost(period: Period) -> dict:
+    """Points redeemed and the discount codes they bought, at face value."""
+    from flywheel.rewards.models import Redemption
+
+    redemptions = Redemption.objects.filter(
+        status=Redemption.Status.FULFILLED,
+        created_at__date__gte=period.start,
+        created_at__date__lte=period.end,
+    )
+    points = redemptions.aggregate(points=Sum("points"))["points"] or 0
+    face = {
+        currency: money(total)
+        for currency, total in redemptions.filter(perk__discount_kind="fixed_amount")
+        .values("perk__discount_currency")
+        .annotate(total=Sum("perk__discount_value"))
+        .values_list("perk__discount_currency", "total")
+    }
+    percent_codes = redemptions.filter(perk__discount_kind="percentage").count()
+    return {"points": points, "face_value": face, "percentage_codes": percent_codes}
+
+
+def roi_table(
+    period: Period, *, commerce: dict | None = None, incentives: dict | None = None
+) -> Table:
+    """`commerce` and `incentives`: the page's own summaries, when it already has them."""
+    costs = costs_by_currency(period)
+    incentives = incentives or incentive_cost(period)
+    commerce = commerce or commerce_summary(period)
+    became = commerce["members_became_customers"]
+    currencies = sorted(set(costs) | set(incentives["face_value"]) | set(commerce["currencies"]))
+    rows = []
+    for currency in currencies:
+        cost = costs.get(currency, ZERO) + incentives["face_value"].get(currency, ZERO)
+        revenue = commerce["currencies"].get(currency, {}).get("member_revenue", ZERO)
+        rows.append(
+            [
+                currency,
+                costs.get(currency, ZERO),
+                incentives["face_value"].get(currency, ZERO),
+                cost,
+                revenue,
+                ratio(revenue - cost, cost, 2) if cost else None,
+                money(cost / became) if became and cost else None,
+            ]
+        )
+    return Table(
+        "roi",
+        _("Cost and return by currency"),
+        [
+            _("Currency"),
+            _("Entered costs"),
+            _("Incentives at face value"),
+            _("Total cost"),
+            _("Member revenue"),
+            _("Return on cost"),
+            _("Community CAC"),
+        ],
+        rows,
+    )
+
+
+def costs_table(period: Period) -> Table:
+    first, last = _months(period)
+    costs = CommunityCost.objects.filter(month__gte=first, month__lte=last).order_by(
+        "-month", "category", "currency"
+    )
+    return Table(
+        "costs",
+        _("Costs entered"),
+        [_("Month"), _("Category"), _("Amount"), _("Currency"), _("Note")],
+        [
+            [c.month.strftime("%Y-%m"), c.get_category_display(), c.amount, c.currency, c.note]
+            for c in costs
+        ],
+    )
+
+
+# --- Members --------------------------------------------------------------------------------
+
+
+def console_members(*, search: str = "", segment: str = "", today: dt.date):
+    members = (
+        get_user_model()
+        .objects.select_related("analytics_fact", "trust", "points_account")
+        .order_by("-date_joined", "-pk")
+    )
+    if search:
+        members = members.filter(
+            Q(handle__icontains=search)
+            | Q(email__icontains=search)
+            | Q(display_name__icontains=search)
+        )
+    if segment == "new_buyers":
+        return members.none()
+    if segment:
+        members = members.filter(pk__in=segment_member_ids(segment, today))
+    return members
+
+
+def member_orders(member):
+    return (
+        Order.objects.filter(customer__member=member)
+        .select_related("store")
+        .order_by("-placed_at", "-pk")[:50]
+    )
+
+
+def member_order_totals(member) -> list[tuple[str, int, Decimal]]:
+    return [
+        (row["currency"], row["order_count"], money(row["net"]))
+        for row in CustomerDay.objects.filter(member=member)
+        .values("currency")
+        .annotate(order_count=Sum("orders"), net=Sum("revenue"))
+        .order_by("currency")
+    ]

@@ -1,0 +1,440 @@
+"""Every write of the analytics app: the rollups (derived, recomputed) and staff-entered costs.
+
+The rollups are recomputed, never incremented: a member's, a customer's or a question's rows
+are deleted and written again from the source tables. That makes each step idempotent (a
+task that runs twice writes the same rows) and lets one code path serve both the periodic
+incremental update (`update_rollups`: only what changed since the last run) and the full
+`rebuild_rollups`. The property test in tests/analytics checks both against a from-scratch
+computation.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from flywheel.accounts.models import BRAND_TEAM_ROLES
+from flywheel.analytics.models import (
+    ZERO,
+    CommunityCost,
+    CostCategory,
+    CustomerDay,
+    MemberDay,
+    MemberFact,
+    MemberMonth,
+    MemberSource,
+    QuestionFact,
+    RollupCursor,
+)
+from flywheel.commerce.models import Customer, Order
+from flywheel.community.models import Post, Topic, TopicKind
+from flywheel.core.exceptions import InvalidInput
+from flywheel.core.models import Activity, Verb
+
+# Which verbs make a member "active" on a day, and which column each one counts in.
+ACTIVE_VERBS = {
+    Verb.TOPIC_CREATED: "topics",
+    Verb.REPLY_CREATED: "replies",
+    Verb.REACTION_ADDED: "reactions",
+    Verb.ANSWER_ACCEPTED: "other",
+    Verb.FOLLOWED: "other",
+    Verb.SPACE_JOINED: "other",
+    Verb.POST_EDITED: "other",
+}
+# Verbs whose activity can change a question's facts; the topic id is in target or payload.
+QUESTION_VERBS = {Verb.TOPIC_CREATED, Verb.REPLY_CREATED, Verb.ANSWER_ACCEPTED, Verb.POST_DELETED}
+CHUNK = 500
+CURSOR_NAME = "rollups"
+# Activity ids are assigned at insert but become visible at commit, so a slow transaction
+# can commit an id below the cursor after a run passed it. Each run re-reads this many ids
+# below its cursor (recomputing is idempotent), far more than commit during one transaction.
+ACTIVITY_ID_LOOKBACK = 1000
+# The same for order changes, in time: orders saved this long before the cursor are re-read.
+ORDER_CHANGE_LOOKBACK = dt.timedelta(minutes=10)
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def local_day(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
+    """The calendar day `moment` falls on where the member lives."""
+    return timezone.localtime(moment, zone).date()
+
+
+def member_zone(name: str | None) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+# --- Members: active days, months and facts ---------------------------------------------------
+
+
+@transaction.atomic
+def recompute_members(member_ids: Iterable[int]) -> None:
+    """Rewrite the MemberDay, MemberMonth and MemberFact rows of these members."""
+    member_ids = list(member_ids)
+    members = {
+        row["pk"]: row
+        for row in get_user_model()
+        .objects.filter(pk__in=member_ids)
+        .values("pk", "timezone", "date_joined", "role")
+    }
+    zones = {pk: member_zone(row["timezone"]) for pk, row in members.items()}
+    days: dict[tuple[int, dt.date, int | None], dict[str, int]] = defaultdict(
+        lambda: {"topics": 0, "questions": 0, "replies": 0, "reactions": 0, "other": 0}
+    )
+    activities = Activity.objects.filter(
+        actor_id__in=list(members), verb__in=list(ACTIVE_VERBS)
+    ).values_list("actor_id", "verb", "space_id", "created_at", "payload")
+    for actor_id, verb, space_id, created_at, payload in activities.iterator(chunk_size=2000):
+        counts = days[(actor_id, local_day(created_at, zones[actor_id]), space_id)]
+        counts[ACTIVE_VERBS[verb]] += 1
+        if verb == Verb.TOPIC_CREATED and (payload or {}).get("kind") == TopicKind.QUESTION:
+            counts["questions"] += 1
+    first_orders = dict(
+        Order.objects.counting()
+        .filter(customer__member_id__in=list(members), placed_at__isnull=False)
+        .values("customer__member_id")
+        .annotate(first=Min("placed_at"))
+        .values_list("customer__member_id", "first")
+    )
+
+    MemberDay.objects.filter(member_id__in=member_ids).delete()
+    MemberMonth.objects.filter(member_id__in=member_ids).delete()
+    MemberFact.objects.filter(member_id__in=member_ids).delete()
+    MemberDay.objects.bulk_create(
+        [
+            MemberDay(member_id=member_id, day=day, space_id=space_id, **counts)
+            for (member_id, day, space_id), counts in days.items()
+        ],
+        batch_size=1000,
+    )
+    active_days: dict[int, set[dt.date]] = defaultdict(set)
+    for member_id, day, _space_id in days:
+        active_days[member_id].add(day)
+    facts, months = [], []
+    for pk, row in members.items():
+        zone = zones[pk]
+        joined_on = local_day(row["date_joined"], zone)
+        cohort = joined_on.replace(day=1)
+        first_order_at = first_orders.get(pk)
+        own_days = active_days.get(pk, set())
+        facts.append(
+            MemberFact(
+                member_id=pk,
+                joined_on=joined_on,
+                cohort_month=cohort,
+                # A member who had bought before signing up came from the store.
+                source=(
+                    MemberSource.STORE_CUSTOMER
+                    if first_order_at is not None and first_order_at < row["date_joined"]
+                    else MemberSource.ORGANIC
+                ),
+                is_team=row["role"] in BRAND_TEAM_ROLES,
+                first_order_on=local_day(first_order_at, zone) if first_order_at else None,
+                first_active_on=min(own_days) if own_days else None,
+                last_active_on=max(own_days) if own_days else None,
+            )
+        )
+        months.extend(
+            MemberMonth(member_id=pk, month=month, cohort_month=cohort)
+            for month in {day.replace(day=1) for day in own_days}
+        )
+    MemberFact.objects.bulk_create(facts, batch_size=1000)
+    MemberMonth.objects.bulk_create(months, batch_size=1000)
+
+
+# --- Customers: counting orders per day ---------------------------------------------------------
+
+
+@transaction.atomic
+def recompute_customers(customer_ids: Iterable[int]) -> None:
+    """Rewrite the CustomerDay rows of these store customers from their counting orders."""
+    customer_ids = list(customer_ids)
+    customers = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "member_id"))
+    member_rows = {
+        row["pk"]: row
+        for row in get_user_model()
+        .objects.filter(pk__in=[m for m in customers.values() if m])
+        .values("pk", "timezone", "date_joined")
+    }
+    zones = {pk: member_zone(row["timezone"]) for pk, row in member_rows.items()}
+    rows: dict[tuple[int, dt.date, str], list] = defaultdict(lambda: [0, ZERO])
+    orders = (
+        Order.objects.counting()
+        .filter(customer_id__in=customer_ids)
+        .values_list(
+            "customer_id", "placed_at", "created_at", "currency", "total", "refunded_total"
+        )
+    )
+    for customer_id, placed_at, created_at, currency, total, refunded in orders:
+        member_id = customers[customer_id]
+        zone = zones.get(member_id, dt.UTC)
+        key = (customer_id, local_day(placed_at or created_at, zone), currency)
+        rows[key][0] += 1
+        rows[key][1] += total - refunded
+    CustomerDay.objects.filter(customer_id__in=customer_ids).delete()
+    created = []
+    for (customer_id, day, currency), (count, revenue) in rows.items():
+        member_id = customers[customer_id]
+        member = member_rows.get(member_id)
+        joined_on = local_day(member["date_joined"], zones[member_id]) if member else None
+        created.append(
+            CustomerDay(
+                customer_id=customer_id,
+                member_id=member_id if member else None,
+                day=day,
+                currency=currency,
+                orders=count,
+                revenue=revenue,
+                days_since_joined=(day - joined_on).days if joined_on else None,
+            )
+        )
+    CustomerDay.objects.bulk_create(created, batch_size=1000)
+
+
+# --- Questions: peer support --------------------------------------------------------------------
+
+
+@transaction.atomic
+def recompute_questions(topic_ids: Iterable[int]) -> None:
+    """Rewrite the QuestionFact rows of these topics (non-questions and deleted ones: none)."""
+    topic_ids = list(topic_ids)
+    QuestionFact.objects.filter(topic_id__in=topic_ids).delete()
+    topics = list(
+        Topic.objects.filter(
+            pk__in=topic_ids, kind=TopicKind.QUESTION, deleted_at__isnull=True
+        ).values(
+            "pk",
+            "space_id",
+            "author_id",
+            "created_at",
+            "author__timezone",
+            "accepted_answer_id",
+            "accepted_answer__author__role",
+        )
+    )
+    if not topics:
+        return
+    first_replies: dict[int, tuple[dt.datetime, str | None]] = {}
+    replies = (
+        Post.objects.filter(
+            topic_id__in=[t["pk"] for t in topics], number__gt=1, deleted_at__isnull=True
+        )
+        .order_by("topic_id", "created_at", "number")
+        .values_list("topic_id", "author_id", "created_at", "author__role")
+    )
+    askers = {t["pk"]: t["author_id"] for t in topics}
+    for topic_id, author_id, created_at, role in replies:
+        # Asking again in your own topic is not an answer.
+        if topic_id not in first_replies and author_id != askers[topic_id]:
+            first_replies[topic_id] = (created_at, role)
+    facts = []
+    for topic in topics:
+        first = first_replies.get(topic["pk"])
+        solved = topic["accepted_answer_id"] is not None
+        answered = solved or first is not None
+        if solved:
+            answerer_role = topic["accepted_answer__author__role"]
+        else:
+            answerer_role = first[1] if first else None
+        facts.append(
+            QuestionFact(
+                topic_id=topic["pk"],
+                space_id=topic["space_id"],
+                asked_at=topic["created_at"],
+                asked_on=local_day(topic["created_at"], member_zone(topic["author__timezone"])),
+                first_reply_at=first[0] if first else None,
+                answered_by_team=(answerer_role in BRAND_TEAM_ROLES) if answered else None,
+                solved=solved,
+            )
+        )
+    QuestionFact.objects.bulk_create(facts)
+
+
+def _topic_ids_of(activities: Iterable[tuple[str, int | None, dict]]) -> set[int]:
+    topic_ids = set()
+    for verb, target_id, payload in activities:
+        if verb == Verb.TOPIC_CREATED and target_id:
+            topic_ids.add(target_id)
+        elif (payload or {}).get("topic_id"):
+            topic_ids.add(int(payload["topic_id"]))
+    return topic_ids
+
+
+# --- Periodic update and full rebuild ----------------------------------------------------------
+
+
+def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Recompute the rollups of everything that changed since the last run (every 5 minutes).
+
+    Members with new activity, customers whose orders (or link to a member) changed, and the
+    question topics new activity touched. Returns how many of each were recomputed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cursor, _created = RollupCursor.objects.select_for_update().get_or_create(name=CURSOR_NAME)
+        start_id = max(cursor.last_activity_id - ACTIVITY_ID_LOOKBACK, 0)
+        new = list(
+            Activity.objects.filter(pk__gt=start_id)
+            .order_by()
+            .values_list("pk", "actor_id", "verb", "target_id", "payload")
+        )
+        last_id = max([row[0] for row in new], default=cursor.last_activity_id)
+        member_ids = {row[1] for row in new if row[1]}
+        topic_ids = _topic_ids_of(
+            (verb, target_id, payload)
+            for _pk, _actor, verb, target_id, payload in new
+            if verb in QUESTION_VERBS
+        )
+        since = cursor.orders_changed_since
+        if since is None:
+            customer_ids = set(Customer.objects.values_list("pk", flat=True))
+        else:
+            since -= ORDER_CHANGE_LOOKBACK
+            customer_ids = set(
+                Order.objects.filter(updated_at__gte=since, customer__isnull=False).values_list(
+                    "customer_id", flat=True
+                )
+            ) | set(Customer.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+        # A customer's orders decide their member's first order and source.
+        member_ids |= set(
+            Customer.objects.filter(pk__in=customer_ids, member__isnull=False).values_list(
+                "member_id", flat=True
+            )
+        )
+        # Members with no activity yet still need their sign-up fact.
+        member_ids |= set(
+            get_user_model()
+            .objects.filter(analytics_fact__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        for chunk in _chunks(customer_ids):
+            recompute_customers(chunk)
+        for chunk in _chunks(member_ids):
+            recompute_members(chunk)
+        for chunk in _chunks(topic_ids):
+            recompute_questions(chunk)
+        _refresh_team_flags()
+        cursor.last_activity_id = last_id
+        cursor.orders_changed_since = now
+        cursor.save(update_fields=["last_activity_id", "orders_changed_since", "updated_at"])
+    return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
+
+
+def _refresh_team_flags() -> None:
+    """Roles change without activity; two cheap updates keep `is_team` right."""
+    MemberFact.objects.filter(member__role__in=list(BRAND_TEAM_ROLES), is_team=False).update(
+        is_team=True
+    )
+    MemberFact.objects.filter(is_team=True).exclude(member__role__in=list(BRAND_TEAM_ROLES)).update(
+        is_team=False
+    )
+
+
+def rebuild_rollups(
+    *, since: dt.date | None = None, progress: Progress = _no_progress
+) -> dict[str, int]:
+    """Recompute the rollups from the source tables, in chunks, reporting progress.
+
+    Without `since`, every member, customer and question is recomputed. With it, only those
+    with activity or orders on or after that day (their whole history, so totals stay right)."""
+    user_model = get_user_model()
+    started = timezone.now()
+    last_activity_id = Activity.objects.aggregate(last=Max("pk"))["last"] or 0
+    if since is None:
+        member_ids = list(user_model.objects.values_list("pk", flat=True))
+        customer_ids = list(Customer.objects.values_list("pk", flat=True))
+        topic_ids = list(Topic.objects.filter(kind=TopicKind.QUESTION).values_list("pk", flat=True))
+        # Rows of deleted members, customers and topics go with a full rebuild.
+        MemberDay.objects.exclude(member_id__in=user_model.objects.values("pk")).delete()
+        CustomerDay.objects.exclude(customer_id__in=Customer.objects.values("pk")).delete()
+    else:
+        moment = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC) - dt.timedelta(days=1)
+        member_ids = list(
+            set(
+                Activity.objects.filter(created_at__gte=moment, actor__isnull=False)
+                .values_list("actor_id", flat=True)
+                .distinct()
+            )
+            | set(user_model.objects.filter(date_joined__gte=moment).values_list("pk", flat=True))
+        )
+        customer_ids = list(
+            Order.objects.filter(placed_at__gte=moment, customer__isnull=False)
+            .values_list("customer_id", flat=True)
+            .distinct()
+        )
+        topic_ids = list(
+            Topic.objects.filter(kind=TopicKind.QUESTION, last_posted_at__gte=moment).values_list(
+                "pk", flat=True
+            )
+        )
+    for stage, ids, recompute in (
+        ("customers", customer_ids, recompute_customers),
+        ("members", member_ids, recompute_members),
+        ("questions", topic_ids, recompute_questions),
+    ):
+        done = 0
+        progress(stage, 0, len(ids))
+        for chunk in _chunks(ids):
+            recompute(chunk)
+            done += len(chunk)
+            progress(stage, done, len(ids))
+    if since is None:
+        RollupCursor.objects.update_or_create(
+            name=CURSOR_NAME,
+            defaults={"last_activity_id": last_activity_id, "orders_changed_since": started},
+        )
+    return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
+
+
+# --- Costs -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_monthly_cost(
+    *, month: str, category: str, amount: str, currency: str, note: str = "", by
+) -> CommunityCost:
+    """Owners and admins enter what the community cost in a month (one figure per category
+    and currency; entering it again replaces it)."""
+    if not getattr(by, "is_community_admin", False):
+        raise InvalidInput(_("Only owners and admins enter costs."), field="amount")
+    try:
+        first = dt.date.fromisoformat(f"{(month or '').strip()}-01")
+    except ValueError:
+        raise InvalidInput(_("Enter the month as YYYY-MM."), field="month") from None
+    if category not in CostCategory.values:
+        raise InvalidInput(_("Choose a cost category."), field="category")
+    try:
+        value = Decimal((amount or "").strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("Enter an amount such as 120.50."), field="amount") from None
+    if value < 0 or value >= Decimal("10000000000"):
+        raise InvalidInput(_("Enter an amount such as 120.50."), field="amount")
+    currency = (currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidInput(_("Enter a three-letter currency code such as EUR."), field="currency")
+    cost, _created = CommunityCost.objects.update_or_create(
+        month=first,
+        category=category,
+        currency=currency,
+        defaults={"amount": value, "note": (note or "")[:200], "entered_by": by},
+    )
+    return cost

@@ -1,0 +1,314 @@
+"""The platform's declared extension points (docs/architecture.md, "Hooks").
+
+A lower app never imports the apps built on it. Where it needs their behaviour ("may this
+member post here?", "is this post hidden?", "who consumes this activity?") it calls a hook
+declared here, and the higher app registers its function into the hook from its
+``AppConfig.ready()``:
+
+    # flywheel/commerce/apps.py
+    def ready(self) -> None:
+        from flywheel.commerce.queries import passes_purchase_gate
+        from flywheel.core import hooks
+
+        hooks.gate_checks.register(passes_purchase_gate)
+
+Modelled on Misago's plugin hooks (misago/plugins/hooks.py): each hook is one object with one
+typed signature, one ``register()`` and a docstring that says when it is called and what its
+functions must do. Registering under a name that is already taken replaces the earlier
+function, so ``ready()`` running twice (tests, autoreload) registers nothing twice.
+
+Models appear as ``Any`` in the signatures because core sits below every app that owns them
+(the import contract in pyproject.toml forbids core importing them, even for typing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+FunctionType = TypeVar("FunctionType", bound=Callable[..., Any])
+
+
+def dotted_name(function: Callable[..., Any]) -> str:
+    """`package.module.function`: the default name a function is registered under."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+class Hook(Generic[FunctionType]):
+    """A named, ordered set of functions sharing one signature.
+
+    Functions run in ``order`` (lower first), then in registration order (INSTALLED_APPS order,
+    as each app's ready() runs)."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+        self._entries: dict[str, tuple[int, int, FunctionType]] = {}
+        self._sequence = 0
+
+    def register(
+        self, function: FunctionType, *, name: str | None = None, order: int = 100
+    ) -> FunctionType:
+        """Add `function` under `name` (its dotted path by default); a second registration under
+        the same name replaces the first. Returns the function, so it works as a decorator."""
+        key = name or dotted_name(function)
+        self._sequence += 1
+        previous = self._entries.get(key)
+        sequence = previous[1] if previous else self._sequence
+        self._entries[key] = (order, sequence, function)
+        return function
+
+    def unregister(self, name: str) -> None:
+        self._entries.pop(name, None)
+
+    def items(self) -> list[tuple[str, FunctionType]]:
+        """(name, function) pairs in the order they run."""
+        ordered = sorted(self._entries.items(), key=lambda item: item[1][:2])
+        return [(key, entry[2]) for key, entry in ordered]
+
+    def names(self) -> list[str]:
+        return [key for key, _function in self.items()]
+
+    def get(self, name: str) -> FunctionType | None:
+        entry = self._entries.get(name)
+        return entry[2] if entry else None
+
+    def __iter__(self) -> Iterator[FunctionType]:
+        return iter([function for _key, function in self.items()])
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    @contextmanager
+    def registered(self, function: FunctionType, *, name: str | None = None, order: int = 100):
+        """Register `function` for the duration of a ``with`` block (tests)."""
+        key = name or dotted_name(function)
+        previous = self._entries.get(key)
+        self.register(function, name=key, order=order)
+        try:
+            yield function
+        finally:
+            if previous is None:
+                self._entries.pop(key, None)
+            else:
+                self._entries[key] = previous
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {', '.join(self.names()) or 'empty'}>"
+
+
+# ------------------------------------------------------------------------- posting (community)
+
+
+@dataclass(frozen=True)
+class PostAttempt:
+    """What a member is about to write, before anything is written.
+
+    `action` is "topic" (a new topic; `topic` is None), "reply" or "edit" (`topic` is the
+    topic written in). `enforce_rate_limit` is False for imports and the demo replaying
+    history, which per-day limits must not refuse."""
+
+    author: Any
+    space: Any
+    topic: Any
+    body: str
+    action: str
+    enforce_rate_limit: bool = True
+
+
+PostingCheck = Callable[[PostAttempt], None]
+posting_checks: Hook[PostingCheck] = Hook(
+    "posting_checks",
+    """May this member post here? Called by community.services before a topic, reply or edit
+    is written. A check raises a domain error (PermissionDenied, InvalidInput, Conflict,
+    RateLimited: the page and API show its message) or returns None to let the post through.
+    Registered by moderation (sanctions, guidelines, slow mode) and trust (links and images
+    by level, posts per day).""",
+)
+
+
+class NewPostHold(Protocol):
+    def __call__(self, *, post: Any, activity: dict[str, Any]) -> bool: ...
+
+
+new_post_holds: Hook[NewPostHold] = Hook(
+    "new_post_holds",
+    """Should this new post wait for approval? Called by community.services right after a
+    topic or reply is written, with the activity it is about to log (record_activity's keyword
+    arguments). A hold that returns True keeps the post out of sight and takes over the
+    activity (logging it when the post is approved); community then logs nothing. Registered
+    by moderation (pre-moderation of a new member's first posts).""",
+)
+
+
+class PostVisibility(Protocol):
+    """Moderation states of posts, as subqueries and annotations (one SQL query per list).
+    community.permissions decides from them who sees what (may_see_moderated)."""
+
+    # States whose posts readers do not see; of those, the ones their author still sees.
+    hidden_states: Collection[str]
+    own_visible_states: Collection[str]
+
+    def hidden_post_ids(self, topic: Any = None) -> Any:
+        """A queryset of `post_id` values hidden from readers (in `topic`, or anywhere)."""
+
+    def hidden_post_ids_for(self, topic: Any, *, viewer: Any) -> Any:
+        """Like hidden_post_ids(topic), less the hidden posts `viewer` still sees (their own)."""
+
+    def hidden_topic_ids(self) -> Any:
+        """A queryset of `topic_id` values of topics hidden as a whole (opening post hidden)."""
+
+    def post_state_annotation(self, post_ref: str = "pk") -> Any:
+        """An expression of the state of the post at `post_ref` (for `.annotate()`)."""
+
+    def topic_state_annotation(self, topic_ref: str = "pk") -> Any:
+        """An expression of the state of the opening post of the topic at `topic_ref`."""
+
+    def post_state(self, post: Any) -> str:
+        """One post's state ("" when untouched); one query."""
+
+    def topic_state(self, topic: Any) -> str:
+        """The state of a topic's opening post ("" when untouched); one query."""
+
+    def marker(self, state: str | None) -> str:
+        """What a page shows on a post in `state` ("" when nothing holds it)."""
+
+
+post_visibility: Hook[PostVisibility] = Hook(
+    "post_visibility",
+    """Posts and topics hidden from readers. Community's lists, topic pages, counts and merges
+    and search results leave out what every registered provider hides. Registered by moderation
+    (held, hidden and rejected posts).""",
+)
+
+TopicReadListener = Callable[..., None]  # (*, member, topic, posts) -> None
+topic_reads: Hook[TopicReadListener] = Hook(
+    "topic_reads",
+    """A signed-in member was shown `posts` of `topic` (keyword arguments member, topic, posts).
+    Called by the topic page after it rendered; must be cheap. Registered by trust (read
+    tracking for trust levels).""",
+)
+
+PostListPrefetch = Callable[[Any], Any]  # (QuerySet[Post]) -> QuerySet[Post]
+post_list_prefetches: Hook[PostListPrefetch] = Hook(
+    "post_list_prefetches",
+    """Adds what higher apps show next to each post's author to a page of posts, as a
+    prefetch (one query for the page, whatever its size). Registered by badges (the author's
+    best badges).""",
+)
+
+PostsChanged = Callable[[Collection[int]], None]
+posts_changed: Hook[PostsChanged] = Hook(
+    "posts_changed",
+    """The text or place of these posts changed outside the Activity log (an erasure blanked
+    them, a merge moved them). Called after the transaction commits. Registered by search
+    (re-index them).""",
+)
+
+# ------------------------------------------------------------------------- access (community)
+
+GateCheck = Callable[[Any, Any], bool]  # (user, space) -> True lets the member in
+gate_checks: Hook[GateCheck] = Hook(
+    "gate_checks",
+    """Does this member get into this gated space? community.permissions.passes_gate asks every
+    check after staff and SpaceAccessGrant; one True opens the gate. Registered by commerce (a
+    purchase of the named product) and rewards (a VIP tier or an early-access perk).""",
+)
+
+SignInCheck = Callable[[Any, Any], Any]  # (request, user) -> HttpResponse | None
+sign_in_checks: Hook[SignInCheck] = Hook(
+    "sign_in_checks",
+    """May this member sign in? Called by the accounts adapter before the session starts; a
+    check returns a response to show instead (it refuses) or None. Registered by moderation
+    (suspensions and bans).""",
+)
+
+# ------------------------------------------------------------------------- trust
+
+TrustCounter = Callable[[Any, datetime | None], int]  # (member, since) -> count
+upheld_flag_counters: Hook[TrustCounter] = Hook(
+    "upheld_flag_counters",
+    """Flags against the member that moderators upheld since `since` (None: ever); trust
+    levels have a maximum. Registered by moderation.""",
+)
+sanction_counters: Hook[TrustCounter] = Hook(
+    "sanction_counters",
+    """Sanctions the member received since `since` (None: ever); trust levels have a maximum.
+    Registered by moderation.""",
+)
+
+TrustLevelResolver = Callable[[Any], int]  # (member) -> level 0-4
+trust_level_resolvers: Hook[TrustLevelResolver] = Hook(
+    "trust_level_resolvers",
+    """The member's trust level for per-level rate limits (core.ratelimit); the first one
+    registered answers, else account age decides. Registered by trust.""",
+)
+
+# ------------------------------------------------------------------------- the Activity log
+
+ActivityConsumer = Callable[[Any], None]  # (Activity) -> None; must be idempotent
+activity_consumers: Hook[ActivityConsumer] = Hook(
+    "activity_consumers",
+    """Each logged activity is handed, after commit, to every consumer (core.tasks). The name a
+    consumer registers under is stored with its deliveries, so it must never change: use the
+    function's dotted path (the default). A consumer must be idempotent (a delivery may run
+    again after a crash). Registered by notifications, search, moderation, badges and
+    rewards.""",
+)
+
+# ------------------------------------------------------------------------- privacy
+
+
+@dataclass
+class ExportFiles:
+    """An exporter's answer when it also has files: JSON data plus {zip name: bytes}."""
+
+    data: Any
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+PrivacyExporter = Callable[[Any], Any]  # (member) -> JSON-serialisable data | ExportFiles
+
+
+class PrivacyEraser(Protocol):
+    def __call__(self, member: Any, *, content: str) -> None: ...
+
+
+privacy_exporters: Hook[PrivacyExporter] = Hook(
+    "privacy_exporters",
+    """What a member's data export holds under each name (data.json, files under
+    files/<name>/). Every app storing personal data registers one (docs/security.md).""",
+)
+
+# Erasers of rows other erasers read (community's posts, accounts) register with this order,
+# so they run after the apps built on them looked up what the member wrote.
+ERASE_LAST = 900
+privacy_erasers: Hook[PrivacyEraser] = Hook(
+    "privacy_erasers",
+    """Removes or anonymises a member's data in one app, inside the erasure transaction,
+    before the member row becomes a tombstone. `content` is "anonymise" or "delete". Must be
+    idempotent. Every app storing personal data registers one.""",
+)
+
+ALL_HOOKS: tuple[Hook[Any], ...] = (
+    posting_checks,
+    new_post_holds,
+    post_visibility,
+    topic_reads,
+    post_list_prefetches,
+    posts_changed,
+    gate_checks,
+    sign_in_checks,
+    upheld_flag_counters,
+    sanction_counters,
+    trust_level_resolvers,
+    activity_consumers,
+    privacy_exporters,
+    privacy_erasers,
+)

@@ -1,0 +1,185 @@
+"""The incrementally maintained rollups equal a from-scratch computation.
+
+Random members in time zones far apart (UTC−11 to UTC+14), random activity near midnight
+UTC, orders for members and for customers without an account, some later cancelled or
+refunded; the periodic update runs between batches and must end where a recount from the raw
+tables ends. The reference below is written independently of analytics/services.py."""
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flywheel.analytics import services
+from flywheel.analytics.models import CustomerDay, MemberDay, MemberFact
+from flywheel.commerce.models import Order, Store
+from flywheel.core.models import Activity, Verb
+from flywheel.core.services import record_activity
+from tests.analytics.dataset import order
+from tests.factories import SpaceFactory, UserFactory
+
+ZONES = ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Riga"]
+VERBS = [
+    Verb.TOPIC_CREATED,
+    Verb.REPLY_CREATED,
+    Verb.REACTION_ADDED,
+    Verb.FOLLOWED,
+    Verb.FLAG_RAISED,  # not an interaction: must not make anyone active
+]
+BASE = dt.datetime(2025, 3, 30, 0, 0, tzinfo=dt.UTC)  # EU summer time starts this night
+
+activity = st.tuples(
+    st.integers(0, 3),  # member
+    st.sampled_from(VERBS),
+    st.integers(-16 * 60, 16 * 60),  # minutes around midnight UTC
+    st.sampled_from([None, 0, 1]),  # space
+    st.booleans(),  # question (for topics)
+)
+purchase = st.tuples(
+    st.integers(0, 5),  # buyer: 0–3 members, 4–5 customers without an account
+    st.integers(-16 * 60, 16 * 60),
+    st.sampled_from(["paid", "pending", "partially_paid"]),
+    st.integers(1, 200),
+    st.sampled_from([None, "cancel", "refund_part", "refund_all"]),  # what happens later
+)
+
+
+def reference_member_days(zones: dict[int, str]) -> dict:
+    expected = defaultdict(lambda: [0, 0, 0, 0, 0])
+    column = {
+        Verb.TOPIC_CREATED: 0,
+        Verb.REPLY_CREATED: 2,
+        Verb.REACTION_ADDED: 3,
+        Verb.FOLLOWED: 4,
+    }
+    for row in Activity.objects.filter(actor__isnull=False):
+        if row.verb not in column:
+            continue
+        day = row.created_at.astimezone(zoneinfo.ZoneInfo(zones[row.actor_id])).date()
+        counts = expected[(row.actor_id, day, row.space_id)]
+        counts[column[row.verb]] += 1
+        if row.verb == Verb.TOPIC_CREATED and row.payload.get("kind") == "question":
+            counts[1] += 1
+    return {key: tuple(value) for key, value in expected.items()}
+
+
+def reference_customer_days(zones: dict[int, str]) -> dict:
+    expected = defaultdict(lambda: [0, Decimal("0.00")])
+    for row in Order.objects.select_related("customer"):
+        if row.cancelled_at or row.financial_status not in ("paid", "partially_refunded"):
+            continue
+        member_id = row.customer.member_id
+        zone = zoneinfo.ZoneInfo(zones[member_id]) if member_id else dt.UTC
+        key = (row.customer_id, row.placed_at.astimezone(zone).date(), row.currency)
+        expected[key][0] += 1
+        expected[key][1] += row.total - row.refunded_total
+    return {key: tuple(value) for key, value in expected.items()}
+
+
+def stored_member_days() -> dict:
+    return {
+        (r.member_id, r.day, r.space_id): (r.topics, r.questions, r.replies, r.reactions, r.other)
+        for r in MemberDay.objects.all()
+    }
+
+
+def stored_customer_days() -> dict:
+    return {
+        (r.customer_id, r.day, r.currency): (r.orders, r.revenue) for r in CustomerDay.objects.all()
+    }
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    zones=st.lists(st.sampled_from(ZONES), min_size=4, max_size=4),
+    first=st.lists(activity, max_size=12),
+    second=st.lists(activity, max_size=12),
+    purchases=st.lists(purchase, max_size=8),
+)
+def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, purchases):
+    # Exact cursors: every row is either before a run's cursor or after it.
+    monkeypatch.setattr(services, "ACTIVITY_ID_LOOKBACK", 0)
+    monkeypatch.setattr(services, "ORDER_CHANGE_LOOKBACK", dt.timedelta(0))
+    with transaction.atomic():
+        members = [
+            UserFactory(timezone=zone, date_joined=BASE - dt.timedelta(days=3)) for zone in zones
+        ]
+        for person in members:
+            EmailAddress.objects.create(user=person, email=person.email, verified=True)
+        spaces = [SpaceFactory(), SpaceFactory()]
+        store = Store.objects.create(
+            platform="shopify", domain="p.example.com", webhook_secret="s", currency="EUR"
+        )
+        zone_of = {person.pk: person.timezone for person in members}
+
+        def log(batch):
+            for who, verb, minutes, space, question in batch:
+                record_activity(
+                    actor=members[who],
+                    verb=verb,
+                    space=spaces[space] if space is not None else None,
+                    at=BASE + dt.timedelta(minutes=minutes),
+                    payload={"kind": "question" if question else "discussion"},
+                )
+
+        def email_of(buyer):
+            return members[buyer].email if buyer < 4 else f"guest{buyer}@example.com"
+
+        log(first)
+        for index, (buyer, minutes, status, amount, _later) in enumerate(purchases):
+            order(
+                store,
+                f"p{index}",
+                email=email_of(buyer),
+                total=f"{amount}.00",
+                placed=BASE + dt.timedelta(minutes=minutes),
+                status=status,
+            )
+        services.update_rollups()
+
+        log(second)
+        for index, (buyer, minutes, status, amount, later) in enumerate(purchases):
+            if later is None:
+                continue
+            refunds = {
+                "refund_part": [("2025-04-01", "1.00")],
+                "refund_all": [("2025-04-01", f"{amount}.00")],
+            }
+            order(
+                store,
+                f"p{index}",
+                email=email_of(buyer),
+                total=f"{amount}.00",
+                placed=BASE + dt.timedelta(minutes=minutes),
+                status=status,
+                cancelled=BASE + dt.timedelta(days=1) if later == "cancel" else None,
+                refunds=refunds.get(later, []),
+            )
+        services.update_rollups()
+
+        assert stored_member_days() == reference_member_days(zone_of)
+        assert stored_customer_days() == reference_customer_days(zone_of)
+        for person in members:
+            fact = MemberFact.objects.get(member=person)
+            days = {
+                day
+                for (member_id, day, _s) in reference_member_days(zone_of)
+                if member_id == person.pk
+            }
+            assert fact.last_active_on == (max(days) if days else None)
+        # A full rebuild lands on the same rows.
+        services.rebuild_rollups()
+        assert stored_member_days() == reference_member_days(zone_of)
+        assert stored_customer_days() == reference_customer_days(zone_of)
+        transaction.set_rollback(True)
