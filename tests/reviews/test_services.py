@@ -282,3 +282,18 @@ def test_demo_reviews_are_deterministic_and_idempotent(db, settings):
     assert all(review.verified_buyer for review in reviews)
     assert all(review.state == ReviewState.PUBLISHED for review in reviews)
     assert ReviewPhoto.objects.count() >= 2
+
+
+def test_the_members_export_holds_their_reviews_and_photos_and_erasure_removes_them(buyer, product):
+    import os
+
+    from flywheel.core import hooks
+
+    write(buyer, product, photos=[png()])
+    exported = hooks.privacy_exporters.get("reviews")(buyer)
+    assert exported.data[0]["title"] == "Great tent"
+    assert len(exported.files) == 1
+    photo_path = ReviewPhoto.objects.get().image.path
+    hooks.privacy_erasers.get("reviews")(buyer, content="anonymise")
+    assert not Review.objects.exists()
+    assert not os.path.exists(photo_path)

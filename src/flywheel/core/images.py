@@ -86,6 +86,7 @@ REVIEW_PHOTO = ImageUse(
 )
 REVIEW_PHOTO_THUMBNAIL = (320, 320)
 
+
 @dataclass(frozen=True)
 class ProcessedImage:
     file: ContentFile  # named <random>.webp; the caller's upload_to decides the folder
