@@ -297,3 +297,16 @@ def test_the_members_export_holds_their_reviews_and_photos_and_erasure_removes_t
     hooks.privacy_erasers.get("reviews")(buyer, content="anonymise")
     assert not Review.objects.exists()
     assert not os.path.exists(photo_path)
+
+
+def test_the_demo_has_verified_reviews_with_photos_for_its_stores_products(db):
+    from django.core.management import call_command
+
+    call_command("demo", members=40, topics=5, replies=10, seed=7, quiet=True)
+    reviews = Review.objects.select_related("product")
+    assert reviews.count() >= 5
+    assert all(review.verified_buyer for review in reviews)
+    assert ReviewPhoto.objects.exists()
+    assert {review.product.store.domain for review in reviews} == {
+        "northtrail-outfitters.myshopify.com"
+    }

@@ -12,14 +12,16 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from PIL import Image, ImageDraw
 
 from flywheel.commerce import services as commerce
-from flywheel.commerce.models import Product
+from flywheel.commerce.models import Order, OrderLine, Product, Store
 from flywheel.reviews import services
 from flywheel.reviews.models import Review
 
-DEMO_STORE_DOMAIN = "northtrail-outfitters.myshopify.com"
+# Used only when the demo has no store of its own (flywheel.demo.store makes one today).
+DEMO_STORE_DOMAIN_OWN = "reviews-demo.northtrail.example"
 PRODUCTS = [
     ("demo-tent", "Ridgeline 2 tent", Decimal("349.00")),
     ("demo-pack", "Switchback 45 L pack", Decimal("189.00")),
@@ -57,9 +59,12 @@ def _demo_products(anchor: dt.datetime) -> list[Product]:
     existing = list(Product.objects.filter(deleted=False).order_by("pk")[: len(PRODUCTS)])
     if existing:
         return existing
+    named = _products_named_by_orders(anchor)
+    if named:
+        return named
     store, _created = commerce.connect_store(
         platform="shopify",
-        domain=DEMO_STORE_DOMAIN,
+        domain=DEMO_STORE_DOMAIN_OWN,
         webhook_secret="demo-webhook-secret",  # noqa: S106 - a demo store, never reachable
         currency="USD",
     )
@@ -86,6 +91,38 @@ def _demo_products(anchor: dt.datetime) -> list[Product]:
             )
         )
     return products
+
+
+def _products_named_by_orders(anchor: dt.datetime) -> list[Product]:
+    """The demo store's orders name products the store never sent: mirror them (as its
+    products webhook would), which links the order lines to them."""
+    rows = (
+        OrderLine.objects.filter(product__isnull=True)
+        .exclude(product_external_id="")
+        .values_list("order__store", "product_external_id", "title")
+        .order_by("order__store", "product_external_id")
+        .distinct()
+    )
+    seen, products = set(), []
+    for store_id, external_id, title in rows:
+        if (store_id, external_id) in seen:
+            continue
+        seen.add((store_id, external_id))
+        store = Store.objects.get(pk=store_id)
+        products.append(
+            commerce.upsert_product(
+                store=store,
+                data={
+                    "external_id": external_id,
+                    "title": title,
+                    "handle": external_id,
+                    "deleted": False,
+                    "updated_at": anchor - dt.timedelta(days=400),
+                    "variants": [],
+                },
+            )
+        )
+    return products[: len(PRODUCTS)]
 
 
 def _buy(member, product: Product, *, number: int, anchor: dt.datetime) -> None:
@@ -137,22 +174,51 @@ def _buy(member, product: Product, *, number: int, anchor: dt.datetime) -> None:
     commerce.link_customers_for_member(member)
 
 
+def _existing_buyers(products: list[Product]) -> list[tuple]:
+    """(member, product) pairs from the demo store's own paid orders, in a fixed order."""
+    user_model = get_user_model()
+    pairs = []
+    for product in products:
+        member_ids = (
+            OrderLine.objects.filter(
+                order__in=Order.objects.counting(),
+                product=product,
+                order__customer__member__isnull=False,
+                quantity__gt=F("refunded_quantity"),
+            )
+            .values_list("order__customer__member", flat=True)
+            .distinct()
+            .order_by("order__customer__member")
+        )
+        members = user_model.objects.filter(pk__in=list(member_ids), is_active=True)
+        pairs.extend((member, product) for member in members.order_by("pk")[:8])
+    return pairs[:REVIEWERS]
+
+
 def seed_demo_reviews(*, seed: int, anchor: dt.datetime) -> int:
-    """Reviews (a third with photos) from the first demo members for the demo's products."""
+    """Reviews (a third with photos) for the demo's products: from the members who bought them
+    in the demo store when there is one, else from the first members after mirrored orders."""
     rng = random.Random(seed)
     products = _demo_products(anchor)
-    members = list(
-        get_user_model().objects.filter(is_active=True, role="member").order_by("pk")[:REVIEWERS]
-    )
+    had_products = products[0].store.domain != DEMO_STORE_DOMAIN_OWN
+    if had_products:
+        pairs = _existing_buyers(products)
+    else:
+        members = list(
+            get_user_model()
+            .objects.filter(is_active=True, role="member")
+            .order_by("pk")[:REVIEWERS]
+        )
+        pairs = [(member, products[i % len(products)]) for i, member in enumerate(members)]
     created = 0
-    for index, member in enumerate(members):
-        product = products[index % len(products)]
+    for index, (member, product) in enumerate(pairs):
         rating, title, body = REVIEWS[rng.randrange(len(REVIEWS))]
         with_photos = index % 3 == 0
         photos = [_photo(rng, f"demo-{index}-{n}.jpg") for n in range(1 + index % 2)]
         if Review.objects.filter(author=member, product=product).exists():
             continue
-        _buy(member, product, number=index + 1, anchor=anchor)
+        if not had_products:
+            _buy(member, product, number=index + 1, anchor=anchor)
         services.write_review(
             product=product,
             author=member,
