@@ -155,7 +155,7 @@ def database_counts() -> dict[str, int]:
             "orders": "SELECT count(*) FROM commerce_order",
             "distinct_orders": "SELECT count(DISTINCT external_id) FROM commerce_order",
             "lines": "SELECT count(*) FROM commerce_orderline",
-            "baseline_bodies": "SELECT count(*) FROM commerce_benchbody",
+            "baseline_bodies": "SELECT count(*) FROM bench_body",
         }.items():
             cursor.execute(sql)
             counts[name] = cursor.fetchone()[0]
@@ -168,7 +168,7 @@ def reset_tables() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE commerce_webhookdelivery, commerce_orderline, commerce_refund, "
-            "commerce_order, commerce_customer, commerce_benchbody, core_activity CASCADE"
+            "commerce_order, commerce_customer, bench_body, core_activity CASCADE"
         )
     from flywheel.commerce.services import connect_store
 
@@ -266,6 +266,8 @@ def main(argv: list[str] | None = None) -> Path:
     load.require_wrk()
 
     generate.ensure_database(DATABASE_URL, recreate=False)
+    # The bench settings add the baseline's table (bench/baseline), which production lacks.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.webhook_settings"
     generate.setup_django(DATABASE_URL)
     from django.core.management import call_command
 

@@ -9,7 +9,7 @@ from flywheel.analytics import services
 from flywheel.analytics.models import MemberDay, MemberFact, MemberMonth
 from flywheel.core.models import Verb
 from flywheel.core.services import record_activity
-from flywheel.privacy.registry import _erasers, _exporters
+from flywheel.privacy.registry import erasers, exporters
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_export_lists_active_days_and_erasure_deletes_them(member):
     record_activity(actor=member, verb=Verb.FOLLOWED, at=timezone.now() - dt.timedelta(days=2))
     services.update_rollups()
-    exported = _exporters["analytics"](member)
+    exported = exporters()["analytics"](member)
     assert len(exported["active_days"]) == 1 and exported["active_days"][0]["other"] == 1
-    _erasers["analytics"](member, content="delete")
+    erasers()["analytics"](member, content="delete")
     assert not MemberDay.objects.filter(member=member).exists()
     assert not MemberMonth.objects.filter(member=member).exists()
     assert not MemberFact.objects.filter(member=member).exists()

@@ -240,6 +240,12 @@ WALKED_PAGES = {
 }
 
 NO_MEMBER_TEXT_PAGES = {
+    "manage/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
+    "manage/retention/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
+    "manage/commerce/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
+    "manage/members/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
+    "manage/members/<str:handle>/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
+    "manage/segments/<str:name>.csv": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     # Reviews (docs/reviews.md) show review text only; their own states are tested there.
     "products/<int:product_id>/reviews/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
     "products/<int:product_id>/reviews/write/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",

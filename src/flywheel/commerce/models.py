@@ -429,17 +429,6 @@ class SpaceGate(models.Model):
         return str(self.space)
 
 
-class BenchBody(models.Model):
-    """Raw bodies stored by the benchmark baseline endpoint (bench/webhook_urls.py, mounted only by
-    bench/webhook_settings.py)."""
-
-    body = models.TextField()
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"bench body {self.pk}"
-
-
 class SyncResource(models.TextChoices):
     CUSTOMERS = "customers", _("Customers")
     PRODUCTS = "products", _("Products")
