@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("flywheel.moderation.urls")),
     path("", include("flywheel.privacy.urls")),
     path("", include("flywheel.referrals.urls")),
+    path("", include("flywheel.reviews.urls")),
     path("", include("flywheel.accounts.urls")),
     path("", include("flywheel.core.urls")),
     path("", include("flywheel.community.urls")),

@@ -251,6 +251,38 @@ PAGE_MATRIX = [
     Row("moderation/appeals/<int:appeal_id>/", lambda w: "/moderation/appeals/1/", POST_ONLY),
     Row("moderation/audit/", lambda w: "/moderation/audit/", STAFF),
     Row("moderation/audit/export.csv", lambda w: "/moderation/audit/export.csv", STAFF),
+    # Reviews (docs/reviews.md): public pages and widget; writing needs a sign-in first, and
+    # a product or review that does not exist is a 404 for everyone.
+    Row(
+        "products/<int:product_id>/reviews/",
+        lambda w: "/products/999999/reviews/",
+        (NOT_FOUND,) * 5,
+    ),
+    Row(
+        "products/<int:product_id>/reviews/write/",
+        lambda w: "/products/999999/reviews/write/",
+        _(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    Row(
+        "reviews/<int:review_id>/edit/",
+        lambda w: "/reviews/999999/edit/",
+        _(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    Row("reviews/<int:review_id>/helpful/", lambda w: "/reviews/1/helpful/", POST_ONLY),
+    Row("reviews/<int:review_id>/reply/", lambda w: "/reviews/1/reply/", POST_ONLY),
+    Row("reviews/<int:review_id>/flag/", lambda w: "/reviews/1/flag/", POST_ONLY),
+    Row("reviews/<int:review_id>/publish/", lambda w: "/reviews/1/publish/", POST_ONLY),
+    Row("reviews/<int:review_id>/reject/", lambda w: "/reviews/1/reject/", POST_ONLY),
+    Row("me/reviews/", lambda w: "/me/reviews/", SIGNED_IN),
+    # The signed link is the key (no sign-in): a forged one is refused as a bad request.
+    Row("reviews/request/<str:token>/", lambda w: "/reviews/request/forged/", ("status 400",) * 5),
+    Row("reviews/unsubscribe/<str:token>/", lambda w: "/reviews/unsubscribe/x/", EVERYONE),
+    Row(
+        "widget/products/<int:product_id>/reviews/",
+        lambda w: "/widget/products/999999/reviews/",
+        (NOT_FOUND,) * 5,
+    ),
+    Row("widget/reviews.js", lambda w: "/widget/reviews.js", EVERYONE),
     # The staff console: the brand team; sales figures and exports for owners and admins.
     Row("manage/", lambda w: "/manage/", _(LOGIN, DENIED, DENIED, OK, OK)),
     Row("manage/retention/", lambda w: "/manage/retention/", _(LOGIN, DENIED, DENIED, OK, OK)),
@@ -609,6 +641,9 @@ API_MATRIX = {
     "GET /api/v1/moderation/guidelines": PUBLIC,
     "POST /api/v1/moderation/guidelines/accept": MEMBER,
     "POST /api/v1/moderation/appeals": MEMBER,
+    "GET /api/v1/reviews/products/{product_id}": PUBLIC,
+    "POST /api/v1/reviews/products/{product_id}": MEMBER,
+    "POST /api/v1/reviews/{review_id}/helpful": MEMBER,
 }
 # Member operations that are for the brand team only: a plain member's token is refused.
 API_STAFF_ONLY = [
@@ -640,6 +675,15 @@ def _fill(path: str, world: World) -> str:
         "{export_id}": str(world.export.pk),
         "{item_id}": "1",
     }
+    if "{product_id}" in path:
+        from flywheel.commerce.models import Product, Store
+
+        store, _created = Store.objects.get_or_create(
+            domain="matrix.example.com", defaults={"platform": "shopify", "webhook_secret": "s"}
+        )
+        product, _created = Product.objects.get_or_create(store=store, external_id="p1")
+        path = path.replace("{product_id}", str(product.pk))
+    values["{review_id}"] = "999999"
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
     return path

@@ -254,6 +254,20 @@ NO_MEMBER_TEXT_PAGES = {
     "manage/members/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/members/<str:handle>/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/segments/<str:name>.csv": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
+    # Reviews (docs/reviews.md) show review text only; their own states are tested there.
+    "products/<int:product_id>/reviews/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "products/<int:product_id>/reviews/write/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/<int:review_id>/edit/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/<int:review_id>/helpful/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/<int:review_id>/reply/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/<int:review_id>/flag/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/<int:review_id>/publish/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/<int:review_id>/reject/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "me/reviews/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/request/<str:token>/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "reviews/unsubscribe/<str:token>/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "widget/products/<int:product_id>/reviews/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "widget/reviews.js": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
     "spaces.css": "space colours",
     "s/<slug:slug>/members/": "member names and roles",
     "s/<slug:slug>/new/": "an empty topic form",
@@ -370,6 +384,9 @@ WALKED_API = {
 }
 
 NO_MEMBER_TEXT_API = {
+    "GET /api/v1/reviews/products/{product_id}": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "POST /api/v1/reviews/products/{product_id}": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
+    "POST /api/v1/reviews/{review_id}/helpful": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
     "GET /api/v1/spaces": "spaces",
     "GET /api/v1/spaces/{slug}": "a space",
     "POST /api/v1/spaces/{slug}/join": "a space",

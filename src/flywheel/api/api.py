@@ -11,6 +11,7 @@ from flywheel.moderation.api import router as moderation_router
 from flywheel.notifications.api import router as notifications_router
 from flywheel.privacy.api import router as privacy_router
 from flywheel.referrals.api import router as referrals_router
+from flywheel.reviews.api import router as reviews_router
 from flywheel.rewards.api import router as rewards_router
 from flywheel.search.api import router as search_router
 from flywheel.trust.api import router as trust_router
@@ -47,3 +48,4 @@ api.add_router("/badges", badges_router)
 api.add_router("/moderation", moderation_router)
 api.add_router("/privacy", privacy_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/reviews", reviews_router)

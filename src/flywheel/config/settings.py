@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "flywheel.badges",
     "flywheel.moderation",
     "flywheel.privacy",
+    "flywheel.reviews",
     "flywheel.analytics",
     "flywheel.referrals",
 ]
@@ -180,6 +181,11 @@ CELERY_BEAT_SCHEDULE = {
     "trust-levels": {
         "task": "flywheel.trust.tasks.update_trust_levels",
         "schedule": 60 * 60 * 24,
+    },
+    # Review requests and their reminders (reviews/tasks.py).
+    "reviews-send-requests": {
+        "task": "flywheel.reviews.tasks.send_review_requests",
+        "schedule": 60 * 60,
     },
     "privacy-retention": {
         "task": "flywheel.privacy.tasks.apply_retention_policy",
@@ -416,6 +422,17 @@ FLYWHEEL_VIP_PERIOD = env_str("FLYWHEEL_VIP_PERIOD", "rolling_12_months")  # or 
 # order in another currency counts only at a rate given here, e.g. "USD=0.92,GBP=1.17".
 FLYWHEEL_REWARDS_CURRENCY = env_str("FLYWHEEL_REWARDS_CURRENCY", "")
 FLYWHEEL_REWARDS_EXCHANGE_RATES = env_str("FLYWHEEL_REWARDS_EXCHANGE_RATES", "")
+
+# Reviews (docs/reviews.md): may members who never bought a product review it; which new
+# reviews publish without a moderator ("verified": verified buyers with no auto-moderation flag,
+# "all": anyone without such a flag, "never"); review requests N days after fulfilment, one
+# reminder M days later, links valid for L days; the widget's cache lifetime in seconds.
+FLYWHEEL_REVIEWS_BUYERS_ONLY = env_bool("FLYWHEEL_REVIEWS_BUYERS_ONLY", default=True)
+FLYWHEEL_REVIEWS_AUTO_PUBLISH = env_str("FLYWHEEL_REVIEWS_AUTO_PUBLISH", "verified")
+FLYWHEEL_REVIEWS_REQUEST_DAYS = env_int("FLYWHEEL_REVIEWS_REQUEST_DAYS", 14)
+FLYWHEEL_REVIEWS_REMINDER_DAYS = env_int("FLYWHEEL_REVIEWS_REMINDER_DAYS", 7)
+FLYWHEEL_REVIEWS_LINK_DAYS = env_int("FLYWHEEL_REVIEWS_LINK_DAYS", 60)
+FLYWHEEL_REVIEWS_WIDGET_CACHE_SECONDS = env_int("FLYWHEEL_REVIEWS_WIDGET_CACHE_SECONDS", 300)
 
 # Moderation (docs/moderation.md): flags weighing this much hide content pending review; a new
 # member's first N posts wait for approval (0: off); classifier thresholds for auto-moderation.

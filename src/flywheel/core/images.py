@@ -73,6 +73,20 @@ AVATAR = ImageUse(
 )
 
 
+# A product photo in a review: a phone camera's JPEG, kept large enough to zoom into; lists and
+# the widget show the thumbnail variant a background task makes (reviews/tasks.py).
+REVIEW_PHOTO = ImageUse(
+    field="photos",
+    label=gettext_lazy("The photo"),
+    max_bytes=10 * 1024 * 1024,
+    max_pixels=25_000_000,
+    max_jpeg_pixels=50_000_000,
+    output_size=(1600, 1600),
+    crop=False,
+)
+REVIEW_PHOTO_THUMBNAIL = (320, 320)
+
+
 @dataclass(frozen=True)
 class ProcessedImage:
     file: ContentFile  # named <random>.webp; the caller's upload_to decides the folder

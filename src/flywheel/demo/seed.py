@@ -84,6 +84,7 @@ class DemoSeeder:
         self.load_existing()
         self.run_history()
         self.run_store()
+        self.run_referrals()
         return self.report
 
     def run_store(self) -> None:
@@ -92,6 +93,13 @@ class DemoSeeder:
         created = seed_store(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["store orders"] = created
+
+    def run_referrals(self) -> None:
+        from flywheel.demo.referrals import seed_referrals
+
+        created = seed_referrals(self.plan, anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["referral rows"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -221,10 +222,22 @@ def issue_friend_code(*, referral_id: int) -> str:
     except StoreAdapterError as error:
         logger.warning("friend code for referral %s not created: %s", referral_id, error)
         return ""
-    Referral.objects.filter(pk=referral_id, friend_code="").update(
-        friend_code=created.code.upper(), friend_code_reference=created.reference
+    return record_friend_code(
+        referral=referral, code=created.code, reference=created.reference
+    ).friend_code
+
+
+def record_friend_code(*, referral: Referral, code: str, reference: str = "") -> Referral:
+    """Remember the friend's welcome code as the shop created it (the first one wins). The
+    demo, whose shop cannot be reached, records its codes here without the adapter."""
+    code = (code or "").strip().upper()
+    if not code:
+        raise InvalidInput(_("Give the welcome code."), field="code")
+    Referral.objects.filter(pk=referral.pk, friend_code="").update(
+        friend_code=code[:50], friend_code_reference=(reference or "")[:200]
     )
-    return created.code
+    referral.refresh_from_db(fields=["friend_code", "friend_code_reference"])
+    return referral
 
 
 # ------------------------------------------------------------------------------ orders
@@ -420,13 +433,14 @@ def _record_conversion(referral: Referral) -> None:
     )
 
 
-def _record_reversal(referral: Referral, *, reason: str) -> None:
+def _record_reversal(referral: Referral, *, reason: str, at=None) -> None:
     record_activity(
         actor=referral.referrer,
         verb=Verb.REFERRAL_REJECTED,
         target=referral,
         payload={"reason": reason, "order_id": referral.first_order_id},
         dedupe_key=f"referral_rejected:{referral.pk}",
+        at=at or timezone.now(),
     )
 
 
@@ -447,7 +461,12 @@ def _follow_order_lifecycle(referral: Referral, order) -> None:
         referral.status = ReferralStatus.REVERSED
         referral.save(update_fields=["status"])
         if was_rewarded:
-            _record_reversal(referral, reason="order_refunded_or_cancelled")
+            # At the shop's time of the change (a replayed or late webhook is not "now").
+            _record_reversal(
+                referral,
+                reason="order_refunded_or_cancelled",
+                at=min(order.platform_updated_at or timezone.now(), timezone.now()),
+            )
 
 
 def approve_matured_referrals(*, now=None) -> int:
@@ -547,6 +566,29 @@ def apply_for_ambassador(
         raise Conflict(_("Your application is already waiting for review.")) from error
 
 
+def define_ambassador_tier(
+    *,
+    slug: str,
+    name: str,
+    rank: int,
+    commission_percent: Decimal,
+    bonus_points: int = 0,
+    perk: str = "",
+) -> AmbassadorTier:
+    """Create or update a tier by its slug (staff usually do this in the admin; the demo
+    and set-up scripts call it)."""
+    tier = AmbassadorTier.objects.filter(slug=slug).first() or AmbassadorTier(slug=slug)
+    tier.name, tier.rank, tier.commission_percent = name, rank, commission_percent
+    tier.bonus_points, tier.perk = bonus_points, perk
+    try:
+        tier.full_clean()
+    except ValidationError as error:
+        field = next(iter(error.message_dict), "tier")
+        raise InvalidInput(error.message_dict[field][0], field=field) from error
+    tier.save()
+    return tier
+
+
 def approve_application(
     *, application: AmbassadorApplication, tier: AmbassadorTier, by
 ) -> Ambassador:
@@ -580,7 +622,9 @@ def create_vanity_code(
     *, ambassador: Ambassador, code: str, percent: Decimal, store, by
 ) -> ReferralCode:
     """A vanity code such as ANNA10: created in the shop as a multi-use discount code (each
-    customer once) and usable as a share link. Unique across all referral codes."""
+    customer once) and usable as a share link. Unique across all referral codes. With no
+    store (none connected yet, or the demo's, which cannot be reached) it is a link only,
+    still attributed when an order carries it."""
     from flywheel.commerce.adapters import get_adapter
     from flywheel.commerce.adapters.errors import StoreAdapterError
 
@@ -594,18 +638,21 @@ def create_vanity_code(
         raise InvalidInput(_("Give a discount between 0 and 50 per cent."), field="percent")
     if ReferralCode.objects.filter(code=code).exists():
         raise InvalidInput(_("This code is taken."), field="code")
-    try:
-        with get_adapter(store) as adapter:
-            created = adapter.create_discount_code(
-                code=code,
-                kind="percentage",
-                value=percent,
-                currency=store.currency,
-                usage_limit=None,
-                once_per_customer=True,
-            )
-    except StoreAdapterError as error:
-        raise Conflict(_("The shop refused the code: %(error)s") % {"error": error}) from error
+    reference = ""
+    if store is not None:
+        try:
+            with get_adapter(store) as adapter:
+                created = adapter.create_discount_code(
+                    code=code,
+                    kind="percentage",
+                    value=percent,
+                    currency=store.currency,
+                    usage_limit=None,
+                    once_per_customer=True,
+                )
+        except StoreAdapterError as error:
+            raise Conflict(_("The shop refused the code: %(error)s") % {"error": error}) from error
+        reference = created.reference
     try:
         with transaction.atomic():
             return ReferralCode.objects.create(
@@ -614,7 +661,7 @@ def create_vanity_code(
                 kind=CodeKind.VANITY,
                 store=store,
                 discount_percent=percent,
-                platform_reference=created.reference,
+                platform_reference=reference,
             )
     except IntegrityError as error:
         raise InvalidInput(_("This code is taken."), field="code") from error

@@ -33,11 +33,14 @@ DEFAULT_RULES = [
         "beneficiary": Beneficiary.PAYLOAD_MEMBER,
         "beneficiary_key": "author_id",
     },
+    # The reviews app records review_published once per review (reviews/services.py), with
+    # has_photos in its payload: 10 points for a review, 15 more with photos.
+    {"name": "Review published", "verb": Verb.REVIEW_PUBLISHED, "points": 10},
     {
         "name": "Review with a photo",
         "verb": Verb.REVIEW_PUBLISHED,
         "points": 15,
-        "conditions": {"payload_truthy": ["has_photo"]},
+        "conditions": {"payload_truthy": ["has_photos"]},
     },
     {"name": "Event attended", "verb": Verb.EVENT_ATTENDED, "points": 10},
     {"name": "Friend's first paid order", "verb": Verb.REFERRAL_CONVERTED, "points": 100},

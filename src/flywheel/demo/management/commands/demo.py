@@ -66,6 +66,12 @@ class Command(BaseCommand):
                 report = DemoSeeder(plan, anchor=demo_anchor(), progress=progress).run()
         finally:
             task_log.setLevel(task_log_level)
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            from flywheel.reviews.demo import seed_demo_reviews
+
+            reviews = seed_demo_reviews(seed=options["seed"], anchor=demo_anchor())
+        if reviews:
+            report.created["reviews"] = reviews
         if report.created:
             self.recognise_history(quiet=quiet)
         if quiet:

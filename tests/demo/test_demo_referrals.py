@@ -1,0 +1,100 @@
+"""The demo's referral programme: referrers and ambassadors with a history that the invite
+page, the ambassador dashboard and the staff pages show."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from flywheel.accounts.models import User
+from flywheel.commerce import adapters
+from flywheel.commerce.adapters import base as adapters_base
+from flywheel.referrals.models import (
+    Ambassador,
+    CodeKind,
+    Referral,
+    ReferralClick,
+    ReferralCode,
+    ReferralStatus,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
+
+
+@pytest.fixture
+def no_shop_calls(monkeypatch):
+    """The demo shop cannot be reached: any adapter the demo asks for fails the test."""
+
+    def refuse(store, **options):
+        raise AssertionError(f"the demo asked for an adapter to {store.domain}")
+
+    monkeypatch.setattr(adapters_base, "get_adapter", refuse)
+    monkeypatch.setattr(adapters, "get_adapter", refuse)
+
+
+def test_the_demo_has_ambassadors_and_referrals_in_every_state(
+    no_shop_calls, django_capture_on_commit_callbacks
+):
+    # The tasks queued on commit (the friends' welcome codes among them) run too.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", **SMALL)
+
+    ambassadors = Ambassador.objects.filter(left_at__isnull=True)
+    assert ambassadors.count() == 2
+    vanity = ReferralCode.objects.filter(kind=CodeKind.VANITY)
+    assert vanity.count() == 2 and all(code.code.endswith("10") for code in vanity)
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert statuses >= {
+        ReferralStatus.SIGNED_UP,
+        ReferralStatus.PENDING,
+        ReferralStatus.APPROVED,
+        ReferralStatus.HELD,
+        ReferralStatus.REJECTED,
+        ReferralStatus.REVERSED,
+    }
+    assert Referral.objects.get(status=ReferralStatus.HELD).reasons == ["disposable_email"]
+    assert Referral.objects.get(status=ReferralStatus.REJECTED).reasons == ["aliased_email"]
+    # Welcome codes were recorded locally, never asked of the unreachable shop.
+    signed_up = Referral.objects.filter(referred_member__isnull=False)
+    assert signed_up.exists() and all(referral.friend_code for referral in signed_up)
+    assert ReferralClick.objects.count() > 50
+
+
+def test_running_the_demo_again_adds_no_referral_click_or_code(no_shop_calls):
+    call_command("demo", **SMALL)
+    before = (
+        Referral.objects.count(),
+        ReferralClick.objects.count(),
+        ReferralCode.objects.count(),
+        sorted(Referral.objects.values_list("referred_key", "status")),
+    )
+    call_command("demo", **SMALL)
+    after = (
+        Referral.objects.count(),
+        ReferralClick.objects.count(),
+        ReferralCode.objects.count(),
+        sorted(Referral.objects.values_list("referred_key", "status")),
+    )
+    assert after == before
+
+
+def test_the_demo_referral_pages_show_the_history(client, no_shop_calls):
+    call_command("demo", **SMALL)
+    ambassador = Ambassador.objects.select_related("member").order_by("joined_at").first()
+    client.force_login(ambassador.member)
+
+    invite = client.get(reverse("referrals:invite")).content.decode()
+    dashboard = client.get(reverse("referrals:dashboard"))
+    assert dashboard.status_code == 200
+    vanity = ReferralCode.objects.get(member=ambassador.member, kind=CodeKind.VANITY)
+    assert vanity.code in dashboard.content.decode()
+    assert "/r/" in invite
+    held = Referral.objects.get(status=ReferralStatus.HELD)
+
+    client.force_login(User.objects.get(email="manager@northtrail.example"))
+    review = client.get(reverse("referrals:staff_review")).content.decode()
+    assert held.referred_email in review
+    staff_page = client.get(reverse("referrals:staff_ambassadors")).content.decode()
+    assert f'data-ambassador="{ambassador.member.handle}"' in staff_page
+    assert ambassador.tier.name in staff_page
