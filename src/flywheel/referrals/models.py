@@ -161,6 +161,8 @@ class AmbassadorTier(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
     commission_percent = models.DecimalField(
+        # xgettext:no-python-format -- a label, never %-interpolated; without this
+        # marker msgfmt reads "% o" as an octal directive every translation must keep.
         _("commission (% of attributed revenue)"),
         max_digits=5,
         decimal_places=2,
