@@ -243,7 +243,9 @@ def edit_review(
 ) -> Review:
     """The author changes their review; the old text is kept as a revision. A text that
     auto-moderation flags goes back to pending."""
-    review = Review.objects.select_for_update().select_related("author").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("author").get(pk=review.pk)
+    )
     permissions.check_edit_review_permission(by, review)
     rating, title, body = _clean_text(rating=rating, title=title, body=body)
     removing = list(review.photos.filter(pk__in=[int(pk) for pk in remove_photo_ids or []]))
@@ -295,7 +297,9 @@ def edit_review(
 @transaction.atomic
 def publish_review(*, review: Review, by) -> Review:
     permissions.check_moderate_review_permission(by)
-    review = Review.objects.select_for_update().select_related("author").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("author").get(pk=review.pk)
+    )
     if review.state != ReviewState.PUBLISHED:
         _mark_published(review)
     return review
