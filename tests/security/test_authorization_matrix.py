@@ -195,6 +195,9 @@ PAGE_MATRIX = [
     Row("webhooks/woocommerce/", lambda w: "/webhooks/woocommerce/", POST_ONLY),
     Row("webhooks/bigcommerce/", lambda w: "/webhooks/bigcommerce/", POST_ONLY),
     Row("healthz", lambda w: "/healthz", EVERYONE),
+    Row("robots.txt", lambda w: "/robots.txt", EVERYONE),
+    Row("sitemap.xml", lambda w: "/sitemap.xml", EVERYONE),
+    Row("sitemap-<slug:section>.xml", lambda w: "/sitemap-topics.xml", EVERYONE),
     Row("bench/bare", lambda w: "/bench/bare", EVERYONE),
     Row("rewards/wallet/", lambda w: "/rewards/wallet/", SIGNED_IN),
     Row(

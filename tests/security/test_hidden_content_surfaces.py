@@ -240,6 +240,11 @@ WALKED_PAGES = {
         _post(f"/notifications/{s.reader_notification.pk}/read/", htmx=True)
     ],
     "search/": lambda s: [_get("/search/?q=zebra")],
+    # Hidden topics' addresses carry their titles (the slug): the sitemap must not list them.
+    "sitemap.xml": lambda s: [_get("/sitemap.xml")],
+    "sitemap-<slug:section>.xml": lambda s: [
+        _get(f"/sitemap-{section}.xml") for section in ("spaces", "topics", "reviews")
+    ],
     "moderation/flag/post/<int:post_id>/": _per_post(
         "/moderation/flag/post/{post_id}/", "POST", {"reason": "spam"}, True
     ),
@@ -289,6 +294,7 @@ NO_MEMBER_TEXT_PAGES = {
     "webhooks/woocommerce/": "store webhooks",
     "webhooks/bigcommerce/": "store webhooks",
     "healthz": "a health check",
+    "robots.txt": "crawler rules",
     "bench/bare": "a benchmark endpoint",
     "rewards/wallet/": "the member's own points",
     "r/<str:code>": "a redirect",

@@ -46,7 +46,10 @@ class InertChecker(HTMLParser):
                 self.problems.append(f"<{tag} style={value!r}>")
         if tag == "script":
             src = attributes.get("src") or ""
-            if not src.startswith("/static/") and attributes.get("type") != "application/json":
+            # JSON and JSON-LD (schema.org on topic pages) are data blocks the browser never
+            # runs; a title that broke out of one would open a second <script>, caught here.
+            data_block = attributes.get("type") in ("application/json", "application/ld+json")
+            if not src.startswith("/static/") and not data_block:
                 self.problems.append(f"<script src={src!r}>")
         if tag in DANGEROUS_TAGS:
             self.problems.append(f"<{tag}>")

@@ -16,7 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from flywheel.community import fragments, page_cache, permissions, queries, services
+from flywheel.community import (
+    fragments,
+    page_cache,
+    permissions,
+    queries,
+    services,
+    structured_data,
+)
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
 from flywheel.core import hooks
@@ -443,6 +450,9 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
         "following_topic": queries.is_following(user, topic=topic),
         "reply_form": reply_form,
         "login_url": _login_url(request),
+        "seo": structured_data.topic_head(
+            topic, page_number=page.number, opening=opening, accepted=accepted, replies=replies
+        ),
     }
 
 

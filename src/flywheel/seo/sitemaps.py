@@ -1,0 +1,104 @@
+"""Sitemap sections: only what an anonymous visitor may read.
+
+Topics come from permissions.filter_topics_queryset(AnonymousUser()), the one home of the
+visibility rules (deleted, held, hidden, rejected, members-only and gated spaces), so a rule
+added there reaches the sitemap too. Each section is paged by ``limit`` (the sitemaps
+protocol allows 50,000 URLs a file; smaller pages keep each response quick) and every page
+costs the same few queries however many topics there are.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import sitemaps
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Max
+from django.urls import reverse
+
+from flywheel.commerce.models import Product
+from flywheel.community import permissions
+from flywheel.reviews.models import ReviewState
+
+
+class SiteUrlSitemap(sitemaps.Sitemap):
+    """Addresses on SITE_URL, not on whatever Host the crawler sent or the Sites framework's
+    placeholder domain."""
+
+    limit = 10_000
+
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def latest(self):
+        """The newest lastmod in one aggregate (Django's default walks every item)."""
+        return None
+
+    def get_latest_lastmod(self):
+        return self.latest()
+
+
+class TopicSitemap(SiteUrlSitemap):
+    changefreq = "daily"
+
+    def _public(self):
+        return permissions.filter_topics_queryset(AnonymousUser())
+
+    def items(self):
+        return self._public().only("pk", "slug", "last_posted_at").order_by("pk")
+
+    def lastmod(self, topic):
+        return topic.last_posted_at
+
+    def latest(self):
+        return self._public().aggregate(latest=Max("last_posted_at"))["latest"]
+
+
+class SpaceSitemap(SiteUrlSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return (
+            permissions.filter_spaces_queryset(AnonymousUser())
+            .only("pk", "slug")
+            .order_by("position", "pk")
+        )
+
+    def location(self, space):
+        return reverse("community:space", kwargs={"slug": space.slug})
+
+
+class ProductReviewsSitemap(SiteUrlSitemap):
+    """The public review page of every product with a published review."""
+
+    changefreq = "weekly"
+
+    def _reviewed(self):
+        return Product.objects.filter(deleted=False, reviews__state=ReviewState.PUBLISHED)
+
+    def items(self):
+        return (
+            self._reviewed()
+            .annotate(reviewed_at=Max("reviews__published_at"))
+            .only("pk")
+            .order_by("pk")
+        )
+
+    def location(self, product):
+        return reverse("reviews:product", kwargs={"product_id": product.pk})
+
+    def lastmod(self, product):
+        return product.reviewed_at
+
+    def latest(self):
+        return self._reviewed().aggregate(latest=Max("reviews__published_at"))["latest"]
+
+
+SECTIONS = {
+    "spaces": SpaceSitemap,
+    "topics": TopicSitemap,
+    "reviews": ProductReviewsSitemap,
+}
