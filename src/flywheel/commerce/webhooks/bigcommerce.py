@@ -50,6 +50,7 @@ from flywheel.commerce.webhooks.common import (
     require_id,
     text,
     when,
+    whole_quantity,
 )
 
 PLATFORM = Platform.BIGCOMMERCE
@@ -190,21 +191,11 @@ STATUSES = {
 }
 
 
-def _quantity(value: Any) -> int:
-    if value in (None, ""):
-        return 0
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PayloadError(f"quantity is not a whole number: {text(value)[:40]!r}")
-    return value
-
-
 def normalize_refund(payload: dict, *, order_external_id: str, currency: str) -> NormalizedRefund:
     lines = [
         {
             "line_external_id": text(item.get("item_id")),
-            "quantity": _quantity(item.get("quantity")),
+            "quantity": whole_quantity(item.get("quantity")),
             "amount": money(item.get("requested_amount")),
         }
         for item in payload.get("items") or []
@@ -252,7 +243,7 @@ def normalize_order(payload: dict) -> NormalizedOrder:
     products = payload.get("products")
     lines = []
     for item in products if isinstance(products, list) else []:
-        quantity = _quantity(item.get("quantity"))
+        quantity = whole_quantity(item.get("quantity"))
         lines.append(
             {
                 "external_id": require_id(item),

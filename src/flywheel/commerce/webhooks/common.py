@@ -78,6 +78,17 @@ def email(value: Any) -> str:
     return text(value).strip().lower()
 
 
+def whole_quantity(value: Any) -> int:
+    """A whole number of items; anything else (text, 1.5, true) is not a quantity."""
+    if value in (None, ""):
+        return 0
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(f"quantity is not a whole number: {text(value)[:40]!r}")
+    return value
+
+
 def money(value: Any) -> Decimal:
     if value in (None, ""):
         return ZERO

@@ -49,6 +49,7 @@ from flywheel.commerce.webhooks.common import (
     signature_matches,
     text,
     when,
+    whole_quantity,
 )
 
 PLATFORM = Platform.SHOPIFY
@@ -287,7 +288,7 @@ FULFILLMENT_STATUSES = {
 
 
 def _line(payload: dict) -> NormalizedLine:
-    quantity = _quantity(payload.get("quantity"))
+    quantity = whole_quantity(payload.get("quantity"))
     price = money(payload.get("price"))
     return {
         "external_id": require_id(payload),
@@ -301,17 +302,6 @@ def _line(payload: dict) -> NormalizedLine:
     }
 
 
-def _quantity(value: Any) -> int:
-    """A whole number of items; anything else (text, 1.5, true) is not a quantity."""
-    if value in (None, ""):
-        return 0
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PayloadError(f"quantity is not a whole number: {text(value)[:40]!r}")
-    return value
-
-
 def normalize_refund(payload: dict, *, currency: str = "") -> NormalizedRefund:
     """A Shopify refund (refunds/create, or one of an order's `refunds`)."""
     transactions = [
@@ -322,7 +312,7 @@ def normalize_refund(payload: dict, *, currency: str = "") -> NormalizedRefund:
     lines = [
         {
             "line_external_id": text(item.get("line_item_id")),
-            "quantity": _quantity(item.get("quantity")),
+            "quantity": whole_quantity(item.get("quantity")),
             "amount": money(item.get("subtotal")) + money(item.get("total_tax")),
         }
         for item in payload.get("refund_line_items") or []

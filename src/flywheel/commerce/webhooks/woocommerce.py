@@ -49,6 +49,7 @@ from flywheel.commerce.webhooks.common import (
     signature_matches,
     text,
     when,
+    whole_quantity,
 )
 
 PLATFORM = Platform.WOOCOMMERCE
@@ -195,16 +196,6 @@ FINANCIAL_STATUSES = {
 }
 
 
-def _quantity(value: Any) -> int:
-    if value in (None, ""):
-        return 0
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PayloadError(f"quantity is not a whole number: {text(value)[:40]!r}")
-    return value
-
-
 def normalize_order(payload: dict) -> NormalizedOrder:
     if not isinstance(payload, dict):
         raise PayloadError("an order is a JSON object")
@@ -240,7 +231,7 @@ def normalize_order(payload: dict) -> NormalizedOrder:
     lines = []
     subtotal = money(0)
     for item in payload.get("line_items") or []:
-        quantity = _quantity(item.get("quantity"))
+        quantity = whole_quantity(item.get("quantity"))
         line_subtotal = money(item.get("subtotal"))
         subtotal += line_subtotal
         lines.append(
