@@ -1,13 +1,11 @@
-import os
-
 import pytest
 from django.core.cache import cache
 
 
 def pytest_runtest_setup(item):
     """Tests marked `postgres` need PostgreSQL. The SQLite run (`make test-sqlite`) deselects
-    them by marker; anywhere else on SQLite they fail in CI, so a PostgreSQL run that lost its
-    DATABASE_URL cannot pass without them, and are skipped with the reason on a laptop."""
+    them by marker; anywhere else on SQLite they fail with the reason (never skip), so a
+    PostgreSQL run that lost its DATABASE_URL cannot pass without them."""
     if item.get_closest_marker("postgres") is None:
         return
     from django.db import connection
@@ -18,9 +16,7 @@ def pytest_runtest_setup(item):
         f"needs PostgreSQL but the suite runs on {connection.vendor}: set DATABASE_URL "
         "(docs/deploy.md), or deselect with -m 'not postgres' as `make test-sqlite` does"
     )
-    if os.environ.get("CI") == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""Tests marked `postgres` never pass silently without PostgreSQL: on SQLite they fail in CI,
-skip with the reason elsewhere, and the SQLite run deselects them by marker."""
+"""Tests marked `postgres` never pass silently without PostgreSQL: on SQLite they fail with the
+reason, in CI and elsewhere alike, and the SQLite run deselects them by marker."""
 
 import os
 import subprocess
@@ -57,11 +57,10 @@ def test_a_postgres_test_fails_on_sqlite_in_ci(tmp_path):
     assert "needs PostgreSQL but the suite runs on sqlite" in result.stdout
 
 
-def test_a_postgres_test_is_skipped_with_its_reason_outside_ci(tmp_path):
+def test_a_postgres_test_fails_on_sqlite_outside_ci_too(tmp_path):
     result = run_pytest(tmp_path, ci=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 skipped" in result.stdout
-    assert "needs PostgreSQL" in result.stdout
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "needs PostgreSQL but the suite runs on sqlite" in result.stdout
 
 
 def test_the_sqlite_run_deselects_postgres_tests(tmp_path):
