@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "flywheel.reviews",
     "flywheel.analytics",
     "flywheel.referrals",
+    "flywheel.bridges",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
     # Activity deliveries never dispatched (broker down at commit) or due for a retry.
     "activity-deliveries-sweep": {
         "task": "flywheel.core.tasks.sweep_activity_deliveries",
+        "schedule": 60,
+    },
+    # Outbound calls (bridges' posts) never dispatched or due again (core/outbound.py).
+    "outbound-messages-sweep": {
+        "task": "flywheel.core.tasks.sweep_outbound_messages",
         "schedule": 60,
     },
     "weekly-digest": {
@@ -466,6 +472,9 @@ FLYWHEEL_STORE_API_MAX_WAIT_SECONDS = float(env_str("FLYWHEEL_STORE_API_MAX_WAIT
 FLYWHEEL_STORE_API_PAGE_SIZE: int | None = None
 # {"shopify": "http://127.0.0.1:8001", ...}: point a platform's API elsewhere (tests, proxies).
 FLYWHEEL_STORE_API_BASE_URLS: dict[str, str] = {}
+# {"discord": "http://127.0.0.1:8002", ...}: bridges' platforms elsewhere (tests, proxies);
+# a bridge's webhook address must be on its platform's host (bridges/models.py).
+FLYWHEEL_BRIDGE_API_BASE_URLS: dict[str, str] = {}
 FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES = env_int("FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES", 30)
 FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS = env_int(
     "FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS", 24
