@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.discord",
     "ninja",
     "flywheel.core",
     "flywheel.accounts",
@@ -264,6 +266,26 @@ ACCOUNT_FORMS = {
     "signup": "flywheel.privacy.forms.ProtectedSignupForm",
     "add_email": "flywheel.privacy.forms.ProtectedAddEmailForm",
 }
+# Sign in with Discord, and linking a Discord account from the settings (docs/chat.md,
+# "Sign in with Discord"): shown only once the brand's Discord application is configured.
+FLYWHEEL_DISCORD_CLIENT_ID = env_str("FLYWHEEL_DISCORD_CLIENT_ID", "")
+FLYWHEEL_DISCORD_CLIENT_SECRET = env_str("FLYWHEEL_DISCORD_CLIENT_SECRET", "")
+# Discord's API, or a local stand-in (tests); read on every sign-in (accounts/discord.py).
+FLYWHEEL_DISCORD_API_BASE_URL = env_str("FLYWHEEL_DISCORD_API_BASE_URL", "https://discord.com/api")
+SOCIALACCOUNT_PROVIDERS = {
+    "discord": {
+        "SCOPE": ["identify", "email"],
+        "APPS": (
+            [{"client_id": FLYWHEEL_DISCORD_CLIENT_ID, "secret": FLYWHEEL_DISCORD_CLIENT_SECRET}]
+            if FLYWHEEL_DISCORD_CLIENT_ID
+            else []
+        ),
+    }
+}
+# A Discord e-mail that matches an existing account does not sign into it: the member signs
+# in as usual and links Discord from their settings (no takeover through a third party).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider redirect is a POST (CSRF-protected)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 
 if DEBUG:
