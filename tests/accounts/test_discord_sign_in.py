@@ -179,12 +179,14 @@ def test_erasure_removes_the_link_and_what_discord_told_us(client, discord):
 def test_settings_link_to_linked_accounts_only_when_discord_is_configured(client, settings):
     client.force_login(UserFactory())
     settings.SOCIALACCOUNT_PROVIDERS = {"discord": {"APPS": []}}
-    assert reverse("socialaccount_connections") not in client.get(
-        reverse("accounts:settings")
-    ).content.decode()
+    assert (
+        reverse("socialaccount_connections")
+        not in client.get(reverse("accounts:settings")).content.decode()
+    )
     settings.SOCIALACCOUNT_PROVIDERS = {
         "discord": {"APPS": [{"client_id": "1234567890", "secret": "s"}]}
     }
-    assert reverse("socialaccount_connections") in client.get(
-        reverse("accounts:settings")
-    ).content.decode()
+    assert (
+        reverse("socialaccount_connections")
+        in client.get(reverse("accounts:settings")).content.decode()
+    )

@@ -19,3 +19,8 @@ def point_discord_provider_at_settings() -> None:
     DiscordOAuth2Adapter.access_token_url = _DiscordURL("/oauth2/token")
     DiscordOAuth2Adapter.authorize_url = _DiscordURL("/oauth2/authorize")
     DiscordOAuth2Adapter.profile_url = _DiscordURL("/users/@me")
+
+
+def discord_sign_in_enabled() -> bool:
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("discord", {}).get("APPS") or []
+    return any(app.get("client_id") for app in apps)
