@@ -13,6 +13,7 @@ TODAYS_CONSUMER_NAMES = [
     "flywheel.badges.consumers.award_badges_for_activity",
     "flywheel.moderation.consumers.moderate_activity",
     "flywheel.referrals.consumers.attribute_signup_for_activity",
+    "flywheel.bridges.consumers.bridge_new_topic",
 ]
 
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.discord",
     "ninja",
     "flywheel.core",
     "flywheel.accounts",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "flywheel.reviews",
     "flywheel.analytics",
     "flywheel.referrals",
+    "flywheel.bridges",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.core.tasks.sweep_activity_deliveries",
         "schedule": 60,
     },
+    # Outbound calls (bridges' posts) never dispatched or due again (core/outbound.py).
+    "outbound-messages-sweep": {
+        "task": "flywheel.core.tasks.sweep_outbound_messages",
+        "schedule": 60,
+    },
     "weekly-digest": {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,
@@ -258,6 +266,26 @@ ACCOUNT_FORMS = {
     "signup": "flywheel.privacy.forms.ProtectedSignupForm",
     "add_email": "flywheel.privacy.forms.ProtectedAddEmailForm",
 }
+# Sign in with Discord, and linking a Discord account from the settings (docs/chat.md,
+# "Sign in with Discord"): shown only once the brand's Discord application is configured.
+FLYWHEEL_DISCORD_CLIENT_ID = env_str("FLYWHEEL_DISCORD_CLIENT_ID", "")
+FLYWHEEL_DISCORD_CLIENT_SECRET = env_str("FLYWHEEL_DISCORD_CLIENT_SECRET", "")
+# Discord's API, or a local stand-in (tests); read on every sign-in (accounts/discord.py).
+FLYWHEEL_DISCORD_API_BASE_URL = env_str("FLYWHEEL_DISCORD_API_BASE_URL", "https://discord.com/api")
+SOCIALACCOUNT_PROVIDERS = {
+    "discord": {
+        "SCOPE": ["identify", "email"],
+        "APPS": (
+            [{"client_id": FLYWHEEL_DISCORD_CLIENT_ID, "secret": FLYWHEEL_DISCORD_CLIENT_SECRET}]
+            if FLYWHEEL_DISCORD_CLIENT_ID
+            else []
+        ),
+    }
+}
+# A Discord e-mail that matches an existing account does not sign into it: the member signs
+# in as usual and links Discord from their settings (no takeover through a third party).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider redirect is a POST (CSRF-protected)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 
 if DEBUG:
@@ -466,6 +494,9 @@ FLYWHEEL_STORE_API_MAX_WAIT_SECONDS = float(env_str("FLYWHEEL_STORE_API_MAX_WAIT
 FLYWHEEL_STORE_API_PAGE_SIZE: int | None = None
 # {"shopify": "http://127.0.0.1:8001", ...}: point a platform's API elsewhere (tests, proxies).
 FLYWHEEL_STORE_API_BASE_URLS: dict[str, str] = {}
+# {"discord": "http://127.0.0.1:8002", ...}: bridges' platforms elsewhere (tests, proxies);
+# a bridge's webhook address must be on its platform's host (bridges/models.py).
+FLYWHEEL_BRIDGE_API_BASE_URLS: dict[str, str] = {}
 FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES = env_int("FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES", 30)
 FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS = env_int(
     "FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS", 24

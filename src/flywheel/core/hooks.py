@@ -262,6 +262,25 @@ activity_consumers: Hook[ActivityConsumer] = Hook(
     rewards.""",
 )
 
+# ------------------------------------------------------------------------- outbound calls
+
+
+class OutboundSender(Protocol):
+    def __call__(self, message: Any) -> None: ...
+
+
+outbound_senders: Hook[OutboundSender] = Hook(
+    "outbound_senders",
+    """Sends one core.models.OutboundMessage to the service outside Flywheel; registered under
+    the message's `kind` (e.g. "bridges.discord"), which is stored on every message, so it must
+    never change. Called by core.outbound inside the transaction that holds the message's row
+    lock. Return normally when the far side accepted it; raise core.outbound.RetryLater for
+    "slow down" (a rate limit), core.outbound.Rejected for an answer that no retry can change
+    (a deleted webhook), anything else for a failure worth retrying with backoff. Registered by
+    bridges (Discord, Slack, Telegram).""",
+)
+
+
 # ------------------------------------------------------------------------- store orders
 
 
@@ -333,6 +352,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     trust_level_resolvers,
     activity_consumers,
     order_changes,
+    outbound_senders,
     privacy_exporters,
     privacy_erasers,
 )
