@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
 
 from flywheel.referrals.models import (
     Ambassador,
@@ -154,3 +156,90 @@ def ambassador_rows() -> list[dict]:
             }
         )
     return rows
+
+
+# ------------------------------------------------------------------------------ over time
+
+DASHBOARD_WEEKS = 12
+
+
+@dataclass
+class Week:
+    starts: datetime.date  # the Monday (UTC) the week begins
+    clicks: int = 0
+    sign_ups: int = 0
+    first_orders: int = 0
+    revenue: Decimal = ZERO
+    points: int = 0
+
+    @property
+    def conversion_rate(self) -> Decimal:
+        return _rate(self.first_orders, self.clicks)
+
+
+def _monday(moment: datetime.datetime | datetime.date) -> datetime.date:
+    day = moment.date() if isinstance(moment, datetime.datetime) else moment
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _by_week(queryset, field: str, **aggregates) -> dict[datetime.date, dict]:
+    rows = (
+        queryset.annotate(week=TruncWeek(field, tzinfo=datetime.UTC))
+        .values("week")
+        .annotate(**aggregates)
+    )
+    return {_monday(row["week"]): row for row in rows}
+
+
+def weekly_figures(member, *, weeks: int = DASHBOARD_WEEKS, now=None) -> list[Week]:
+    """The member's referral figures per week (UTC, Monday first) for the last `weeks` weeks,
+    oldest first, empty weeks included: clicks; sign-ups and first orders (rewarded: pending or
+    approved) in the week they happened; the revenue of those first orders; points earned from
+    referrals (awards less reversals) in the week they were earned. Four queries."""
+    from flywheel.rewards.models import EntryKind, LedgerEntry
+
+    this_week = _monday(timezone.now() if now is None else now)
+    first = this_week - datetime.timedelta(weeks=weeks - 1)
+    since = datetime.datetime.combine(first, datetime.time.min, tzinfo=datetime.UTC)
+    clicks = _by_week(
+        ReferralClick.objects.filter(code__member=member, created_at__gte=since),
+        "created_at",
+        count=Count("pk"),
+    )
+    sign_ups = _by_week(
+        Referral.objects.filter(
+            referrer=member, referred_member__isnull=False, created_at__gte=since
+        ),
+        "created_at",
+        count=Count("pk"),
+    )
+    orders = _by_week(
+        Referral.objects.filter(referrer=member, status__in=REWARDED, converted_at__gte=since),
+        "converted_at",
+        count=Count("pk"),
+        revenue=Sum("order_total"),
+    )
+    points = _by_week(
+        LedgerEntry.objects.filter(
+            member=member,
+            origin_key__startswith="referral:",
+            kind__in=[EntryKind.AWARD, EntryKind.REVERSE],
+            occurred_at__gte=since,
+        ),
+        "occurred_at",
+        total=Sum("points"),
+    )
+    series = []
+    for offset in range(weeks):
+        starts = first + datetime.timedelta(weeks=offset)
+        series.append(
+            Week(
+                starts=starts,
+                clicks=clicks.get(starts, {}).get("count", 0),
+                sign_ups=sign_ups.get(starts, {}).get("count", 0),
+                first_orders=orders.get(starts, {}).get("count", 0),
+                revenue=orders.get(starts, {}).get("revenue") or ZERO,
+                points=points.get(starts, {}).get("total") or 0,
+            )
+        )
+    return series
