@@ -116,21 +116,23 @@ def record_click(
     *, code: ReferralCode, ip_hash: str, user_agent: str, landing_path: str, target: str
 ) -> tuple[ReferralClick, str]:
     """Log a click on a share link; returns it and the signed token for the attribution
-    cookie (the click's id, so nothing personal is in the cookie)."""
-    click = ReferralClick.objects.create(
-        code=code,
-        ip_hash=ip_hash,
-        user_agent=(user_agent or "")[:300],
-        landing_path=(landing_path or "")[:300],
-        target=target if target in LinkTarget.values else LinkTarget.COMMUNITY,
-    )
-    record_activity(
-        actor=code.member,
-        verb=Verb.REFERRAL_CLICKED,
-        target=click,
-        payload={"code": code.code, "target": click.target},
-        at=click.created_at,
-    )
+    cookie (the click's id, so nothing personal is in the cookie). The click and its
+    activity commit together: one commit per click, not two."""
+    with transaction.atomic():
+        click = ReferralClick.objects.create(
+            code=code,
+            ip_hash=ip_hash,
+            user_agent=(user_agent or "")[:300],
+            landing_path=(landing_path or "")[:300],
+            target=target if target in LinkTarget.values else LinkTarget.COMMUNITY,
+        )
+        record_activity(
+            actor=code.member,
+            verb=Verb.REFERRAL_CLICKED,
+            target=click,
+            payload={"code": code.code, "target": click.target},
+            at=click.created_at,
+        )
     return click, signing.dumps(click.pk, salt=TOKEN_SALT)
 
 
@@ -296,7 +298,7 @@ def attribute_order(order_id: int) -> Referral | None:
     Idempotent: runs after every change to the order."""
     from flywheel.commerce.models import Order
 
-    order = Order.objects.select_related("customer", "store").filter(pk=order_id).first()
+    order = Order.objects.select_related("customer").filter(pk=order_id).first()
     if order is None:
         return None
     converted = Referral.objects.filter(first_order=order).first()
