@@ -19,6 +19,7 @@ from flywheel.referrals.models import (
 
 REWARDED = (ReferralStatus.PENDING, ReferralStatus.APPROVED)
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def referrals_of(member) -> QuerySet[Referral]:
@@ -67,7 +68,7 @@ def _points_by_member(member_ids: list[int]) -> dict[int, int]:
 
 def _rate(first_orders: int, clicks: int) -> Decimal:
     if not clicks:
-        return ZERO
+        return Decimal("0.0")
     return (Decimal(first_orders) * 100 / Decimal(clicks)).quantize(Decimal("0.1"))
 
 
@@ -89,7 +90,7 @@ def figures_for(member, *, commission_percent: Decimal = ZERO) -> Figures:
         .first()
         or ""
     )
-    revenue = totals["revenue"]
+    revenue = totals["revenue"].quantize(CENT)
     return Figures(
         clicks=clicks,
         sign_ups=totals["sign_ups"],
@@ -146,7 +147,7 @@ def ambassador_rows() -> list[dict]:
                 "clicks": member_clicks,
                 "sign_ups": total.get("sign_ups", 0),
                 "first_orders": first_orders,
-                "revenue": total.get("revenue", ZERO),
+                "revenue": total.get("revenue", ZERO).quantize(CENT),
                 "conversion_rate": _rate(first_orders, member_clicks),
                 "points": points.get(ambassador.member_id, 0),
                 # Commission is paid on approved referrals only (past the refund window).
@@ -238,7 +239,7 @@ def weekly_figures(member, *, weeks: int = DASHBOARD_WEEKS, now=None) -> list[We
                 clicks=clicks.get(starts, {}).get("count", 0),
                 sign_ups=sign_ups.get(starts, {}).get("count", 0),
                 first_orders=orders.get(starts, {}).get("count", 0),
-                revenue=orders.get(starts, {}).get("revenue") or ZERO,
+                revenue=(orders.get(starts, {}).get("revenue") or ZERO).quantize(CENT),
                 points=points.get(starts, {}).get("total") or 0,
             )
         )
