@@ -139,3 +139,15 @@ def test_the_queue_page_stays_flat_with_held_referrals(
     with django_assert_num_queries(6):
         response = client.get(QUEUE)
     assert response.content.decode().count("Held referral: Anna Referrer") == count
+
+
+def test_erasing_the_referrer_leaves_nothing_to_decide_in_the_queue(client, held, referrer):
+    from flywheel.privacy.services import erase_member
+
+    erase_member(referrer, reason="asked to be forgotten")
+    assert not Referral.objects.filter(pk=held.pk).exists()
+    assert not ReviewItem.objects.filter(
+        target_id=held.pk, target_type__model="referral", state=ReviewState.OPEN
+    ).exists()
+    client.force_login(AdminFactory())
+    assert "Held referral" not in client.get(QUEUE).content.decode()
