@@ -202,7 +202,8 @@ def issue_friend_code(*, referral_id: int) -> str:
     single use, once per customer, and tied to the friend's e-mail where the platform allows
     (WooCommerce, Shopify), so it cannot be passed around; on every platform an order
     carrying it counts for the referrer only when it is the friend's (see
-    _order_attribution). Idempotent; a shop error is logged and the task retries."""
+    _order_attribution). Idempotent; a shop error is logged and the code stays missing
+    (nothing retries it yet: docs/referrals.md, "Known limits")."""
     from flywheel.commerce.adapters import get_adapter
     from flywheel.commerce.adapters.errors import StoreAdapterError
     from flywheel.commerce.models import Store
