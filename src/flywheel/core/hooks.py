@@ -229,6 +229,20 @@ sign_in_checks: Hook[SignInCheck] = Hook(
     (suspensions and bans).""",
 )
 
+# ------------------------------------------------------------------------- sign-up (accounts)
+
+SignUpPayload = Callable[[Any, Any], "dict[str, Any] | None"]  # (request, member) -> entries
+sign_up_payloads: Hook[SignUpPayload] = Hook(
+    "sign_up_payloads",
+    """What a new member's `member_signed_up` activity carries from the sign-up request.
+    Called by the accounts adapter once per new account (e-mail and social sign-ups alike),
+    after the member row is saved and before the activity is logged, with (request, member).
+    A function returns a dict of JSON-serialisable entries to merge into the activity's
+    payload, or None; it must be cheap and write nothing (the activity's consumers act on the
+    entries after commit). Registered by referrals (the share link's attribution cookie).""",
+)
+
+
 # ------------------------------------------------------------------------- trust
 
 TrustCounter = Callable[[Any, datetime | None], int]  # (member, since) -> count
@@ -280,6 +294,34 @@ outbound_senders: Hook[OutboundSender] = Hook(
     bridges (Discord, Slack, Telegram).""",
 )
 
+
+# ------------------------------------------------------------------------- moderation queue
+
+
+class ReviewTarget(Protocol):
+    """A kind of record, other than posts, topics and members, that waits in the moderation
+    queue (moderation.services.open_review_item with it as the target) and that the app owning
+    it decides. Registered under "<app_label>.<model_name>" of the target's model."""
+
+    # What the queue calls an item of this kind ("Held referral").
+    label: Any
+
+    def may_decide(self, user: Any) -> bool:
+        """Whether `user` (already a moderator of the item) may see and decide it."""
+
+    def decide(self, *, target_id: int, approve: bool, by: Any, reason: str) -> None:
+        """Approve (True) or reject (False) the target; raises a domain error to refuse."""
+
+
+review_targets: Hook[ReviewTarget] = Hook(
+    "review_targets",
+    """Records of other apps that wait in the moderation queue and are decided there. The queue
+    (moderation.queries.review_queue, the page and the API) leaves out items whose target's
+    `may_decide(user)` is False; approving (or dismissing) such an item calls
+    `decide(approve=True)`, rejecting it `decide(approve=False)`, inside the decision's
+    transaction, before the item is resolved. Registered by referrals (held referrals, under
+    "referrals.referral").""",
+)
 
 # ------------------------------------------------------------------------- store orders
 
@@ -347,10 +389,12 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     posts_changed,
     gate_checks,
     sign_in_checks,
+    sign_up_payloads,
     upheld_flag_counters,
     sanction_counters,
     trust_level_resolvers,
     activity_consumers,
+    review_targets,
     order_changes,
     outbound_senders,
     privacy_exporters,
