@@ -10,6 +10,7 @@ from flywheel.analytics.models import (
     MemberDay,
     MemberFact,
     MemberMonth,
+    ProductLinkClick,
     StaffReportSent,
 )
 
@@ -30,6 +31,10 @@ def export_analytics(member) -> dict:
             }
             for row in MemberDay.objects.filter(member=member).order_by("day", "space_id")
         ],
+        "product_link_clicks": [
+            {"url": click.url, "clicked_at": click.clicked_at.isoformat()}
+            for click in ProductLinkClick.objects.filter(member=member).order_by("clicked_at")
+        ],
     }
 
 
@@ -39,3 +44,4 @@ def erase_analytics(member, *, content: str = "anonymise") -> None:
     CustomerDay.objects.filter(member=member).delete()
     MemberFact.objects.filter(member=member).delete()
     StaffReportSent.objects.filter(recipient=member).delete()
+    ProductLinkClick.objects.filter(member=member).delete()

@@ -13,8 +13,9 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import Role
@@ -26,10 +27,13 @@ from flywheel.analytics.models import (
     MemberFact,
     MemberMonth,
     MemberSource,
+    ProductLinkClick,
     QuestionFact,
+    TopicReadDay,
 )
 from flywheel.commerce.models import Customer, Order, SpaceGate, Store
 from flywheel.community.models import Post, Reaction, Space
+from flywheel.referrals import queries as referrals_queries
 from flywheel.rewards.models import Perk
 
 MEMBER_ROLES = [Role.MEMBER, Role.AMBASSADOR]
@@ -117,65 +121,90 @@ def money(value: Decimal | None) -> Decimal:
 # --- Activity -----------------------------------------------------------------------------
 
 
-def _member_days(period: Period, space: Space | None = None):
-    rows = MemberDay.objects.filter(
-        day__gte=period.start, day__lte=period.end, member__role__in=MEMBER_ROLES
-    )
+def _member_days(period: Period, space: Space | None = None, members=None):
+    """Member-days of the period; `members` (a subquery of member ids, e.g. a segment's)
+    narrows them to those members."""
+    rows = MemberDay.objects.filter(day__gte=period.start, day__lte=period.end, is_team=False)
     if space is not None:
         rows = rows.filter(space=space)
+    if members is not None:
+        rows = rows.filter(member_id__in=members)
     return rows
 
 
-def active_members(period: Period, space: Space | None = None) -> int:
-    return _member_days(period, space).values("member_id").distinct().count()
+def active_members(period: Period, space: Space | None = None, members=None) -> int:
+    return _member_days(period, space, members).values("member_id").distinct().count()
 
 
-def member_day_pairs(period: Period, space: Space | None = None) -> int:
+def member_day_pairs(period: Period, space: Space | None = None, members=None) -> int:
     """Σ DAU over the period: the number of distinct (member, day) pairs."""
-    return _member_days(period, space).values("member_id", "day").distinct().count()
+    return _member_days(period, space, members).values("member_id", "day").distinct().count()
 
 
-def members_by(day: dt.date) -> int:
-    return MemberFact.objects.filter(is_team=False, joined_on__lte=day).count()
+def _facts(members=None):
+    facts = MemberFact.objects.filter(is_team=False)
+    return facts if members is None else facts.filter(member_id__in=members)
 
 
-def activity_summary(period: Period, space: Space | None = None) -> dict:
-    sums = _member_days(period, space).aggregate(
-        topics=Sum("topics"),
-        questions=Sum("questions"),
-        replies=Sum("replies"),
-        reactions=Sum("reactions"),
-        other=Sum("other"),
+def members_by(day: dt.date, members=None) -> int:
+    return _facts(members).filter(joined_on__lte=day).count()
+
+
+def activity_summary(period: Period, space: Space | None = None, members=None) -> dict:
+    """The activity figures of a period, in three queries: one aggregate over the member-days
+    of the period and the 30 days to its end (sums, active, WAU and MAU as filtered distinct
+    counts), one per-day count of distinct members (the DAU series, whose sums are the
+    member-day pairs), and the member count."""
+    month = period.trailing(30)
+    week = period.trailing(7)
+    span = Period(min(period.start, month.start), period.end)
+    in_period = Q(day__gte=period.start)
+    sums = _member_days(span, space, members).aggregate(
+        topics=Sum("topics", filter=in_period),
+        questions=Sum("questions", filter=in_period),
+        replies=Sum("replies", filter=in_period),
+        reactions=Sum("reactions", filter=in_period),
+        other=Sum("other", filter=in_period),
+        active=Count("member_id", distinct=True, filter=in_period),
+        mau=Count("member_id", distinct=True, filter=Q(day__gte=month.start)),
+        wau=Count("member_id", distinct=True, filter=Q(day__gte=week.start)),
     )
     sums = {key: value or 0 for key, value in sums.items()}
+    active, mau, wau = sums.pop("active"), sums.pop("mau"), sums.pop("wau")
+    daily = dict(
+        _member_days(span, space, members)
+        .values("day")
+        .annotate(active=Count("member_id", distinct=True))
+        .values_list("day", "active")
+    )
+    series = [(day, daily.get(day, 0)) for day in _days(period)]
     interactions = sums["topics"] + sums["replies"] + sums["reactions"] + sums["other"]
-    active = active_members(period, space)
-    month = period.trailing(30)
-    mau = active_members(month, space)
-    wau = active_members(period.trailing(7), space)
-    dau_average = ratio(member_day_pairs(period, space), period.days)
-    month_pairs = member_day_pairs(month, space)
-    members = members_by(period.end)
+    period_pairs = sum(count for _day, count in series)
+    month_pairs = sum(daily.get(day, 0) for day in _days(month))
+    member_count = members_by(period.end, members)
     return {
         **sums,
         "interactions": interactions,
         "active": active,
-        "dau": dau_average,
+        "dau": ratio(period_pairs, period.days),
         "wau": wau,
         "mau": mau,
         # Average DAU over the 30 days to the period's end ÷ MAU = pairs / (30 × MAU).
         "stickiness": ratio(month_pairs, 30 * mau, 3),
-        "active_share": ratio(active, members, 3),
-        "members": members,
+        "active_share": ratio(active, member_count, 3),
+        "members": member_count,
         "interactions_per_active": ratio(interactions, active),
         "reactions_per_post": ratio(sums["reactions"], sums["topics"] + sums["replies"]),
         "replies_per_topic": ratio(sums["replies"], sums["topics"]),
+        "series": series,
     }
 
 
-def daily_active_series(period: Period, space: Space | None = None) -> list[tuple[dt.date, int]]:
+def daily_active_series(
+    period: Period, space: Space | None = None, members=None
+) -> list[tuple[dt.date, int]]:
     counts = dict(
-        _member_days(period, space)
+        _member_days(period, space, members)
         .values("day")
         .annotate(active=Count("member_id", distinct=True))
         .values_list("day", "active")
@@ -187,11 +216,11 @@ def _days(period: Period) -> list[dt.date]:
     return [period.start + dt.timedelta(days=n) for n in range(period.days)]
 
 
-def contributions_by_space(period: Period) -> Table:
+def contributions_by_space(period: Period, members=None) -> Table:
     rows = (
-        _member_days(period)
+        _member_days(period, members=members)
         .filter(space__isnull=False)
-        .values("space__name")
+        .values("space_id")
         .annotate(
             active=Count("member_id", distinct=True),
             topics=Sum("topics"),
@@ -199,7 +228,13 @@ def contributions_by_space(period: Period) -> Table:
             replies=Sum("replies"),
             reactions=Sum("reactions"),
         )
-        .order_by("-active", "space__name")
+        .order_by()
+    )
+    # Names apart: grouping by the space id alone keeps the scan index-only.
+    names = dict(Space.objects.values_list("pk", "name"))
+    rows = sorted(
+        ({**r, "space__name": names.get(r["space_id"], "")} for r in rows),
+        key=lambda r: (-r["active"], r["space__name"]),
     )
     return Table(
         "contributions",
@@ -226,36 +261,82 @@ def contributions_by_space(period: Period) -> Table:
     )
 
 
+# --- Reads per topic ------------------------------------------------------------------------
+
+MOST_READ_ROWS = 20
+
+
+def _topic_reads(period: Period, space: Space | None = None):
+    rows = TopicReadDay.objects.filter(
+        day__gte=period.start, day__lte=period.end, topic__deleted_at__isnull=True
+    )
+    return rows if space is None else rows.filter(topic__space=space)
+
+
+def reads_summary(period: Period, space: Space | None = None) -> dict:
+    """Topic page views in the period (UTC days, guests included) and reads per topic read."""
+    totals = _topic_reads(period, space).aggregate(
+        reads=Sum("reads"), topics=Count("topic_id", distinct=True)
+    )
+    reads = totals["reads"] or 0
+    return {"reads": reads, "topics": totals["topics"], "per_topic": ratio(reads, totals["topics"])}
+
+
+def most_read_topics(period: Period, space: Space | None = None) -> Table:
+    """The most read topics of the period, with their space; two queries."""
+    top = list(
+        _topic_reads(period, space)
+        .values("topic_id")
+        .annotate(total=Sum("reads"))
+        .order_by("-total", "topic_id")[:MOST_READ_ROWS]
+    )
+    from flywheel.community.models import Topic
+
+    topics = Topic.objects.select_related("space").in_bulk([row["topic_id"] for row in top])
+    return Table(
+        "most_read",
+        _("Most read topics"),
+        [_("Topic"), _("Space"), _("Reads")],
+        [
+            [topics[row["topic_id"]].title, topics[row["topic_id"]].space.name, row["total"]]
+            for row in top
+            if row["topic_id"] in topics
+        ],
+    )
+
+
 # --- Growth ---------------------------------------------------------------------------------
 
 
-def new_members(period: Period) -> int:
-    return MemberFact.objects.filter(
-        is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
-    ).count()
+def new_members(period: Period, members=None) -> int:
+    return _facts(members).filter(joined_on__gte=period.start, joined_on__lte=period.end).count()
 
 
-def growth_summary(period: Period) -> dict:
-    new = new_members(period)
-    before = members_by(period.start - dt.timedelta(days=1))
+def growth_summary(period: Period, members=None) -> dict:
+    new = new_members(period, members)
+    before = members_by(period.start - dt.timedelta(days=1), members)
     sources = dict(
-        MemberFact.objects.filter(
-            is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
-        )
+        _facts(members)
+        .filter(joined_on__gte=period.start, joined_on__lte=period.end)
         .values("source")
         .annotate(n=Count("pk"))
         .values_list("source", "n")
     )
+    referred = sources.get(MemberSource.REFERRAL, 0)
     return {
         "new": new,
         "members_before": before,
         "growth_rate": ratio(new, before, 3),
         "sources": {source: sources.get(source, 0) for source in MemberSource.values},
+        # Share of the period's new members who signed up through a referral.
+        "referral_rate": ratio(referred, new, 3),
+        # Viral coefficient: new members brought by referrals per member at the start.
+        "k_factor": ratio(referred, before, 3),
     }
 
 
-def sources_table(period: Period) -> Table:
-    summary = growth_summary(period)
+def sources_table(period: Period, members=None) -> Table:
+    summary = growth_summary(period, members)
     return Table(
         "sources",
         _("Where new members came from"),
@@ -267,11 +348,10 @@ def sources_table(period: Period) -> Table:
     )
 
 
-def new_members_series(period: Period) -> list[tuple[dt.date, int]]:
+def new_members_series(period: Period, members=None) -> list[tuple[dt.date, int]]:
     counts = dict(
-        MemberFact.objects.filter(
-            is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
-        )
+        _facts(members)
+        .filter(joined_on__gte=period.start, joined_on__lte=period.end)
         .values("joined_on")
         .annotate(n=Count("pk"))
         .values_list("joined_on", "n")
@@ -378,7 +458,7 @@ def cohort_table(today: dt.date, months: int = COHORT_MONTHS) -> Table:
         .values_list("cohort_month", "n")
     )
     active = (
-        MemberMonth.objects.filter(cohort_month__gte=first, member__role__in=MEMBER_ROLES)
+        MemberMonth.objects.filter(cohort_month__gte=first, is_team=False)
         .values("cohort_month", "month")
         .annotate(n=Count("pk"))
         .values_list("cohort_month", "month", "n")
@@ -427,9 +507,16 @@ SEGMENTS = {
     "champions": _("Champions"),
     "at_risk": _("At risk"),
     "lurking_customers": _("Lurking customers"),
+    "ambassador_candidates": _("Seed-user and ambassador candidates"),
     "new_buyers": _("New buyers not yet members"),
 }
-MEMBER_SEGMENTS = ("champions", "at_risk", "lurking_customers")
+MEMBER_SEGMENTS = ("champions", "at_risk", "lurking_customers", "ambassador_candidates")
+# Segments defined by purchases: owners and admins only (moderators see no sales data).
+COMMERCE_SEGMENTS = ("ambassador_candidates", "new_buyers")
+CANDIDATE_WINDOW_DAYS = 30
+CANDIDATE_MIN_ACTIVE_DAYS = 4
+CANDIDATE_ORDER_WINDOW_DAYS = 180
+CANDIDATE_MIN_ORDERS = 2
 
 
 def segment_member_ids(name: str, today: dt.date):
@@ -448,6 +535,33 @@ def segment_member_ids(name: str, today: dt.date):
         )
     if name == "at_risk":
         return at_risk_members(today).values("member_id")
+    if name == "ambassador_candidates":
+        # Active members who buy often, not yet ambassadors: seed users for a launch and
+        # the people to invite into the ambassador programme.
+        buyers = (
+            CustomerDay.objects.filter(
+                member__isnull=False,
+                day__gt=today - dt.timedelta(days=CANDIDATE_ORDER_WINDOW_DAYS),
+                day__lte=today,
+            )
+            .values("member_id")
+            .annotate(n=Sum("orders"))
+            .filter(n__gte=CANDIDATE_MIN_ORDERS)
+            .values("member_id")
+        )
+        window = Period(today - dt.timedelta(days=CANDIDATE_WINDOW_DAYS - 1), today)
+        return (
+            MemberDay.objects.filter(
+                day__gte=window.start,
+                day__lte=window.end,
+                member__role=Role.MEMBER,
+                member_id__in=buyers,
+            )
+            .values("member_id")
+            .annotate(days=Count("day", distinct=True))
+            .filter(days__gte=CANDIDATE_MIN_ACTIVE_DAYS)
+            .values("member_id")
+        )
     if name == "lurking_customers":
         quiet_since = today - dt.timedelta(days=LURKER_WINDOW_DAYS)
         return (
@@ -522,14 +636,15 @@ def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
 # --- Commerce -------------------------------------------------------------------------------
 
 
-def _customer_days(period: Period):
-    return CustomerDay.objects.filter(day__gte=period.start, day__lte=period.end)
+def _customer_days(period: Period, members=None):
+    rows = CustomerDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    return rows if members is None else rows.filter(member_id__in=members)
 
 
-def commerce_summary(period: Period) -> dict:
+def commerce_summary(period: Period, members=None) -> dict:
     """Orders, revenue, AOV and purchase frequency per currency, members vs non-members."""
     rows = (
-        _customer_days(period)
+        _customer_days(period, members)
         .values("currency")
         .annotate(
             order_count=Sum("orders"),
@@ -553,28 +668,30 @@ def commerce_summary(period: Period) -> dict:
             "member_revenue": money(row["member_revenue"]),
             "member_customers": row["member_customers"],
         }
-    customers = _customer_days(period).values("customer_id").distinct().count()
+    customers = _customer_days(period, members).values("customer_id").distinct().count()
     repeat = (
-        _customer_days(period)
+        _customer_days(period, members)
         .values("customer_id")
         .annotate(n=Sum("orders"))
         .filter(n__gte=2)
         .count()
     )
-    became = MemberFact.objects.filter(
-        is_team=False, first_order_on__gte=period.start, first_order_on__lte=period.end
-    ).count()
-    members = members_by(period.end)
-    member_customers = MemberFact.objects.filter(
-        is_team=False, joined_on__lte=period.end, first_order_on__lte=period.end
-    ).count()
+    became = (
+        _facts(members)
+        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
+        .count()
+    )
+    member_count = members_by(period.end, members)
+    member_customers = (
+        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
+    )
     return {
         "currencies": per_currency,
         "customers": customers,
         "repeat_customers": repeat,
         "repeat_rate": ratio(repeat, customers, 3),
         "members_became_customers": became,
-        "member_customer_share": ratio(member_customers, members, 3),
+        "member_customer_share": ratio(member_customers, member_count, 3),
     }
 
 
@@ -623,6 +740,129 @@ def revenue_series(period: Period) -> dict[str, list[tuple[dt.date, Decimal]]]:
         currency: [(day, values.get(day, ZERO)) for day in _days(period)]
         for currency, values in sorted(by_currency.items())
     }
+
+
+def _utc_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
+    return start, dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+
+
+def referral_summary(period: Period) -> dict:
+    """Referral rate, K-factor and referred revenue (docs/metrics.md).
+
+    Rate and K-factor come from the member facts (source: referral); referred revenue is the
+    net revenue of counting orders by members who signed up through a referral; the
+    programme's clicks and friends' first orders (members or not) come from the referrals app
+    over the period's days in UTC. Four queries plus growth_summary's."""
+    growth = growth_summary(period)
+    revenue = dict(
+        _customer_days(period)
+        .filter(member__analytics_fact__source=MemberSource.REFERRAL)
+        .values("currency")
+        .annotate(net=Sum("revenue"))
+        .values_list("currency", "net")
+    )
+    start, end = _utc_bounds(period)
+    programme = referrals_queries.programme_totals(start=start, end=end)
+    return {
+        "referred_sign_ups": growth["sources"][MemberSource.REFERRAL],
+        "new": growth["new"],
+        "referral_rate": growth["referral_rate"],
+        "k_factor": growth["k_factor"],
+        "referred_member_revenue": {c: money(v) for c, v in sorted(revenue.items())},
+        "clicks": programme.clicks,
+        "first_orders": programme.first_orders,
+        "first_order_revenue": {
+            c: money(v) for c, v in sorted(programme.first_order_revenue.items())
+        },
+    }
+
+
+def referral_table(summary: dict) -> Table:
+    currencies = sorted(
+        set(summary["referred_member_revenue"]) | set(summary["first_order_revenue"])
+    )
+    rows = [
+        [_("Link clicks"), summary["clicks"]],
+        [_("New members through a referral"), summary["referred_sign_ups"]],
+        [_("Referral rate (share of new members)"), summary["referral_rate"]],
+        [_("K-factor"), summary["k_factor"]],
+        [_("Friends' first orders"), summary["first_orders"]],
+    ]
+    for currency in currencies:
+        rows.append(
+            [
+                _("Friends' first orders, total (%(currency)s)") % {"currency": currency},
+                summary["first_order_revenue"].get(currency, ZERO),
+            ]
+        )
+        rows.append(
+            [
+                _("Net revenue from referred members (%(currency)s)") % {"currency": currency},
+                summary["referred_member_revenue"].get(currency, ZERO),
+            ]
+        )
+    return Table("referrals", _("Referrals"), [_("Figure"), _("Value")], rows)
+
+
+def attribution_summary(period: Period) -> dict:
+    """Community-attributed revenue (docs/metrics.md): counting orders placed in the period
+    (UTC days) by a member who followed a product link in the community within the
+    attribution window before the order. Three queries."""
+    window = dt.timedelta(days=settings.FLYWHEEL_ATTRIBUTION_WINDOW_DAYS)
+    start, end = _utc_bounds(period)
+    clicks = ProductLinkClick.objects.filter(clicked_at__gte=start, clicked_at__lt=end).aggregate(
+        clicks=Count("pk"),
+        members=Count("member_id", distinct=True),
+    )
+    clickers = ProductLinkClick.objects.filter(
+        member__isnull=False, clicked_at__gte=start - window, clicked_at__lt=end
+    ).values("member_id")
+    clicked_before = ProductLinkClick.objects.filter(
+        member_id=OuterRef("customer__member_id"),
+        clicked_at__lte=OuterRef("placed_at"),
+        clicked_at__gte=OuterRef("placed_at") - window,
+    )
+    rows = (
+        Order.objects.counting()
+        .filter(placed_at__gte=start, placed_at__lt=end, customer__member_id__in=clickers)
+        .filter(Exists(clicked_before))
+        .values("currency")
+        .annotate(orders=Count("pk"), net=Sum(F("total") - F("refunded_total")))
+        .order_by("currency")
+    )
+    return {
+        "window_days": settings.FLYWHEEL_ATTRIBUTION_WINDOW_DAYS,
+        "clicks": clicks["clicks"],
+        "members_clicking": clicks["members"],
+        "currencies": {
+            row["currency"]: {"orders": row["orders"], "revenue": money(row["net"])} for row in rows
+        },
+    }
+
+
+def attribution_table(summary: dict) -> Table:
+    rows = [
+        [_("Product link clicks"), summary["clicks"]],
+        [_("Members who clicked"), summary["members_clicking"]],
+    ]
+    for currency, values in summary["currencies"].items():
+        rows.append(
+            [_("Attributed orders (%(currency)s)") % {"currency": currency}, values["orders"]]
+        )
+        rows.append(
+            [
+                _("Community-attributed net revenue (%(currency)s)") % {"currency": currency},
+                values["revenue"],
+            ]
+        )
+    return Table(
+        "attribution",
+        _("Community-attributed revenue: orders within %(days)s days of a product link click")
+        % {"days": summary["window_days"]},
+        [_("Figure"), _("Value")],
+        rows,
+    )
 
 
 def member_value_comparison(period: Period) -> Table:
@@ -888,10 +1128,10 @@ class AdvocateScore:
 def advocate_scores(period: Period, *, member_ids: list[int]) -> dict[int, AdvocateScore]:
     """Activity, reach and purchases of these members in the period (docs/metrics.md).
 
-    Five queries whatever the number of members. Reach counts distinct other people who
-    replied in a member's topic, replied to a member's post or reacted to one; referrals join
-    when the referrals app records who invited whom. Post and reaction times are bounded by
-    the period's days in UTC."""
+    Six queries whatever the number of members. Reach counts distinct other people who
+    replied in a member's topic, replied to a member's post, reacted to one or signed up
+    through the member's referral. Post, reaction and sign-up times are bounded by the
+    period's days in UTC."""
     start = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
     end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     interactions = dict(
@@ -921,6 +1161,10 @@ def advocate_scores(period: Period, *, member_ids: list[int]) -> dict[int, Advoc
         for member_id, other_id in query.distinct():
             if other_id is not None and other_id != member_id:
                 reached.setdefault(member_id, set()).add(other_id)
+    for member_id, others in referrals_queries.referred_by(
+        member_ids, start=start, end=end
+    ).items():
+        reached.setdefault(member_id, set()).update(others)
     orders = dict(
         CustomerDay.objects.filter(
             member_id__in=member_ids, day__gte=period.start, day__lte=period.end

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Min
@@ -31,6 +32,7 @@ from flywheel.analytics.models import (
     MemberFact,
     MemberMonth,
     MemberSource,
+    ProductLinkClick,
     QuestionFact,
     RollupCursor,
     StaffReportSent,
@@ -39,6 +41,7 @@ from flywheel.commerce.models import Customer, Order
 from flywheel.community.models import Post, Topic, TopicKind
 from flywheel.core.exceptions import InvalidInput
 from flywheel.core.models import Activity, Verb
+from flywheel.referrals.queries import referred_member_ids
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +124,21 @@ def recompute_members(member_ids: Iterable[int]) -> None:
         .values_list("customer__member_id", "first")
     )
 
+    referred = referred_member_ids(members)
+
     MemberDay.objects.filter(member_id__in=member_ids).delete()
     MemberMonth.objects.filter(member_id__in=member_ids).delete()
     MemberFact.objects.filter(member_id__in=member_ids).delete()
+    team = {pk for pk, row in members.items() if row["role"] in BRAND_TEAM_ROLES}
     MemberDay.objects.bulk_create(
         [
-            MemberDay(member_id=member_id, day=day, space_id=space_id, **counts)
+            MemberDay(
+                member_id=member_id,
+                day=day,
+                space_id=space_id,
+                is_team=member_id in team,
+                **counts,
+            )
             for (member_id, day, space_id), counts in days.items()
         ],
         batch_size=1000,
@@ -146,11 +158,10 @@ def recompute_members(member_ids: Iterable[int]) -> None:
                 member_id=pk,
                 joined_on=joined_on,
                 cohort_month=cohort,
-                # A member who had bought before signing up came from the store.
-                source=(
-                    MemberSource.STORE_CUSTOMER
-                    if first_order_at is not None and first_order_at < row["date_joined"]
-                    else MemberSource.ORGANIC
+                source=_source(
+                    referred=pk in referred,
+                    first_order_at=first_order_at,
+                    joined_at=row["date_joined"],
                 ),
                 is_team=row["role"] in BRAND_TEAM_ROLES,
                 first_order_on=local_day(first_order_at, zone) if first_order_at else None,
@@ -159,11 +170,21 @@ def recompute_members(member_ids: Iterable[int]) -> None:
             )
         )
         months.extend(
-            MemberMonth(member_id=pk, month=month, cohort_month=cohort)
+            MemberMonth(member_id=pk, month=month, cohort_month=cohort, is_team=pk in team)
             for month in {day.replace(day=1) for day in own_days}
         )
     MemberFact.objects.bulk_create(facts, batch_size=1000)
     MemberMonth.objects.bulk_create(months, batch_size=1000)
+
+
+def _source(*, referred: bool, first_order_at, joined_at) -> str:
+    """Where a member came from: a referral first (someone brought them, whatever they had
+    bought before), then the store (they had bought before signing up), else organic."""
+    if referred:
+        return MemberSource.REFERRAL
+    if first_order_at is not None and first_order_at < joined_at:
+        return MemberSource.STORE_CUSTOMER
+    return MemberSource.ORGANIC
 
 
 # --- Customers: counting orders per day ---------------------------------------------------------
@@ -344,13 +365,24 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _refresh_team_flags() -> None:
-    """Roles change without activity; two cheap updates keep `is_team` right."""
-    MemberFact.objects.filter(member__role__in=list(BRAND_TEAM_ROLES), is_team=False).update(
-        is_team=True
+    """Roles change without activity: the member facts whose `is_team` no longer matches the
+    role are found (two queries over the few team members), then their member-days and
+    months follow."""
+    team_roles = list(BRAND_TEAM_ROLES)
+    joined = set(
+        MemberFact.objects.filter(member__role__in=team_roles, is_team=False).values_list(
+            "member_id", flat=True
+        )
     )
-    MemberFact.objects.filter(is_team=True).exclude(member__role__in=list(BRAND_TEAM_ROLES)).update(
-        is_team=False
+    left = set(
+        MemberFact.objects.filter(is_team=True)
+        .exclude(member__role__in=team_roles)
+        .values_list("member_id", flat=True)
     )
+    for member_ids, flag in ((joined, True), (left, False)):
+        if member_ids:
+            for model in (MemberFact, MemberDay, MemberMonth):
+                model.objects.filter(member_id__in=member_ids).update(is_team=flag)
 
 
 def rebuild_rollups(
@@ -498,3 +530,26 @@ def send_weekly_staff_report(*, today: dt.date | None = None, dry_run: bool = Fa
         result["sent"] += 1
     result["messages"] = messages
     return result
+
+
+# --- Product link clicks --------------------------------------------------------------------
+
+
+def record_product_link_click(*, url: str, member=None, rate_key: str = "") -> bool:
+    """Record that `member` (None: a guest) followed a product link to `url`.
+
+    Never stands in the visitor's way: past the rate limit (per member, or per `rate_key`
+    for guests) the click is simply not recorded. Returns whether it was."""
+    from flywheel.core.exceptions import RateLimited
+    from flywheel.core.ratelimit import check_rate_limit
+
+    signed_in = getattr(member, "is_authenticated", False)
+    key = f"product-link:{member.pk}" if signed_in else f"product-link-guest:{rate_key}"
+    try:
+        check_rate_limit(key=key, rate=settings.FLYWHEEL_PRODUCT_LINK_CLICK_RATE)
+    except RateLimited:
+        return False
+    ProductLinkClick.objects.create(
+        member=member if signed_in else None, url=url[:2000], clicked_at=timezone.now()
+    )
+    return True

@@ -16,3 +16,11 @@ def send_weekly_staff_report() -> dict:
 
     result = send()
     return {key: value for key, value in result.items() if key != "messages"}
+
+
+@shared_task(ignore_result=True)
+def flush_topic_reads() -> int:
+    """Every minute: the topic views counted in the cache become TopicReadDay rows."""
+    from flywheel.analytics.reads import flush_topic_reads as flush
+
+    return flush()

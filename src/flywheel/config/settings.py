@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.analytics.tasks.update_rollups",
         "schedule": 60 * 5,
     },
+    # Topic views counted in the cache become reads per topic (analytics/reads.py).
+    "analytics-flush-topic-reads": {
+        "task": "flywheel.analytics.tasks.flush_topic_reads",
+        "schedule": 60,
+    },
     # Monday morning: last week's figures to owners, admins and moderators, once each.
     "analytics-weekly-staff-report": {
         "task": "flywheel.analytics.tasks.send_weekly_staff_report",
@@ -416,6 +421,12 @@ FLYWHEEL_REFERRAL_MIN_ACCOUNT_AGE_DAYS = env_int("FLYWHEEL_REFERRAL_MIN_ACCOUNT_
 FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL = env_int("FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL", 1)
 
 # Rewards (docs/rewards.md)
+# Analytics: links to these hosts (besides connected stores' domains) in posts are product
+# links; orders within the window after a member's click are community-attributed revenue.
+FLYWHEEL_PRODUCT_LINK_DOMAINS = env_str("FLYWHEEL_PRODUCT_LINK_DOMAINS", "")
+FLYWHEEL_ATTRIBUTION_WINDOW_DAYS = env_int("FLYWHEEL_ATTRIBUTION_WINDOW_DAYS", 7)
+FLYWHEEL_PRODUCT_LINK_CLICK_RATE = env_str("FLYWHEEL_PRODUCT_LINK_CLICK_RATE", "60/h")
+
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
 FLYWHEEL_REFUND_WINDOW_DAYS = env_int("FLYWHEEL_REFUND_WINDOW_DAYS", 30)
 FLYWHEEL_VIP_PERIOD = env_str("FLYWHEEL_VIP_PERIOD", "rolling_12_months")  # or calendar_year
