@@ -213,6 +213,7 @@ class RollupCursor(models.Model):
     name = models.CharField(max_length=40, unique=True)
     last_activity_id = models.BigIntegerField(default=0)
     orders_changed_since = models.DateTimeField(null=True, blank=True)
+    last_post_id = models.BigIntegerField(default=0)  # the voice of the member (PostVoice)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -280,3 +281,28 @@ class ProductLinkClick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.clicked_at:%Y-%m-%d %H:%M} {self.url[:60]}"
+
+
+class PostVoice(models.Model):
+    """A post as the voice of the member reads it (analytics/voice.py), written once when the
+    rollup first sees the post: its sentiment through the moderation classifier, its
+    candidate theme phrases and whether it asks for something."""
+
+    post = models.OneToOneField("community.Post", on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey("community.Topic", on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey("community.Space", on_delete=models.CASCADE, related_name="+")
+    posted_on = models.DateField()  # UTC day
+    week = models.DateField()  # the Monday of posted_on's week
+    language = models.CharField(max_length=10)
+    sentiment = models.FloatField()  # -1 .. 1
+    phrases = models.JSONField(default=list)
+    is_request = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["posted_on", "space"], name="analytics_voice_day"),
+            models.Index(fields=["week", "space"], name="analytics_voice_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} {self.sentiment:+.2f}"

@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import Role
@@ -27,12 +28,14 @@ from flywheel.analytics.models import (
     MemberFact,
     MemberMonth,
     MemberSource,
+    PostVoice,
     ProductLinkClick,
     QuestionFact,
     TopicReadDay,
 )
 from flywheel.commerce.models import Customer, Order, SpaceGate, Store
 from flywheel.community.models import Post, Reaction, Space
+from flywheel.core.markup import excerpt
 from flywheel.referrals import queries as referrals_queries
 from flywheel.rewards.models import Perk
 
@@ -1181,3 +1184,169 @@ def advocate_scores(period: Period, *, member_ids: list[int]) -> dict[int, Advoc
         )
         for member_id in member_ids
     }
+
+
+# --- Voice of the member --------------------------------------------------------------------
+
+POSITIVE, NEGATIVE = 0.2, -0.2
+VOICE_WEEKS = 8
+THEME_POSTS = 5000  # the most recent posts of the period read for themes
+THEME_MIN_POSTS = 2
+THEME_ROWS = 15
+THEME_EXAMPLES = 3
+REQUEST_ROWS = 30
+
+
+@dataclass
+class Theme:
+    phrase: str
+    posts: int
+    examples: list[dict]  # {"url", "title"} of the most recent posts with the phrase
+
+
+def _post_url(post_id: int) -> str:
+    return reverse("community:post", kwargs={"post_id": post_id})
+
+
+def _voice(period: Period, space: Space | None = None):
+    rows = PostVoice.objects.filter(
+        posted_on__gte=period.start, posted_on__lte=period.end, post__deleted_at__isnull=True
+    )
+    return rows if space is None else rows.filter(space=space)
+
+
+def sentiment_by_space_and_week(period: Period, space: Space | None = None) -> Table:
+    """Average sentiment, positive and negative shares and post counts per space and week
+    (weeks start on Monday, UTC). One query plus the space names."""
+    rows = (
+        _voice(period, space)
+        .values("week", "space_id")
+        .annotate(
+            posts=Count("pk"),
+            average=Avg("sentiment"),
+            positive=Count("pk", filter=Q(sentiment__gte=POSITIVE)),
+            negative=Count("pk", filter=Q(sentiment__lte=NEGATIVE)),
+        )
+        .order_by("-week", "space_id")
+    )
+    names = dict(Space.objects.values_list("pk", "name"))
+    return Table(
+        "sentiment",
+        _("Sentiment by space and week"),
+        [_("Week of"), _("Space"), _("Posts"), _("Average"), _("Positive"), _("Negative")],
+        [
+            [
+                row["week"],
+                names.get(row["space_id"], ""),
+                row["posts"],
+                round(row["average"], 2),
+                ratio(row["positive"], row["posts"], 3),
+                ratio(row["negative"], row["posts"], 3),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def sentiment_series(period: Period, space: Space | None = None) -> list[tuple[dt.date, float]]:
+    averages = dict(
+        _voice(period, space)
+        .values("week")
+        .annotate(average=Avg("sentiment"))
+        .values_list("week", "average")
+    )
+    return [(week, round(value, 2)) for week, value in sorted(averages.items())]
+
+
+def themes(period: Period, space: Space | None = None, *, negative: bool = False) -> list[Theme]:
+    """Phrases found in at least two of the period's most recent posts, most posts first,
+    each with links to the latest posts that use it. With `negative`, only posts whose
+    sentiment is negative: the pain points. Two queries."""
+    from flywheel.community.models import Topic
+
+    rows = _voice(period, space)
+    if negative:
+        rows = rows.filter(sentiment__lte=NEGATIVE)
+    recent = list(
+        rows.order_by("-post_id").values_list("post_id", "topic_id", "phrases")[:THEME_POSTS]
+    )
+    counts: dict[str, int] = {}
+    latest: dict[str, list[tuple[int, int]]] = {}
+    for post_id, topic_id, phrases in recent:
+        for phrase in phrases:
+            counts[phrase] = counts.get(phrase, 0) + 1
+            if len(latest.setdefault(phrase, [])) < THEME_EXAMPLES:
+                latest[phrase].append((post_id, topic_id))
+    ranked = sorted(
+        (phrase for phrase, n in counts.items() if n >= THEME_MIN_POSTS),
+        key=lambda phrase: (-counts[phrase], -len(phrase), phrase),
+    )
+    chosen: list[str] = []
+    for phrase in ranked:
+        # A shorter phrase inside a chosen longer one with as many posts says nothing new.
+        if any(phrase in longer and counts[longer] >= counts[phrase] for longer in chosen):
+            continue
+        chosen.append(phrase)
+        if len(chosen) == THEME_ROWS:
+            break
+    topic_ids = {topic_id for phrase in chosen for _post, topic_id in latest[phrase]}
+    topics = Topic.objects.in_bulk(topic_ids)
+    return [
+        Theme(
+            phrase=phrase,
+            posts=counts[phrase],
+            examples=[
+                {"url": _post_url(post_id), "title": topics[topic_id].title}
+                for post_id, topic_id in latest[phrase]
+                if topic_id in topics
+            ],
+        )
+        for phrase in chosen
+    ]
+
+
+def themes_table(name: str, title: str, found: list[Theme]) -> Table:
+    return Table(
+        name,
+        title,
+        [_("Phrase"), _("Posts"), _("Latest posts")],
+        [
+            [theme.phrase, theme.posts, " ".join(e["url"] for e in theme.examples)]
+            for theme in found
+        ],
+    )
+
+
+def feature_requests(period: Period, space: Space | None = None) -> list[dict]:
+    """The period's posts that ask for something, newest first (two queries)."""
+    from flywheel.community.models import Post
+
+    found = list(
+        _voice(period, space)
+        .filter(is_request=True)
+        .order_by("-post_id")
+        .values_list("post_id", "posted_on", "space_id")[:REQUEST_ROWS]
+    )
+    posts = Post.objects.select_related("topic", "author").in_bulk([row[0] for row in found])
+    names = dict(Space.objects.values_list("pk", "name"))
+    return [
+        {
+            "url": _post_url(post_id),
+            "topic": posts[post_id].topic.title,
+            "excerpt": excerpt(posts[post_id].body, 160),
+            "author": posts[post_id].author.handle if posts[post_id].author else "",
+            "space": names.get(space_id, ""),
+            "day": posted_on,
+        }
+        for post_id, posted_on, space_id in found
+        if post_id in posts
+    ]
+
+
+def feature_requests_table(requests: list[dict]) -> Table:
+    return Table(
+        "requests",
+        _("Feature requests"),
+        [_("Day"), _("Space"), _("Topic"), _("Member"), _("Excerpt"), _("Link")],
+        [[r["day"], r["space"], r["topic"], r["author"], r["excerpt"], r["url"]] for r in requests],
+    )

@@ -32,6 +32,7 @@ from flywheel.analytics.models import (
     MemberFact,
     MemberMonth,
     MemberSource,
+    PostVoice,
     ProductLinkClick,
     QuestionFact,
     RollupCursor,
@@ -305,6 +306,74 @@ def _topic_ids_of(activities: Iterable[tuple[str, int | None, dict]]) -> set[int
     return topic_ids
 
 
+# --- The voice of the member ----------------------------------------------------------------
+
+VOICE_CHUNK = 1000
+VOICE_POSTS_PER_UPDATE = 20_000
+
+
+def score_new_posts(
+    *, after_id: int, limit: int | None = None, progress: Progress = _no_progress
+) -> int:
+    """Read the posts above `after_id` as the voice of the member (PostVoice rows: sentiment
+    through the moderation classifier, theme phrases, requests). Returns the last post id
+    seen. Idempotent: a post already read is skipped. With `limit`, stops after about that
+    many posts (the periodic update catches up over several runs after an upgrade)."""
+    from flywheel.analytics import voice
+    from flywheel.moderation.classifiers import get_classifier
+
+    classifier = get_classifier()
+    posts = Post.objects.filter(pk__gt=after_id, deleted_at__isnull=True)
+    total = posts.count()
+    last_id, done = after_id, 0
+    progress("voice", 0, total)
+    while True:
+        batch = list(
+            Post.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values(
+                "pk",
+                "topic_id",
+                "topic__space_id",
+                "body",
+                "created_at",
+                "deleted_at",
+                "author__language",
+            )[:VOICE_CHUNK]
+        )
+        if not batch or (limit is not None and done >= limit):
+            return last_id
+        last_id = batch[-1]["pk"]
+        seen = set(
+            PostVoice.objects.filter(post_id__in=[row["pk"] for row in batch]).values_list(
+                "post_id", flat=True
+            )
+        )
+        rows = []
+        for row in batch:
+            if row["deleted_at"] is not None or row["pk"] in seen:
+                continue
+            text = voice.plain_text(row["body"])
+            language = voice.language_of(text, row["author__language"] or "en")
+            day = row["created_at"].astimezone(dt.UTC).date()
+            rows.append(
+                PostVoice(
+                    post_id=row["pk"],
+                    topic_id=row["topic_id"],
+                    space_id=row["topic__space_id"],
+                    posted_on=day,
+                    week=day - dt.timedelta(days=day.weekday()),
+                    language=language,
+                    sentiment=round(classifier.score(text, language).sentiment, 3),
+                    phrases=voice.phrases_of(text, language),
+                    is_request=voice.is_request(text),
+                )
+            )
+        PostVoice.objects.bulk_create(rows, ignore_conflicts=True)
+        done += len(batch)
+        progress("voice", min(done, total), total)
+
+
 # --- Periodic update and full rebuild ----------------------------------------------------------
 
 
@@ -358,9 +427,14 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         for chunk in _chunks(topic_ids):
             recompute_questions(chunk)
         _refresh_team_flags()
+        cursor.last_post_id = score_new_posts(
+            after_id=cursor.last_post_id, limit=VOICE_POSTS_PER_UPDATE
+        )
         cursor.last_activity_id = last_id
         cursor.orders_changed_since = now
-        cursor.save(update_fields=["last_activity_id", "orders_changed_since", "updated_at"])
+        cursor.save(
+            update_fields=["last_activity_id", "orders_changed_since", "last_post_id", "updated_at"]
+        )
     return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
 
 
@@ -434,9 +508,14 @@ def rebuild_rollups(
             done += len(chunk)
             progress(stage, done, len(ids))
     if since is None:
+        PostVoice.objects.all().delete()
         RollupCursor.objects.update_or_create(
             name=CURSOR_NAME,
-            defaults={"last_activity_id": last_activity_id, "orders_changed_since": started},
+            defaults={
+                "last_activity_id": last_activity_id,
+                "orders_changed_since": started,
+                "last_post_id": score_new_posts(after_id=0, progress=progress),
+            },
         )
     return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
 

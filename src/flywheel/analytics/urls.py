@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("retention/", views.retention, name="retention"),
     path("commerce/", views.commerce, name="commerce"),
+    path("voice/", views.voice, name="voice"),
     path("members/", views.members, name="members"),
     path("members/<str:handle>/", views.member, name="member"),
     path("segments/<str:name>.csv", views.segment_csv, name="segment_csv"),

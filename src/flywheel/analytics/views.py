@@ -271,6 +271,43 @@ def retention(request: HttpRequest) -> HttpResponse:
     return _csv_or_page(request, [cohorts, at_risk_table], "analytics/retention.html", context)
 
 
+@require_GET
+@member_required
+@hub_view
+def voice(request: HttpRequest) -> HttpResponse:
+    """Voice of the member: sentiment by space and week, themes, pain points, requests."""
+    permissions.check_console_permission(request.user)
+    period, choice = parse_period(request)
+    space = parse_space(request)
+    theme_list = queries.themes(period, space)
+    pain_points = queries.themes(period, space, negative=True)
+    requests = queries.feature_requests(period, space)
+    tables = [
+        queries.sentiment_by_space_and_week(period, space),
+        queries.themes_table("themes", _("Recurring themes"), theme_list),
+        queries.themes_table(
+            "pain_points", _("Pain points (themes of negative posts)"), pain_points
+        ),
+        queries.feature_requests_table(requests),
+    ]
+    context = _base_context(request, section="voice", period=period, choice=choice)
+    context.update(
+        {
+            "space": space,
+            "themes": theme_list,
+            "pain_points": pain_points,
+            "requests": requests,
+            "chart_data": {
+                "sentiment": {
+                    "title": _("Average sentiment per week (−1 to 1)"),
+                    **_series(queries.sentiment_series(period, space)),
+                }
+            },
+        }
+    )
+    return _csv_or_page(request, tables, "analytics/voice.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 @hub_view
