@@ -306,3 +306,35 @@ class PostVoice(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.post_id} {self.sentiment:+.2f}"
+
+
+class PushStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Given up (dead letter)")
+
+
+class SegmentPush(models.Model):
+    """One segment sent to the configured outbound webhook (FLYWHEEL_SEGMENT_WEBHOOK_URL):
+    the payload as it was when staff pushed it, and how its delivery went. Failed deliveries
+    are tried again with backoff; after FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS the push is a
+    dead letter, shown in the console, and can be sent again by hand."""
+
+    segment = models.CharField(max_length=40)
+    payload = models.JSONField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="analytics_push_due")]
+
+    def __str__(self) -> str:
+        return f"{self.segment} {self.status} ({self.attempts})"

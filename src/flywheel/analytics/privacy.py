@@ -11,6 +11,7 @@ from flywheel.analytics.models import (
     MemberFact,
     MemberMonth,
     ProductLinkClick,
+    SegmentPush,
     StaffReportSent,
 )
 
@@ -45,3 +46,11 @@ def erase_analytics(member, *, content: str = "anonymise") -> None:
     MemberFact.objects.filter(member=member).delete()
     StaffReportSent.objects.filter(recipient=member).delete()
     ProductLinkClick.objects.filter(member=member).delete()
+    # Segment pushes keep the members they sent: the erased member leaves every payload.
+    email = (member.email or "").lower()
+    for push in SegmentPush.objects.all().only("payload"):
+        people = push.payload.get("members", [])
+        kept = [p for p in people if (p.get("email") or "").lower() != email]
+        if email and len(kept) != len(people):
+            push.payload = {**push.payload, "members": kept, "count": len(kept)}
+            push.save(update_fields=["payload"])

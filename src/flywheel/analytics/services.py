@@ -34,8 +34,10 @@ from flywheel.analytics.models import (
     MemberSource,
     PostVoice,
     ProductLinkClick,
+    PushStatus,
     QuestionFact,
     RollupCursor,
+    SegmentPush,
     StaffReportSent,
 )
 from flywheel.commerce.models import Customer, Order
@@ -632,3 +634,116 @@ def record_product_link_click(*, url: str, member=None, rate_key: str = "") -> b
         member=member if signed_in else None, url=url[:2000], clicked_at=timezone.now()
     )
     return True
+
+
+# --- Segments pushed to the outbound webhook -----------------------------------------------
+
+PUSH_BACKOFF_MINUTES = (1, 5, 15, 60, 180, 720)
+
+
+def segment_webhook_configured() -> bool:
+    return bool(settings.FLYWHEEL_SEGMENT_WEBHOOK_URL and settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET)
+
+
+def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
+    """Owners and admins send a segment's members to the outbound webhook. The payload is
+    fixed now (who is in the segment today); delivery happens after commit, in a task."""
+    from flywheel.analytics import queries
+    from flywheel.analytics.tasks import deliver_segment_push_task
+    from flywheel.core.exceptions import Conflict
+    from flywheel.core.ratelimit import check_rate_limit
+
+    if not getattr(by, "is_community_admin", False):
+        raise InvalidInput(_("Only owners and admins push segments."), field="segment")
+    if name not in queries.SEGMENTS:
+        raise InvalidInput(_("segment: choose one of the listed segments."), field="segment")
+    if not segment_webhook_configured():
+        raise Conflict(_("No segment webhook is configured (FLYWHEEL_SEGMENT_WEBHOOK_URL)."))
+    check_rate_limit(key=f"segment-push:{by.pk}", rate="10/h")
+    today = today or timezone.localdate()
+    table = queries.segment_export(name, today, audience="klaviyo")
+    people = [
+        {"email": row[0], "first_name": row[1], "last_name": row[2], "accepts_marketing": row[4]}
+        for row in table.rows
+    ]
+    with transaction.atomic():
+        push = SegmentPush.objects.create(
+            segment=name,
+            requested_by=by,
+            next_attempt_at=timezone.now(),
+            payload={
+                "segment": name,
+                "label": str(queries.SEGMENTS[name]),
+                "as_of": today.isoformat(),
+                "count": len(people),
+                "members": people,
+            },
+        )
+        transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+    return push
+
+
+def deliver_segment_push(push_id: int, *, now: dt.datetime | None = None) -> SegmentPush:
+    """Try to deliver one push (idempotent: a delivered or dead push is left alone). A 2xx is
+    delivered; anything else waits for the next try, until the last, which makes it dead."""
+    from flywheel.analytics import outbound
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        push = SegmentPush.objects.select_for_update().get(pk=push_id)
+        if push.status != PushStatus.PENDING or (
+            push.next_attempt_at and push.next_attempt_at > now
+        ):
+            return push
+        # Claim this attempt before the request, so a second worker does not send it too.
+        push.attempts += 1
+        push.next_attempt_at = now + dt.timedelta(
+            minutes=PUSH_BACKOFF_MINUTES[min(push.attempts - 1, len(PUSH_BACKOFF_MINUTES) - 1)]
+        )
+        push.save(update_fields=["attempts", "next_attempt_at"])
+    error = outbound.post_signed(
+        url=settings.FLYWHEEL_SEGMENT_WEBHOOK_URL,
+        secret=settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET,
+        payload=push.payload,
+        delivery_id=f"segment-push-{push.pk}",
+        timeout=settings.FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT,
+    )
+    if error is None:
+        push.status, push.delivered_at, push.last_error = PushStatus.DELIVERED, timezone.now(), ""
+        push.next_attempt_at = None
+    else:
+        push.last_error = error[:300]
+        if push.attempts >= settings.FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS:
+            push.status, push.next_attempt_at = PushStatus.DEAD, None
+            logger.warning("segment push %s is a dead letter: %s", push.pk, error)
+    push.save(update_fields=["status", "delivered_at", "last_error", "next_attempt_at"])
+    return push
+
+
+def retry_segment_pushes(*, now: dt.datetime | None = None) -> int:
+    """Every minute: deliver the pending pushes that are due. Returns how many were tried."""
+    now = now or timezone.now()
+    due = list(
+        SegmentPush.objects.filter(status=PushStatus.PENDING, next_attempt_at__lte=now).values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    for push_id in due:
+        deliver_segment_push(push_id, now=now)
+    return len(due)
+
+
+def resend_segment_push(*, push: SegmentPush, by) -> SegmentPush:
+    """Staff send a dead letter again: it becomes pending with a fresh set of attempts."""
+    from flywheel.analytics.tasks import deliver_segment_push_task
+
+    if not getattr(by, "is_community_admin", False):
+        raise InvalidInput(_("Only owners and admins push segments."), field="segment")
+    with transaction.atomic():
+        updated = SegmentPush.objects.filter(pk=push.pk, status=PushStatus.DEAD).update(
+            status=PushStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+        )
+        if updated:
+            transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+    push.refresh_from_db()
+    return push

@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from flywheel.analytics import links, permissions, queries, services
-from flywheel.analytics.models import CostCategory
+from flywheel.analytics.models import CostCategory, SegmentPush
 from flywheel.analytics.queries import Figure, Period, Table
 from flywheel.community.models import Space
 from flywheel.community.views import hub_view, member_required
@@ -26,6 +27,7 @@ MAX_PERIOD_DAYS = 366 * 3
 MEMBERS_PAGE_SIZE = 50
 ACTIVITY_ROWS = 50
 ADVOCATE_DAYS = 90
+PUSH_ROWS = 10
 
 
 def _parse_day(raw: str, *, field: str) -> dt.date:
@@ -413,6 +415,12 @@ def members(request: HttpRequest) -> HttpResponse:
             "segment": segment,
             "segments": segments,
             "with_scores": with_scores,
+            "webhook_configured": with_scores and services.segment_webhook_configured(),
+            "pushes": (
+                list(SegmentPush.objects.select_related("requested_by")[:PUSH_ROWS])
+                if with_scores
+                else []
+            ),
             "segment_sizes": queries.segment_sizes(today),
         }
     )
@@ -531,3 +539,25 @@ def product_link(request: HttpRequest, token: str) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+@member_required
+@hub_view
+def segment_push(request: HttpRequest, name: str) -> HttpResponse:
+    """Owners and admins send a segment to the configured outbound webhook."""
+    permissions.check_commerce_permission(request.user)
+    services.push_segment(name=name, by=request.user)
+    messages.success(request, _("The segment is on its way to the webhook."))
+    return redirect(reverse("analytics:members") + "#segment-pushes")
+
+
+@require_POST
+@member_required
+@hub_view
+def segment_push_resend(request: HttpRequest, push_id: int) -> HttpResponse:
+    permissions.check_commerce_permission(request.user)
+    push = get_object_or_404(SegmentPush, pk=push_id)
+    services.resend_segment_push(push=push, by=request.user)
+    messages.success(request, _("The segment will be sent again."))
+    return redirect(reverse("analytics:members") + "#segment-pushes")

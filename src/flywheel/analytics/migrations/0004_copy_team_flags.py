@@ -11,6 +11,6 @@ def copy_team_flags(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("analytics", "0003_reads_clicks_voice_and_team_flags")]
+    dependencies = [("analytics", "0003_console_additions")]
 
     operations = [migrations.RunPython(copy_team_flags, migrations.RunPython.noop)]
