@@ -19,7 +19,7 @@ from collections import Counter
 import redis
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -83,7 +83,15 @@ def _pending_from_redis(client) -> list[tuple[str, dict[tuple[dt.date, int], int
     return batches
 
 
+def add_topic_reads(counts: dict[tuple[dt.date, int], int]) -> int:
+    """Add reads per (UTC day, topic id) to TopicReadDay; returns the reads written. The
+    flush's writer, also used by the demo for past days."""
+    return _write(counts)
+
+
 def _write(counts: dict[tuple[dt.date, int], int]) -> int:
+    """Add the counts: one UPDATE … reads + n per row that exists, one bulk INSERT for the
+    rest (a concurrent writer's insert makes this fall back to row by row)."""
     from flywheel.community.models import Topic
 
     existing_topics = set(
@@ -91,18 +99,39 @@ def _write(counts: dict[tuple[dt.date, int], int]) -> int:
             "pk", flat=True
         )
     )
-    written = 0
-    with transaction.atomic():
-        for (day, topic_id), reads in sorted(counts.items()):
-            if topic_id not in existing_topics or reads <= 0:
-                continue  # a topic deleted since it was read
+    wanted = {
+        key: reads
+        for key, reads in counts.items()
+        if key[1] in existing_topics and reads > 0  # a topic deleted since it was read
+    }
+    if not wanted:
+        return 0
+    try:
+        with transaction.atomic():
+            _add(wanted, bulk=True)
+    except IntegrityError:
+        with transaction.atomic():
+            _add(wanted, bulk=False)
+    return sum(wanted.values())
+
+
+def _add(wanted: dict[tuple[dt.date, int], int], *, bulk: bool) -> None:
+    present = set(
+        TopicReadDay.objects.filter(
+            topic_id__in={topic_id for _day, topic_id in wanted},
+            day__in={day for day, _topic in wanted},
+        ).values_list("day", "topic_id")
+    )
+    missing = []
+    for (day, topic_id), reads in sorted(wanted.items()):
+        if (day, topic_id) in present or not bulk:
             updated = TopicReadDay.objects.filter(topic_id=topic_id, day=day).update(
                 reads=F("reads") + reads
             )
-            if not updated:
-                TopicReadDay.objects.create(topic_id=topic_id, day=day, reads=reads)
-            written += reads
-    return written
+            if updated:
+                continue
+        missing.append(TopicReadDay(topic_id=topic_id, day=day, reads=reads))
+    TopicReadDay.objects.bulk_create(missing, batch_size=1000)
 
 
 def flush_topic_reads() -> int:

@@ -616,7 +616,9 @@ def send_weekly_staff_report(*, today: dt.date | None = None, dry_run: bool = Fa
 # --- Product link clicks --------------------------------------------------------------------
 
 
-def record_product_link_click(*, url: str, member=None, rate_key: str = "") -> bool:
+def record_product_link_click(
+    *, url: str, member=None, rate_key: str = "", at: dt.datetime | None = None
+) -> bool:
     """Record that `member` (None: a guest) followed a product link to `url`.
 
     Never stands in the visitor's way: past the rate limit (per member, or per `rate_key`
@@ -631,7 +633,7 @@ def record_product_link_click(*, url: str, member=None, rate_key: str = "") -> b
     except RateLimited:
         return False
     ProductLinkClick.objects.create(
-        member=member if signed_in else None, url=url[:2000], clicked_at=timezone.now()
+        member=member if signed_in else None, url=url[:2000], clicked_at=at or timezone.now()
     )
     return True
 
