@@ -31,6 +31,7 @@ def store(settings):
     store = Store.objects.create(
         platform="shopify", domain="shop.northtrail.example", webhook_secret="s", currency="EUR"
     )
+    links.refresh_shop_domains()  # what the periodic rollup does every run
     yield store
     cache.delete(links.DOMAINS_CACHE_KEY)
 
@@ -132,3 +133,14 @@ def test_clicks_are_exported_and_erased_with_the_member(store):
     assert exporters()["analytics"](member)["product_link_clicks"][0]["url"] == PRODUCT
     erasers()["analytics"](member, content="delete")
     assert not ProductLinkClick.objects.exists()
+
+
+def test_a_newly_connected_store_is_picked_up_by_the_next_rollup_run(db):
+    cache.delete(links.DOMAINS_CACHE_KEY)
+    Store.objects.create(
+        platform="shopify", domain="new.shop.example", webhook_secret="s", currency="EUR"
+    )
+    assert "/go/" not in render_markdown("https://new.shop.example/p/1")
+    services.update_rollups()
+    assert "/go/" in render_markdown("https://new.shop.example/p/1")
+    cache.delete(links.DOMAINS_CACHE_KEY)

@@ -21,23 +21,29 @@ from django.urls import reverse
 
 SALT = "flywheel.analytics.product-link"
 DOMAINS_CACHE_KEY = "analytics:product-link-domains"
-DOMAINS_CACHE_SECONDS = 300
+DOMAINS_CACHE_SECONDS = 60 * 60  # refreshed every 5 minutes; kept an hour if the task stops
+
+
+def refresh_shop_domains() -> list[str]:
+    """Cache the active stores' domains (the periodic rollup calls this every run)."""
+    from flywheel.commerce.models import Store
+
+    domains = sorted(
+        {
+            domain.strip().lower()
+            for domain in Store.objects.filter(active=True).values_list("domain", flat=True)
+            if domain.strip()
+        }
+    )
+    cache.set(DOMAINS_CACHE_KEY, domains, DOMAINS_CACHE_SECONDS)
+    return domains
 
 
 def shop_domains() -> frozenset[str]:
-    """The hosts whose links count as product links (cached for five minutes)."""
-    domains = cache.get(DOMAINS_CACHE_KEY)
-    if domains is None:
-        from flywheel.commerce.models import Store
-
-        domains = sorted(
-            {
-                domain.strip().lower()
-                for domain in Store.objects.filter(active=True).values_list("domain", flat=True)
-                if domain.strip()
-            }
-        )
-        cache.set(DOMAINS_CACHE_KEY, domains, DOMAINS_CACHE_SECONDS)
+    """The hosts whose links count as product links: the stores' domains as last cached by
+    the periodic rollup, and FLYWHEEL_PRODUCT_LINK_DOMAINS. Rendering Markdown never queries
+    the database for them, so a store connected a moment ago is picked up by the next run."""
+    domains = cache.get(DOMAINS_CACHE_KEY) or []
     extra = {
         domain.strip().lower()
         for domain in (settings.FLYWHEEL_PRODUCT_LINK_DOMAINS or "").split(",")

@@ -760,7 +760,11 @@ def referral_summary(period: Period) -> dict:
     growth = growth_summary(period)
     revenue = dict(
         _customer_days(period)
-        .filter(member__analytics_fact__source=MemberSource.REFERRAL)
+        .filter(
+            member_id__in=MemberFact.objects.filter(source=MemberSource.REFERRAL).values(
+                "member_id"
+            )
+        )
         .values("currency")
         .annotate(net=Sum("revenue"))
         .values_list("currency", "net")
@@ -874,7 +878,10 @@ def member_value_comparison(period: Period) -> Table:
     Existing customers: a counting order before the period. Members: linked to a member who
     had joined before the period."""
     prior = CustomerDay.objects.filter(day__lt=period.start)
-    joined_before = Q(member__analytics_fact__joined_on__lt=period.start)
+    # A subquery of member facts rather than a join through the user table (benchmarks.md).
+    joined_before = Q(
+        member_id__in=MemberFact.objects.filter(joined_on__lt=period.start).values("member_id")
+    )
     groups = {
         "members": prior.filter(joined_before),
         "non_members": prior.exclude(joined_before),

@@ -429,6 +429,9 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         for chunk in _chunks(topic_ids):
             recompute_questions(chunk)
         _refresh_team_flags()
+        from flywheel.analytics.links import refresh_shop_domains
+
+        refresh_shop_domains()
         cursor.last_post_id = score_new_posts(
             after_id=cursor.last_post_id, limit=VOICE_POSTS_PER_UPDATE
         )
