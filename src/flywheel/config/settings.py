@@ -226,6 +226,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.analytics.tasks.update_rollups",
         "schedule": 60 * 5,
     },
+    # Topic views counted in the cache become reads per topic (analytics/reads.py).
+    "analytics-flush-topic-reads": {
+        "task": "flywheel.analytics.tasks.flush_topic_reads",
+        "schedule": 60,
+    },
+    # Segment pushes to the outbound webhook that failed and are due for another try.
+    "analytics-retry-segment-pushes": {
+        "task": "flywheel.analytics.tasks.retry_segment_pushes",
+        "schedule": 60,
+    },
     # Monday morning: last week's figures to owners, admins and moderators, once each.
     "analytics-weekly-staff-report": {
         "task": "flywheel.analytics.tasks.send_weekly_staff_report",
@@ -444,6 +454,18 @@ FLYWHEEL_REFERRAL_MIN_ACCOUNT_AGE_DAYS = env_int("FLYWHEEL_REFERRAL_MIN_ACCOUNT_
 FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL = env_int("FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL", 1)
 
 # Rewards (docs/rewards.md)
+# Analytics: links to these hosts (besides connected stores' domains) in posts are product
+# links; orders within the window after a member's click are community-attributed revenue.
+FLYWHEEL_PRODUCT_LINK_DOMAINS = env_str("FLYWHEEL_PRODUCT_LINK_DOMAINS", "")
+FLYWHEEL_ATTRIBUTION_WINDOW_DAYS = env_int("FLYWHEEL_ATTRIBUTION_WINDOW_DAYS", 7)
+FLYWHEEL_PRODUCT_LINK_CLICK_RATE = env_str("FLYWHEEL_PRODUCT_LINK_CLICK_RATE", "60/h")
+# Segments pushed from the console to an outbound webhook (a CDP, Zapier, your own endpoint):
+# JSON, signed with HMAC-SHA256 of "<timestamp>.<body>" under the secret, retried with backoff.
+FLYWHEEL_SEGMENT_WEBHOOK_URL = env_str("FLYWHEEL_SEGMENT_WEBHOOK_URL", "")
+FLYWHEEL_SEGMENT_WEBHOOK_SECRET = env_str("FLYWHEEL_SEGMENT_WEBHOOK_SECRET", "")
+FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS = env_int("FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS", 6)
+FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT = env_int("FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT", 10)
+
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
 FLYWHEEL_REFUND_WINDOW_DAYS = env_int("FLYWHEEL_REFUND_WINDOW_DAYS", 30)
 FLYWHEEL_VIP_PERIOD = env_str("FLYWHEEL_VIP_PERIOD", "rolling_12_months")  # or calendar_year

@@ -195,6 +195,24 @@ topic_reads: Hook[TopicReadListener] = Hook(
     tracking for trust levels).""",
 )
 
+TopicViewListener = Callable[..., None]  # (*, topic_id, member) -> None
+topic_views: Hook[TopicViewListener] = Hook(
+    "topic_views",
+    """Someone, signed in or not, was shown a topic page (keyword arguments topic_id and
+    member, possibly anonymous), a copy from the public page cache included. Called on every
+    view: it must not write to the database. Registered by analytics (reads per topic,
+    counted in the cache and flushed by a periodic task).""",
+)
+
+LinkRewriter = Callable[[str], str | None]  # (absolute href) -> new href, or None to keep it
+link_rewriters: Hook[LinkRewriter] = Hook(
+    "link_rewriters",
+    """Called by core.markup.render_markdown for every absolute http(s) link in member
+    content; the first rewriter that returns an href replaces the link's (the original goes
+    in its title). Must be cheap and never write. Registered by analytics (links to the
+    brand's shop become a first-party redirect that records the click).""",
+)
+
 PostListPrefetch = Callable[[Any], Any]  # (QuerySet[Post]) -> QuerySet[Post]
 post_list_prefetches: Hook[PostListPrefetch] = Hook(
     "post_list_prefetches",
@@ -385,6 +403,8 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     new_post_holds,
     post_visibility,
     topic_reads,
+    topic_views,
+    link_rewriters,
     post_list_prefetches,
     posts_changed,
     gate_checks,

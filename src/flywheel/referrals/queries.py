@@ -244,3 +244,71 @@ def weekly_figures(member, *, weeks: int = DASHBOARD_WEEKS, now=None) -> list[We
             )
         )
     return series
+
+
+# ------------------------------------------------------------------------------ programme-wide
+# Read by analytics (above referrals in the layers) for the console's growth and commerce
+# figures; these two functions are the whole interface it uses.
+
+
+@dataclass
+class ProgrammeTotals:
+    """The referral programme over a window of time."""
+
+    clicks: int
+    referred_sign_ups: int  # friends who signed up in the window through a referral
+    referrers: int  # distinct members whose referral brought one of those sign-ups
+    first_orders: int  # friends' first orders converted in the window (pending or approved)
+    first_order_revenue: dict[str, Decimal]  # currency → total of those first orders
+
+
+def programme_totals(*, start, end) -> ProgrammeTotals:
+    """Totals of the whole programme for `start <= moment < end` (aware datetimes). Three
+    queries whatever the number of referrals."""
+    signed_up = Referral.objects.filter(
+        referred_member__date_joined__gte=start, referred_member__date_joined__lt=end
+    ).aggregate(
+        sign_ups=Count("pk"),
+        referrers=Count("referrer_id", distinct=True),
+    )
+    converted = (
+        Referral.objects.filter(status__in=REWARDED, converted_at__gte=start, converted_at__lt=end)
+        .exclude(order_currency="")
+        .values("order_currency")
+        .annotate(count=Count("pk"), revenue=Sum("order_total"))
+        .order_by("order_currency")
+    )
+    revenue, first_orders = {}, 0
+    for row in converted:
+        revenue[row["order_currency"]] = row["revenue"] or ZERO
+        first_orders += row["count"]
+    return ProgrammeTotals(
+        clicks=ReferralClick.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+        referred_sign_ups=signed_up["sign_ups"],
+        referrers=signed_up["referrers"],
+        first_orders=first_orders,
+        first_order_revenue=revenue,
+    )
+
+
+def referred_member_ids(member_ids) -> set[int]:
+    """Which of these members signed up through a referral (one query)."""
+    return set(
+        Referral.objects.filter(referred_member_id__in=list(member_ids)).values_list(
+            "referred_member_id", flat=True
+        )
+    )
+
+
+def referred_by(referrer_ids, *, start, end) -> dict[int, set[int]]:
+    """Members each of these referrers brought in who signed up in the window (one query)."""
+    found: dict[int, set[int]] = {}
+    rows = Referral.objects.filter(
+        referrer_id__in=list(referrer_ids),
+        referred_member__isnull=False,
+        referred_member__date_joined__gte=start,
+        referred_member__date_joined__lt=end,
+    ).values_list("referrer_id", "referred_member_id")
+    for referrer_id, member_id in rows:
+        found.setdefault(referrer_id, set()).add(member_id)
+    return found
