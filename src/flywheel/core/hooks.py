@@ -229,6 +229,17 @@ sign_in_checks: Hook[SignInCheck] = Hook(
     (suspensions and bans).""",
 )
 
+TargetViewCheck = Callable[
+    [Any, Any], "bool | None"
+]  # (user, target) -> True/False, None: not mine
+target_view_checks: Hook[TargetViewCheck] = Hook(
+    "target_view_checks",
+    """May this member see this object? Asked by apps that attach something of their own to
+    another app's object without importing it (a chat room attached to an event). A check
+    answers None for objects it does not own, else True or False; every answer must be True.
+    Registered by the owner of the object's model (events, for its events).""",
+)
+
 # ------------------------------------------------------------------------- trust
 
 TrustCounter = Callable[[Any, datetime | None], int]  # (member, since) -> count
@@ -260,6 +271,15 @@ activity_consumers: Hook[ActivityConsumer] = Hook(
     function's dotted path (the default). A consumer must be idempotent (a delivery may run
     again after a crash). Registered by notifications, search, moderation, badges and
     rewards.""",
+)
+
+NotificationsChanged = Callable[[Collection[int]], None]  # (recipient member ids) -> None
+notifications_changed: Hook[NotificationsChanged] = Hook(
+    "notifications_changed",
+    """These members' bells changed (a notification was created or marked read). Called by
+    notifications.services after the transaction commits; must be cheap, and one that raises
+    is logged and does not stop the others. Registered by chat (pushes the bell over the
+    member's live connection instead of the bell polling).""",
 )
 
 # ------------------------------------------------------------------------- store orders
@@ -327,11 +347,13 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     post_list_prefetches,
     posts_changed,
     gate_checks,
+    target_view_checks,
     sign_in_checks,
     upheld_flag_counters,
     sanction_counters,
     trust_level_resolvers,
     activity_consumers,
+    notifications_changed,
     order_changes,
     privacy_exporters,
     privacy_erasers,
