@@ -59,8 +59,7 @@ def rooms_for(member) -> list[Room]:
             member, room.target
         ):
             continue
-        if room.last_read is None:
-            room.unread = None
+        room.unread = None if room.last_read is None else (room.unread or 0)
         if room.kind == RoomKind.DIRECT:
             room.others = [m.member for m in room.members_list if m.member_id != member.pk]
         visible.append(room)
