@@ -11,20 +11,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flywheel.config.settings")
 # Django first: the routing below imports models.
 django_application = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-from flywheel.chat.routing import websocket_urlpatterns  # noqa: E402
+from flywheel.chat.routing import websocket_application  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_application,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
-)
+# ProtocolTypeRouter + AllowedHostsOriginValidator + AuthMiddlewareStack (chat.routing).
+application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application()})
 
 # On the embedded default (no broker) the periodic work runs in the web process.
 from flywheel.core.scheduler import start_embedded_scheduler  # noqa: E402

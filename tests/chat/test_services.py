@@ -235,9 +235,7 @@ def test_a_member_flags_a_message_once(room, anna, ben):
 
 def test_unread_counts_follow_the_read_marker(room, anna, ben):
     services.join_room(member=ben, room=room)
-    messages = [
-        services.post_message(author=anna, room=room, body=f"update {n}") for n in range(4)
-    ]
+    messages = [services.post_message(author=anna, room=room, body=f"update {n}") for n in range(4)]
 
     counts = {item.pk: item.unread for item in queries.rooms_for(ben)}
     assert counts[room.pk] == 4
