@@ -65,6 +65,7 @@ def test_the_room_page_shows_history_the_composer_and_who_is_online(client, room
     client.force_login(anna)
     html = client.get(reverse("chat:room", args=[room.pk])).content.decode()
     assert "<strong>Ridge 40</strong>" in html
+    assert html.count('id="message-') == 1 and "&lt;Message" not in html
     assert "data-chat-composer" in html and 'name="body"' in html
     assert "chat/live.js" in html
 

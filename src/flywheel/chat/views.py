@@ -97,7 +97,7 @@ def room(request, room_id: int):
         **_sidebar(request, current=room),
         "room": room,
         "title": queries.room_title(room, viewer=request.user),
-        "messages": [(message, render_message(message)) for message in messages],
+        "entries": [(message, render_message(message)) for message in messages],
         "oldest_id": messages[0].pk if len(messages) == queries.HISTORY_PAGE else None,
         "newest_id": messages[-1].pk if messages else 0,
         "read_markers": queries.read_markers(room),
@@ -126,7 +126,7 @@ def messages(request, room_id: int):
     page = queries.history(room, before=before, after=after)
     context = {
         "room": room,
-        "messages": [(message, render_message(message)) for message in page],
+        "entries": [(message, render_message(message)) for message in page],
         "oldest_id": page[0].pk
         if before is not None and len(page) == queries.HISTORY_PAGE
         else None,

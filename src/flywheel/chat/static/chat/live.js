@@ -257,7 +257,11 @@
         if (data.type === "chat.message" && data.author !== state.me) bumpUnread(data.room);
         return;
       }
-      if (data.type === "chat.message") insertMessage(data.html);
+      if (data.type === "chat.message") {
+        delete state.typing[data.author];
+        showTyping();
+        insertMessage(data.html);
+      }
       else if (data.type === "chat.update") replaceMessage(data.html);
       else if (data.type === "chat.typing") { state.typing[data.member] = { name: data.name, at: Date.now() }; showTyping(); }
       else if (data.type === "chat.read") {
