@@ -83,6 +83,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._follow(room_id)
         await database_sync_to_async(presence.mark_online)(self.user.pk)
         await self.accept()
+        # Proof that channel-layer events reach this connection: the page treats the
+        # connection as live only once "ready" arrives (and reconnects otherwise). The first
+        # connection after a server start was seen to answer pings yet hear no group events
+        # (channels_redis; docs/chat.md, "Known issues").
+        await self.channel_layer.send(self.channel_name, {"type": "live.ready"})
 
     async def disconnect(self, code) -> None:
         if getattr(self, "member_group", None) is None:
@@ -169,6 +174,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_read(self, event: dict) -> None:
         await self._forward(event)
+
+    async def live_ready(self, event: dict) -> None:
+        await self.send_json({"type": "ready"})
 
     async def bell_changed(self, event: dict) -> None:
         await self.send_json({"type": "bell"})

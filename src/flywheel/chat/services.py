@@ -245,6 +245,11 @@ def post_message(
         last_read_message_id=message.pk, last_read_at=now
     )
     mentions = _readers_mentioned(body=body, room=room, author=author)
+    message.author = author
+    message.room = room
+    # Registered before the activity's dispatch, so on commit the room hears the message
+    # before the activity's consumers (notifications, search, rewards…) run.
+    realtime.send_after_commit(room.group_name(), message_event(message, "chat.message"))
     record_activity(
         actor=author,
         verb=Verb.CHAT_MESSAGE_POSTED,
@@ -253,9 +258,6 @@ def post_message(
         payload={"room_id": room.pk, "mentions": mentions, "url": message.get_absolute_url()},
         at=now,
     )
-    message.author = author
-    message.room = room
-    realtime.send_after_commit(room.group_name(), message_event(message, "chat.message"))
     return message
 
 

@@ -10,6 +10,7 @@
   var TYPING_SEND_MS = 3000;
   var TYPING_SHOW_MS = 4000;
   var HEARTBEAT_MS = 30000;
+  var READY_TIMEOUT_MS = 5000;
 
   var socket = null;
   var retries = 0;
@@ -17,7 +18,7 @@
   var listeners = [];
 
   function isOpen() {
-    return socket && socket.readyState === WebSocket.OPEN;
+    return socket && socket.readyState === WebSocket.OPEN && document.body.dataset.live === "1";
   }
 
   function send(payload) {
@@ -77,20 +78,29 @@
       socket = null;
       return;
     }
+    var current = socket;
+    var readyTimer = null;
     socket.addEventListener("open", function () {
-      retries = 0;
-      document.body.dataset.live = "1";
-      listeners.forEach(function (listener) { listener({ type: "open" }); });
+      // Live only once the server proves channel-layer events reach this connection.
+      readyTimer = setTimeout(function () { current.close(); }, READY_TIMEOUT_MS);
     });
     socket.addEventListener("message", function (event) {
       var data;
       try { data = JSON.parse(event.data); } catch (error) { return; }
+      if (data.type === "ready") {
+        clearTimeout(readyTimer);
+        retries = 0;
+        document.body.dataset.live = "1";
+        listeners.forEach(function (listener) { listener({ type: "open" }); });
+        return;
+      }
       if (data.type === "bell" && window.htmx) {
         window.htmx.trigger(document.body, "notifications-changed");
       }
       listeners.forEach(function (listener) { listener(data); });
     });
     socket.addEventListener("close", function () {
+      clearTimeout(readyTimer);
       delete document.body.dataset.live;
       listeners.forEach(function (listener) { listener({ type: "close" }); });
       retries += 1;
