@@ -198,21 +198,26 @@ async def through_server(data: dict, port: int, messages: int, interval: float) 
     members = [pk for pk in cookies if pk != writer_id]
     clients: dict[int, Client] = {}
     failures = 0
-    semaphore = asyncio.Semaphore(50)
+    reasons: dict[str, int] = {}
+    semaphore = asyncio.Semaphore(20)
 
     async def open_one(pk):
         nonlocal failures
         async with semaphore:
             try:
                 clients[pk] = await Client.connect("127.0.0.1", port, cookie=cookies[pk])
-            except (OSError, ConnectionError, asyncio.IncompleteReadError):
+            except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
                 failures += 1
+                reason = f"{type(error).__name__}: {error}"[:80]
+                reasons[reason] = reasons.get(reason, 0) + 1
         if len(clients) % 200 == 0:
             log(f"  {len(clients)} connected…")
 
     await asyncio.gather(*(open_one(pk) for pk in members))
     connect_seconds = time.perf_counter() - started
     log(f"{len(clients)} clients connected in {connect_seconds:.1f} s ({failures} failed)")
+    for reason, count in reasons.items():
+        log(f"  failed {count}×: {reason}")
     writer = await Client.connect("127.0.0.1", port, cookie=cookies[writer_id])
     await asyncio.sleep(2)  # let every connection finish joining its groups
 
@@ -289,7 +294,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--messages", type=int, default=30)
     parser.add_argument("--interval", type=float, default=0.5)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8790)
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="flywheel-chat-bench-"))
@@ -310,7 +315,7 @@ def main() -> None:
 
     from django.conf import settings
 
-    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = prefix
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = prefix  # the baseline's own keys
     baseline = asyncio.run(raw_layer(args.members, runs=10))
 
     log("starting daphne…")
@@ -328,8 +333,10 @@ def main() -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # a loaded machine takes a while to import Django
         while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise SystemExit(f"daphne exited: {server.stderr.read().decode()[-2000:]}")
             try:
                 import socket
 
@@ -337,6 +344,9 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.3)
+        else:
+            raise SystemExit("daphne did not start in 300 s")
+        log("daphne is up")
         idle_rss = rss_mib(server.pid)
         result = asyncio.run(through_server(data, args.port, args.messages, args.interval))
         loaded_rss = rss_mib(server.pid)

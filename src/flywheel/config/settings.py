@@ -158,7 +158,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "flywheel-chat"},
+            # capacity: one process's connections share one Redis key for their pending
+            # events, and channels_redis drops a group message silently past it; a room of
+            # 1,000 members connected to one process needs 1,000 slots per message.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "flywheel-chat", "capacity": 50_000},
         }
     }
 else:
