@@ -30,7 +30,7 @@ def redis_channel_layer(settings):
         )
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": f"test-chat-{uuid.uuid4().hex[:10]}"},
         }
     }

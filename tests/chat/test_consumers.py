@@ -30,9 +30,11 @@ def run(scenario) -> None:
 
 
 async def connected(user) -> WebsocketCommunicator:
+    """A connection the server has proved live: "ready" came through the channel layer."""
     communicator = live(user)
     accepted, _code = await communicator.connect(timeout=TIMEOUT)
     assert accepted
+    assert (await communicator.receive_json_from(timeout=TIMEOUT))["type"] == "ready"
     return communicator
 
 

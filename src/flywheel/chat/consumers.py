@@ -15,6 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from flywheel.chat import permissions, presence, realtime, services
 from flywheel.chat.models import RoomMembership
@@ -121,7 +122,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         room_id = _as_int(content.get("room"))
         if room_id is None:
-            await self._error("room: a room id is required", field="room")
+            await self._error(_("Choose a room."), field="room")
             return
         try:
             if kind == "join":

@@ -157,11 +157,11 @@ else:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # capacity: one process's connections share one Redis key for their pending
-            # events, and channels_redis drops a group message silently past it; a room of
-            # 1,000 members connected to one process needs 1,000 slots per message.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "flywheel-chat", "capacity": 50_000},
+            # Redis pub/sub: each connection's channel and each group is a subscription.
+            # (channels_redis.core lost group events for part of 1,000 connections of one
+            # process in bench/chat_fanout.py; docs/chat.md, "Known issues".)
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "flywheel-chat"},
         }
     }
 else:
