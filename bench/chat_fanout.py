@@ -191,36 +191,13 @@ async def raw_layer(members: int, runs: int) -> dict:
     return {"single": single, "fanout": fanout, "last": last}
 
 
-async def through_server(data: dict, port: int, messages: int, interval: float) -> dict:
+async def through_server(
+    data: dict, port: int, messages: int, interval: float, drain: float
+) -> dict:
     cookies = data["cookies"]
     writer_id = data["writer"]
     started = time.perf_counter()
     members = [pk for pk in cookies if pk != writer_id]
-    clients: dict[int, Client] = {}
-    failures = 0
-    reasons: dict[str, int] = {}
-    semaphore = asyncio.Semaphore(20)
-
-    async def open_one(pk):
-        nonlocal failures
-        async with semaphore:
-            try:
-                clients[pk] = await Client.connect("127.0.0.1", port, cookie=cookies[pk])
-            except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
-                failures += 1
-                reason = f"{type(error).__name__}: {error}"[:80]
-                reasons[reason] = reasons.get(reason, 0) + 1
-        if len(clients) % 200 == 0:
-            log(f"  {len(clients)} connected…")
-
-    await asyncio.gather(*(open_one(pk) for pk in members))
-    connect_seconds = time.perf_counter() - started
-    log(f"{len(clients)} clients connected in {connect_seconds:.1f} s ({failures} failed)")
-    for reason, count in reasons.items():
-        log(f"  failed {count}×: {reason}")
-    writer = await Client.connect("127.0.0.1", port, cookie=cookies[writer_id])
-    await asyncio.sleep(2)  # let every connection finish joining its groups
-
     sent_at: dict[str, float] = {}
     latencies: dict[str, list[float]] = {}
 
@@ -242,7 +219,35 @@ async def through_server(data: dict, port: int, messages: int, interval: float) 
                 if marker in sent_at:
                     latencies.setdefault(marker, []).append(arrived - sent_at[marker])
 
-    listeners = [asyncio.create_task(listen(client)) for client in clients.values()]
+    clients: dict[int, Client] = {}
+    listeners = []
+    failures = 0
+    reasons: dict[str, int] = {}
+    semaphore = asyncio.Semaphore(20)
+
+    async def open_one(pk):
+        nonlocal failures
+        async with semaphore:
+            try:
+                clients[pk] = await Client.connect("127.0.0.1", port, cookie=cookies[pk])
+                # Read from the start: daphne pings every 20 s and drops a client that does
+                # not answer (an earlier version of this bench lost half its clients so).
+                listeners.append(asyncio.create_task(listen(clients[pk])))
+            except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
+                failures += 1
+                reason = f"{type(error).__name__}: {error}"[:80]
+                reasons[reason] = reasons.get(reason, 0) + 1
+        if len(clients) % 200 == 0:
+            log(f"  {len(clients)} connected…")
+
+    await asyncio.gather(*(open_one(pk) for pk in members))
+    connect_seconds = time.perf_counter() - started
+    log(f"{len(clients)} clients connected in {connect_seconds:.1f} s ({failures} failed)")
+    for reason, count in reasons.items():
+        log(f"  failed {count}×: {reason}")
+    writer = await Client.connect("127.0.0.1", port, cookie=cookies[writer_id])
+    await asyncio.sleep(2)  # let every connection finish joining its groups
+
     writer_listener = asyncio.create_task(listen(writer))
     # Warm-up, not measured: the server's first message loads templates, the Markdown parser
     # and the broker connection (about 2.5 s once), which would queue the next ones.
@@ -258,9 +263,9 @@ async def through_server(data: dict, port: int, messages: int, interval: float) 
             {"type": "send", "room": data["room"], "body": f"Fan-out check bench-seq-{marker}"}
         )
         await asyncio.sleep(interval)
-    # Wait for the stragglers (a loaded machine falls behind), at most a minute.
+    # Wait for the stragglers (a loaded machine falls behind), at most `drain` seconds.
     expected = messages * (len(clients) + 1)
-    deadline = time.perf_counter() + 60
+    deadline = time.perf_counter() + drain
     while time.perf_counter() < deadline:
         if sum(len(values) for values in latencies.values()) >= expected:
             break
@@ -275,6 +280,7 @@ async def through_server(data: dict, port: int, messages: int, interval: float) 
     everyone = [max(values) for values in latencies.values() if len(values) >= len(clients)]
     delivered = sum(len(values) for values in latencies.values())
     return {
+        "heard_all": sum(1 for count in received.values() if count >= messages),
         "connected": len(clients),
         "failed": failures,
         "connect_seconds": connect_seconds,
@@ -301,6 +307,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--drain", type=float, default=180.0)
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="flywheel-chat-bench-"))
@@ -360,7 +367,9 @@ def main() -> None:
             raise SystemExit("daphne did not start in 300 s")
         log("daphne is up")
         idle_rss = rss_mib(server.pid)
-        result = asyncio.run(through_server(data, args.port, args.messages, args.interval))
+        result = asyncio.run(
+            through_server(data, args.port, args.messages, args.interval, args.drain)
+        )
         loaded_rss = rss_mib(server.pid)
     finally:
         server.terminate()
@@ -390,7 +399,8 @@ def main() -> None:
     log("")
     log(
         f"connected: {result['connected']} of {args.members} in {result['connect_seconds']:.1f} s "
-        f"({result['failed']} failed); delivered {result['delivered']} of {result['expected']}; "
+        f"({result['failed']} failed); delivered {result['delivered']} of {result['expected']} "
+        f"({result['heard_all']} connections heard every message); "
         f"daphne RSS {idle_rss:.0f} MiB idle → {loaded_rss:.0f} MiB with every client "
         f"({(loaded_rss - idle_rss) * 1024 / max(1, result['connected']):.0f} KiB per connection)"
     )

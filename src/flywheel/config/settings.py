@@ -157,9 +157,9 @@ else:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            # Redis pub/sub: each connection's channel and each group is a subscription.
-            # (channels_redis.core lost group events for part of 1,000 connections of one
-            # process in bench/chat_fanout.py; docs/chat.md, "Known issues".)
+            # Redis pub/sub: each connection's channel and each group is a subscription, and
+            # nothing is queued for connections that are gone. (With channels_redis.core the
+            # first connection after a start heard no group events: docs/chat.md.)
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "flywheel-chat"},
         }
