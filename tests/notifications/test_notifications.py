@@ -41,7 +41,7 @@ def test_the_navbar_bell_loads_itself_with_htmx_without_querying(member, django_
     with django_assert_num_queries(0):
         html = render_to_string("notifications/_bell.html", {"user": member}, request=request)
     assert f'hx-get="{reverse("notifications:bell")}"' in html
-    assert 'hx-trigger="load, every 60s' in html
+    assert 'hx-trigger="load, notifications-changed from:body, bell-poll from:body"' in html
 
 
 @pytest.mark.parametrize("name", ["notifications:list", "notifications:bell"])
@@ -65,8 +65,9 @@ def test_the_bell_shows_the_unread_count_and_the_latest_eight(client, member, no
     assert 'data-unread-count="7"' in content
     assert content.count('class="dropdown-item text-wrap') == 8
     assert unread[-1].topic.title in content
-    # After the first load it only polls; it must not re-trigger itself on load.
-    assert 'hx-trigger="every 60s' in content
+    # After the first load it refreshes when told (live connection or the fallback poll);
+    # it must not re-trigger itself on load.
+    assert 'hx-trigger="notifications-changed from:body, bell-poll from:body"' in content
 
 
 def test_the_bell_has_no_badge_when_everything_is_read(client, member, notify):

@@ -21,7 +21,7 @@ from flywheel.core.uploads import delete_orphaned_uploads
 from flywheel.privacy.models import DataExport
 from flywheel.privacy.services import build_data_export, erase_member, request_data_export
 from tests.commerce.webhook_helpers import load, make_store, post_shopify
-from tests.factories import SpaceFactory, UserFactory, make_reply, make_topic
+from tests.factories import AdminFactory, SpaceFactory, UserFactory, make_reply, make_topic
 from tests.privacy.conftest import avatar_upload
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,16 @@ def person(django_capture_on_commit_callbacks, tmp_path):
     topic = make_topic(space=space, author=member, title="Trail shoes for wet weather")
     make_reply(topic=topic, author=UserFactory(), body="Try the waterproof ones.")
     make_reply(topic=topic, author=member, body="Thanks, ordered a pair.")
+    # Chat (docs/chat.md): a room message and a direct conversation in their own words.
+    from flywheel.chat import services as chat_services
+
+    room = chat_services.open_room(name="lounge", space=space, by=AdminFactory())
+    friend = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        chat_services.post_message(author=member, room=room, body=f"{FIRST_NAME} here, {PHONE}")
+        direct = chat_services.open_direct_room(by=member, members=[friend])
+        chat_services.post_message(author=member, room=direct, body=f"I live at {STREET}")
+        chat_services.block_member(blocker=friend, blocked=member)
 
     make_store("shopify")
     with django_capture_on_commit_callbacks(execute=True):

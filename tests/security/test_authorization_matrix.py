@@ -59,6 +59,26 @@ STAFF = _(HIDDEN, DENIED, DENIED, OK, OK)
 # Referral review and payouts are money: staff and admins, not moderators.
 REFERRAL_STAFF = _(HIDDEN, DENIED, DENIED, DENIED, OK)
 
+
+def _chat_room(world, which: str):
+    """Chat rooms for the rows below (docs/chat.md), made through chat's services on demand:
+    one in the public space, one in the gated space, and the member's conversation with the
+    admin (private to the two of them: brand-team moderators do not read it)."""
+    from flywheel.chat import services as chat_services
+
+    if which == "direct":
+        return chat_services.open_direct_room(by=world.member, members=[world.admin])
+    space = world.gated_space if which == "gated" else world.public_space
+    return chat_services.open_room(name=which, space=space, by=world.admin)
+
+
+def _chat_url(which: str, suffix: str = ""):
+    return lambda w: f"/chat/r/{_chat_room(w, which).pk}/{suffix}"
+
+
+CHAT_GATED = _(LOGIN, DENIED, DENIED, OK, OK)
+CHAT_DIRECT = _(LOGIN, OK, DENIED, DENIED, OK)
+
 # `member` owns the objects (their topic, token, notification, export); `other` is another
 # member. Moderators here are brand-team moderators (see every space); admins are staff.
 PAGE_MATRIX = [
@@ -286,6 +306,27 @@ PAGE_MATRIX = [
         (NOT_FOUND,) * 5,
     ),
     Row("widget/reviews.js", lambda w: "/widget/reviews.js", EVERYONE),
+    # Chat (docs/chat.md): signed-in members; rooms follow their space's access, direct
+    # conversations their members only. Writes are POSTs (and the live connection, tested in
+    # tests/chat/test_consumers.py).
+    Row("chat/", lambda w: "/chat/", SIGNED_IN),
+    Row("chat/r/<int:room_id>/", _chat_url("public"), SIGNED_IN, "public"),
+    Row("chat/r/<int:room_id>/", _chat_url("gated"), CHAT_GATED, "gated"),
+    Row("chat/r/<int:room_id>/", _chat_url("direct"), CHAT_DIRECT, "direct"),
+    Row("chat/r/<int:room_id>/messages/", _chat_url("public", "messages/"), SIGNED_IN, "public"),
+    Row("chat/r/<int:room_id>/messages/", _chat_url("gated", "messages/"), CHAT_GATED, "gated"),
+    Row("chat/r/<int:room_id>/messages/", _chat_url("direct", "messages/"), CHAT_DIRECT, "direct"),
+    Row("chat/r/<int:room_id>/online/", _chat_url("public", "online/"), SIGNED_IN, "public"),
+    Row("chat/r/<int:room_id>/online/", _chat_url("gated", "online/"), CHAT_GATED, "gated"),
+    Row("chat/r/<int:room_id>/read/", _chat_url("public", "read/"), SIGNED_POST),
+    Row("chat/r/<int:room_id>/moderate/", _chat_url("public", "moderate/"), SIGNED_POST),
+    Row("chat/m/<int:message_id>/edit/", lambda w: "/chat/m/1/edit/", SIGNED_POST),
+    Row("chat/m/<int:message_id>/delete/", lambda w: "/chat/m/1/delete/", SIGNED_POST),
+    Row("chat/m/<int:message_id>/react/", lambda w: "/chat/m/1/react/", SIGNED_POST),
+    Row("chat/m/<int:message_id>/flag/", lambda w: "/chat/m/1/flag/", SIGNED_POST),
+    Row("chat/search/", lambda w: "/chat/search/?q=tent", SIGNED_IN),
+    Row("chat/direct/", lambda w: "/chat/direct/", SIGNED_POST),
+    Row("chat/settings/", lambda w: "/chat/settings/", SIGNED_IN),
     # The staff console: the brand team; sales figures and exports for owners and admins.
     Row("manage/", lambda w: "/manage/", _(LOGIN, DENIED, DENIED, OK, OK)),
     Row("manage/retention/", lambda w: "/manage/retention/", _(LOGIN, DENIED, DENIED, OK, OK)),

@@ -42,6 +42,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 BRAND_NAME = env_str("FLYWHEEL_BRAND_NAME", "Flywheel")
 
 INSTALLED_APPS = [
+    # First: its runserver serves ASGI (pages and the live chat WebSockets) on `make run`.
+    "daphne",
     "flywheel.accounts.apps.FlywheelAdminConfig",  # django.contrib.admin, renamed and grouped
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.discord",
     "ninja",
+    "channels",
     "flywheel.core",
     "flywheel.accounts",
     "flywheel.community",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "flywheel.analytics",
     "flywheel.referrals",
     "flywheel.bridges",
+    "flywheel.chat",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +100,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "flywheel.urls"
 WSGI_APPLICATION = "flywheel.wsgi.application"
+# Pages and the live chat connections (docs/chat.md); production runs an ASGI server
+# (docs/deploy.md).
+ASGI_APPLICATION = "flywheel.asgi.application"
 
 TEMPLATES = [
     {
@@ -147,6 +154,21 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live chat's channel layer (docs/chat.md): Redis when REDIS_URL is set, so every ASGI worker
+# reaches every connection; in memory on the embedded default (one process).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            # Redis pub/sub: each connection's channel and each group is a subscription, and
+            # nothing is queued for connections that are gone. (With channels_redis.core the
+            # first connection after a start heard no group events: docs/chat.md.)
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "flywheel-chat"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Celery: Redis in production; without REDIS_URL tasks run in-process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
@@ -401,6 +423,8 @@ FLYWHEEL_RATE_LIMITS = {
     "reaction": {0: "60/h", 1: "300/h", 2: "600/h", 3: None},
     "flag": {0: "5/h,10/d", 1: "10/h", 2: "30/h", 3: "60/h", 4: None},
     "message": {0: "5/h,20/d", 1: "30/h", 2: "60/h", 3: "120/h", 4: None},
+    # Chat messages (docs/chat.md); new direct conversations count as "message" above.
+    "chat": {0: "10/m,200/d", 1: "20/m", 2: "30/m", 3: "60/m", 4: None},
     # Profile saves (each may decode an avatar): the brand team is limited too.
     "profile": {0: "10/h,30/d", 2: "30/h"},
 }

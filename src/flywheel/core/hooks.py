@@ -261,6 +261,17 @@ sign_up_payloads: Hook[SignUpPayload] = Hook(
 )
 
 
+TargetViewCheck = Callable[
+    [Any, Any], "bool | None"
+]  # (user, target) -> True/False, None: not mine
+target_view_checks: Hook[TargetViewCheck] = Hook(
+    "target_view_checks",
+    """May this member see this object? Asked by apps that attach something of their own to
+    another app's object without importing it (a chat room attached to an event). A check
+    answers None for objects it does not own, else True or False; every answer must be True.
+    Registered by the owner of the object's model (events, for its events).""",
+)
+
 # ------------------------------------------------------------------------- trust
 
 TrustCounter = Callable[[Any, datetime | None], int]  # (member, since) -> count
@@ -341,6 +352,15 @@ review_targets: Hook[ReviewTarget] = Hook(
     "referrals.referral").""",
 )
 
+NotificationsChanged = Callable[[Collection[int]], None]  # (recipient member ids) -> None
+notifications_changed: Hook[NotificationsChanged] = Hook(
+    "notifications_changed",
+    """These members' bells changed (a notification was created or marked read). Called by
+    notifications.services after the transaction commits; must be cheap, and one that raises
+    is logged and does not stop the others. Registered by chat (pushes the bell over the
+    member's live connection instead of the bell polling).""",
+)
+
 # ------------------------------------------------------------------------- store orders
 
 
@@ -408,6 +428,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     post_list_prefetches,
     posts_changed,
     gate_checks,
+    target_view_checks,
     sign_in_checks,
     sign_up_payloads,
     upheld_flag_counters,
@@ -415,6 +436,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     trust_level_resolvers,
     activity_consumers,
     review_targets,
+    notifications_changed,
     order_changes,
     outbound_senders,
     privacy_exporters,

@@ -44,6 +44,23 @@ class Verb(models.TextChoices):
     IDEA_VOTED = "idea_voted", _("voted for an idea")
     EVENT_REGISTERED = "event_registered", _("registered for an event")
     EVENT_ATTENDED = "event_attended", _("attended an event")
+    # Live chat (docs/chat.md): rooms in spaces or attached to an object, direct messages.
+    CHAT_ROOM_OPENED = "chat_room_opened", _("opened a chat room")
+    CHAT_MESSAGE_POSTED = "chat_message_posted", _("wrote in a chat room")
+    CHAT_MESSAGE_EDITED = "chat_message_edited", _("edited a chat message")
+    CHAT_MESSAGE_DELETED = "chat_message_deleted", _("deleted a chat message")
+    CHAT_REACTION_ADDED = "chat_reaction_added", _("reacted to a chat message")
+    CHAT_MESSAGE_FLAGGED = "chat_message_flagged", _("flagged a chat message")
+    CHAT_SLOW_MODE_SET = "chat_slow_mode_set", _("set a chat room's slow mode")
+    CHAT_MEMBER_MUTED = "chat_member_muted", _("muted a member in a chat room")
+    CHAT_MEMBER_BANNED = "chat_member_banned", _("banned a member from a chat room")
+    CHAT_SANCTION_LIFTED = "chat_sanction_lifted", _("lifted a chat room mute or ban")
+    CHAT_DIRECT_MESSAGES_CHANGED = (
+        "chat_direct_messages_changed",
+        _("changed who may send them direct messages"),
+    )
+    MEMBER_BLOCKED = "member_blocked", _("blocked a member")
+    MEMBER_UNBLOCKED = "member_unblocked", _("unblocked a member")
 
 
 class Activity(models.Model):

@@ -68,6 +68,8 @@ def send_mention_emails(notification_ids: list[int]) -> int:
             read_at__isnull=True,
             recipient__is_active=True,
             recipient__mention_emails_enabled=True,
+            # Mentions in a post; a chat mention (no post) reaches the bell live instead.
+            post__isnull=False,
             post__deleted_at__isnull=True,
             topic__deleted_at__isnull=True,
         )

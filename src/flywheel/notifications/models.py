@@ -68,6 +68,10 @@ class Notification(models.Model):
         Moderation notices lead to the member's notices page, which gives the reason."""
         if self.kind.startswith("mod_"):
             return reverse("moderation:notices")
+        # An activity may name where it happened (a chat message: its room, at the message).
+        link = (self.activity.payload or {}).get("url") if self.activity_id else None
+        if link and not self.topic_id:
+            return link
         if self.topic_id:
             url = self.topic.get_absolute_url()
             return f"{url}#post-{self.post.number}" if self.post_id else url

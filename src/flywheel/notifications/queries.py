@@ -31,6 +31,6 @@ def notifications_for(member) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=member)
         .filter(about_what_they_may_see(member))
-        .select_related("actor", "topic", "post")
+        .select_related("actor", "topic", "post", "activity")
         .order_by("-created_at", "-id")
     )

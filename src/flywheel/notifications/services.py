@@ -1,13 +1,36 @@
 """Every write to notifications: created from the Activity log, read and e-mailed here."""
 
+import logging
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from flywheel.community.models import Follow, Post, Topic
 from flywheel.community.permissions import can_view_post, can_view_space, can_view_topic
+from flywheel.core import hooks
 from flywheel.core.models import Activity, Verb
 from flywheel.notifications.models import Notification, NotificationKind
+
+logger = logging.getLogger("flywheel.notifications")
+
+
+def _announce_bells_changed(member_ids: Iterable[int]) -> None:
+    """After commit, tell hooks.notifications_changed whose bell changed (chat pushes it over
+    the member's live connection); a listener that fails is logged, never the member's error."""
+    recipients = sorted(set(member_ids))
+    if not recipients or not hooks.notifications_changed:
+        return
+
+    def announce() -> None:
+        for listener in hooks.notifications_changed:
+            try:
+                listener(recipients)
+            except Exception:
+                logger.exception("notifications_changed listener failed")
+
+    transaction.on_commit(announce)
 
 
 def _recipients_for(activity: Activity) -> dict[int, str]:
@@ -94,6 +117,7 @@ def notify_for_activity(activity: Activity) -> list[Notification]:
         )
         if was_created:
             created.append(notification)
+    _announce_bells_changed(n.recipient_id for n in created)
     mention_ids = [n.pk for n in created if n.kind == NotificationKind.MENTION]
     if mention_ids:
         from flywheel.notifications.tasks import send_mention_emails
@@ -116,7 +140,10 @@ def mark_read(*, member, notification_ids: list[int] | None = None) -> int:
     queryset = Notification.objects.filter(recipient=member, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
-    return queryset.update(read_at=timezone.now())
+    changed = queryset.update(read_at=timezone.now())
+    if changed:
+        _announce_bells_changed([member.pk])
+    return changed
 
 
 def notify_member(
@@ -132,6 +159,7 @@ def notify_member(
     decision): the notifications app is the one writer of Notification rows."""
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
+    _announce_bells_changed([recipient_id])
     return Notification.objects.create(
         recipient_id=recipient_id,
         kind=kind,

@@ -72,6 +72,12 @@ class Command(BaseCommand):
             reviews = seed_demo_reviews(seed=options["seed"], anchor=demo_anchor())
         if reviews:
             report.created["reviews"] = reviews
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            from flywheel.demo.chat import seed_chat
+
+            chat_messages = seed_chat(anchor=demo_anchor(), progress=progress)
+        if chat_messages:
+            report.created["chat messages"] = chat_messages
         if report.created:
             self.recognise_history(quiet=quiet)
         if quiet:
