@@ -16,17 +16,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from flywheel.commerce.models import FulfillmentStatus, Order, OrderLine, Product
-from flywheel.core.exceptions import Conflict, InvalidInput
+from flywheel.core.exceptions import Conflict, InvalidInput, RateLimited
 from flywheel.core.images import REVIEW_PHOTO, ProcessedImage, process_image
 from flywheel.core.markup import render_markdown
+from flywheel.core.ratelimit import check_action_rate_limit
 from flywheel.core.services import record_activity
 from flywheel.reviews import permissions
 from flywheel.reviews.models import (
     MAX_PHOTOS,
     REVIEW_PUBLISHED,
+    FitAnswer,
+    FitQuestion,
     HelpfulVote,
+    ProductType,
     Review,
     ReviewEmailOptOut,
     ReviewPhoto,
@@ -70,7 +75,95 @@ def _clean_text(*, rating, title: str, body: str) -> tuple[int, str, str]:
     return rating, title, body
 
 
-def _process_photos(uploads, *, already: int = 0) -> list[ProcessedImage]:
+def check_photo_upload_allowance(*, member, count: int) -> None:
+    """Photos count against the member's trust level's upload allowance
+    (FLYWHEEL_RATE_LIMITS["photo_upload"], per photo); a refused batch uses up nothing. A
+    customer writing through a review-request link has no member: the link's order bounds it."""
+    if not count or member is None:
+        return
+    try:
+        check_action_rate_limit(member=member, action="photo_upload", cost=count)
+    except RateLimited as limited:
+        minutes = max(1, round(limited.retry_after / 60))
+        raise RateLimited(
+            ngettext(
+                "You have uploaded as many photos as your trust level allows for now. "
+                "Try again in %(minutes)d minute, or post without photos.",
+                "You have uploaded as many photos as your trust level allows for now. "
+                "Try again in %(minutes)d minutes, or post without photos.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after=limited.retry_after,
+            field="photos",
+        ) from limited
+
+
+def _clean_fit_answers(product: Product, answers) -> list[tuple[FitQuestion, str]]:
+    """Answers keyed by question id, each one of the question's choices; questions of another
+    product type are refused, a blank answer is skipped (every question is optional)."""
+    if not answers:
+        return []
+    from flywheel.reviews.queries import fit_questions_for
+
+    questions = {question.pk: question for question in fit_questions_for(product)}
+    cleaned = []
+    for key, choice in answers.items():
+        choice = (choice or "").strip()
+        if not choice:
+            continue
+        try:
+            question = questions[int(key)]
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(
+                _("That question is not asked about this product."), field="fit"
+            ) from None
+        if choice not in question.choices:
+            raise InvalidInput(
+                _("Choose one of the answers to “%(question)s”.") % {"question": question.prompt},
+                field=f"fit_{question.pk}",
+            )
+        cleaned.append((question, choice))
+    return cleaned
+
+
+def _store_fit_answers(review: Review, answers: list[tuple[FitQuestion, str]]) -> None:
+    FitAnswer.objects.filter(review=review).exclude(
+        question__in=[question for question, _choice in answers]
+    ).delete()
+    for question, choice in answers:
+        FitAnswer.objects.update_or_create(
+            review=review, question=question, defaults={"choice": choice}
+        )
+
+
+@transaction.atomic
+def define_fit_question(
+    *, product_type: str, prompt: str, choices: list[str], products=(), position: int = 0
+) -> FitQuestion:
+    """The brand team asks `prompt` on reviews of every product of `product_type` (created if
+    new; `products` are added to it). Idempotent: the same type and prompt update in place."""
+    name = (product_type or "").strip()
+    prompt = (prompt or "").strip()
+    choices = [str(choice).strip() for choice in choices or [] if str(choice).strip()]
+    if not name:
+        raise InvalidInput(_("Name the product type."), field="product_type")
+    if not prompt:
+        raise InvalidInput(_("Write the question."), field="prompt")
+    if len(choices) < 2 or len(set(choices)) != len(choices):
+        raise InvalidInput(_("Give at least two different answers."), field="choices")
+    kind, _created = ProductType.objects.get_or_create(name=name[:80])
+    if products:
+        kind.products.add(*products)
+    question, _created = FitQuestion.objects.update_or_create(
+        product_type=kind,
+        prompt=prompt[:150],
+        defaults={"choices": [choice[:80] for choice in choices], "position": position},
+    )
+    return question
+
+
+def _process_photos(uploads, *, already: int = 0, member=None) -> list[ProcessedImage]:
     """Every photo checked and re-encoded before a row is written (all or nothing)."""
     uploads = [upload for upload in (uploads or []) if upload]
     if already + len(uploads) > MAX_PHOTOS:
@@ -78,6 +171,8 @@ def _process_photos(uploads, *, already: int = 0) -> list[ProcessedImage]:
             _("A review can have at most %(count)d photos.") % {"count": MAX_PHOTOS},
             field="photos",
         )
+    # Counted before decoding: the allowance also bounds the work a member can make us do.
+    check_photo_upload_allowance(member=member, count=len(uploads))
     return [process_image(upload, use=REVIEW_PHOTO) for upload in uploads]
 
 
@@ -178,6 +273,7 @@ def write_review(
     author=None,
     request: ReviewRequest | None = None,
     guest_name: str = "",
+    fit_answers=None,
     at=None,
 ) -> Review:
     """A member (author) or a customer following a review-request link (request) reviews a
@@ -205,7 +301,10 @@ def write_review(
         raise Conflict(
             _("You already reviewed this product; edit your review instead."), field="product"
         )
-    processed = _process_photos(photos)
+    answers = _clean_fit_answers(product, fit_answers)
+    if author is not None and at is None:
+        check_action_rate_limit(member=author, action="review")
+    processed = _process_photos(photos, member=author if at is None else None)
     now = at or timezone.now()
     review = Review(
         product=product,
@@ -229,6 +328,7 @@ def write_review(
             _("You already reviewed this product; edit your review instead."), field="product"
         ) from duplicate
     _store_photos(review, processed)
+    _store_fit_answers(review, answers)
     flagged = _auto_moderation_flagged(review, source_key=f"review:{review.pk}:0")
     if _auto_publishes(review, flagged=flagged):
         _mark_published(review, at=at)
@@ -239,7 +339,15 @@ def write_review(
 
 @transaction.atomic
 def edit_review(
-    *, review: Review, by, rating, title: str, body: str, photos=(), remove_photo_ids=()
+    *,
+    review: Review,
+    by,
+    rating,
+    title: str,
+    body: str,
+    photos=(),
+    remove_photo_ids=(),
+    fit_answers=None,
 ) -> Review:
     """The author changes their review; the old text is kept as a revision. A text that
     auto-moderation flags goes back to pending."""
@@ -248,9 +356,10 @@ def edit_review(
     )
     permissions.check_edit_review_permission(by, review)
     rating, title, body = _clean_text(rating=rating, title=title, body=body)
+    answers = _clean_fit_answers(review.product, fit_answers)
     removing = list(review.photos.filter(pk__in=[int(pk) for pk in remove_photo_ids or []]))
     kept = review.photo_count - len(removing)
-    processed = _process_photos(photos, already=kept)
+    processed = _process_photos(photos, already=kept, member=by)
     now = timezone.now()
     ReviewRevision.objects.create(
         review=review,
@@ -265,6 +374,8 @@ def edit_review(
             photo.thumbnail.delete(save=False)
         photo.delete()
     _store_photos(review, processed, start=review.photo_count + 1)
+    if fit_answers is not None:
+        _store_fit_answers(review, answers)
     review.rating, review.title, review.body = rating, title, body
     review.body_html = render_markdown(body)
     review.photo_count = kept + len(processed)
