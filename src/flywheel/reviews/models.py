@@ -74,6 +74,10 @@ class Review(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # A review moved in from another reviews app (csv_formats.py): where from, and a digest of
+    # the row that makes importing the same file again change nothing.
+    imported_from = models.CharField(_("imported from"), max_length=20, blank=True)
+    import_key = models.CharField(max_length=64, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -94,6 +98,9 @@ class Review(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="reviews_rating_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="reviews_import_once"
             ),
         ]
         indexes = [

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from flywheel.commerce.models import FulfillmentStatus, Order, OrderLine, Product
+from flywheel.commerce.models import Customer, FulfillmentStatus, Order, OrderLine, Product
 from flywheel.core.exceptions import Conflict, InvalidInput, RateLimited
 from flywheel.core.images import REVIEW_PHOTO, ProcessedImage, process_image
 from flywheel.core.markup import render_markdown
@@ -619,3 +619,106 @@ def send_review_requests(*, now=None) -> dict[str, int]:
             _send_request_email(request, reminder=True)
             reminded += 1
     return {"sent": sent, "reminded": reminded}
+
+
+# ---------------------------------------------------------------- import from other apps
+
+
+def _imported_product(store, row) -> Product:
+    products = Product.objects.filter(store=store, deleted=False)
+    product = None
+    if row.product_external_id:
+        product = products.filter(external_id=row.product_external_id).first()
+    if product is None and row.product_handle:
+        product = products.filter(handle=row.product_handle).first()
+    if product is None and row.sku:
+        product = products.filter(variants__sku=row.sku).first()
+    if product is None:
+        named = row.product_external_id or row.product_handle or row.sku
+        if not named:
+            raise InvalidInput(_("The row names no product (id, handle or SKU)."), field="product")
+        raise InvalidInput(
+            _("No product “%(product)s” in %(store)s; import the store's products first.")
+            % {"product": named[:80], "store": store.domain},
+            field="product",
+        )
+    return product
+
+
+@transaction.atomic
+def import_review(*, store, row, source: str) -> tuple[Review, bool]:
+    """A review another reviews app exported (reviews/csv_formats.py) joins the product's
+    reviews: matched to the store's product by id, handle or SKU, to the store's customer (and
+    through it the member) by e-mail, verified when that customer bought the product here.
+    Kept published or pending as the source had it; no activity is logged (points are for
+    reviews written here, not for history). Importing the same row again changes nothing:
+    (review, False)."""
+    key = row.key(source)
+    existing = Review.objects.filter(import_key=key).first()
+    if existing is not None:
+        return existing, False
+    product = _imported_product(store, row)
+    name = (row.name or "").strip()[:80]
+    if not name:
+        raise InvalidInput(_("The reviewer's name is missing."), field="name")
+    body = (row.body or "").strip()
+    title = (row.title or "").strip() or body.split("\n", 1)[0][:60].strip()
+    rating, title, body = _clean_text(rating=row.rating, title=title, body=body)
+    email = (row.email or "").strip().lower()
+    customer = None
+    if email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                _("“%(email)s” is not an e-mail address.") % {"email": email[:80]}, field="email"
+            ) from None
+        customer = (
+            Customer.objects.filter(store=store, email__iexact=email)
+            .select_related("member")
+            .first()
+        )
+    author = customer.member if customer is not None and customer.member_id else None
+    verified = customer is not None and (
+        OrderLine.objects.filter(
+            order__in=Order.objects.counting(),
+            order__customer=customer,
+            product=product,
+            quantity__gt=F("refunded_quantity"),
+        ).exists()
+    )
+    taken = Review.objects.filter(product=product)
+    if (author is not None and taken.filter(author=author).exists()) or (
+        author is None and customer is not None and taken.filter(customer=customer).exists()
+    ):
+        raise Conflict(
+            _("%(name)s already has a review of this product.") % {"name": name}, field="email"
+        )
+    now = timezone.now()
+    written = min(row.created_at or now, now)
+    reply = (row.reply or "").strip()[:BODY_MAX]
+    review = Review.objects.create(
+        product=product,
+        author=author,
+        customer=customer,
+        guest_name=name if author is None else "",
+        rating=rating,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
+        state=ReviewState.PUBLISHED if row.published else ReviewState.PENDING,
+        verified_buyer=verified,
+        reply_body=reply,
+        reply_html=render_markdown(reply) if reply else "",
+        replied_at=written if reply else None,
+        published_at=written if row.published else None,
+        created_at=written,
+        updated_at=written,
+        imported_from=source,
+        import_key=key,
+    )
+    _forget_widget(product.pk)
+    return review, True
