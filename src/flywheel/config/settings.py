@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "flywheel.moderation",
     "flywheel.privacy",
     "flywheel.reviews",
+    "flywheel.showcases",
     "flywheel.analytics",
     "flywheel.referrals",
 ]

@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from flywheel.core.exceptions import RateLimited
 
@@ -147,3 +148,28 @@ def check_action_rate_limit(*, member, action: str, cost: int = 1) -> None:
         for key, period in counted:
             _give_back(key, period, cost)
         raise _too_often(max(waits))
+
+
+def check_upload_allowance(*, member, count: int) -> None:
+    """Photos count against the member's trust level's upload allowance
+    (FLYWHEEL_RATE_LIMITS["photo_upload"], per photo); a refused batch uses up nothing. A
+    customer writing through a review-request link has no member: the link's order bounds it.
+    Counted before decoding, so the allowance also bounds the work a member can make us do."""
+    if not count or member is None:
+        return
+    try:
+        check_action_rate_limit(member=member, action="photo_upload", cost=count)
+    except RateLimited as limited:
+        minutes = max(1, round(limited.retry_after / 60))
+        raise RateLimited(
+            ngettext(
+                "You have uploaded as many photos as your trust level allows for now. "
+                "Try again in %(minutes)d minute, or post without photos.",
+                "You have uploaded as many photos as your trust level allows for now. "
+                "Try again in %(minutes)d minutes, or post without photos.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after=limited.retry_after,
+            field="photos",
+        ) from limited

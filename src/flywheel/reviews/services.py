@@ -16,13 +16,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from flywheel.commerce.models import Customer, FulfillmentStatus, Order, OrderLine, Product
-from flywheel.core.exceptions import Conflict, InvalidInput, RateLimited
+from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.images import REVIEW_PHOTO, ProcessedImage, process_image
 from flywheel.core.markup import render_markdown
-from flywheel.core.ratelimit import check_action_rate_limit
+from flywheel.core.ratelimit import check_action_rate_limit, check_upload_allowance
 from flywheel.core.services import record_activity
 from flywheel.reviews import permissions
 from flywheel.reviews.models import (
@@ -73,30 +72,6 @@ def _clean_text(*, rating, title: str, body: str) -> tuple[int, str, str]:
             _("Keep the review under %(count)d characters.") % {"count": BODY_MAX}, field="body"
         )
     return rating, title, body
-
-
-def check_photo_upload_allowance(*, member, count: int) -> None:
-    """Photos count against the member's trust level's upload allowance
-    (FLYWHEEL_RATE_LIMITS["photo_upload"], per photo); a refused batch uses up nothing. A
-    customer writing through a review-request link has no member: the link's order bounds it."""
-    if not count or member is None:
-        return
-    try:
-        check_action_rate_limit(member=member, action="photo_upload", cost=count)
-    except RateLimited as limited:
-        minutes = max(1, round(limited.retry_after / 60))
-        raise RateLimited(
-            ngettext(
-                "You have uploaded as many photos as your trust level allows for now. "
-                "Try again in %(minutes)d minute, or post without photos.",
-                "You have uploaded as many photos as your trust level allows for now. "
-                "Try again in %(minutes)d minutes, or post without photos.",
-                minutes,
-            )
-            % {"minutes": minutes},
-            retry_after=limited.retry_after,
-            field="photos",
-        ) from limited
 
 
 def _clean_fit_answers(product: Product, answers) -> list[tuple[FitQuestion, str]]:
@@ -172,7 +147,7 @@ def _process_photos(uploads, *, already: int = 0, member=None) -> list[Processed
             field="photos",
         )
     # Counted before decoding: the allowance also bounds the work a member can make us do.
-    check_photo_upload_allowance(member=member, count=len(uploads))
+    check_upload_allowance(member=member, count=len(uploads))
     return [process_image(upload, use=REVIEW_PHOTO) for upload in uploads]
 
 

@@ -18,6 +18,8 @@ from django.urls import reverse
 from flywheel.commerce.models import Product
 from flywheel.community import permissions
 from flywheel.reviews.models import ReviewState
+from flywheel.showcases.models import Showcase
+from flywheel.showcases.permissions import filter_public_showcases_queryset
 
 
 class SiteUrlSitemap(sitemaps.Sitemap):
@@ -97,8 +99,27 @@ class ProductReviewsSitemap(SiteUrlSitemap):
         return self._reviewed().aggregate(latest=Max("reviews__published_at"))["latest"]
 
 
+class ShowcaseSitemap(SiteUrlSitemap):
+    """Published showcases (pending and rejected ones never: the showcases app's one rule)."""
+
+    changefreq = "weekly"
+
+    def _public(self):
+        return filter_public_showcases_queryset(Showcase.objects.all())
+
+    def items(self):
+        return self._public().only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, showcase):
+        return showcase.updated_at
+
+    def latest(self):
+        return self._public().aggregate(latest=Max("updated_at"))["latest"]
+
+
 SECTIONS = {
     "spaces": SpaceSitemap,
     "topics": TopicSitemap,
     "reviews": ProductReviewsSitemap,
+    "showcases": ShowcaseSitemap,
 }

@@ -72,6 +72,12 @@ class Command(BaseCommand):
             reviews = seed_demo_reviews(seed=options["seed"], anchor=demo_anchor())
         if reviews:
             report.created["reviews"] = reviews
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            from flywheel.demo.showcases import seed_demo_showcases
+
+            showcases = seed_demo_showcases(seed=options["seed"], anchor=demo_anchor())
+        if showcases:
+            report.created["showcases"] = showcases
         if report.created:
             self.recognise_history(quiet=quiet)
         if quiet:
