@@ -82,3 +82,11 @@ def png(name="photo.png", size=(64, 48), color="red") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def level_zero(member) -> int:
+    return 0
+
+
+def level_three(member) -> int:
+    return 3

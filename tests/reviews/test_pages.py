@@ -75,8 +75,8 @@ def test_the_api_list_costs_the_same_queries_for_5_and_50_reviews(
 ):
     many_reviews(product, count)
     url = f"/api/v1/reviews/products/{product.pk}?limit=100"
-    # product, reviews (with authors), photos, summary
-    with django_assert_num_queries(4):
+    # product, reviews (with authors), photos, fit answers, summary
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.json()["items"]) == count
 
@@ -231,3 +231,13 @@ def test_the_widget_script_inserts_the_iframe(client):
     response = client.get(reverse("reviews:widget_script"))
     assert response["Content-Type"].startswith("text/javascript")
     assert "/widget/products/" in response.content.decode()
+
+
+def test_review_counts_read_as_real_plurals(client, buyer, product):
+    write(buyer, product, rating=4)
+    html = client.get(reverse("reviews:product", args=[product.pk])).content.decode()
+    assert "4.0 out of 5 · 1 review<" in html or "out of 5 · 1 review<" in html
+    assert "1 reviews" not in html
+    assert "4★: 1 review<" in html
+    assert "5★: 0 reviews<" in html
+    assert ">1 star<" in html and ">2 stars<" in html

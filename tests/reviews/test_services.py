@@ -310,3 +310,31 @@ def test_the_demo_has_verified_reviews_with_photos_for_its_stores_products(db):
     assert {review.product.store.domain for review in reviews} == {
         "northtrail-outfitters.myshopify.com"
     }
+
+
+def test_review_photos_count_against_the_trust_levels_upload_allowance(
+    buyer, product, store, settings
+):
+    from flywheel.commerce.models import Product
+    from flywheel.core.exceptions import RateLimited
+
+    settings.FLYWHEEL_RATE_LIMITS = {"photo_upload": {0: "3/d", 3: None}}
+    settings.FLYWHEEL_TRUST_LEVEL_RESOLVER = "tests.reviews.conftest.level_zero"
+    write(buyer, product, photos=[png(), png()])
+    second = Product.objects.create(store=store, external_id="p2", title="Footprint")
+    buy(buyer, second)
+    with pytest.raises(RateLimited) as refused:
+        write(buyer, second, photos=[png(), png()])
+    assert refused.value.field == "photos"
+    assert "trust level" in refused.value.message
+    assert not Review.objects.filter(product=second).exists()
+    assert ReviewPhoto.objects.count() == 2
+    # The refused batch used nothing up: one more photo still fits today.
+    review = write(buyer, second, photos=[png()])
+    assert review.photo_count == 1
+
+
+def test_a_higher_trust_level_uploads_without_that_limit(buyer, product, settings):
+    settings.FLYWHEEL_RATE_LIMITS = {"photo_upload": {0: "1/d", 3: None}}
+    settings.FLYWHEEL_TRUST_LEVEL_RESOLVER = "tests.reviews.conftest.level_three"
+    assert write(buyer, product, photos=[png(), png(), png()]).photo_count == 3

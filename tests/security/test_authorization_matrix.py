@@ -327,6 +327,18 @@ PAGE_MATRIX = [
     Row("chat/search/", lambda w: "/chat/search/?q=tent", SIGNED_IN),
     Row("chat/direct/", lambda w: "/chat/direct/", SIGNED_POST),
     Row("chat/settings/", lambda w: "/chat/settings/", SIGNED_IN),
+    # Showcases (docs/showcases.md): a public gallery; sharing needs a sign-in; a showcase that
+    # does not exist is a 404 for everyone; every write is a POST (states: tests/showcases).
+    Row("showcases/", lambda w: "/showcases/", EVERYONE),
+    Row("showcases/share/", lambda w: "/showcases/share/", SIGNED_IN),
+    Row("showcases/<int:showcase_id>/", lambda w: "/showcases/999999/", (NOT_FOUND,) * 5),
+    Row("showcases/<int:showcase_id>/react/", lambda w: "/showcases/1/react/", POST_ONLY),
+    Row("showcases/<int:showcase_id>/comment/", lambda w: "/showcases/1/comment/", POST_ONLY),
+    Row("showcases/<int:showcase_id>/flag/", lambda w: "/showcases/1/flag/", POST_ONLY),
+    Row("showcases/<int:showcase_id>/feature/", lambda w: "/showcases/1/feature/", POST_ONLY),
+    Row("showcases/<int:showcase_id>/unfeature/", lambda w: "/showcases/1/unfeature/", POST_ONLY),
+    Row("showcases/<int:showcase_id>/publish/", lambda w: "/showcases/1/publish/", POST_ONLY),
+    Row("showcases/<int:showcase_id>/reject/", lambda w: "/showcases/1/reject/", POST_ONLY),
     # The staff console: the brand team; sales figures and exports for owners and admins.
     Row("manage/", lambda w: "/manage/", _(LOGIN, DENIED, DENIED, OK, OK)),
     Row("manage/retention/", lambda w: "/manage/retention/", _(LOGIN, DENIED, DENIED, OK, OK)),

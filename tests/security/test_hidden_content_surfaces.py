@@ -243,7 +243,7 @@ WALKED_PAGES = {
     # Hidden topics' addresses carry their titles (the slug): the sitemap must not list them.
     "sitemap.xml": lambda s: [_get("/sitemap.xml")],
     "sitemap-<slug:section>.xml": lambda s: [
-        _get(f"/sitemap-{section}.xml") for section in ("spaces", "topics", "reviews")
+        _get(f"/sitemap-{section}.xml") for section in ("spaces", "topics", "reviews", "showcases")
     ],
     "moderation/flag/post/<int:post_id>/": _per_post(
         "/moderation/flag/post/{post_id}/", "POST", {"reason": "spam"}, True
@@ -263,6 +263,17 @@ NO_MEMBER_TEXT_PAGES = {
     "manage/segments/<str:name>/push/": "staff console POST: sends a segment to the brand's webhook, owners and admins only (tests/analytics/test_segment_webhook.py)",
     "manage/pushes/<int:push_id>/resend/": "staff console POST: sends a dead-lettered segment again, owners and admins only",
     "go/<str:token>/": "a redirect to the shop URL a rendered post pointed to; shows no member text",
+    # Showcases (docs/showcases.md) show showcase text only; their own states are tested there.
+    "showcases/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/share/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/react/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/comment/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/flag/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/feature/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/unfeature/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/publish/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
+    "showcases/<int:showcase_id>/reject/": "members' showcases, never community posts (pending/rejected showcases: tests/showcases)",
     # Reviews (docs/reviews.md) show review text only; their own states are tested there.
     "products/<int:product_id>/reviews/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
     "products/<int:product_id>/reviews/write/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",

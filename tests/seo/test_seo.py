@@ -342,3 +342,19 @@ def test_a_later_page_has_its_own_canonical_and_no_json_ld(client, settings):
 
     assert f'<link rel="canonical" href="{SITE}{topic.get_absolute_url()}?page=2">' in html
     assert "ld+json" not in html
+
+
+def test_sitemap_topic_addresses_are_exactly_the_topics_own_addresses(client):
+    from flywheel.seo.sitemaps import TopicSitemap
+
+    space = SpaceFactory()
+    topics = [
+        make_topic(space=space, title=title)
+        for title in ("Zelt für die Dolomiten?", "东京的露营地", "Tent & tarp: 50/50?")
+    ]
+    sitemap = TopicSitemap()
+    for topic in topics:
+        assert sitemap.location(topic) == topic.get_absolute_url()
+    body = client.get("/sitemap-topics.xml").content.decode()
+    for topic in topics:
+        assert topic.get_absolute_url().replace("&", "&amp;") + "</loc>" in body

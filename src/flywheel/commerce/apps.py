@@ -18,10 +18,14 @@ class CommerceConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import email_confirmed
 
-        from flywheel.commerce.queries import passes_purchase_gate
+        from flywheel.commerce.queries import passes_purchase_gate, with_verified_buyer_authors
         from flywheel.core import hooks
 
         hooks.gate_checks.register(passes_purchase_gate, name="commerce.purchase")
+        # The verified-buyer badge next to names on topic pages about a product.
+        hooks.post_list_prefetches.register(
+            with_verified_buyer_authors, name="commerce.verified_buyers"
+        )
         # allauth's one hook for "this address is now verified" (by link or by code).
         email_confirmed.connect(
             link_customers_on_email_confirmed, dispatch_uid="commerce-link-customers"

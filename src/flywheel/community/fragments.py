@@ -67,6 +67,8 @@ def post_key(item: dict, *, topic, can_reply: bool, brand_name: str = "") -> str
         post.edited_at.isoformat() if post.edited_at else "",
         post.deleted_at is not None,
         _author_stamp(post.author),
+        # Set by a post_list_prefetches hook (commerce: bought the product the topic is about).
+        getattr(post, "author_verified_buyer", False),
         (reply_to.number, reply_to.is_deleted, _author_stamp(reply_to.author))
         if reply_to is not None
         else (),

@@ -205,6 +205,10 @@ def home(request: HttpRequest) -> HttpResponse:
                     :HOME_UNANSWERED
                 ]
             ),
+            # Rendered by the apps above (showcases: the featured gallery); escaped there.
+            "home_sections": [
+                html for html in (section(request) for section in hooks.home_sections) if html
+            ],
         },
     )
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "flywheel.moderation",
     "flywheel.privacy",
     "flywheel.reviews",
+    "flywheel.showcases",
     "flywheel.analytics",
     "flywheel.referrals",
     "flywheel.bridges",
@@ -427,6 +428,11 @@ FLYWHEEL_RATE_LIMITS = {
     "chat": {0: "10/m,200/d", 1: "20/m", 2: "30/m", 3: "60/m", 4: None},
     # Profile saves (each may decode an avatar): the brand team is limited too.
     "profile": {0: "10/h,30/d", 2: "30/h"},
+    # Reviews and showcases written, and the photos uploaded with them (counted per photo).
+    "review": {0: "5/h,20/d", 1: "20/h", 2: "60/h", 3: None},
+    "showcase": {0: "3/h,10/d", 1: "10/h", 2: "30/h", 3: None},
+    "comment": {0: "10/h,30/d", 1: "60/h", 2: "120/h", 3: None},
+    "photo_upload": {0: "12/h,24/d", 1: "30/h,100/d", 2: "100/h,300/d", 3: None},
 }
 # A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
 FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")

@@ -24,6 +24,6 @@ class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
 
-    def __init__(self, message: str, *, retry_after: int):
-        super().__init__(message)
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None):
+        super().__init__(message, field=field)
         self.retry_after = retry_after

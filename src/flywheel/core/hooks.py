@@ -229,6 +229,14 @@ posts_changed: Hook[PostsChanged] = Hook(
     (re-index them).""",
 )
 
+HomeSection = Callable[[Any], str]  # (request) -> HTML ("" shows nothing)
+home_sections: Hook[HomeSection] = Hook(
+    "home_sections",
+    """Sections the community home page shows under its own lists, each rendered HTML (escaped
+    by its template) for this request's viewer, in registration order. Must be cheap (a query
+    or two, whatever the data). Registered by showcases (the featured gallery).""",
+)
+
 # ------------------------------------------------------------------------- access (community)
 
 GateCheck = Callable[[Any, Any], bool]  # (user, space) -> True lets the member in
@@ -427,6 +435,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     link_rewriters,
     post_list_prefetches,
     posts_changed,
+    home_sections,
     gate_checks,
     target_view_checks,
     sign_in_checks,

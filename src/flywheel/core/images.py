@@ -86,6 +86,9 @@ REVIEW_PHOTO = ImageUse(
 )
 REVIEW_PHOTO_THUMBNAIL = (320, 320)
 
+# A member's showcase photo (a look, a build, a trip): the same bounds as a review photo.
+SHOWCASE_PHOTO = REVIEW_PHOTO
+
 
 @dataclass(frozen=True)
 class ProcessedImage:

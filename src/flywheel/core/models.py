@@ -34,6 +34,7 @@ class Verb(models.TextChoices):
     ORDER_VOIDED = "order_voided", _("had an order voided")
     # Reviews, referrals, ideas and events: apps being built; declared so rules can name them.
     REVIEW_PUBLISHED = "review_published", _("published a review")
+    SHOWCASE_PUBLISHED = "showcase_published", _("shared a showcase")
     REFERRAL_CLICKED = "referral_clicked", _("had a referral link clicked")
     REFERRAL_SIGNED_UP = "referral_signed_up", _("referred a member who signed up")
     REFERRAL_CONVERTED = "referral_converted", _("referred a member who ordered")

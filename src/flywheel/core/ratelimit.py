@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from flywheel.core.exceptions import RateLimited
 
@@ -50,14 +51,24 @@ def _too_often(retry_after: int) -> RateLimited:
     )
 
 
-def _count(key: str, period: int) -> tuple[int, int]:
-    """Count one hit in the current window of `period` seconds; (count, seconds left)."""
+def _window_key(key: str, period: int, now: float) -> str:
+    return f"ratelimit:{key}:{int(now // period)}"
+
+
+def _count(key: str, period: int, cost: int = 1) -> tuple[int, int]:
+    """Count `cost` hits in the current window of `period` seconds; (count, seconds left)."""
     now = time.time()
-    window = int(now // period)
-    cache_key = f"ratelimit:{key}:{window}"
-    added = cache.add(cache_key, 1, timeout=period + 1)
-    count = 1 if added else cache.incr(cache_key)
+    cache_key = _window_key(key, period, now)
+    added = cache.add(cache_key, cost, timeout=period + 1)
+    count = cost if added else cache.incr(cache_key, cost)
     return count, max(1, period - int(now % period))
+
+
+def _give_back(key: str, period: int, cost: int) -> None:
+    try:
+        cache.decr(_window_key(key, period, time.time()), cost)
+    except ValueError:
+        pass  # the window just ended: nothing left to give back
 
 
 def check_rate_limit(*, key: str, rate: str | None = None) -> None:
@@ -115,18 +126,50 @@ def rates_for(*, action: str, level: int) -> list[str]:
     return [part for part in str(spec).split(",") if part.strip()]
 
 
-def check_action_rate_limit(*, member, action: str) -> None:
-    """Count one `action` by `member`; raise RateLimited past their trust level's allowance.
+def check_action_rate_limit(*, member, action: str, cost: int = 1) -> None:
+    """Count one `action` by `member` (`cost` of them: photos in one upload); raise RateLimited
+    past their trust level's allowance. A refused attempt is given back, so a batch larger than
+    what is left does not use up the rest.
 
     Every window is counted (so "3/h,10/d" counts against both) before deciding, and the
     longest wait is reported, so Retry-After is honest.
     """
     rates = rates_for(action=action, level=trust_level_of(member))
     waits = []
+    counted = []
     for rate in rates:
         limit, period = parse_rate(rate)
-        count, retry_after = _count(f"action:{action}:{member.pk}:{period}", period)
+        key = f"action:{action}:{member.pk}:{period}"
+        count, retry_after = _count(key, period, cost)
+        counted.append((key, period))
         if count > limit:
             waits.append(retry_after)
     if waits:
+        for key, period in counted:
+            _give_back(key, period, cost)
         raise _too_often(max(waits))
+
+
+def check_upload_allowance(*, member, count: int) -> None:
+    """Photos count against the member's trust level's upload allowance
+    (FLYWHEEL_RATE_LIMITS["photo_upload"], per photo); a refused batch uses up nothing. A
+    customer writing through a review-request link has no member: the link's order bounds it.
+    Counted before decoding, so the allowance also bounds the work a member can make us do."""
+    if not count or member is None:
+        return
+    try:
+        check_action_rate_limit(member=member, action="photo_upload", cost=count)
+    except RateLimited as limited:
+        minutes = max(1, round(limited.retry_after / 60))
+        raise RateLimited(
+            ngettext(
+                "You have uploaded as many photos as your trust level allows for now. "
+                "Try again in %(minutes)d minute, or post without photos.",
+                "You have uploaded as many photos as your trust level allows for now. "
+                "Try again in %(minutes)d minutes, or post without photos.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after=limited.retry_after,
+            field="photos",
+        ) from limited

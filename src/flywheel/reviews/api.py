@@ -38,6 +38,11 @@ class PhotoOut(Schema):
     height: int
 
 
+class FitAnswerOut(Schema):
+    question: str
+    answer: str
+
+
 class ReviewOut(Schema):
     id: int
     rating: int
@@ -47,6 +52,7 @@ class ReviewOut(Schema):
     verified_buyer: bool
     helpful_count: int
     photos: list[PhotoOut]
+    fit: list[FitAnswerOut] = Field(description="Answers to the product type's fit questions.")
     reply_html: str
     created_at: datetime
     updated_at: datetime
@@ -90,6 +96,10 @@ def review_out(review: Review) -> dict:
                 "height": photo.height,
             }
             for photo in review.photos.all()
+        ],
+        "fit": [
+            {"question": answer.question.prompt, "answer": answer.choice}
+            for answer in review.fit_answers.all()
         ],
         "reply_html": review.reply_html,
         "created_at": review.created_at,

@@ -210,6 +210,13 @@ def seed_demo_reviews(*, seed: int, anchor: dt.datetime) -> int:
             .order_by("pk")[:REVIEWERS]
         )
         pairs = [(member, products[i % len(products)]) for i, member in enumerate(members)]
+    # The jacket-like product asks how it fits (fit questions per product type).
+    fit = services.define_fit_question(
+        product_type="Apparel",
+        prompt="How does it fit?",
+        choices=["Runs small", "True to size", "Runs large"],
+        products=[products[min(2, len(products) - 1)]],
+    )
     created = 0
     for index, (member, product) in enumerate(pairs):
         rating, title, body = REVIEWS[rng.randrange(len(REVIEWS))]
@@ -226,6 +233,9 @@ def seed_demo_reviews(*, seed: int, anchor: dt.datetime) -> int:
             title=title,
             body=body,
             photos=photos if with_photos else [],
+            fit_answers={fit.pk: fit.choices[(index // 2) % 3 if index % 4 else 1]}
+            if product.pk == products[min(2, len(products) - 1)].pk
+            else None,
             at=anchor - dt.timedelta(days=40 - index),
         )
         created += 1

@@ -74,6 +74,10 @@ class Review(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # A review moved in from another reviews app (csv_formats.py): where from, and a digest of
+    # the row that makes importing the same file again change nothing.
+    imported_from = models.CharField(_("imported from"), max_length=20, blank=True)
+    import_key = models.CharField(max_length=64, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -94,6 +98,9 @@ class Review(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="reviews_rating_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="reviews_import_once"
             ),
         ]
         indexes = [
@@ -207,3 +214,65 @@ class ReviewEmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ProductType(models.Model):
+    """A kind of product the brand asks the same fit or size questions about ("Footwear",
+    "Jackets"). The brand team names it and lists its products."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    products = models.ManyToManyField(
+        "commerce.Product", blank=True, related_name="review_product_types"
+    )
+
+    class Meta:
+        verbose_name = _("product type")
+        verbose_name_plural = _("product types")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FitQuestion(models.Model):
+    """An optional question on reviews of a product type ("How does it fit?") with fixed
+    answers ("Runs small", "True to size", "Runs large"); product pages sum the answers."""
+
+    product_type = models.ForeignKey(
+        ProductType, on_delete=models.CASCADE, related_name="questions"
+    )
+    prompt = models.CharField(_("question"), max_length=150)
+    choices = models.JSONField(_("answers"), default=list)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("fit question")
+        verbose_name_plural = _("fit questions")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product_type", "prompt"], name="reviews_one_prompt_per_product_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+
+class FitAnswer(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="fit_answers")
+    question = models.ForeignKey(FitQuestion, on_delete=models.CASCADE, related_name="answers")
+    choice = models.CharField(_("answer"), max_length=80)
+
+    class Meta:
+        verbose_name = _("fit answer")
+        verbose_name_plural = _("fit answers")
+        ordering = ["question__position", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "question"], name="reviews_one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.choice}"

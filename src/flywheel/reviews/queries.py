@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch, QuerySet
 
 from flywheel.reviews import permissions
-from flywheel.reviews.models import HelpfulVote, Review, ReviewPhoto
+from flywheel.reviews.models import FitAnswer, FitQuestion, HelpfulVote, Review, ReviewPhoto
 
 SORTS = {
     "helpful": ["-helpful_count", "-created_at", "-id"],
@@ -18,10 +18,65 @@ DEFAULT_SORT = "helpful"
 
 
 def _with_related(queryset: QuerySet[Review]) -> QuerySet[Review]:
-    # Three queries whatever the number of reviews: the reviews (with author), their photos.
+    # Three queries whatever the number of reviews: the reviews (with author), their photos,
+    # their fit answers (with the questions).
     return queryset.select_related("author", "product").prefetch_related(
-        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
+        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id")),
+        Prefetch(
+            "fit_answers",
+            queryset=FitAnswer.objects.select_related("question").order_by(
+                "question__position", "question_id"
+            ),
+        ),
     )
+
+
+def fit_questions_for(product) -> list[FitQuestion]:
+    """The fit or size questions asked on reviews of this product (its product types'), one
+    query."""
+    return list(
+        FitQuestion.objects.filter(product_type__products=product)
+        .distinct()
+        .order_by("position", "id")
+    )
+
+
+def fit_summary(product, questions: list[FitQuestion]) -> list[dict]:
+    """For each question, how the product's published reviews answered it, most common first:
+    [{"question", "answers": [{"choice", "count", "percent"}], "count"}]; one query."""
+    if not questions:
+        return []
+    published = permissions.filter_public_reviews_queryset(Review.objects.filter(product=product))
+    rows = (
+        FitAnswer.objects.filter(review__in=published, question__in=questions)
+        .values("question_id", "choice")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["question_id"], {})[row["choice"]] = row["count"]
+    summary = []
+    for question in questions:
+        by_choice = counts.get(question.pk, {})
+        total = sum(by_choice.values())
+        if not total:
+            continue
+        summary.append(
+            {
+                "question": question,
+                "count": total,
+                "answers": [
+                    {
+                        "choice": choice,
+                        "count": by_choice.get(choice, 0),
+                        "percent": round(100 * by_choice.get(choice, 0) / total),
+                    }
+                    for choice in question.choices
+                ],
+            }
+        )
+    return summary
 
 
 def product_reviews(

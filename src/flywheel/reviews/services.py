@@ -17,16 +17,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from flywheel.commerce.models import FulfillmentStatus, Order, OrderLine, Product
+from flywheel.commerce.models import Customer, FulfillmentStatus, Order, OrderLine, Product
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.images import REVIEW_PHOTO, ProcessedImage, process_image
 from flywheel.core.markup import render_markdown
+from flywheel.core.ratelimit import check_action_rate_limit, check_upload_allowance
 from flywheel.core.services import record_activity
 from flywheel.reviews import permissions
 from flywheel.reviews.models import (
     MAX_PHOTOS,
     REVIEW_PUBLISHED,
+    FitAnswer,
+    FitQuestion,
     HelpfulVote,
+    ProductType,
     Review,
     ReviewEmailOptOut,
     ReviewPhoto,
@@ -70,7 +74,71 @@ def _clean_text(*, rating, title: str, body: str) -> tuple[int, str, str]:
     return rating, title, body
 
 
-def _process_photos(uploads, *, already: int = 0) -> list[ProcessedImage]:
+def _clean_fit_answers(product: Product, answers) -> list[tuple[FitQuestion, str]]:
+    """Answers keyed by question id, each one of the question's choices; questions of another
+    product type are refused, a blank answer is skipped (every question is optional)."""
+    if not answers:
+        return []
+    from flywheel.reviews.queries import fit_questions_for
+
+    questions = {question.pk: question for question in fit_questions_for(product)}
+    cleaned = []
+    for key, choice in answers.items():
+        choice = (choice or "").strip()
+        if not choice:
+            continue
+        try:
+            question = questions[int(key)]
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(
+                _("That question is not asked about this product."), field="fit"
+            ) from None
+        if choice not in question.choices:
+            raise InvalidInput(
+                _("Choose one of the answers to “%(question)s”.") % {"question": question.prompt},
+                field=f"fit_{question.pk}",
+            )
+        cleaned.append((question, choice))
+    return cleaned
+
+
+def _store_fit_answers(review: Review, answers: list[tuple[FitQuestion, str]]) -> None:
+    FitAnswer.objects.filter(review=review).exclude(
+        question__in=[question for question, _choice in answers]
+    ).delete()
+    for question, choice in answers:
+        FitAnswer.objects.update_or_create(
+            review=review, question=question, defaults={"choice": choice}
+        )
+
+
+@transaction.atomic
+def define_fit_question(
+    *, product_type: str, prompt: str, choices: list[str], products=(), position: int = 0
+) -> FitQuestion:
+    """The brand team asks `prompt` on reviews of every product of `product_type` (created if
+    new; `products` are added to it). Idempotent: the same type and prompt update in place."""
+    name = (product_type or "").strip()
+    prompt = (prompt or "").strip()
+    choices = [str(choice).strip() for choice in choices or [] if str(choice).strip()]
+    if not name:
+        raise InvalidInput(_("Name the product type."), field="product_type")
+    if not prompt:
+        raise InvalidInput(_("Write the question."), field="prompt")
+    if len(choices) < 2 or len(set(choices)) != len(choices):
+        raise InvalidInput(_("Give at least two different answers."), field="choices")
+    kind, _created = ProductType.objects.get_or_create(name=name[:80])
+    if products:
+        kind.products.add(*products)
+    question, _created = FitQuestion.objects.update_or_create(
+        product_type=kind,
+        prompt=prompt[:150],
+        defaults={"choices": [choice[:80] for choice in choices], "position": position},
+    )
+    return question
+
+
+def _process_photos(uploads, *, already: int = 0, member=None) -> list[ProcessedImage]:
     """Every photo checked and re-encoded before a row is written (all or nothing)."""
     uploads = [upload for upload in (uploads or []) if upload]
     if already + len(uploads) > MAX_PHOTOS:
@@ -78,6 +146,8 @@ def _process_photos(uploads, *, already: int = 0) -> list[ProcessedImage]:
             _("A review can have at most %(count)d photos.") % {"count": MAX_PHOTOS},
             field="photos",
         )
+    # Counted before decoding: the allowance also bounds the work a member can make us do.
+    check_upload_allowance(member=member, count=len(uploads))
     return [process_image(upload, use=REVIEW_PHOTO) for upload in uploads]
 
 
@@ -178,6 +248,7 @@ def write_review(
     author=None,
     request: ReviewRequest | None = None,
     guest_name: str = "",
+    fit_answers=None,
     at=None,
 ) -> Review:
     """A member (author) or a customer following a review-request link (request) reviews a
@@ -205,7 +276,10 @@ def write_review(
         raise Conflict(
             _("You already reviewed this product; edit your review instead."), field="product"
         )
-    processed = _process_photos(photos)
+    answers = _clean_fit_answers(product, fit_answers)
+    if author is not None and at is None:
+        check_action_rate_limit(member=author, action="review")
+    processed = _process_photos(photos, member=author if at is None else None)
     now = at or timezone.now()
     review = Review(
         product=product,
@@ -229,6 +303,7 @@ def write_review(
             _("You already reviewed this product; edit your review instead."), field="product"
         ) from duplicate
     _store_photos(review, processed)
+    _store_fit_answers(review, answers)
     flagged = _auto_moderation_flagged(review, source_key=f"review:{review.pk}:0")
     if _auto_publishes(review, flagged=flagged):
         _mark_published(review, at=at)
@@ -239,7 +314,15 @@ def write_review(
 
 @transaction.atomic
 def edit_review(
-    *, review: Review, by, rating, title: str, body: str, photos=(), remove_photo_ids=()
+    *,
+    review: Review,
+    by,
+    rating,
+    title: str,
+    body: str,
+    photos=(),
+    remove_photo_ids=(),
+    fit_answers=None,
 ) -> Review:
     """The author changes their review; the old text is kept as a revision. A text that
     auto-moderation flags goes back to pending."""
@@ -248,9 +331,10 @@ def edit_review(
     )
     permissions.check_edit_review_permission(by, review)
     rating, title, body = _clean_text(rating=rating, title=title, body=body)
+    answers = _clean_fit_answers(review.product, fit_answers)
     removing = list(review.photos.filter(pk__in=[int(pk) for pk in remove_photo_ids or []]))
     kept = review.photo_count - len(removing)
-    processed = _process_photos(photos, already=kept)
+    processed = _process_photos(photos, already=kept, member=by)
     now = timezone.now()
     ReviewRevision.objects.create(
         review=review,
@@ -265,6 +349,8 @@ def edit_review(
             photo.thumbnail.delete(save=False)
         photo.delete()
     _store_photos(review, processed, start=review.photo_count + 1)
+    if fit_answers is not None:
+        _store_fit_answers(review, answers)
     review.rating, review.title, review.body = rating, title, body
     review.body_html = render_markdown(body)
     review.photo_count = kept + len(processed)
@@ -508,3 +594,106 @@ def send_review_requests(*, now=None) -> dict[str, int]:
             _send_request_email(request, reminder=True)
             reminded += 1
     return {"sent": sent, "reminded": reminded}
+
+
+# ---------------------------------------------------------------- import from other apps
+
+
+def _imported_product(store, row) -> Product:
+    products = Product.objects.filter(store=store, deleted=False)
+    product = None
+    if row.product_external_id:
+        product = products.filter(external_id=row.product_external_id).first()
+    if product is None and row.product_handle:
+        product = products.filter(handle=row.product_handle).first()
+    if product is None and row.sku:
+        product = products.filter(variants__sku=row.sku).first()
+    if product is None:
+        named = row.product_external_id or row.product_handle or row.sku
+        if not named:
+            raise InvalidInput(_("The row names no product (id, handle or SKU)."), field="product")
+        raise InvalidInput(
+            _("No product “%(product)s” in %(store)s; import the store's products first.")
+            % {"product": named[:80], "store": store.domain},
+            field="product",
+        )
+    return product
+
+
+@transaction.atomic
+def import_review(*, store, row, source: str) -> tuple[Review, bool]:
+    """A review another reviews app exported (reviews/csv_formats.py) joins the product's
+    reviews: matched to the store's product by id, handle or SKU, to the store's customer (and
+    through it the member) by e-mail, verified when that customer bought the product here.
+    Kept published or pending as the source had it; no activity is logged (points are for
+    reviews written here, not for history). Importing the same row again changes nothing:
+    (review, False)."""
+    key = row.key(source)
+    existing = Review.objects.filter(import_key=key).first()
+    if existing is not None:
+        return existing, False
+    product = _imported_product(store, row)
+    name = (row.name or "").strip()[:80]
+    if not name:
+        raise InvalidInput(_("The reviewer's name is missing."), field="name")
+    body = (row.body or "").strip()
+    title = (row.title or "").strip() or body.split("\n", 1)[0][:60].strip()
+    rating, title, body = _clean_text(rating=row.rating, title=title, body=body)
+    email = (row.email or "").strip().lower()
+    customer = None
+    if email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                _("“%(email)s” is not an e-mail address.") % {"email": email[:80]}, field="email"
+            ) from None
+        customer = (
+            Customer.objects.filter(store=store, email__iexact=email)
+            .select_related("member")
+            .first()
+        )
+    author = customer.member if customer is not None and customer.member_id else None
+    verified = customer is not None and (
+        OrderLine.objects.filter(
+            order__in=Order.objects.counting(),
+            order__customer=customer,
+            product=product,
+            quantity__gt=F("refunded_quantity"),
+        ).exists()
+    )
+    taken = Review.objects.filter(product=product)
+    if (author is not None and taken.filter(author=author).exists()) or (
+        author is None and customer is not None and taken.filter(customer=customer).exists()
+    ):
+        raise Conflict(
+            _("%(name)s already has a review of this product.") % {"name": name}, field="email"
+        )
+    now = timezone.now()
+    written = min(row.created_at or now, now)
+    reply = (row.reply or "").strip()[:BODY_MAX]
+    review = Review.objects.create(
+        product=product,
+        author=author,
+        customer=customer,
+        guest_name=name if author is None else "",
+        rating=rating,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
+        state=ReviewState.PUBLISHED if row.published else ReviewState.PENDING,
+        verified_buyer=verified,
+        reply_body=reply,
+        reply_html=render_markdown(reply) if reply else "",
+        replied_at=written if reply else None,
+        published_at=written if row.published else None,
+        created_at=written,
+        updated_at=written,
+        imported_from=source,
+        import_key=key,
+    )
+    _forget_widget(product.pk)
+    return review, True

@@ -79,6 +79,7 @@ def product_reviews(request: HttpRequest, product_id: int) -> HttpResponse:
     )
     summary = queries.rating_summary(product)
     context = {
+        "fit_summary": queries.fit_summary(product, queries.fit_questions_for(product)),
         "product": product,
         "reviews": reviews,
         "summary": summary,
@@ -91,6 +92,17 @@ def product_reviews(request: HttpRequest, product_id: int) -> HttpResponse:
         "json_ld": json_ld(product_json_ld(product, summary, reviews[:5])),
     }
     return render(request, "reviews/product.html", context)
+
+
+def _fit_fields(product, chosen) -> list[dict]:
+    return [
+        {
+            "question": question,
+            "name": f"fit_{question.pk}",
+            "chosen": chosen.get(f"fit_{question.pk}"),
+        }
+        for question in queries.fit_questions_for(product)
+    ]
 
 
 def _sort_labels():
@@ -109,6 +121,12 @@ def _form_values(request) -> dict:
         "title": request.POST.get("title", ""),
         "body": request.POST.get("body", ""),
         "photos": request.FILES.getlist("photos"),
+        # fit_<question id>=<answer> for the product type's fit or size questions
+        "fit_answers": {
+            key.removeprefix("fit_"): value
+            for key, value in request.POST.items()
+            if key.startswith("fit_")
+        },
     }
 
 
@@ -121,7 +139,13 @@ def write_review(request: HttpRequest, product_id: int) -> HttpResponse:
     if existing is not None:
         return redirect("reviews:edit", review_id=existing.pk)
     verified = permissions.check_can_review_product(request.user, product)
-    context = {"product": product, "verified": verified, "values": {}, "error": None}
+    context = {
+        "product": product,
+        "verified": verified,
+        "values": {},
+        "error": None,
+        "fit_questions": _fit_fields(product, request.POST if request.method == "POST" else {}),
+    }
     if request.method == "POST":
         values = _form_values(request)
         try:
@@ -139,7 +163,16 @@ def edit_review(request: HttpRequest, review_id: int) -> HttpResponse:
         return _sign_in_first(request)
     review = get_object_or_404(Review.objects.select_related("product"), pk=review_id)
     permissions.check_edit_review_permission(request.user, review)
-    context = {"product": review.product, "review": review, "values": review, "error": None}
+    answered = {f"fit_{answer.question_id}": answer.choice for answer in review.fit_answers.all()}
+    context = {
+        "product": review.product,
+        "review": review,
+        "values": review,
+        "error": None,
+        "fit_questions": _fit_fields(
+            review.product, request.POST if request.method == "POST" else answered
+        ),
+    }
     if request.method == "POST":
         values = _form_values(request)
         try:

@@ -7,17 +7,20 @@ protocol allows 50,000 URLs a file; smaller pages keep each response quick) and 
 costs the same few queries however many topics there are.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib import sitemaps
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 from flywheel.commerce.models import Product
 from flywheel.community import permissions
 from flywheel.reviews.models import ReviewState
+from flywheel.showcases.models import Showcase
+from flywheel.showcases.permissions import filter_public_showcases_queryset
 
 
 class SiteUrlSitemap(sitemaps.Sitemap):
@@ -41,8 +44,26 @@ class SiteUrlSitemap(sitemaps.Sitemap):
         return self.latest()
 
 
+# Stand-ins reverse() fills into the topic address once per sitemap page; each topic's own
+# slug and id then replace them (see TopicSitemap.location).
+SLUG_STAND_IN, ID_STAND_IN = "slug-stand-in", 987654321987
+
+
 class TopicSitemap(SiteUrlSitemap):
     changefreq = "daily"
+
+    def location(self, topic):
+        """Topic.get_absolute_url() without a reverse() per topic: one reverse per page with
+        stand-ins, then the slug quoted exactly as reverse() quotes it. A page of 10,000
+        addresses spent most of its time in reverse() (docs/benchmarks.md, "Sitemap")."""
+        template = getattr(self, "_topic_path", None)
+        if template is None:
+            template = reverse(
+                "community:topic", kwargs={"topic_id": ID_STAND_IN, "slug": SLUG_STAND_IN}
+            )
+            self._topic_path = template
+        slug = quote(topic.slug or "-", safe=RFC3986_SUBDELIMS + "/~:@")
+        return template.replace(SLUG_STAND_IN, slug).replace(str(ID_STAND_IN), str(topic.pk))
 
     def _public(self):
         return permissions.filter_topics_queryset(AnonymousUser())
@@ -97,8 +118,27 @@ class ProductReviewsSitemap(SiteUrlSitemap):
         return self._reviewed().aggregate(latest=Max("reviews__published_at"))["latest"]
 
 
+class ShowcaseSitemap(SiteUrlSitemap):
+    """Published showcases (pending and rejected ones never: the showcases app's one rule)."""
+
+    changefreq = "weekly"
+
+    def _public(self):
+        return filter_public_showcases_queryset(Showcase.objects.all())
+
+    def items(self):
+        return self._public().only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, showcase):
+        return showcase.updated_at
+
+    def latest(self):
+        return self._public().aggregate(latest=Max("updated_at"))["latest"]
+
+
 SECTIONS = {
     "spaces": SpaceSitemap,
     "topics": TopicSitemap,
     "reviews": ProductReviewsSitemap,
+    "showcases": ShowcaseSitemap,
 }

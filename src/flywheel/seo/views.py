@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
@@ -50,8 +54,47 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def urlset_xml(urls: list[dict]) -> str:
+    """The <urlset> of one sitemap page, written directly: Django's sitemap.xml template spent
+    seconds on a page of 10,000 addresses (docs/benchmarks.md, "Sitemap"). Same elements and
+    escaping as that template, for the fields our sections set."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    ]
+    append = parts.append
+    for url in urls:
+        append("<url><loc>")
+        append(escape(url["location"]))
+        append("</loc>")
+        lastmod = url.get("lastmod")
+        if lastmod:
+            if hasattr(lastmod, "tzinfo") and timezone.is_aware(lastmod):
+                lastmod = timezone.localtime(lastmod)
+            append(f"<lastmod>{lastmod:%Y-%m-%d}</lastmod>")
+        if url.get("changefreq"):
+            append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+        if url.get("priority"):
+            append(f"<priority>{escape(str(url['priority']))}</priority>")
+        append("</url>")
+    append("</urlset>\n")
+    return "".join(parts)
+
+
 @require_GET
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     if section not in SECTIONS:
         raise Http404("No sitemap section of that name.")
-    return sitemap_views.sitemap(request, sitemaps={section: SECTIONS[section]}, section=section)
+    sitemap = SECTIONS[section]()
+    page = request.GET.get("p", 1)
+    try:
+        urls = sitemap.get_urls(page=page, site=get_current_site(request), protocol=request.scheme)
+    except (EmptyPage, PageNotAnInteger) as missing:
+        raise Http404("No such sitemap page.") from missing
+    headers = {"X-Robots-Tag": "noindex, noodp, noarchive"}
+    latest = getattr(sitemap, "latest_lastmod", None)
+    if latest is not None:
+        headers["Last-Modified"] = http_date(
+            sitemap_views._get_latest_lastmod(None, latest).timestamp()
+        )
+    return HttpResponse(urlset_xml(urls), content_type="application/xml", headers=headers)

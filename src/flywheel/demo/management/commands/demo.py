@@ -78,6 +78,12 @@ class Command(BaseCommand):
             chat_messages = seed_chat(anchor=demo_anchor(), progress=progress)
         if chat_messages:
             report.created["chat messages"] = chat_messages
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            from flywheel.demo.showcases import seed_demo_showcases
+
+            showcases = seed_demo_showcases(seed=options["seed"], anchor=demo_anchor())
+        if showcases:
+            report.created["showcases"] = showcases
         if report.created:
             self.recognise_history(quiet=quiet)
         if quiet:
