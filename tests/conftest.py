@@ -20,6 +20,18 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request as a member who reads Chinese activates Chinese for the rest of the thread;
+    each test starts in the default language so messages it matches are English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     cache.clear()
