@@ -255,14 +255,18 @@ def test_the_api_supports_and_withdraws(client, idea, member):
 
 def test_the_api_refuses_bad_input_naming_the_field(client, member, staff, idea):
     client.force_login(staff)
-    response = client.post(f"/api/v1/ideas/{idea.pk}/status", {"status": "declined"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/ideas/{idea.pk}/status", {"status": "declined"}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert "reason" in response.json()["error"]["fields"]
 
 
 def test_the_api_refuses_status_changes_by_members(client, member, idea):
     client.force_login(member)
-    response = client.post(f"/api/v1/ideas/{idea.pk}/status", {"status": "in_review"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/ideas/{idea.pk}/status", {"status": "in_review"}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 

@@ -2,11 +2,15 @@
 withdrawing, comments, staff status changes, feature requests, votes, merges and the roadmap.
 Authors appear by the name the pages show; never an e-mail."""
 
+import json
 from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
@@ -113,6 +117,31 @@ class RoadmapOut(Schema):
     planned: list[RoadmapItem]
     in_progress: list[RoadmapItem]
     shipped: list[RoadmapItem]
+
+
+def _staff_body(request: HttpRequest, schema: type[Schema]):
+    """The body of a brand-team operation, read by hand after the permission check (as the
+    moderation queue's decisions): a member gets 403 whatever they sent, never a 422 that
+    would tell them how to shape a valid request."""
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise HttpError(400, _("The request body is not valid JSON.")) from error
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as error:
+        raise ValidationError(
+            [{**detail, "loc": ("body", "payload", *detail["loc"])} for detail in error.errors()]
+        ) from error
+
+
+def _documented_body(schema: type[Schema]) -> dict:
+    return {
+        "requestBody": {
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+            "required": True,
+        }
+    }
 
 
 def idea_out(idea: Idea) -> dict:
@@ -274,13 +303,15 @@ def comment(request: HttpRequest, idea_id: int, payload: CommentIn):
 
 @router.post(
     "/{idea_id}/status",
+    openapi_extra=_documented_body(StatusIn),
     response={200: IdeaDetailOut, **WRITE_ERRORS},
     auth=member_required,
     summary="Change an idea's status (brand team)",
 )
-def change_status(request: HttpRequest, idea_id: int, payload: StatusIn):
+def change_status(request: HttpRequest, idea_id: int):
     member = viewer(request)
     permissions.check_manage_permission(member)
+    payload = _staff_body(request, StatusIn)
     services.change_idea_status(
         idea=permissions.access_idea(member, idea_id),
         by=member,
@@ -349,13 +380,15 @@ def unvote(request: HttpRequest, request_id: int):
 
 @router.post(
     "/requests/{request_id}/merge",
+    openapi_extra=_documented_body(MergeIn),
     response={200: RequestOut, **WRITE_ERRORS},
     auth=member_required,
     summary="Merge a duplicate request (brand team)",
 )
-def merge(request: HttpRequest, request_id: int, payload: MergeIn):
+def merge(request: HttpRequest, request_id: int):
     member = viewer(request)
     permissions.check_manage_permission(member)
+    payload = _staff_body(request, MergeIn)
     into = services.merge_requests(
         source=permissions.access_request(member, request_id),
         into=permissions.access_request(member, payload.into),
@@ -366,13 +399,15 @@ def merge(request: HttpRequest, request_id: int, payload: MergeIn):
 
 @router.post(
     "/requests/{request_id}/status",
+    openapi_extra=_documented_body(RequestStatusIn),
     response={200: RequestOut, **WRITE_ERRORS},
     auth=member_required,
     summary="Change a request's status (brand team)",
 )
-def request_status(request: HttpRequest, request_id: int, payload: RequestStatusIn):
+def request_status(request: HttpRequest, request_id: int):
     member = viewer(request)
     permissions.check_manage_permission(member)
+    payload = _staff_body(request, RequestStatusIn)
     services.change_request_status(
         request=permissions.access_request(member, request_id), by=member, status=payload.status
     )
