@@ -587,7 +587,9 @@ def withdraw_vote(*, request: FeatureRequest, member) -> FeatureRequest:
 
 
 @transaction.atomic
-def merge_requests(*, source: FeatureRequest, into: FeatureRequest, by) -> FeatureRequest:
+def merge_requests(
+    *, source: FeatureRequest, into: FeatureRequest, by, at: datetime | None = None
+) -> FeatureRequest:
     """Merge a duplicate into the request it repeats. Each member's vote is carried over
     exactly once: a voter of both keeps one vote, and merging the same pair again is refused.
     The target's count is recomputed from the vote rows, never added up."""
@@ -609,7 +611,7 @@ def merge_requests(*, source: FeatureRequest, into: FeatureRequest, by) -> Featu
     already = FeatureVote.objects.filter(request=into).values("member_id")
     FeatureVote.objects.filter(request=source, member_id__in=already).delete()
     FeatureVote.objects.filter(request=source).update(request=into)
-    now = timezone.now()
+    now = _now(at)
     into.vote_count = FeatureVote.objects.filter(request=into).count()
     into.updated_at = now
     into.save(update_fields=["vote_count", "updated_at"])
@@ -631,7 +633,9 @@ def merge_requests(*, source: FeatureRequest, into: FeatureRequest, by) -> Featu
 
 
 @transaction.atomic
-def change_request_status(*, request: FeatureRequest, by, status: str) -> FeatureRequest:
+def change_request_status(
+    *, request: FeatureRequest, by, status: str, at: datetime | None = None
+) -> FeatureRequest:
     """Planned, in progress, done or declined; voters hear of each change, and of "done" as
     "you asked, we built it"."""
     permissions.check_manage_permission(by)
@@ -643,7 +647,7 @@ def change_request_status(*, request: FeatureRequest, by, status: str) -> Featur
     if request.status == status:
         return request
     previous = request.status
-    now = timezone.now()
+    now = _now(at)
     request.status = status
     request.updated_at = now
     request.done_at = now if status == RequestStatus.DONE else None
