@@ -112,6 +112,9 @@ def main() -> None:
         page = f"/ideas/{big.pk}/"
         results = {
             "bare": timed(anonymous, "/bench/bare"),
+            # A page on the same base template (navbar, footer, bell): the floor for a page.
+            "spaces page, visitor": timed(anonymous, "/spaces/"),
+            "spaces page, member": timed(signed_in, "/spaces/"),
             "idea page, visitor": timed(anonymous, page),
             "idea page, supporter": timed(signed_in, page),
             "ideas list, visitor": timed(anonymous, "/ideas/"),

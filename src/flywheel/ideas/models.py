@@ -197,7 +197,11 @@ class Support(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["idea", "member"], name="ideas_one_support_per_member")
         ]
-        indexes = [models.Index(fields=["member", "-created_at"], name="ideas_support_member")]
+        indexes = [
+            models.Index(fields=["member", "-created_at"], name="ideas_support_member"),
+            # The idea page's latest supporters: a short index scan, however many there are.
+            models.Index(fields=["idea", "-created_at", "-id"], name="ideas_support_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.idea_id}"
