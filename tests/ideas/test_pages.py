@@ -288,3 +288,13 @@ EXPECTED_LIST_QUERIES = 7
 EXPECTED_DETAIL_QUERIES = 8
 EXPECTED_BOARD_QUERIES = 6
 EXPECTED_API_LIST_QUERIES = 1
+
+
+def test_a_flagged_idea_and_comment_appear_in_the_moderation_queue(client, idea, moderator):
+    comment = services.comment_on_idea(idea=idea, author=UserFactory(), body="Cheap pills here")
+    services.flag_idea(idea=idea, flagger=UserFactory(), reason="spam")
+    services.flag_comment(comment=comment, flagger=UserFactory(), reason="spam")
+    client.force_login(moderator)
+    response = client.get("/moderation/queue/")
+    assert response.status_code == 200
+    assert response.content.decode().count("flag: spam") >= 2
