@@ -108,3 +108,42 @@ def test_a_member_submits_an_idea_others_support_it_and_staff_send_it_to_review(
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     screenshot(page, "ideas-list-phone")
     context.close()
+
+
+def test_a_feedback_board_and_the_roadmap_on_a_desktop_and_a_phone(
+    browser, live_server, transactional_db
+):
+    staff = AdminFactory()
+    voters = [verified_member(handle=f"voter{n}") for n in range(4)]
+    board = services.create_board(name="Northtrail app", by=staff, description="Maps and trips")
+    offline = services.request_feature(board=board, author=voters[0], title="Offline maps")
+    duplicate = services.request_feature(board=board, author=voters[1], title="Maps without signal")
+    dark = services.request_feature(board=board, author=voters[2], title="Dark mode")
+    for voter in voters[1:]:
+        services.vote_for_request(request=offline, member=voter)
+    services.merge_requests(source=duplicate, into=offline, by=staff)
+    services.change_request_status(request=offline, by=staff, status="in_progress")
+    services.change_request_status(request=dark, by=staff, status="done")
+
+    context = _context(browser)
+    page = context.new_page()
+    sign_in(page, live_server, email=voters[3].email)
+    page.goto(f"{live_server.url}/feedback/{board.slug}/")
+    expect(page.get_by_test_id("request").first).to_contain_text("Offline maps")
+    screenshot(page, "ideas-board-desktop")
+    page.goto(f"{live_server.url}/roadmap/")
+    expect(page.get_by_test_id("roadmap-in-progress")).to_contain_text("Offline maps")
+    expect(page.get_by_test_id("roadmap-shipped")).to_contain_text("Dark mode")
+    screenshot(page, "ideas-roadmap-desktop-filled")
+    context.close()
+
+    context = _context(browser, phone=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}{duplicate.get_absolute_url()}")
+    expect(page.get_by_text("Merged into:")).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot(page, "ideas-merged-request-phone")
+    page.goto(f"{live_server.url}/roadmap/")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot(page, "ideas-roadmap-phone")
+    context.close()

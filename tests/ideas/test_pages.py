@@ -298,3 +298,15 @@ def test_a_flagged_idea_and_comment_appear_in_the_moderation_queue(client, idea,
     response = client.get("/moderation/queue/")
     assert response.status_code == 200
     assert response.content.decode().count("flag: spam") >= 2
+
+
+def test_the_api_refuses_an_unknown_category_naming_the_field(client, member):
+    client.force_login(member)
+    response = client.post(
+        "/api/v1/ideas",
+        {"title": "Mug", "description": "Enamel.", "category": "no-such"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "category" in response.json()["error"]["fields"]
+    assert not Idea.objects.exists()

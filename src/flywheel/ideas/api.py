@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticValidationError
 from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
 from flywheel.api.schemas import READ_ERRORS, WRITE_ERRORS, CleanStr
+from flywheel.core.exceptions import InvalidInput
 from flywheel.ideas import permissions, queries, services
 from flywheel.ideas.models import FeatureRequest, FeedbackBoard, Idea, IdeaCategory
 
@@ -212,9 +213,11 @@ def list_ideas(request: HttpRequest, params: Query[IdeaListParams]):
 )
 def submit_idea(request: HttpRequest, payload: IdeaIn):
     """Text only (images through the page)."""
-    category = (
-        IdeaCategory.objects.filter(slug=payload.category).first() if payload.category else None
-    )
+    category = None
+    if payload.category:
+        category = IdeaCategory.objects.filter(slug=payload.category).first()
+        if category is None:
+            raise InvalidInput(_("No such category."), field="category")
     idea = services.submit_idea(
         author=viewer(request),
         title=payload.title,

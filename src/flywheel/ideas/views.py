@@ -12,10 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from flywheel.core.exceptions import DomainError
 from flywheel.ideas import permissions, queries, services
+from flywheel.ideas.milestones import milestones
 from flywheel.ideas.models import (
     STAFF_TRANSITIONS,
     FeedbackBoard,
@@ -119,9 +121,17 @@ def submit(request: HttpRequest) -> HttpResponse:
         except DomainError as refused:
             error = refused
         else:
+            first = milestones()[0]
             messages.success(
                 request,
-                _("Your idea is live. Share it: it has 60 days to win its first supporters."),
+                ngettext(
+                    "Your idea is live. Share it: it has %(days)d days to win its first "
+                    "%(count)d supporter.",
+                    "Your idea is live. Share it: it has %(days)d days to win its first "
+                    "%(count)d supporters.",
+                    first.supporters,
+                )
+                % {"days": first.days, "count": first.supporters},
             )
             return redirect(idea.get_absolute_url())
     context = {
