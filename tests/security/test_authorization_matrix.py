@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.security.conftest import World
 
@@ -339,6 +340,50 @@ PAGE_MATRIX = [
     Row("showcases/<int:showcase_id>/unfeature/", lambda w: "/showcases/1/unfeature/", POST_ONLY),
     Row("showcases/<int:showcase_id>/publish/", lambda w: "/showcases/1/publish/", POST_ONLY),
     Row("showcases/<int:showcase_id>/reject/", lambda w: "/showcases/1/reject/", POST_ONLY),
+    # Ideas and feedback boards (docs/ideas.md): public lists, pages and roadmap; writing
+    # needs a sign-in; an idea, board or request that does not exist is a 404 for everyone;
+    # writes are POST only (the staff ones check the role inside: tests/ideas).
+    Row("ideas/", lambda w: "/ideas/", EVERYONE),
+    Row("ideas/new/", lambda w: "/ideas/new/", SIGNED_IN),
+    Row("ideas/similar/", lambda w: "/ideas/similar/?title=tent", EVERYONE),
+    Row("ideas/<int:idea_id>/", lambda w: "/ideas/999999/", (NOT_FOUND,) * 5),
+    Row("ideas/<int:idea_id>/support/", lambda w: "/ideas/1/support/", POST_ONLY),
+    Row("ideas/<int:idea_id>/withdraw/", lambda w: "/ideas/1/withdraw/", POST_ONLY),
+    Row("ideas/<int:idea_id>/comment/", lambda w: "/ideas/1/comment/", POST_ONLY),
+    Row("ideas/<int:idea_id>/flag/", lambda w: "/ideas/1/flag/", POST_ONLY),
+    Row("ideas/comments/<int:comment_id>/flag/", lambda w: "/ideas/comments/1/flag/", POST_ONLY),
+    Row("ideas/<int:idea_id>/status/", lambda w: "/ideas/1/status/", POST_ONLY),
+    Row("ideas/<int:idea_id>/reward/", lambda w: "/ideas/1/reward/", POST_ONLY),
+    Row("ideas/<int:idea_id>/visibility/", lambda w: "/ideas/1/visibility/", POST_ONLY),
+    Row("feedback/", lambda w: "/feedback/", EVERYONE),
+    Row("feedback/<slug:slug>/", lambda w: "/feedback/no-such-board/", (NOT_FOUND,) * 5),
+    Row("feedback/<slug:slug>/new/", lambda w: "/feedback/no-such-board/new/", POST_ONLY),
+    Row(
+        "feedback/requests/<int:request_id>/",
+        lambda w: "/feedback/requests/999999/",
+        (NOT_FOUND,) * 5,
+    ),
+    Row(
+        "feedback/requests/<int:request_id>/vote/",
+        lambda w: "/feedback/requests/1/vote/",
+        POST_ONLY,
+    ),
+    Row(
+        "feedback/requests/<int:request_id>/unvote/",
+        lambda w: "/feedback/requests/1/unvote/",
+        POST_ONLY,
+    ),
+    Row(
+        "feedback/requests/<int:request_id>/merge/",
+        lambda w: "/feedback/requests/1/merge/",
+        POST_ONLY,
+    ),
+    Row(
+        "feedback/requests/<int:request_id>/status/",
+        lambda w: "/feedback/requests/1/status/",
+        POST_ONLY,
+    ),
+    Row("roadmap/", lambda w: "/roadmap/", EVERYONE),
     # The staff console: the brand team; sales figures and exports for owners and admins.
     Row("manage/", lambda w: "/manage/", _(LOGIN, DENIED, DENIED, OK, OK)),
     Row("manage/retention/", lambda w: "/manage/retention/", _(LOGIN, DENIED, DENIED, OK, OK)),
@@ -706,11 +751,28 @@ API_MATRIX = {
     "GET /api/v1/reviews/products/{product_id}": PUBLIC,
     "POST /api/v1/reviews/products/{product_id}": MEMBER,
     "POST /api/v1/reviews/{review_id}/helpful": MEMBER,
+    "GET /api/v1/ideas": PUBLIC,
+    "POST /api/v1/ideas": MEMBER,
+    "GET /api/v1/ideas/roadmap": PUBLIC,
+    "GET /api/v1/ideas/{idea_id}": PUBLIC,
+    "POST /api/v1/ideas/{idea_id}/support": MEMBER,
+    "DELETE /api/v1/ideas/{idea_id}/support": MEMBER,
+    "POST /api/v1/ideas/{idea_id}/comments": MEMBER,
+    "POST /api/v1/ideas/{idea_id}/status": MEMBER,
+    "GET /api/v1/ideas/boards/{slug}/requests": PUBLIC,
+    "POST /api/v1/ideas/boards/{slug}/requests": MEMBER,
+    "POST /api/v1/ideas/requests/{request_id}/vote": MEMBER,
+    "DELETE /api/v1/ideas/requests/{request_id}/vote": MEMBER,
+    "POST /api/v1/ideas/requests/{request_id}/merge": MEMBER,
+    "POST /api/v1/ideas/requests/{request_id}/status": MEMBER,
 }
 # Member operations that are for the brand team only: a plain member's token is refused.
 API_STAFF_ONLY = [
     "GET /api/v1/moderation/queue",
     "POST /api/v1/moderation/queue/{item_id}/decision",
+    "POST /api/v1/ideas/{idea_id}/status",
+    "POST /api/v1/ideas/requests/{request_id}/merge",
+    "POST /api/v1/ideas/requests/{request_id}/status",
 ]
 
 
@@ -746,6 +808,28 @@ def _fill(path: str, world: World) -> str:
         product, _created = Product.objects.get_or_create(store=store, external_id="p1")
         path = path.replace("{product_id}", str(product.pk))
     values["{review_id}"] = "999999"
+    if path.startswith("/api/v1/ideas"):
+        from flywheel.ideas.models import FeatureRequest, FeedbackBoard, Idea
+
+        board, _created = FeedbackBoard.objects.get_or_create(slug="matrix", defaults={"name": "M"})
+        idea = Idea.objects.filter(title="Matrix idea").first() or Idea.objects.create(
+            author=world.member,
+            title="Matrix idea",
+            description="d",
+            status_changed_at=timezone.now(),
+            created_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        request = FeatureRequest.objects.filter(
+            board=board
+        ).first() or FeatureRequest.objects.create(
+            board=board,
+            title="Matrix request",
+            created_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        path = path.replace("{slug}", board.slug).replace("{idea_id}", str(idea.pk))
+        path = path.replace("{request_id}", str(request.pk))
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
     return path

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "flywheel.referrals",
     "flywheel.bridges",
     "flywheel.chat",
+    "flywheel.ideas",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.analytics.tasks.send_weekly_staff_report",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Ideas whose milestone window closed expire, visibly (ideas/tasks.py).
+    "ideas-expire": {
+        "task": "flywheel.ideas.tasks.expire_ideas_task",
+        "schedule": 60 * 60,
+    },
     "rewards-retry-entry-rewards": {
         "task": "flywheel.rewards.tasks.retry_entry_rewards",
         "schedule": 60 * 60,
@@ -433,6 +439,8 @@ FLYWHEEL_RATE_LIMITS = {
     "showcase": {0: "3/h,10/d", 1: "10/h", 2: "30/h", 3: None},
     "comment": {0: "10/h,30/d", 1: "60/h", 2: "120/h", 3: None},
     "photo_upload": {0: "12/h,24/d", 1: "30/h,100/d", 2: "100/h,300/d", 3: None},
+    # New ideas and feature requests (ideas app); supports and votes count as "reaction".
+    "idea": {0: "2/h,5/d", 1: "5/h,10/d", 2: "10/h", 3: "30/h", 4: None},
 }
 # A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
 FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")
@@ -514,6 +522,17 @@ FLYWHEEL_REVIEWS_REQUEST_DAYS = env_int("FLYWHEEL_REVIEWS_REQUEST_DAYS", 14)
 FLYWHEEL_REVIEWS_REMINDER_DAYS = env_int("FLYWHEEL_REVIEWS_REMINDER_DAYS", 7)
 FLYWHEEL_REVIEWS_LINK_DAYS = env_int("FLYWHEEL_REVIEWS_LINK_DAYS", 60)
 FLYWHEEL_REVIEWS_WIDGET_CACHE_SECONDS = env_int("FLYWHEEL_REVIEWS_WIDGET_CACHE_SECONDS", 300)
+
+# Ideas (docs/ideas.md): the support milestones ("supporters:days" each, the days counted from
+# the previous milestone, the first from submission); review periods of N months from January;
+# how much a verified buyer's support weighs (1: like anyone's); how many hours supporters hear
+# that an idea shipped before the public roadmap shows it.
+FLYWHEEL_IDEAS_MILESTONES = env_str(
+    "FLYWHEEL_IDEAS_MILESTONES", "100:60,1000:365,5000:182,10000:182"
+)
+FLYWHEEL_IDEAS_REVIEW_PERIOD_MONTHS = env_int("FLYWHEEL_IDEAS_REVIEW_PERIOD_MONTHS", 4)
+FLYWHEEL_IDEAS_BUYER_WEIGHT = env_str("FLYWHEEL_IDEAS_BUYER_WEIGHT", "1")
+FLYWHEEL_IDEAS_SUPPORTERS_FIRST_HOURS = env_int("FLYWHEEL_IDEAS_SUPPORTERS_FIRST_HOURS", 24)
 
 # Moderation (docs/moderation.md): flags weighing this much hide content pending review; a new
 # member's first N posts wait for approval (0: off); classifier thresholds for auto-moderation.

@@ -43,6 +43,14 @@ class Verb(models.TextChoices):
     REFERRAL_APPROVED = "referral_approved", _("had a referral approved")
     IDEA_SUBMITTED = "idea_submitted", _("submitted an idea")
     IDEA_VOTED = "idea_voted", _("voted for an idea")
+    # The ideas portal and feedback boards (docs/ideas.md).
+    IDEA_SUPPORT_WITHDRAWN = "idea_support_withdrawn", _("withdrew support for an idea")
+    IDEA_COMMENTED = "idea_commented", _("commented on an idea")
+    # Staff moved an idea on, or a milestone window moved it (actor empty: the platform).
+    IDEA_STATUS_CHANGED = "idea_status_changed", _("changed the status of an idea")
+    FEATURE_REQUESTED = "feature_requested", _("requested a feature")
+    FEATURE_VOTED = "feature_voted", _("voted for a feature request")
+    FEATURE_STATUS_CHANGED = "feature_status_changed", _("changed the status of a feature request")
     EVENT_REGISTERED = "event_registered", _("registered for an event")
     EVENT_ATTENDED = "event_attended", _("attended an event")
     # Live chat (docs/chat.md): rooms in spaces or attached to an object, direct messages.

@@ -86,6 +86,7 @@ class DemoSeeder:
         self.run_store()
         self.run_referrals()
         self.run_analytics()
+        self.run_ideas()
         return self.report
 
     def run_store(self) -> None:
@@ -108,6 +109,13 @@ class DemoSeeder:
         created = seed_analytics(anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["analytics rows"] = created
+
+    def run_ideas(self) -> None:
+        from flywheel.demo.ideas import seed_ideas
+
+        created = seed_ideas(self.plan, anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["ideas and feature requests"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(

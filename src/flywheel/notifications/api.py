@@ -68,7 +68,7 @@ def notifications_for(user) -> QuerySet[Notification]:
 def _notification_out(notification: Notification) -> dict:
     topic = notification.topic
     post = notification.post
-    url = None
+    url = notification.link or None
     if topic is not None:
         url = topic.get_absolute_url()
         if post is not None and post.number > 1:
@@ -76,7 +76,7 @@ def _notification_out(notification: Notification) -> dict:
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "summary": str(notification.get_kind_display()),
+        "summary": notification.summary or str(notification.get_kind_display()),
         "actor": member_summary(notification.actor),
         "topic": (
             {"id": topic.pk, "title": topic.title, "url": topic.get_absolute_url()}

@@ -24,6 +24,9 @@ class NotificationKind(models.TextChoices):
     BADGE_GRANTED = "badge_granted", _("earned a badge")
     TRUST_LEVEL_UP = "trust_level_up", _("reached a new trust level")
     TRUST_LEVEL_DOWN = "trust_level_down", _("moved to a lower trust level")
+    # From the ideas app: the summary is written in the recipient's language.
+    IDEA_UPDATED = "idea_updated", _("updated an idea you support")
+    IDEA_SHIPPED = "idea_shipped", _("built what you asked for")
 
 
 class Notification(models.Model):
@@ -43,6 +46,10 @@ class Notification(models.Model):
     activity = models.ForeignKey(
         "core.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # For notifications about something that is not a topic (an idea): where it leads, and
+    # its text, written in the recipient's language when it was created.
+    link = models.CharField(max_length=300, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -66,6 +73,8 @@ class Notification(models.Model):
         """Where the notification leads: the post (#post-N) in its topic, else the actor.
 
         Moderation notices lead to the member's notices page, which gives the reason."""
+        if self.link:
+            return self.link
         if self.kind.startswith("mod_"):
             return reverse("moderation:notices")
         # An activity may name where it happened (a chat message: its room, at the message).

@@ -179,3 +179,29 @@ def notify_moderation(*, recipient, kind: str, actor=None, topic=None, post=None
         topic=topic,
         post=post,
     )
+
+
+def notify_members_about(
+    *, activity: Activity, kind: str, summaries: dict[int, str], link: str
+) -> int:
+    """Bell entries another app writes for many members at once (an idea's supporters), each
+    with its own text (in the member's language). Once per member and activity, however often
+    the activity is delivered again (the unique constraint). Returns the rows written."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    rows = [
+        Notification(
+            recipient_id=member_id,
+            kind=kind,
+            actor_id=activity.actor_id,
+            activity=activity,
+            link=link[:300],
+            summary=summary[:300],
+            created_at=activity.created_at,
+        )
+        for member_id, summary in summaries.items()
+        if member_id != activity.actor_id
+    ]
+    before = Notification.objects.filter(activity=activity).count()
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return Notification.objects.filter(activity=activity).count() - before

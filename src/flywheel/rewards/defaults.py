@@ -43,6 +43,10 @@ DEFAULT_RULES = [
         "conditions": {"payload_truthy": ["has_photos"]},
     },
     {"name": "Event attended", "verb": Verb.EVENT_ATTENDED, "points": 10},
+    # The ideas app logs idea_submitted once per idea and idea_voted once per member and idea
+    # (withdrawing and supporting again earns nothing twice; docs/ideas.md).
+    {"name": "Idea submitted", "verb": Verb.IDEA_SUBMITTED, "points": 10, "daily_cap": 20},
+    {"name": "Supported an idea", "verb": Verb.IDEA_VOTED, "points": 1, "daily_cap": 10},
     {"name": "Friend's first paid order", "verb": Verb.REFERRAL_CONVERTED, "points": 100},
     {
         "name": "Purchase",
