@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "flywheel.reviews",
     "flywheel.analytics",
     "flywheel.referrals",
+    "flywheel.surveys",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,9 @@ FLYWHEEL_RATE_LIMITS = {
     "message": {0: "5/h,20/d", 1: "30/h", 2: "60/h", 3: "120/h", 4: None},
     # Profile saves (each may decode an avatar): the brand team is limited too.
     "profile": {0: "10/h,30/d", 2: "30/h"},
+    # Poll votes and survey answers (docs/surveys.md): one each per poll or survey anyway.
+    "vote": {0: "30/h", 1: "120/h", 2: "300/h", 3: None},
+    "survey_answer": {0: "10/h", 1: "30/h", 3: None},
 }
 # A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
 FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")

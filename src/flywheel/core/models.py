@@ -44,6 +44,9 @@ class Verb(models.TextChoices):
     IDEA_VOTED = "idea_voted", _("voted for an idea")
     EVENT_REGISTERED = "event_registered", _("registered for an event")
     EVENT_ATTENDED = "event_attended", _("attended an event")
+    # Polls in topics and member surveys (docs/surveys.md).
+    POLL_VOTED = "poll_voted", _("voted in a poll")
+    SURVEY_ANSWERED = "survey_answered", _("answered a survey")
 
 
 class Activity(models.Model):

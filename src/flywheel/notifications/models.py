@@ -24,6 +24,8 @@ class NotificationKind(models.TextChoices):
     BADGE_GRANTED = "badge_granted", _("earned a badge")
     TRUST_LEVEL_UP = "trust_level_up", _("reached a new trust level")
     TRUST_LEVEL_DOWN = "trust_level_down", _("moved to a lower trust level")
+    # From surveys (flywheel.surveys): the link leads to the member's open surveys.
+    SURVEY_INVITED = "survey_invited", _("invited you to answer a survey")
 
 
 class Notification(models.Model):
@@ -68,6 +70,8 @@ class Notification(models.Model):
         Moderation notices lead to the member's notices page, which gives the reason."""
         if self.kind.startswith("mod_"):
             return reverse("moderation:notices")
+        if self.kind == NotificationKind.SURVEY_INVITED:
+            return reverse("surveys:mine")
         if self.topic_id:
             url = self.topic.get_absolute_url()
             return f"{url}#post-{self.post.number}" if self.post_id else url
