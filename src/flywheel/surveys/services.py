@@ -352,15 +352,16 @@ def open_survey(*, survey: Survey, by, at: datetime | None = None) -> int:
     Opening again (after new members joined the segment) invites only those not invited yet:
     the invitation is unique per member, so nobody is asked twice."""
     permissions.check_survey_staff_permission(by)
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.status == SurveyStatus.CLOSED:
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if locked.status == SurveyStatus.CLOSED:
         raise Conflict(_("This survey is closed."), field="status")
     now = at or timezone.now()
-    if survey.status == SurveyStatus.DRAFT:
-        survey.status = SurveyStatus.OPEN
-        survey.opened_at = now
-        survey.save(update_fields=["status", "opened_at"])
-    return _invite_segment(survey=survey, by=by, now=now)
+    if locked.status == SurveyStatus.DRAFT:
+        locked.status = SurveyStatus.OPEN
+        locked.opened_at = now
+        locked.save(update_fields=["status", "opened_at"])
+    survey.status, survey.opened_at = locked.status, locked.opened_at
+    return _invite_segment(survey=locked, by=by, now=now)
 
 
 def _invite_segment(*, survey: Survey, by, now: datetime) -> int:
