@@ -2,6 +2,7 @@ import pytest
 
 from flywheel.surveys import services
 from flywheel.surveys.models import QuestionKind
+from tests.api.conftest import anonymous_api, member_api, other_api  # noqa: F401
 from tests.factories import AdminFactory, make_topic
 
 

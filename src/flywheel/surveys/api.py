@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.schemas import READ_ERRORS, WRITE_ERRORS, CleanStr, ObjectId, ensure_id
@@ -128,7 +128,7 @@ def add_poll(request: HttpRequest, topic_id: int, payload: PollIn):
         is_anonymous=payload.is_anonymous,
         closes_at=payload.closes_at,
     )
-    return 201, poll_out(request, poll)
+    return Status(201, poll_out(request, poll))
 
 
 class SurveySummaryOut(Schema):
@@ -256,7 +256,7 @@ def answer(request: HttpRequest, survey_id: int, payload: AnswersIn):
     member = viewer(request)
     survey = permissions.access_survey(member, survey_id)
     response = services.answer_survey(survey=survey, member=member, answers=payload.answers)
-    return 201, {"survey_id": survey.pk, "submitted_at": response.submitted_at}
+    return Status(201, {"survey_id": survey.pk, "submitted_at": response.submitted_at})
 
 
 @router.get(

@@ -42,12 +42,10 @@ def check_vote_permission(user, poll: Poll) -> None:
 
 def access_poll(user, poll_id: int) -> Poll:
     """The poll, with its topic and space, if the user may see its topic (the one getter)."""
-    topic_id = Poll.objects.filter(pk=poll_id).values_list("topic_id", flat=True).first()
-    if topic_id is None:
+    poll = Poll.objects.filter(pk=poll_id).first()
+    if poll is None:
         raise Http404(_("No such poll."))
-    topic = community_permissions.access_topic(user, topic_id)
-    poll = Poll.objects.get(pk=poll_id)
-    poll.topic = topic
+    poll.topic = community_permissions.access_topic(user, poll.topic_id)
     return poll
 
 
