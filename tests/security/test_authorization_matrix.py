@@ -58,6 +58,8 @@ SIGNED_POST = _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 STAFF = _(HIDDEN, DENIED, DENIED, OK, OK)
 # Referral review and payouts are money: staff and admins, not moderators.
 REFERRAL_STAFF = _(HIDDEN, DENIED, DENIED, DENIED, OK)
+# The brand team's pages that send signed-out visitors to sign in (the console, surveys).
+STAFF_LOGIN = _(LOGIN, DENIED, DENIED, OK, OK)
 
 # `member` owns the objects (their topic, token, notification, export); `other` is another
 # member. Moderators here are brand-team moderators (see every space); admins are staff.
@@ -339,6 +341,48 @@ PAGE_MATRIX = [
         POST_ONLY,
     ),
     Row("referrals/staff/payouts.csv", lambda w: "/referrals/staff/payouts.csv", REFERRAL_STAFF),
+    # Polls and surveys (docs/surveys.md): a poll lives in a topic and follows its access; a
+    # survey answers only the members it invited; results and the CSV are the brand team's.
+    Row("s/<slug:slug>/new/poll/", lambda w: "/s/open/new/poll/", SIGNED_IN),
+    Row(
+        "s/<slug:slug>/new/poll/",
+        lambda w: "/s/vip/new/poll/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row(
+        "t/<int:topic_id>/poll/add/",
+        lambda w: f"/t/{w.public_topic.pk}/poll/add/",
+        _(LOGIN, OK, DENIED, OK, OK),
+    ),
+    Row(
+        "t/<int:topic_id>/poll/add/",
+        lambda w: f"/t/{w.gated_topic.pk}/poll/add/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row("polls/<int:poll_id>/vote/", lambda w: "/polls/1/vote/", POST_ONLY),
+    Row("polls/<int:poll_id>/close/", lambda w: "/polls/1/close/", POST_ONLY),
+    Row("surveys/", lambda w: "/surveys/", SIGNED_IN),
+    Row(
+        "surveys/<int:survey_id>/",
+        lambda w: "/surveys/999999/",
+        _(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    Row("manage/surveys/", lambda w: "/manage/surveys/", STAFF_LOGIN),
+    Row("manage/surveys/new/", lambda w: "/manage/surveys/new/", STAFF_LOGIN),
+    Row(
+        "manage/surveys/<int:survey_id>/",
+        lambda w: "/manage/surveys/999999/",
+        _(LOGIN, DENIED, DENIED, NOT_FOUND, NOT_FOUND),
+    ),
+    Row("manage/surveys/<int:survey_id>/open/", lambda w: "/manage/surveys/1/open/", POST_ONLY),
+    Row("manage/surveys/<int:survey_id>/close/", lambda w: "/manage/surveys/1/close/", POST_ONLY),
+    Row(
+        "manage/surveys/<int:survey_id>/answers.csv",
+        lambda w: "/manage/surveys/999999/answers.csv",
+        _(LOGIN, DENIED, DENIED, NOT_FOUND, NOT_FOUND),
+    ),
 ]
 
 
@@ -647,11 +691,19 @@ API_MATRIX = {
     "GET /api/v1/reviews/products/{product_id}": PUBLIC,
     "POST /api/v1/reviews/products/{product_id}": MEMBER,
     "POST /api/v1/reviews/{review_id}/helpful": MEMBER,
+    "GET /api/v1/surveys/polls/{poll_id}": PUBLIC,
+    "POST /api/v1/surveys/polls/{poll_id}/vote": MEMBER,
+    "POST /api/v1/surveys/topics/{topic_id}/poll": MEMBER,
+    "GET /api/v1/surveys/me": MEMBER,
+    "GET /api/v1/surveys/{survey_id}": MEMBER,
+    "POST /api/v1/surveys/{survey_id}/responses": MEMBER,
+    "GET /api/v1/surveys/{survey_id}/results": MEMBER,
 }
 # Member operations that are for the brand team only: a plain member's token is refused.
 API_STAFF_ONLY = [
     "GET /api/v1/moderation/queue",
     "POST /api/v1/moderation/queue/{item_id}/decision",
+    "GET /api/v1/surveys/{survey_id}/results",
 ]
 
 
@@ -687,6 +739,15 @@ def _fill(path: str, world: World) -> str:
         product, _created = Product.objects.get_or_create(store=store, external_id="p1")
         path = path.replace("{product_id}", str(product.pk))
     values["{review_id}"] = "999999"
+    values["{survey_id}"] = "999999"
+    if "{poll_id}" in path:
+        from flywheel.surveys import services as surveys_services
+        from flywheel.surveys.models import Poll
+
+        poll = Poll.objects.filter(topic=world.public_topic).first() or surveys_services.add_poll(
+            topic=world.public_topic, by=world.member, question="Which?", options=["A", "B"]
+        )
+        path = path.replace("{poll_id}", str(poll.pk))
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
     return path

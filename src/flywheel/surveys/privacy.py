@@ -1,10 +1,12 @@
 """Poll votes and survey answers in a member's data export, and their erasure
 (registered in SurveysConfig.ready() as "surveys").
 
-Erasure, "anonymise": votes and answers stay in the counts but no longer point at the
-member. "delete": they are removed (the results lose them). Invitations go in both modes."""
+Erasure, "anonymise": votes and scores stay in the counts but no longer point at the
+member, and free-text answers are blanked (a member may have written their name or address
+there). "delete": votes and answers are removed (the results lose them). Invitations go in
+both modes."""
 
-from flywheel.surveys.models import PollBallot, SurveyInvitation, SurveyResponse
+from flywheel.surveys.models import PollBallot, SurveyAnswer, SurveyInvitation, SurveyResponse
 
 
 def export_votes_and_answers(member) -> dict:
@@ -65,4 +67,5 @@ def erase_votes_and_answers(member, *, content: str) -> None:
         SurveyResponse.objects.filter(respondent=member).delete()
         return
     PollBallot.objects.filter(voter=member).update(voter=None)
+    SurveyAnswer.objects.filter(response__respondent=member).exclude(text="").update(text="")
     SurveyResponse.objects.filter(respondent=member).update(respondent=None)
