@@ -85,6 +85,7 @@ class DemoSeeder:
         self.run_history()
         self.run_store()
         self.run_referrals()
+        self.run_surveys()
         return self.report
 
     def run_store(self) -> None:
@@ -100,6 +101,13 @@ class DemoSeeder:
         created = seed_referrals(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["referral rows"] = created
+
+    def run_surveys(self) -> None:
+        from flywheel.demo.surveys import seed_surveys
+
+        created = seed_surveys(self.plan, anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["poll votes and survey answers"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(

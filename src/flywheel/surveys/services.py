@@ -346,11 +346,12 @@ def create_survey(
 
 
 @transaction.atomic
-def open_survey(*, survey: Survey, by, at: datetime | None = None) -> int:
+def open_survey(*, survey: Survey, by, at: datetime | None = None, email: bool = True) -> int:
     """Open the survey and invite its segment; answers the number of members newly invited.
 
     Opening again (after new members joined the segment) invites only those not invited yet:
-    the invitation is unique per member, so nobody is asked twice."""
+    the invitation is unique per member, so nobody is asked twice. `email` False sends the
+    bell notifications only (the demo replaying history)."""
     permissions.check_survey_staff_permission(by)
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
     if locked.status == SurveyStatus.CLOSED:
@@ -361,10 +362,10 @@ def open_survey(*, survey: Survey, by, at: datetime | None = None) -> int:
         locked.opened_at = now
         locked.save(update_fields=["status", "opened_at"])
     survey.status, survey.opened_at = locked.status, locked.opened_at
-    return _invite_segment(survey=locked, by=by, now=now)
+    return _invite_segment(survey=locked, by=by, now=now, email=email)
 
 
-def _invite_segment(*, survey: Survey, by, now: datetime) -> int:
+def _invite_segment(*, survey: Survey, by, now: datetime, email: bool) -> int:
     member_ids = segment_member_ids(survey.segment)
     if member_ids is None:
         raise InvalidInput(_("This survey's segment no longer exists."), field="segment")
@@ -385,7 +386,7 @@ def _invite_segment(*, survey: Survey, by, now: datetime) -> int:
             actor_id=by.pk,
             at=now,
         )
-    if new_ids:
+    if new_ids and email:
         from flywheel.surveys.tasks import email_survey_invitations
 
         transaction.on_commit(lambda: email_survey_invitations.delay(survey.pk), robust=True)

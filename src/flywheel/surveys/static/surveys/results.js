@@ -19,6 +19,7 @@
         },
         options: {
           animation: false,
+          maintainAspectRatio: false,
           indexAxis: spec.horizontal ? "y" : "x",
           plugins: { legend: { display: false } },
           scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { beginAtZero: true, ticks: { precision: 0 } } }
