@@ -257,3 +257,14 @@ def test_staff_results_page_costs_the_same_with_5_and_50_responses(client, staff
     assert with_fifty == with_five
     assert 'data-figure="responses">50<' in html
     assert 'id="fw-chart-data"' in html
+
+
+def test_the_invitation_is_in_the_members_bell_and_leads_to_their_surveys(client, staff, member):
+    survey = make_survey(staff)
+    services.open_survey(survey=survey, by=staff, email=False)
+    client.force_login(member)
+
+    html = client.get(reverse("notifications:list")).content.decode()
+
+    assert "invited you to answer a survey" in html
+    assert f'href="{reverse("surveys:mine")}"' in html
