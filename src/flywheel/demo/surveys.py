@@ -1,4 +1,4 @@
-"""The demo's polls and surveys: a poll in a gear topic with a week of votes, and a survey
+"""The demo's polls and surveys: a poll in the busiest demo discussion with a week of votes, and a survey
 of every member (NPS, CSAT, choices, free text) with a few dozen answers, written through
 `surveys.services` as members would. Each step checks whether it already happened, so a
 second run writes nothing. Invitations are bell notifications only: the demo's members have
@@ -10,17 +10,15 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from flywheel.community.models import Space
+from flywheel.community.models import Topic, TopicKind, Visibility
 from flywheel.demo.content import people
 from flywheel.demo.plan import Plan
 from flywheel.surveys import services
 from flywheel.surveys.models import Poll, QuestionKind, Survey
 
-POLL_SPACE = "camping-bivouac"
-POLL_TOPIC = "Help us pick the colour of the next Ridgeline 2 tent"
-POLL_QUESTION = "Which colour should the Ridgeline 2 come in?"
-POLL_OPTIONS = ["Forest green", "Glacier blue", "Sunset orange", "Slate grey"]
-POLL_WEIGHTS = [5, 3, 2, 1]
+POLL_QUESTION = "How often do you get out on the trail?"
+POLL_OPTIONS = ["Every week", "A few times a month", "A few times a season", "Once a year"]
+POLL_WEIGHTS = [3, 5, 3, 1]
 SURVEY_TITLE = "Your gear after a season outdoors"
 HOUR = 3600
 
@@ -38,23 +36,24 @@ def _owner():
 
 
 def seed_poll(*, anchor: dt.datetime, rng: random.Random) -> int:
+    """The brand team adds a poll to the busiest public topic; members vote over the days
+    after."""
     if Poll.objects.filter(question=POLL_QUESTION).exists():
         return 0
-    space = Space.objects.filter(slug=POLL_SPACE).first()
-    if space is None:
+    topic = (
+        Topic.objects.filter(space__visibility=Visibility.PUBLIC, deleted_at__isnull=True)
+        .exclude(kind=TopicKind.ANNOUNCEMENT)
+        .order_by("-reply_count", "pk")
+        .first()
+    )
+    if topic is None:
         return 0
     owner = _owner()
-    opened = anchor - dt.timedelta(days=6)
+    opened = max(anchor - dt.timedelta(days=6), topic.created_at + dt.timedelta(hours=1))
     with transaction.atomic():
-        _topic, poll = services.start_topic_with_poll(
-            author=owner,
-            space=space,
-            title=POLL_TOPIC,
-            body=(
-                "The Ridgeline 2 is back next spring with a lighter pole set. Before we order "
-                "the fabric, tell us which colour you would pitch on your next trip. The poll "
-                "closes in ten days; the winning colour ships first."
-            ),
+        poll = services.add_poll(
+            topic=topic,
+            by=owner,
             question=POLL_QUESTION,
             options=POLL_OPTIONS,
             closes_at=anchor + dt.timedelta(days=10),
@@ -69,7 +68,7 @@ def seed_poll(*, anchor: dt.datetime, rng: random.Random) -> int:
                 poll=poll,
                 voter=voter,
                 option_ids=[choice.pk],
-                at=opened + dt.timedelta(hours=2 + number * 3),
+                at=min(opened + dt.timedelta(hours=2 + number * 3), anchor),
                 enforce_rate_limit=False,
             )
     return 1 + len(voters)
