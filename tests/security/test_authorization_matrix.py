@@ -59,6 +59,8 @@ SIGNED_POST = _(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 STAFF = _(HIDDEN, DENIED, DENIED, OK, OK)
 # Referral review and payouts are money: staff and admins, not moderators.
 REFERRAL_STAFF = _(HIDDEN, DENIED, DENIED, DENIED, OK)
+# The brand team's pages that send signed-out visitors to sign in (the console, surveys).
+STAFF_LOGIN = _(LOGIN, DENIED, DENIED, OK, OK)
 
 
 def _chat_room(world, which: str):
@@ -443,6 +445,48 @@ PAGE_MATRIX = [
         POST_ONLY,
     ),
     Row("referrals/staff/payouts.csv", lambda w: "/referrals/staff/payouts.csv", REFERRAL_STAFF),
+    # Polls and surveys (docs/surveys.md): a poll lives in a topic and follows its access; a
+    # survey answers only the members it invited; results and the CSV are the brand team's.
+    Row("s/<slug:slug>/new/poll/", lambda w: "/s/open/new/poll/", SIGNED_IN),
+    Row(
+        "s/<slug:slug>/new/poll/",
+        lambda w: "/s/vip/new/poll/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row(
+        "t/<int:topic_id>/poll/add/",
+        lambda w: f"/t/{w.public_topic.pk}/poll/add/",
+        _(LOGIN, OK, DENIED, OK, OK),
+    ),
+    Row(
+        "t/<int:topic_id>/poll/add/",
+        lambda w: f"/t/{w.gated_topic.pk}/poll/add/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row("polls/<int:poll_id>/vote/", lambda w: "/polls/1/vote/", POST_ONLY),
+    Row("polls/<int:poll_id>/close/", lambda w: "/polls/1/close/", POST_ONLY),
+    Row("surveys/", lambda w: "/surveys/", SIGNED_IN),
+    Row(
+        "surveys/<int:survey_id>/",
+        lambda w: "/surveys/999999/",
+        _(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    Row("manage/surveys/", lambda w: "/manage/surveys/", STAFF_LOGIN),
+    Row("manage/surveys/new/", lambda w: "/manage/surveys/new/", STAFF_LOGIN),
+    Row(
+        "manage/surveys/<int:survey_id>/",
+        lambda w: "/manage/surveys/999999/",
+        _(LOGIN, DENIED, DENIED, NOT_FOUND, NOT_FOUND),
+    ),
+    Row("manage/surveys/<int:survey_id>/open/", lambda w: "/manage/surveys/1/open/", POST_ONLY),
+    Row("manage/surveys/<int:survey_id>/close/", lambda w: "/manage/surveys/1/close/", POST_ONLY),
+    Row(
+        "manage/surveys/<int:survey_id>/answers.csv",
+        lambda w: "/manage/surveys/999999/answers.csv",
+        _(LOGIN, DENIED, DENIED, NOT_FOUND, NOT_FOUND),
+    ),
 ]
 
 
@@ -765,6 +809,13 @@ API_MATRIX = {
     "DELETE /api/v1/ideas/requests/{request_id}/vote": MEMBER,
     "POST /api/v1/ideas/requests/{request_id}/merge": MEMBER,
     "POST /api/v1/ideas/requests/{request_id}/status": MEMBER,
+    "GET /api/v1/surveys/polls/{poll_id}": PUBLIC,
+    "POST /api/v1/surveys/polls/{poll_id}/vote": MEMBER,
+    "POST /api/v1/surveys/topics/{topic_id}/poll": MEMBER,
+    "GET /api/v1/surveys/me": MEMBER,
+    "GET /api/v1/surveys/{survey_id}": MEMBER,
+    "POST /api/v1/surveys/{survey_id}/responses": MEMBER,
+    "GET /api/v1/surveys/{survey_id}/results": MEMBER,
 }
 # Member operations that are for the brand team only: a plain member's token is refused.
 API_STAFF_ONLY = [
@@ -773,6 +824,7 @@ API_STAFF_ONLY = [
     "POST /api/v1/ideas/{idea_id}/status",
     "POST /api/v1/ideas/requests/{request_id}/merge",
     "POST /api/v1/ideas/requests/{request_id}/status",
+    "GET /api/v1/surveys/{survey_id}/results",
 ]
 
 
@@ -830,6 +882,15 @@ def _fill(path: str, world: World) -> str:
         )
         path = path.replace("{slug}", board.slug).replace("{idea_id}", str(idea.pk))
         path = path.replace("{request_id}", str(request.pk))
+    values["{survey_id}"] = "999999"
+    if "{poll_id}" in path:
+        from flywheel.surveys import services as surveys_services
+        from flywheel.surveys.models import Poll
+
+        poll = Poll.objects.filter(topic=world.public_topic).first() or surveys_services.add_poll(
+            topic=world.public_topic, by=world.member, question="Which?", options=["A", "B"]
+        )
+        path = path.replace("{poll_id}", str(poll.pk))
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
     return path

@@ -15,6 +15,7 @@ from flywheel.referrals.api import router as referrals_router
 from flywheel.reviews.api import router as reviews_router
 from flywheel.rewards.api import router as rewards_router
 from flywheel.search.api import router as search_router
+from flywheel.surveys.api import router as surveys_router
 from flywheel.trust.api import router as trust_router
 
 api = NinjaAPI(
@@ -51,3 +52,4 @@ api.add_router("/privacy", privacy_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/ideas", ideas_router)
+api.add_router("/surveys", surveys_router)

@@ -457,6 +457,13 @@ def _topic_context(request: HttpRequest, topic: Topic, reply_form: ReplyForm) ->
         "seo": structured_data.topic_head(
             topic, page_number=page.number, opening=opening, accepted=accepted, replies=replies
         ),
+        # Panels of the apps built on the community (surveys: the topic's poll), under the
+        # opening post; each costs a fixed number of queries (core.hooks.topic_panels).
+        "panels": [
+            html for panel in hooks.topic_panels if (html := panel(request=request, topic=topic))
+        ]
+        if opening
+        else [],
     }
 
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "flywheel.bridges",
     "flywheel.chat",
     "flywheel.ideas",
+    "flywheel.surveys",
 ]
 
 MIDDLEWARE = [
@@ -441,6 +442,9 @@ FLYWHEEL_RATE_LIMITS = {
     "photo_upload": {0: "12/h,24/d", 1: "30/h,100/d", 2: "100/h,300/d", 3: None},
     # New ideas and feature requests (ideas app); supports and votes count as "reaction".
     "idea": {0: "2/h,5/d", 1: "5/h,10/d", 2: "10/h", 3: "30/h", 4: None},
+    # Poll votes and survey answers (docs/surveys.md): one each per poll or survey anyway.
+    "vote": {0: "30/h", 1: "120/h", 2: "300/h", 3: None},
+    "survey_answer": {0: "10/h", 1: "30/h", 3: None},
 }
 # A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
 FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")

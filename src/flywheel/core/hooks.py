@@ -237,6 +237,22 @@ home_sections: Hook[HomeSection] = Hook(
     or two, whatever the data). Registered by showcases (the featured gallery).""",
 )
 
+
+class TopicPanel(Protocol):
+    def __call__(self, *, request: Any, topic: Any) -> str: ...
+
+
+topic_panels: Hook[TopicPanel] = Hook(
+    "topic_panels",
+    """Extra panels under a topic's opening post (keyword arguments request, topic; the topic
+    was already checked by community.permissions.access_topic for request.user). A panel
+    returns safe HTML ("" for nothing) and must cost a fixed number of queries, whatever the
+    topic holds. The signed-out page is cached until the topic's version changes
+    (community.services.mark_topic_changed), so a panel whose anonymous view changes must
+    bump it. Called on the topic's first page only. Registered by surveys (the topic's
+    poll).""",
+)
+
 # ------------------------------------------------------------------------- access (community)
 
 GateCheck = Callable[[Any, Any], bool]  # (user, space) -> True lets the member in
@@ -392,6 +408,31 @@ order_changes: Hook[OrderChangeListener] = Hook(
     Registered by referrals (attribution of the friend's order).""",
 )
 
+# ------------------------------------------------------------------------- member segments
+
+
+class MemberSegmentProvider(Protocol):
+    """Named groups of members ("members of the Trail space", "VIP Gold", "buyers"), each with
+    a stable key such as "space:3" or "analytics:12" that a survey stores.
+
+    `segments()` lists (key, label) pairs staff may choose from; `member_ids(key)` is a
+    queryset of user ids in the segment now, or None when the key is not this provider's (the
+    next provider is asked). A key must keep its meaning while anything refers to it."""
+
+    def segments(self) -> list[tuple[str, str]]: ...
+
+    def member_ids(self, key: str) -> Any: ...
+
+
+member_segments: Hook[MemberSegmentProvider] = Hook(
+    "member_segments",
+    """Who a survey is for. surveys asks every provider for its segments (the staff form's
+    choices) and the first provider that knows a key for its members (invitations, who may
+    answer). Registered by surveys (built-in segments: everyone, a space's members, a VIP tier,
+    a trust level and up, buyers and non-buyers); analytics may register its saved
+    segments.""",
+)
+
 # ------------------------------------------------------------------------- privacy
 
 
@@ -436,6 +477,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     post_list_prefetches,
     posts_changed,
     home_sections,
+    topic_panels,
     gate_checks,
     target_view_checks,
     sign_in_checks,
@@ -448,6 +490,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     notifications_changed,
     order_changes,
     outbound_senders,
+    member_segments,
     privacy_exporters,
     privacy_erasers,
 )

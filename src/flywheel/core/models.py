@@ -70,6 +70,9 @@ class Verb(models.TextChoices):
     )
     MEMBER_BLOCKED = "member_blocked", _("blocked a member")
     MEMBER_UNBLOCKED = "member_unblocked", _("unblocked a member")
+    # Polls in topics and member surveys (docs/surveys.md).
+    POLL_VOTED = "poll_voted", _("voted in a poll")
+    SURVEY_ANSWERED = "survey_answered", _("answered a survey")
 
 
 class Activity(models.Model):

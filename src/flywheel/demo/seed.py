@@ -87,6 +87,7 @@ class DemoSeeder:
         self.run_referrals()
         self.run_analytics()
         self.run_ideas()
+        self.run_surveys()
         return self.report
 
     def run_store(self) -> None:
@@ -116,6 +117,13 @@ class DemoSeeder:
         created = seed_ideas(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["ideas and feature requests"] = created
+
+    def run_surveys(self) -> None:
+        from flywheel.demo.surveys import seed_surveys
+
+        created = seed_surveys(self.plan, anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["poll votes and survey answers"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     # From the ideas app: the summary is written in the recipient's language.
     IDEA_UPDATED = "idea_updated", _("updated an idea you support")
     IDEA_SHIPPED = "idea_shipped", _("built what you asked for")
+    # From surveys (flywheel.surveys): the link leads to the member's open surveys.
+    SURVEY_INVITED = "survey_invited", _("invited you to answer a survey")
 
 
 class Notification(models.Model):
@@ -81,6 +83,8 @@ class Notification(models.Model):
         link = (self.activity.payload or {}).get("url") if self.activity_id else None
         if link and not self.topic_id:
             return link
+        if self.kind == NotificationKind.SURVEY_INVITED:
+            return reverse("surveys:mine")
         if self.topic_id:
             url = self.topic.get_absolute_url()
             return f"{url}#post-{self.post.number}" if self.post_id else url
