@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("flywheel.privacy.urls")),
     path("", include("flywheel.referrals.urls")),
     path("", include("flywheel.reviews.urls")),
+    path("", include("flywheel.events.urls")),
     path("", include("flywheel.accounts.urls")),
     path("", include("flywheel.seo.urls")),
     path("", include("flywheel.core.urls")),
