@@ -5,7 +5,7 @@ their reader's zone (`time_zone` is the zone the organisers planned in)."""
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
@@ -261,7 +261,7 @@ def ask_question(request: HttpRequest, event_id: int, payload: QuestionIn):
     question = services.ask_question(
         event=_event(request, event_id), author=viewer(request), body=payload.body
     )
-    return 201, question_out(question, set())
+    return Status(201, question_out(question, set()))
 
 
 @router.post(
