@@ -196,6 +196,7 @@ def test_the_host_answers_the_next_question_from_the_console(staff, host):
     assert console.status_code == 200
     assert event.check_in_code in console.content.decode()
     assert answered.status_code == 302
+    assert answered["Location"] == reverse("events:manage", args=[event.pk])
     assert Question.objects.get(pk=question.pk).answer == "The Ridge."
     assert "The Ridge." in Client().get(event.get_absolute_url()).content.decode()
 

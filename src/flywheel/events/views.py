@@ -233,7 +233,7 @@ def vote(request: HttpRequest, question_id: int) -> HttpResponse:
 def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     question = queries.question_for_viewer(request.user, question_id)
     services.answer_question(question=question, by=request.user, answer=request.POST.get("answer"))
-    return _question_done(request, question)
+    return redirect("events:manage", event_id=question.event_id)
 
 
 @require_POST
@@ -241,7 +241,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
 def dismiss(request: HttpRequest, question_id: int) -> HttpResponse:
     question = queries.question_for_viewer(request.user, question_id)
     services.dismiss_question(question=question, by=request.user)
-    return _question_done(request, question)
+    return redirect("events:manage", event_id=question.event_id)
 
 
 # ---------------------------------------------------------------- running an event
