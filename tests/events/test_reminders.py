@@ -189,3 +189,21 @@ def test_a_live_stream_reminder_carries_the_link_to_watch(staff):
     services.send_event_reminders(now=utc(2027, 3, 28, 7, 0))
 
     assert "https://live.example.com/launch" in mail.outbox[0].body
+
+
+def test_the_command_sends_the_reminders_due_now(staff):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    event = make_event(by=staff, starts_at=timezone.now() + timedelta(minutes=30))
+    member = UserFactory()
+    _going(event, member, at=timezone.now() - timedelta(days=2))
+    output = StringIO()
+
+    call_command("events", "send-reminders", stdout=output)
+    call_command("events", "send-reminders", stdout=StringIO())
+
+    assert "0 a day before, 1 an hour before" in output.getvalue()
+    assert [message.to for message in mail.outbox] == [[member.email]]
