@@ -366,3 +366,12 @@ def test_the_api_list_costs_the_same_queries_for_5_and_50_events(
     with django_assert_num_queries(1):  # events with hosts and chapters
         response = client.get("/api/v1/events?limit=100")
     assert len(response.json()["items"]) == count
+
+
+def test_the_ical_file_keeps_a_workshops_private_link_out(client, staff):
+    event = make_event(
+        by=staff, kind=EventKind.WORKSHOP, online_url="https://meet.example.com/secret-room"
+    )
+    body = client.get(reverse("events:ics", args=[event.pk])).content.decode()
+    assert "secret-room" not in body
+    assert "LOCATION:Online" in body

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from flywheel.events.models import Event, EventFormat, EventState
+from flywheel.events.models import Event, EventFormat, EventKind, EventState
 
 PRODUCT_ID = "-//Flywheel//Community events//EN"
 
@@ -35,8 +36,11 @@ def _component(event: Event) -> CalendarEvent:
     item.add("url", url)
     if event.format == EventFormat.IN_PERSON:
         item.add("location", ", ".join(part for part in (event.venue, event.address) if part))
-    elif event.online_url:
+    elif event.kind == EventKind.LIVESTREAM and event.online_url:
         item.add("location", event.online_url)
+    else:
+        # Other online events show their link to members with a seat only (the event page).
+        item.add("location", str(_("Online")))
     item.add("categories", [event.get_kind_display()])
     item.add("status", "CANCELLED" if event.state == EventState.CANCELLED else "CONFIRMED")
     # Each change to the event (cancellation included) must replace the calendar's copy.

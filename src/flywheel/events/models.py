@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.core.models import Verb
@@ -231,9 +230,6 @@ class Event(models.Model):
         if self.capacity is None:
             return None
         return max(0, self.capacity - self.going_count)
-
-    def make_slug(self) -> str:
-        return slugify(self.title, allow_unicode=True)[:160] or "event"
 
 
 class RegistrationStatus(models.TextChoices):

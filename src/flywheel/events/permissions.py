@@ -116,5 +116,6 @@ def filter_events_queryset(user, queryset: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def filter_questions_queryset(user, queryset: QuerySet[Question]) -> QuerySet[Question]:
-    """Dismissed questions are seen by their author and by whoever runs the event only."""
+    """Dismissed questions (skipped by the host) leave the board and the API for everyone;
+    the host console lists open ones only."""
     return queryset.exclude(state=QuestionState.DISMISSED)

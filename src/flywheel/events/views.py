@@ -6,6 +6,7 @@ import functools
 import zoneinfo
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -179,8 +180,6 @@ def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def events_feed(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     body = ical.calendar_for(
         queries.feed_events(), name=_("%(brand)s events") % {"brand": settings.BRAND_NAME}
     )
