@@ -57,6 +57,11 @@ def test_the_demo_has_past_and_upcoming_events_with_attendance_and_a_chapter():
     assert chapter.events.count() == 2 and chapter.member_count > 1
     going = Registration.objects.filter(status=RegistrationStatus.GOING).count()
     assert going > 30
+    # The demo's history ends at its anchor, upcoming events included.
+    from flywheel.demo.seed import demo_anchor
+
+    logged = Activity.objects.filter(verb__startswith="event_").values_list("created_at", flat=True)
+    assert max(logged) <= demo_anchor()
 
 
 def test_running_the_demo_again_adds_no_event_rsvp_or_question():

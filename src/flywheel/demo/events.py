@@ -239,7 +239,8 @@ class EventSeeder:
         organiser = self.organiser()
         host = organiser if planned.host == "organiser" else self.hosts[planned.host]
         by = organiser if planned.in_chapter else self.owner
-        scheduled_at = min(starts_at - 14 * DAY, self.anchor - DAY)
+        # Everything the demo records happened before its anchor (the history ends there).
+        scheduled_at = min(starts_at - 14 * DAY, self.anchor - 5 * DAY)
         event = services.schedule_event(
             by=by,
             title=planned.title,
@@ -265,7 +266,7 @@ class EventSeeder:
                 event=event, member=member, at=scheduled_at + HOUR * (offset + 1)
             )
         for member in people[1 : 1 + planned.cancellations]:
-            services.cancel_registration(event=event, member=member, at=scheduled_at + DAY * 2)
+            services.cancel_registration(event=event, member=member, at=scheduled_at + 2 * DAY)
         self.write_questions(planned, event=event, host=host, people=people, at=scheduled_at)
         for offset, member in enumerate(people[: planned.attended]):
             services.check_in(
