@@ -375,3 +375,31 @@ def test_the_ical_file_keeps_a_workshops_private_link_out(client, staff):
     body = client.get(reverse("events:ics", args=[event.pk])).content.decode()
     assert "secret-room" not in body
     assert "LOCATION:Online" in body
+
+
+def test_my_events_lists_what_is_coming_and_what_i_attended(staff, member):
+    coming = make_event(by=staff, title="Coming soon")
+    been = make_event(by=staff, title="Been there", starts_in=-timedelta(hours=3))
+    services.register_for_event(event=coming, member=member)
+    services.register_for_event(event=been, member=member, at=been.starts_at - timedelta(days=1))
+    services.check_in(
+        event=been, member=member, code=been.check_in_code, at=been.starts_at + timedelta(minutes=5)
+    )
+
+    page = _signed_in(member).get(reverse("events:mine")).content.decode()
+
+    assert "Coming soon" in page and "Been there" in page and "Attended" in page
+
+
+def test_the_brand_team_creates_a_chapter_from_the_form(staff):
+    response = _signed_in(staff).post(
+        reverse("events:chapter_new"),
+        {"name": "Kraków Hikers", "city": "Kraków", "time_zone": "Europe/Warsaw"},
+    )
+    missing_city = _signed_in(staff).post(
+        reverse("events:chapter_new"), {"name": "Nowhere", "city": "", "time_zone": "UTC"}
+    )
+
+    assert response.status_code == 302
+    assert missing_city.status_code == 422
+    assert "Say which city" in missing_city.content.decode()
