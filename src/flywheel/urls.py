@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("flywheel.notifications.urls")),
     path("search/", include("flywheel.search.urls")),
     path("manage/", include("flywheel.analytics.urls")),
+    path("go/", include("flywheel.analytics.link_urls")),
     path("", include("flywheel.commerce.urls")),
     path("", include("flywheel.rewards.urls")),
     path("", include("flywheel.trust.urls")),

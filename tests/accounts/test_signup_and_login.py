@@ -167,3 +167,28 @@ def test_repeated_failed_sign_ins_are_rate_limited_even_with_the_right_password(
 
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_what_an_app_reads_from_the_sign_up_request_rides_in_the_sign_up_activity(
+    client, django_capture_on_commit_callbacks
+):
+    from flywheel.core import hooks
+
+    def campaign_from_cookie(request, member):
+        return {"campaign": request.COOKIES.get("campaign", "")}
+
+    client.cookies["campaign"] = "spring"
+    with hooks.sign_up_payloads.registered(campaign_from_cookie, name="test.campaign"):
+        _sign_up(client, django_capture_on_commit_callbacks)
+    activity = Activity.objects.get(verb=Verb.MEMBER_SIGNED_UP)
+    assert activity.payload["campaign"] == "spring"
+
+
+@pytest.mark.django_db
+def test_a_sign_up_without_a_referral_cookie_carries_no_referral_token(
+    client, django_capture_on_commit_callbacks
+):
+    _sign_up(client, django_capture_on_commit_callbacks)
+    activity = Activity.objects.get(verb=Verb.MEMBER_SIGNED_UP)
+    assert "referral_token" not in (activity.payload or {})

@@ -66,16 +66,71 @@ def test_advocate_score_combines_activity_reach_and_purchases():
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_advocate_scores_run_five_queries_for_any_number_of_members(
-    size, django_assert_num_queries
-):
+def test_advocate_scores_run_six_queries_for_any_number_of_members(size, django_assert_num_queries):
     space = SpaceFactory()
     people = [UserFactory() for _ in range(size)]
     for person in people:
         _post(person, space, at("2025-03-02"))
     services.update_rollups()
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         scores = queries.advocate_scores(MARCH, member_ids=[p.pk for p in people])
 
     assert len(scores) == size
+
+
+def test_ambassador_candidates_are_active_members_who_buy_often():
+    # In the last 30 days: cand is active on 4 days and has 2 paid orders in 180 days: a
+    # candidate. act: 4 days, 1 order. buy: 3 orders, 1 active day. amb: both, but already
+    # an ambassador. So only cand.
+    from django.utils import timezone
+
+    from flywheel.core.models import Verb
+    from flywheel.core.services import record_activity
+
+    now = timezone.now()
+    store = Store.objects.create(
+        platform="shopify", domain="c.example.com", webhook_secret="s", currency="EUR"
+    )
+    people = {
+        handle: verified(UserFactory(handle=handle, role=role, date_joined=at("2024-01-01")))
+        for handle, role in (
+            ("cand", "member"),
+            ("act", "member"),
+            ("buy", "member"),
+            ("amb", "ambassador"),
+        )
+    }
+    for handle, days, orders in (("cand", 4, 2), ("act", 4, 1), ("buy", 1, 3), ("amb", 4, 2)):
+        for day in range(days):
+            record_activity(
+                actor=people[handle], verb="followed", at=now - dt.timedelta(days=2 + day * 3)
+            )
+        for number in range(orders):
+            order(
+                store,
+                f"{handle}-{number}",
+                email=people[handle].email,
+                placed=now - dt.timedelta(days=20 + number * 30),
+                total="40.00",
+            )
+    assert Verb.FOLLOWED == "followed"
+    services.update_rollups()
+    today = timezone.localdate()
+
+    found = {row["member_id"] for row in queries.segment_member_ids("ambassador_candidates", today)}
+    assert found == {people["cand"].pk}
+    assert queries.segment_sizes(today)["ambassador_candidates"] == 1
+
+
+def test_owners_see_advocate_scores_on_the_members_page_and_moderators_do_not(client):
+    space = SpaceFactory()
+    ann = verified(UserFactory(handle="ann"))
+    _post(ann, space, dt.datetime.now(tz=dt.UTC))
+    services.update_rollups()
+    client.force_login(UserFactory(role="owner"))
+    page = client.get("/manage/members/?q=ann").content.decode()
+    # ann started a topic (1) and joined the space (1): score 2.
+    assert "data-advocate-score>2<" in page
+    client.force_login(UserFactory(role="moderator"))
+    assert "data-advocate-score" not in client.get("/manage/members/").content.decode()

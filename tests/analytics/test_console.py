@@ -227,12 +227,15 @@ def _community(size: int) -> None:
 @pytest.mark.parametrize(
     ("name", "budget"),
     [
-        # Two periods (this and the one before) × activity, growth, peer support and sales.
-        # …plus three EXISTS for the first steps (a store, a gated space, a perk) while one is left.
-        ("analytics:dashboard", 50),
+        # Two periods (this and the one before) × activity (3 each), growth, reads, peer
+        # support and sales; most-read topics (2); three EXISTS for the first steps (a store,
+        # a gated space, a perk) while one is left.
+        ("analytics:dashboard", 45),
         ("analytics:retention", 7),
-        ("analytics:commerce", 26),
-        ("analytics:members", 8),
+        # …plus referrals (7: growth, referred revenue, the programme's 3) and attribution (2).
+        ("analytics:commerce", 35),
+        # …plus advocate scores (6), the candidates segment's size and the recent pushes.
+        ("analytics:members", 16),
         ("analytics:member", 10),
     ],
 )

@@ -183,7 +183,13 @@ def test_segments(march):
     sizes = queries.segment_sizes(TODAY)
     # Dave bought in February and never took part: a lurking customer. Eve's USD order on
     # 22 March is her first there and she has no account: a new buyer.
-    assert sizes == {"champions": 0, "at_risk": 2, "lurking_customers": 1, "new_buyers": 1}
+    assert sizes == {
+        "champions": 0,
+        "at_risk": 2,
+        "lurking_customers": 1,
+        "ambassador_candidates": 0,
+        "new_buyers": 1,
+    }
     klaviyo = queries.segment_export("new_buyers", TODAY, audience="klaviyo")
     assert klaviyo.columns[:3] == ["Email", "First Name", "Last Name"]
     assert klaviyo.rows == [["eve@example.com", "Eve", "Early", "new_buyers", "true"]]
@@ -196,3 +202,39 @@ def test_segments(march):
         "Community Segment",
     ]
     assert [row[0] for row in hubspot.rows] == [march["dave"].email]
+
+
+def test_a_segment_narrows_the_activity_and_growth_figures(march):
+    # At risk on 31 March: Bob (last active the 3rd) and Carol (the 20th), not Alice (25th).
+    # Bob: reply + join; Carol: topic + join + reaction. Both joined in March.
+    at_risk = queries.segment_member_ids("at_risk", TODAY)
+    summary = queries.activity_summary(MARCH, members=at_risk)
+    assert (summary["active"], summary["interactions"]) == (2, 5)
+    assert (summary["topics"], summary["replies"], summary["reactions"]) == (1, 1, 1)
+    assert (summary["members"], summary["active_share"]) == (2, 1.0)
+    growth = queries.growth_summary(MARCH, at_risk)
+    assert (growth["new"], growth["members_before"], growth["growth_rate"]) == (2, 0, None)
+
+
+def test_the_dashboard_filters_by_segment_and_refuses_an_unknown_one(march, client):
+    # Segments are members as they are today (2025 is long past): lurking customers are the
+    # buyers silent for 90 days: Alice (bought before joining), Carol (bought 26 March) and
+    # Dave (never active). Of the four who joined January to March, the segment keeps those
+    # three, one from the store; Bob never bought.
+    client.force_login(march["mod"])
+    everyone = client.get("/manage/?start=2025-01-01&end=2025-03-31&table=sources")
+    assert everyone.content.decode().splitlines()[1:3] == [
+        "Organic,3,0.75",
+        "Store customer who joined,1,0.25",
+    ]
+    url = "/manage/?start=2025-01-01&end=2025-03-31&segment=lurking_customers&table=sources"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().splitlines()[1:3] == [
+        "Organic,2,0.667",
+        "Store customer who joined,1,0.333",
+    ]
+    refused = client.get("/manage/?segment=everyone")
+    assert refused.status_code == 422 and "segment" in refused.content.decode()
+    # Moderators see no purchase-defined segment.
+    assert client.get("/manage/?segment=ambassador_candidates").status_code == 422

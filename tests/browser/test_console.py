@@ -49,3 +49,38 @@ def test_owner_changes_the_period_and_reads_revenue_a_new_order_changed(page, li
     expect(revenue).to_have_text("75.00")
     screenshot(page, "console-dashboard")
     assert not [error for error in errors if "Content Security Policy" in error], errors
+
+
+@pytest.mark.parametrize(("width", "name"), [(1280, "desktop"), (390, "phone")])
+def test_the_voice_of_the_member_page_at_desktop_and_phone_widths(page, live_server, width, name):
+    from flywheel.community import services as community
+    from tests.factories import SpaceFactory
+
+    owner = verified_member(role=Role.OWNER, is_staff=True)
+    gear = SpaceFactory(name="Gear")
+    for index, body in enumerate(
+        [
+            "The sleeping bag zipper broke again. Terrible.",
+            "My sleeping bag zipper is stuck, awful quality.",
+            "It would be great if you made the Summit boot in wide sizes.",
+            "睡袋很暖和，睡袋也很轻。",
+            "Il sacco a pelo è fantastico, il sacco a pelo più caldo.",
+        ]
+    ):
+        community.create_topic(
+            author=verified_member(),
+            space=gear,
+            title=f"Topic {index}",
+            body=body,
+            enforce_rate_limit=False,
+        )
+    services.update_rollups()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, email=owner.email)
+    page.goto(f"{live_server.url}/manage/voice/")
+    expect(page.get_by_role("heading", name="Recurring themes")).to_be_visible()
+    expect(page.locator('[data-table="themes"]')).to_contain_text("sleeping bag")
+    expect(page.locator('[data-table="requests"]')).to_contain_text("wide sizes")
+    # Nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(page, f"console-voice-{name}")

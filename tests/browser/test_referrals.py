@@ -120,6 +120,8 @@ def test_the_invite_page_and_ambassador_dashboard_fit_desktop_and_phone(
     request, live_server, ambassador, width
 ):
     page = request.getfixturevalue("page" if width == "desktop" else "phone_page")
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     sign_in(page, live_server, email=ambassador.email)
 
     page.goto(f"{live_server.url}/referrals/")
@@ -130,5 +132,13 @@ def test_the_invite_page_and_ambassador_dashboard_fit_desktop_and_phone(
 
     page.goto(f"{live_server.url}/referrals/ambassadors/dashboard/")
     expect(page.get_by_text("ANNA10").first).to_be_visible()
+    # Both weekly charts are drawn by the vendored Chart.js from the page's JSON (no inline
+    # script), and the weekly table is there for those who prefer numbers.
+    page.wait_for_function(
+        "() => window.Chart && Array.from(document.querySelectorAll('canvas[data-chart]'))"
+        ".every(canvas => window.Chart.getChart(canvas) !== undefined)"
+    )
+    expect(page.locator("[data-ambassador-weeks] tbody tr")).to_have_count(12)
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     screenshot(page, f"referrals-dashboard-{width}")
+    assert not [error for error in errors if "Content Security Policy" in error], errors

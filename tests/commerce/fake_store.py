@@ -473,6 +473,10 @@ class FakeStore:
             "products": self.products,
         }
         singular = {"orders": "order", "customers": "customer", "products": "product"}
+        if method == "GET" and path == "customers/search.json":
+            return self._shopify_search_customers(request.query.get("query") or "")
+        if method == "POST" and path == "customers.json":
+            return self._shopify_create_customer(request.body or {})
         if method == "GET" and (match := re.fullmatch(r"(orders|customers|products)\.json", path)):
             return self._shopify_list(match.group(1), collections[match.group(1)], request)
         if method == "GET" and (
@@ -548,6 +552,24 @@ class FakeStore:
             headers["Link"] = ", ".join(links)
         return self._json(200, {resource: page}, headers)
 
+    def _shopify_search_customers(self, query: str) -> tuple[int, dict[str, str], bytes]:
+        """Shopify's customer search, for the one form the adapter sends: `email:<address>`."""
+        field, _colon, value = query.partition(":")
+        if field != "email" or not value:
+            return self._json(200, {"customers": []})
+        wanted = value.strip('"').lower()
+        found = [c for c in self.customers.values() if str(c.get("email")).lower() == wanted]
+        return self._json(200, {"customers": found})
+
+    def _shopify_create_customer(self, body: dict) -> tuple[int, dict[str, str], bytes]:
+        email = ((body.get("customer") or {}).get("email") or "").strip()
+        if not email:
+            return self._json(422, {"errors": {"email": ["can't be blank"]}})
+        if any(str(c.get("email")).lower() == email.lower() for c in self.customers.values()):
+            return self._json(422, {"errors": {"email": ["has already been taken"]}})
+        record = self.add_customer(email=email, tags=(body.get("customer") or {}).get("tags", ""))
+        return self._json(201, {"customer": record})
+
     def _shopify_create_price_rule(self, body: dict) -> tuple[int, dict[str, str], bytes]:
         rule = body.get("price_rule") or {}
         required = (
@@ -561,6 +583,15 @@ class FakeStore:
             "starts_at",
         )
         errors = {name: ["can't be blank"] for name in required if rule.get(name) in (None, "")}
+        if (
+            not errors
+            and rule["customer_selection"] == "prerequisite"
+            and not (
+                rule.get("prerequisite_customer_ids")
+                and all(int(i) in self.customers for i in rule["prerequisite_customer_ids"])
+            )
+        ):
+            errors["prerequisite_customer_ids"] = ["must name existing customers"]
         if not errors and float(rule["value"]) >= 0:
             errors["value"] = ["must be less than 0"]
         if not errors and rule["value_type"] == "percentage" and float(rule["value"]) < -100:

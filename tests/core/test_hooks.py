@@ -13,6 +13,7 @@ TODAYS_CONSUMER_NAMES = [
     "flywheel.badges.consumers.award_badges_for_activity",
     "flywheel.moderation.consumers.moderate_activity",
     "flywheel.referrals.consumers.attribute_signup_for_activity",
+    "flywheel.bridges.consumers.bridge_new_topic",
 ]
 
 
@@ -57,6 +58,8 @@ def test_the_apps_register_into_the_community_hooks():
     assert hooks.topic_reads.names() == ["trust.record_topic_read"]
     assert hooks.upheld_flag_counters.names() == ["moderation.upheld_flags"]
     assert hooks.order_changes.names() == ["referrals.attribute_order"]
+    assert hooks.sign_up_payloads.names() == ["referrals.cookie"]
+    assert hooks.review_targets.names() == ["referrals.referral"]
 
 
 def test_community_erasure_runs_after_the_erasers_that_read_the_members_posts():

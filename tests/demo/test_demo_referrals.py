@@ -89,12 +89,18 @@ def test_the_demo_referral_pages_show_the_history(client, no_shop_calls):
     assert dashboard.status_code == 200
     vanity = ReferralCode.objects.get(member=ambassador.member, kind=CodeKind.VANITY)
     assert vanity.code in dashboard.content.decode()
+    # The history shows over time: some week of the dashboard's chart has clicks.
+    assert any(week.clicks for week in dashboard.context["weeks"])
     assert "/r/" in invite
     held = Referral.objects.get(status=ReferralStatus.HELD)
 
     client.force_login(User.objects.get(email="manager@northtrail.example"))
     review = client.get(reverse("referrals:staff_review")).content.decode()
     assert held.referred_email in review
+    # The same held referral waits in the moderation queue, with its reason.
+    queue_page = client.get(reverse("moderation:queue")).content.decode()
+    assert "Held referral" in queue_page
+    assert "The friend used a disposable e-mail address." in queue_page
     staff_page = client.get(reverse("referrals:staff_ambassadors")).content.decode()
     assert f'data-ambassador="{ambassador.member.handle}"' in staff_page
     assert ambassador.tier.name in staff_page

@@ -291,6 +291,12 @@ PAGE_MATRIX = [
     Row("manage/retention/", lambda w: "/manage/retention/", _(LOGIN, DENIED, DENIED, OK, OK)),
     Row("manage/commerce/", lambda w: "/manage/commerce/", _(LOGIN, DENIED, DENIED, DENIED, OK)),
     Row("manage/members/", lambda w: "/manage/members/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row("manage/voice/", lambda w: "/manage/voice/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    # Pushing a segment to the webhook is a POST for owners and admins (tests/analytics).
+    Row("manage/segments/<str:name>/push/", lambda w: "/manage/segments/at_risk/push/", POST_ONLY),
+    Row("manage/pushes/<int:push_id>/resend/", lambda w: "/manage/pushes/1/resend/", POST_ONLY),
+    # A product link from a post: the signed token is the key; a forged one is a 404.
+    Row("go/<str:token>/", lambda w: "/go/forged/", (NOT_FOUND,) * 5),
     Row(
         "manage/members/<str:handle>/",
         lambda w: "/manage/members/owner/",

@@ -280,6 +280,10 @@ NO_MEMBER_TEXT_PAGES = {
     "manage/members/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/members/<str:handle>/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/segments/<str:name>.csv": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
+    "manage/voice/": "staff console: brand team only (members and visitors refused, tests/analytics/test_voice.py); themes and requests quote posts to staff, who moderate them",
+    "manage/segments/<str:name>/push/": "staff console POST: sends a segment to the brand's webhook, owners and admins only (tests/analytics/test_segment_webhook.py)",
+    "manage/pushes/<int:push_id>/resend/": "staff console POST: sends a dead-lettered segment again, owners and admins only",
+    "go/<str:token>/": "a redirect to the shop URL a rendered post pointed to; shows no member text",
     # Reviews (docs/reviews.md) show review text only; their own states are tested there.
     "products/<int:product_id>/reviews/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
     "products/<int:product_id>/reviews/write/": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",

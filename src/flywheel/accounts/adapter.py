@@ -1,8 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from flywheel.accounts.services import record_member_signed_up, unique_handle_for
+from flywheel.accounts.services import (
+    record_member_signed_up,
+    sign_up_payload,
+    unique_handle_for,
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,14 +38,9 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = language
         if commit:
             user.save()
-            # The referral attribution cookie (a signed click id) rides in the sign-up
-            # activity; the referrals consumer reads it (docs/referrals.md).
-            record_member_signed_up(
-                member=user,
-                referral_token=getattr(request, "COOKIES", {}).get(
-                    settings.FLYWHEEL_REFERRAL_COOKIE_NAME, ""
-                ),
-            )
+            # What the sign-up request tells the apps built on accounts (the referral link's
+            # attribution cookie, for one) rides in the sign-up activity: hooks.sign_up_payloads.
+            record_member_signed_up(member=user, payload=sign_up_payload(request, user))
         return user
 
     def pre_login(self, request, user, **kwargs):

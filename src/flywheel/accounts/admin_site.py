@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 # key wins over its app's, so one model can sit with the task it serves (a space's gate is set
 # up with the space, although the gate lives in commerce).
 TASK_GROUPS = (
-    ("community", _("Community"), ("community", "commerce.spacegate")),
+    ("community", _("Community"), ("community", "commerce.spacegate", "bridges")),
     ("store", _("Store"), ("commerce",)),
     ("rewards", _("Rewards"), ("rewards", "badges")),
     ("moderation", _("Moderation and trust"), ("moderation", "trust")),

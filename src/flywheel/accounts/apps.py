@@ -9,9 +9,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from flywheel.accounts.discord import point_discord_provider_at_settings
         from flywheel.accounts.privacy import register_privacy_handlers
 
         register_privacy_handlers()
+        point_discord_provider_at_settings()
 
 
 class FlywheelAdminConfig(admin_apps.AdminConfig):

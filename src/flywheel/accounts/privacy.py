@@ -1,6 +1,7 @@
 """The member's account in their data export: profile (and avatar file), e-mail addresses,
-access-token metadata. Registered in AccountsConfig.ready(); erasure of the account row itself
-is the privacy app's last step (the tombstone), so accounts registers no eraser."""
+access-token metadata, linked sign-in accounts (Discord). Registered in AccountsConfig.ready();
+erasure of the account row itself is the privacy app's last step (the tombstone); the linked
+accounts are erased before it."""
 
 from pathlib import PurePosixPath
 
@@ -63,9 +64,34 @@ def export_tokens(member) -> list[dict]:
     ]
 
 
+def export_linked_accounts(member) -> list[dict]:
+    """Accounts elsewhere (Discord) linked for signing in, with what the provider told us."""
+    from allauth.socialaccount.models import SocialAccount
+
+    return [
+        {
+            "provider": account.provider,
+            "uid": account.uid,
+            "linked_at": _iso(account.date_joined),
+            "last_login": _iso(account.last_login),
+            "profile": account.extra_data,
+        }
+        for account in SocialAccount.objects.filter(user=member).order_by("pk")
+    ]
+
+
+def erase_linked_accounts(member, *, content: str) -> None:
+    """The links go with the account (their tokens cascade); the tombstone keeps no trace."""
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.filter(user=member).delete()
+
+
 def register_privacy_handlers() -> None:
     from flywheel.core import hooks
 
     hooks.privacy_exporters.register(export_profile, name="profile")
     hooks.privacy_exporters.register(export_email_addresses, name="email_addresses")
     hooks.privacy_exporters.register(export_tokens, name="access_tokens")
+    hooks.privacy_exporters.register(export_linked_accounts, name="linked_accounts")
+    hooks.privacy_erasers.register(erase_linked_accounts, name="linked_accounts")

@@ -45,14 +45,25 @@ def unique_handle_for(seed: str) -> str:
     return candidate
 
 
-def record_member_signed_up(*, member: User, referral_token: str = "") -> None:
+def sign_up_payload(request, member: User) -> dict:
+    """The entries the apps built on accounts add to a sign-up's activity from its request
+    (hooks.sign_up_payloads: the referral link's cookie, for one)."""
+    from flywheel.core import hooks
+
+    payload: dict = {}
+    for contribute in hooks.sign_up_payloads:
+        payload.update(contribute(request, member) or {})
+    return payload
+
+
+def record_member_signed_up(*, member: User, payload: dict | None = None) -> None:
     """Log the sign-up once per member; rewards and analytics count new members from it.
-    `referral_token` is the referral link's attribution cookie, if any (signed, opaque)."""
+    `payload` holds what hooks.sign_up_payloads gathered from the sign-up request."""
     record_activity(
         actor=member,
         verb=Verb.MEMBER_SIGNED_UP,
         target=member,
-        payload={"referral_token": referral_token[:300]} if referral_token else None,
+        payload=payload or None,
         dedupe_key=f"member_signed_up:{member.pk}",
         at=member.date_joined,
     )

@@ -13,3 +13,9 @@ class AnalyticsConfig(AppConfig):
 
         hooks.privacy_exporters.register(export_analytics, name="analytics")
         hooks.privacy_erasers.register(erase_analytics, name="analytics")
+        from flywheel.analytics.reads import count_topic_view
+
+        hooks.topic_views.register(count_topic_view, name="analytics.count_topic_view")
+        from flywheel.analytics.links import product_link_href
+
+        hooks.link_rewriters.register(product_link_href, name="analytics.product_link_href")

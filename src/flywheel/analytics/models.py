@@ -20,7 +20,6 @@ ZERO = Decimal("0.00")
 class MemberSource(models.TextChoices):
     ORGANIC = "organic", _("Organic")
     STORE_CUSTOMER = "store_customer", _("Store customer who joined")
-    # Referrals (issue 10) land here once the referrals app records who invited whom.
     REFERRAL = "referral", _("Referral")
 
 
@@ -60,6 +59,10 @@ class MemberDay(models.Model):
     reactions = models.PositiveIntegerField(default=0)
     # Follows, joins, accepted answers and edits: interactions that are not posts or reactions.
     other = models.PositiveIntegerField(default=0)
+    # The member's role is on the brand team (copied from the role, refreshed with the rollups):
+    # member figures leave the team out without joining the user table, which at a million
+    # members is most of a query's time (docs/benchmarks.md).
+    is_team = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("member day")
@@ -77,8 +80,20 @@ class MemberDay(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["day", "member"], name="analytics_memberday_day"),
-            models.Index(fields=["space", "day"], name="analytics_memberday_space"),
+            # Community figures: index-only scans of the member-days of a period (and space),
+            # the counts carried in the index (PostgreSQL; SQLite ignores `include`).
+            models.Index(
+                fields=["day", "member"],
+                name="analytics_memberday_community",
+                condition=Q(is_team=False),
+                include=["space", "topics", "questions", "replies", "reactions", "other"],
+            ),
+            models.Index(
+                fields=["space", "day", "member"],
+                name="analytics_memberday_space",
+                condition=Q(is_team=False),
+                include=["topics", "questions", "replies", "reactions", "other"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +110,7 @@ class MemberMonth(models.Model):
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     cohort_month = models.DateField()
+    is_team = models.BooleanField(default=False)  # as MemberDay.is_team
 
     class Meta:
         constraints = [
@@ -197,6 +213,7 @@ class RollupCursor(models.Model):
     name = models.CharField(max_length=40, unique=True)
     last_activity_id = models.BigIntegerField(default=0)
     orders_changed_since = models.DateTimeField(null=True, blank=True)
+    last_post_id = models.BigIntegerField(default=0)  # the voice of the member (PostVoice)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -224,3 +241,100 @@ class StaffReportSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.week_start.isoformat()}"
+
+
+class TopicReadDay(models.Model):
+    """How many times a topic page was shown on a UTC day, signed in or not (analytics/reads.py
+    buffers the views in the cache and adds them here every minute)."""
+
+    topic = models.ForeignKey("community.Topic", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "day"], name="analytics_topic_read_day")
+        ]
+        indexes = [models.Index(fields=["day", "topic"], name="analytics_topicread_day")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} {self.day} {self.reads}"
+
+
+class ProductLinkClick(models.Model):
+    """Someone followed a link to the brand's shop from a post (analytics/links.py): the
+    signed-in member, or nobody for a guest. Orders the member places within the attribution
+    window after a click are community-attributed revenue."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    url = models.URLField(max_length=2000)
+    clicked_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "clicked_at"], name="analytics_click_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.clicked_at:%Y-%m-%d %H:%M} {self.url[:60]}"
+
+
+class PostVoice(models.Model):
+    """A post as the voice of the member reads it (analytics/voice.py), written once when the
+    rollup first sees the post: its sentiment through the moderation classifier, its
+    candidate theme phrases and whether it asks for something."""
+
+    post = models.OneToOneField("community.Post", on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey("community.Topic", on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey("community.Space", on_delete=models.CASCADE, related_name="+")
+    posted_on = models.DateField()  # UTC day
+    week = models.DateField()  # the Monday of posted_on's week
+    language = models.CharField(max_length=10)
+    sentiment = models.FloatField()  # -1 .. 1
+    phrases = models.JSONField(default=list)
+    is_request = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["posted_on", "space"], name="analytics_voice_day"),
+            models.Index(fields=["week", "space"], name="analytics_voice_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} {self.sentiment:+.2f}"
+
+
+class PushStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Given up (dead letter)")
+
+
+class SegmentPush(models.Model):
+    """One segment sent to the configured outbound webhook (FLYWHEEL_SEGMENT_WEBHOOK_URL):
+    the payload as it was when staff pushed it, and how its delivery went. Failed deliveries
+    are tried again with backoff; after FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS the push is a
+    dead letter, shown in the console, and can be sent again by hand."""
+
+    segment = models.CharField(max_length=40)
+    payload = models.JSONField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="analytics_push_due")]
+
+    def __str__(self) -> str:
+        return f"{self.segment} {self.status} ({self.attempts})"

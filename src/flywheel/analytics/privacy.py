@@ -10,6 +10,8 @@ from flywheel.analytics.models import (
     MemberDay,
     MemberFact,
     MemberMonth,
+    ProductLinkClick,
+    SegmentPush,
     StaffReportSent,
 )
 
@@ -30,6 +32,10 @@ def export_analytics(member) -> dict:
             }
             for row in MemberDay.objects.filter(member=member).order_by("day", "space_id")
         ],
+        "product_link_clicks": [
+            {"url": click.url, "clicked_at": click.clicked_at.isoformat()}
+            for click in ProductLinkClick.objects.filter(member=member).order_by("clicked_at")
+        ],
     }
 
 
@@ -39,3 +45,12 @@ def erase_analytics(member, *, content: str = "anonymise") -> None:
     CustomerDay.objects.filter(member=member).delete()
     MemberFact.objects.filter(member=member).delete()
     StaffReportSent.objects.filter(recipient=member).delete()
+    ProductLinkClick.objects.filter(member=member).delete()
+    # Segment pushes keep the members they sent: the erased member leaves every payload.
+    email = (member.email or "").lower()
+    for push in SegmentPush.objects.all().only("payload"):
+        people = push.payload.get("members", [])
+        kept = [p for p in people if (p.get("email") or "").lower() != email]
+        if email and len(kept) != len(people):
+            push.payload = {**push.payload, "members": kept, "count": len(kept)}
+            push.save(update_fields=["payload"])

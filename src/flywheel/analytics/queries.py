@@ -13,8 +13,10 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import Role
@@ -26,10 +28,15 @@ from flywheel.analytics.models import (
     MemberFact,
     MemberMonth,
     MemberSource,
+    PostVoice,
+    ProductLinkClick,
     QuestionFact,
+    TopicReadDay,
 )
 from flywheel.commerce.models import Customer, Order, SpaceGate, Store
 from flywheel.community.models import Post, Reaction, Space
+from flywheel.core.markup import excerpt
+from flywheel.referrals import queries as referrals_queries
 from flywheel.rewards.models import Perk
 
 MEMBER_ROLES = [Role.MEMBER, Role.AMBASSADOR]
@@ -117,65 +124,90 @@ def money(value: Decimal | None) -> Decimal:
 # --- Activity -----------------------------------------------------------------------------
 
 
-def _member_days(period: Period, space: Space | None = None):
-    rows = MemberDay.objects.filter(
-        day__gte=period.start, day__lte=period.end, member__role__in=MEMBER_ROLES
-    )
+def _member_days(period: Period, space: Space | None = None, members=None):
+    """Member-days of the period; `members` (a subquery of member ids, e.g. a segment's)
+    narrows them to those members."""
+    rows = MemberDay.objects.filter(day__gte=period.start, day__lte=period.end, is_team=False)
     if space is not None:
         rows = rows.filter(space=space)
+    if members is not None:
+        rows = rows.filter(member_id__in=members)
     return rows
 
 
-def active_members(period: Period, space: Space | None = None) -> int:
-    return _member_days(period, space).values("member_id").distinct().count()
+def active_members(period: Period, space: Space | None = None, members=None) -> int:
+    return _member_days(period, space, members).values("member_id").distinct().count()
 
 
-def member_day_pairs(period: Period, space: Space | None = None) -> int:
+def member_day_pairs(period: Period, space: Space | None = None, members=None) -> int:
     """Σ DAU over the period: the number of distinct (member, day) pairs."""
-    return _member_days(period, space).values("member_id", "day").distinct().count()
+    return _member_days(period, space, members).values("member_id", "day").distinct().count()
 
 
-def members_by(day: dt.date) -> int:
-    return MemberFact.objects.filter(is_team=False, joined_on__lte=day).count()
+def _facts(members=None):
+    facts = MemberFact.objects.filter(is_team=False)
+    return facts if members is None else facts.filter(member_id__in=members)
 
 
-def activity_summary(period: Period, space: Space | None = None) -> dict:
-    sums = _member_days(period, space).aggregate(
-        topics=Sum("topics"),
-        questions=Sum("questions"),
-        replies=Sum("replies"),
-        reactions=Sum("reactions"),
-        other=Sum("other"),
+def members_by(day: dt.date, members=None) -> int:
+    return _facts(members).filter(joined_on__lte=day).count()
+
+
+def activity_summary(period: Period, space: Space | None = None, members=None) -> dict:
+    """The activity figures of a period, in three queries: one aggregate over the member-days
+    of the period and the 30 days to its end (sums, active, WAU and MAU as filtered distinct
+    counts), one per-day count of distinct members (the DAU series, whose sums are the
+    member-day pairs), and the member count."""
+    month = period.trailing(30)
+    week = period.trailing(7)
+    span = Period(min(period.start, month.start), period.end)
+    in_period = Q(day__gte=period.start)
+    sums = _member_days(span, space, members).aggregate(
+        topics=Sum("topics", filter=in_period),
+        questions=Sum("questions", filter=in_period),
+        replies=Sum("replies", filter=in_period),
+        reactions=Sum("reactions", filter=in_period),
+        other=Sum("other", filter=in_period),
+        active=Count("member_id", distinct=True, filter=in_period),
+        mau=Count("member_id", distinct=True, filter=Q(day__gte=month.start)),
+        wau=Count("member_id", distinct=True, filter=Q(day__gte=week.start)),
     )
     sums = {key: value or 0 for key, value in sums.items()}
+    active, mau, wau = sums.pop("active"), sums.pop("mau"), sums.pop("wau")
+    daily = dict(
+        _member_days(span, space, members)
+        .values("day")
+        .annotate(active=Count("member_id", distinct=True))
+        .values_list("day", "active")
+    )
+    series = [(day, daily.get(day, 0)) for day in _days(period)]
     interactions = sums["topics"] + sums["replies"] + sums["reactions"] + sums["other"]
-    active = active_members(period, space)
-    month = period.trailing(30)
-    mau = active_members(month, space)
-    wau = active_members(period.trailing(7), space)
-    dau_average = ratio(member_day_pairs(period, space), period.days)
-    month_pairs = member_day_pairs(month, space)
-    members = members_by(period.end)
+    period_pairs = sum(count for _day, count in series)
+    month_pairs = sum(daily.get(day, 0) for day in _days(month))
+    member_count = members_by(period.end, members)
     return {
         **sums,
         "interactions": interactions,
         "active": active,
-        "dau": dau_average,
+        "dau": ratio(period_pairs, period.days),
         "wau": wau,
         "mau": mau,
         # Average DAU over the 30 days to the period's end ÷ MAU = pairs / (30 × MAU).
         "stickiness": ratio(month_pairs, 30 * mau, 3),
-        "active_share": ratio(active, members, 3),
-        "members": members,
+        "active_share": ratio(active, member_count, 3),
+        "members": member_count,
         "interactions_per_active": ratio(interactions, active),
         "reactions_per_post": ratio(sums["reactions"], sums["topics"] + sums["replies"]),
         "replies_per_topic": ratio(sums["replies"], sums["topics"]),
+        "series": series,
     }
 
 
-def daily_active_series(period: Period, space: Space | None = None) -> list[tuple[dt.date, int]]:
+def daily_active_series(
+    period: Period, space: Space | None = None, members=None
+) -> list[tuple[dt.date, int]]:
     counts = dict(
-        _member_days(period, space)
+        _member_days(period, space, members)
         .values("day")
         .annotate(active=Count("member_id", distinct=True))
         .values_list("day", "active")
@@ -187,11 +219,11 @@ def _days(period: Period) -> list[dt.date]:
     return [period.start + dt.timedelta(days=n) for n in range(period.days)]
 
 
-def contributions_by_space(period: Period) -> Table:
+def contributions_by_space(period: Period, members=None) -> Table:
     rows = (
-        _member_days(period)
+        _member_days(period, members=members)
         .filter(space__isnull=False)
-        .values("space__name")
+        .values("space_id")
         .annotate(
             active=Count("member_id", distinct=True),
             topics=Sum("topics"),
@@ -199,7 +231,13 @@ def contributions_by_space(period: Period) -> Table:
             replies=Sum("replies"),
             reactions=Sum("reactions"),
         )
-        .order_by("-active", "space__name")
+        .order_by()
+    )
+    # Names apart: grouping by the space id alone keeps the scan index-only.
+    names = dict(Space.objects.values_list("pk", "name"))
+    rows = sorted(
+        ({**r, "space__name": names.get(r["space_id"], "")} for r in rows),
+        key=lambda r: (-r["active"], r["space__name"]),
     )
     return Table(
         "contributions",
@@ -226,36 +264,82 @@ def contributions_by_space(period: Period) -> Table:
     )
 
 
+# --- Reads per topic ------------------------------------------------------------------------
+
+MOST_READ_ROWS = 20
+
+
+def _topic_reads(period: Period, space: Space | None = None):
+    rows = TopicReadDay.objects.filter(
+        day__gte=period.start, day__lte=period.end, topic__deleted_at__isnull=True
+    )
+    return rows if space is None else rows.filter(topic__space=space)
+
+
+def reads_summary(period: Period, space: Space | None = None) -> dict:
+    """Topic page views in the period (UTC days, guests included) and reads per topic read."""
+    totals = _topic_reads(period, space).aggregate(
+        reads=Sum("reads"), topics=Count("topic_id", distinct=True)
+    )
+    reads = totals["reads"] or 0
+    return {"reads": reads, "topics": totals["topics"], "per_topic": ratio(reads, totals["topics"])}
+
+
+def most_read_topics(period: Period, space: Space | None = None) -> Table:
+    """The most read topics of the period, with their space; two queries."""
+    top = list(
+        _topic_reads(period, space)
+        .values("topic_id")
+        .annotate(total=Sum("reads"))
+        .order_by("-total", "topic_id")[:MOST_READ_ROWS]
+    )
+    from flywheel.community.models import Topic
+
+    topics = Topic.objects.select_related("space").in_bulk([row["topic_id"] for row in top])
+    return Table(
+        "most_read",
+        _("Most read topics"),
+        [_("Topic"), _("Space"), _("Reads")],
+        [
+            [topics[row["topic_id"]].title, topics[row["topic_id"]].space.name, row["total"]]
+            for row in top
+            if row["topic_id"] in topics
+        ],
+    )
+
+
 # --- Growth ---------------------------------------------------------------------------------
 
 
-def new_members(period: Period) -> int:
-    return MemberFact.objects.filter(
-        is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
-    ).count()
+def new_members(period: Period, members=None) -> int:
+    return _facts(members).filter(joined_on__gte=period.start, joined_on__lte=period.end).count()
 
 
-def growth_summary(period: Period) -> dict:
-    new = new_members(period)
-    before = members_by(period.start - dt.timedelta(days=1))
+def growth_summary(period: Period, members=None) -> dict:
+    new = new_members(period, members)
+    before = members_by(period.start - dt.timedelta(days=1), members)
     sources = dict(
-        MemberFact.objects.filter(
-            is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
-        )
+        _facts(members)
+        .filter(joined_on__gte=period.start, joined_on__lte=period.end)
         .values("source")
         .annotate(n=Count("pk"))
         .values_list("source", "n")
     )
+    referred = sources.get(MemberSource.REFERRAL, 0)
     return {
         "new": new,
         "members_before": before,
         "growth_rate": ratio(new, before, 3),
         "sources": {source: sources.get(source, 0) for source in MemberSource.values},
+        # Share of the period's new members who signed up through a referral.
+        "referral_rate": ratio(referred, new, 3),
+        # Viral coefficient: new members brought by referrals per member at the start.
+        "k_factor": ratio(referred, before, 3),
     }
 
 
-def sources_table(period: Period) -> Table:
-    summary = growth_summary(period)
+def sources_table(period: Period, members=None) -> Table:
+    summary = growth_summary(period, members)
     return Table(
         "sources",
         _("Where new members came from"),
@@ -267,11 +351,10 @@ def sources_table(period: Period) -> Table:
     )
 
 
-def new_members_series(period: Period) -> list[tuple[dt.date, int]]:
+def new_members_series(period: Period, members=None) -> list[tuple[dt.date, int]]:
     counts = dict(
-        MemberFact.objects.filter(
-            is_team=False, joined_on__gte=period.start, joined_on__lte=period.end
-        )
+        _facts(members)
+        .filter(joined_on__gte=period.start, joined_on__lte=period.end)
         .values("joined_on")
         .annotate(n=Count("pk"))
         .values_list("joined_on", "n")
@@ -378,7 +461,7 @@ def cohort_table(today: dt.date, months: int = COHORT_MONTHS) -> Table:
         .values_list("cohort_month", "n")
     )
     active = (
-        MemberMonth.objects.filter(cohort_month__gte=first, member__role__in=MEMBER_ROLES)
+        MemberMonth.objects.filter(cohort_month__gte=first, is_team=False)
         .values("cohort_month", "month")
         .annotate(n=Count("pk"))
         .values_list("cohort_month", "month", "n")
@@ -427,9 +510,16 @@ SEGMENTS = {
     "champions": _("Champions"),
     "at_risk": _("At risk"),
     "lurking_customers": _("Lurking customers"),
+    "ambassador_candidates": _("Seed-user and ambassador candidates"),
     "new_buyers": _("New buyers not yet members"),
 }
-MEMBER_SEGMENTS = ("champions", "at_risk", "lurking_customers")
+MEMBER_SEGMENTS = ("champions", "at_risk", "lurking_customers", "ambassador_candidates")
+# Segments defined by purchases: owners and admins only (moderators see no sales data).
+COMMERCE_SEGMENTS = ("ambassador_candidates", "new_buyers")
+CANDIDATE_WINDOW_DAYS = 30
+CANDIDATE_MIN_ACTIVE_DAYS = 4
+CANDIDATE_ORDER_WINDOW_DAYS = 180
+CANDIDATE_MIN_ORDERS = 2
 
 
 def segment_member_ids(name: str, today: dt.date):
@@ -448,6 +538,33 @@ def segment_member_ids(name: str, today: dt.date):
         )
     if name == "at_risk":
         return at_risk_members(today).values("member_id")
+    if name == "ambassador_candidates":
+        # Active members who buy often, not yet ambassadors: seed users for a launch and
+        # the people to invite into the ambassador programme.
+        buyers = (
+            CustomerDay.objects.filter(
+                member__isnull=False,
+                day__gt=today - dt.timedelta(days=CANDIDATE_ORDER_WINDOW_DAYS),
+                day__lte=today,
+            )
+            .values("member_id")
+            .annotate(n=Sum("orders"))
+            .filter(n__gte=CANDIDATE_MIN_ORDERS)
+            .values("member_id")
+        )
+        window = Period(today - dt.timedelta(days=CANDIDATE_WINDOW_DAYS - 1), today)
+        return (
+            MemberDay.objects.filter(
+                day__gte=window.start,
+                day__lte=window.end,
+                member__role=Role.MEMBER,
+                member_id__in=buyers,
+            )
+            .values("member_id")
+            .annotate(days=Count("day", distinct=True))
+            .filter(days__gte=CANDIDATE_MIN_ACTIVE_DAYS)
+            .values("member_id")
+        )
     if name == "lurking_customers":
         quiet_since = today - dt.timedelta(days=LURKER_WINDOW_DAYS)
         return (
@@ -522,14 +639,15 @@ def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
 # --- Commerce -------------------------------------------------------------------------------
 
 
-def _customer_days(period: Period):
-    return CustomerDay.objects.filter(day__gte=period.start, day__lte=period.end)
+def _customer_days(period: Period, members=None):
+    rows = CustomerDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    return rows if members is None else rows.filter(member_id__in=members)
 
 
-def commerce_summary(period: Period) -> dict:
+def commerce_summary(period: Period, members=None) -> dict:
     """Orders, revenue, AOV and purchase frequency per currency, members vs non-members."""
     rows = (
-        _customer_days(period)
+        _customer_days(period, members)
         .values("currency")
         .annotate(
             order_count=Sum("orders"),
@@ -553,28 +671,30 @@ def commerce_summary(period: Period) -> dict:
             "member_revenue": money(row["member_revenue"]),
             "member_customers": row["member_customers"],
         }
-    customers = _customer_days(period).values("customer_id").distinct().count()
+    customers = _customer_days(period, members).values("customer_id").distinct().count()
     repeat = (
-        _customer_days(period)
+        _customer_days(period, members)
         .values("customer_id")
         .annotate(n=Sum("orders"))
         .filter(n__gte=2)
         .count()
     )
-    became = MemberFact.objects.filter(
-        is_team=False, first_order_on__gte=period.start, first_order_on__lte=period.end
-    ).count()
-    members = members_by(period.end)
-    member_customers = MemberFact.objects.filter(
-        is_team=False, joined_on__lte=period.end, first_order_on__lte=period.end
-    ).count()
+    became = (
+        _facts(members)
+        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
+        .count()
+    )
+    member_count = members_by(period.end, members)
+    member_customers = (
+        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
+    )
     return {
         "currencies": per_currency,
         "customers": customers,
         "repeat_customers": repeat,
         "repeat_rate": ratio(repeat, customers, 3),
         "members_became_customers": became,
-        "member_customer_share": ratio(member_customers, members, 3),
+        "member_customer_share": ratio(member_customers, member_count, 3),
     }
 
 
@@ -625,13 +745,143 @@ def revenue_series(period: Period) -> dict[str, list[tuple[dt.date, Decimal]]]:
     }
 
 
+def _utc_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
+    return start, dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+
+
+def referral_summary(period: Period) -> dict:
+    """Referral rate, K-factor and referred revenue (docs/metrics.md).
+
+    Rate and K-factor come from the member facts (source: referral); referred revenue is the
+    net revenue of counting orders by members who signed up through a referral; the
+    programme's clicks and friends' first orders (members or not) come from the referrals app
+    over the period's days in UTC. Four queries plus growth_summary's."""
+    growth = growth_summary(period)
+    revenue = dict(
+        _customer_days(period)
+        .filter(
+            member_id__in=MemberFact.objects.filter(source=MemberSource.REFERRAL).values(
+                "member_id"
+            )
+        )
+        .values("currency")
+        .annotate(net=Sum("revenue"))
+        .values_list("currency", "net")
+    )
+    start, end = _utc_bounds(period)
+    programme = referrals_queries.programme_totals(start=start, end=end)
+    return {
+        "referred_sign_ups": growth["sources"][MemberSource.REFERRAL],
+        "new": growth["new"],
+        "referral_rate": growth["referral_rate"],
+        "k_factor": growth["k_factor"],
+        "referred_member_revenue": {c: money(v) for c, v in sorted(revenue.items())},
+        "clicks": programme.clicks,
+        "first_orders": programme.first_orders,
+        "first_order_revenue": {
+            c: money(v) for c, v in sorted(programme.first_order_revenue.items())
+        },
+    }
+
+
+def referral_table(summary: dict) -> Table:
+    currencies = sorted(
+        set(summary["referred_member_revenue"]) | set(summary["first_order_revenue"])
+    )
+    rows = [
+        [_("Link clicks"), summary["clicks"]],
+        [_("New members through a referral"), summary["referred_sign_ups"]],
+        [_("Referral rate (share of new members)"), summary["referral_rate"]],
+        [_("K-factor"), summary["k_factor"]],
+        [_("Friends' first orders"), summary["first_orders"]],
+    ]
+    for currency in currencies:
+        rows.append(
+            [
+                _("Friends' first orders, total (%(currency)s)") % {"currency": currency},
+                summary["first_order_revenue"].get(currency, ZERO),
+            ]
+        )
+        rows.append(
+            [
+                _("Net revenue from referred members (%(currency)s)") % {"currency": currency},
+                summary["referred_member_revenue"].get(currency, ZERO),
+            ]
+        )
+    return Table("referrals", _("Referrals"), [_("Figure"), _("Value")], rows)
+
+
+def attribution_summary(period: Period) -> dict:
+    """Community-attributed revenue (docs/metrics.md): counting orders placed in the period
+    (UTC days) by a member who followed a product link in the community within the
+    attribution window before the order. Three queries."""
+    window = dt.timedelta(days=settings.FLYWHEEL_ATTRIBUTION_WINDOW_DAYS)
+    start, end = _utc_bounds(period)
+    clicks = ProductLinkClick.objects.filter(clicked_at__gte=start, clicked_at__lt=end).aggregate(
+        clicks=Count("pk"),
+        members=Count("member_id", distinct=True),
+    )
+    clickers = ProductLinkClick.objects.filter(
+        member__isnull=False, clicked_at__gte=start - window, clicked_at__lt=end
+    ).values("member_id")
+    clicked_before = ProductLinkClick.objects.filter(
+        member_id=OuterRef("customer__member_id"),
+        clicked_at__lte=OuterRef("placed_at"),
+        clicked_at__gte=OuterRef("placed_at") - window,
+    )
+    rows = (
+        Order.objects.counting()
+        .filter(placed_at__gte=start, placed_at__lt=end, customer__member_id__in=clickers)
+        .filter(Exists(clicked_before))
+        .values("currency")
+        .annotate(orders=Count("pk"), net=Sum(F("total") - F("refunded_total")))
+        .order_by("currency")
+    )
+    return {
+        "window_days": settings.FLYWHEEL_ATTRIBUTION_WINDOW_DAYS,
+        "clicks": clicks["clicks"],
+        "members_clicking": clicks["members"],
+        "currencies": {
+            row["currency"]: {"orders": row["orders"], "revenue": money(row["net"])} for row in rows
+        },
+    }
+
+
+def attribution_table(summary: dict) -> Table:
+    rows = [
+        [_("Product link clicks"), summary["clicks"]],
+        [_("Members who clicked"), summary["members_clicking"]],
+    ]
+    for currency, values in summary["currencies"].items():
+        rows.append(
+            [_("Attributed orders (%(currency)s)") % {"currency": currency}, values["orders"]]
+        )
+        rows.append(
+            [
+                _("Community-attributed net revenue (%(currency)s)") % {"currency": currency},
+                values["revenue"],
+            ]
+        )
+    return Table(
+        "attribution",
+        _("Community-attributed revenue: orders within %(days)s days of a product link click")
+        % {"days": summary["window_days"]},
+        [_("Figure"), _("Value")],
+        rows,
+    )
+
+
 def member_value_comparison(period: Period) -> Table:
     """Revenue per existing customer in the period: members vs non-members (correlational).
 
     Existing customers: a counting order before the period. Members: linked to a member who
     had joined before the period."""
     prior = CustomerDay.objects.filter(day__lt=period.start)
-    joined_before = Q(member__analytics_fact__joined_on__lt=period.start)
+    # A subquery of member facts rather than a join through the user table (benchmarks.md).
+    joined_before = Q(
+        member_id__in=MemberFact.objects.filter(joined_on__lt=period.start).values("member_id")
+    )
     groups = {
         "members": prior.filter(joined_before),
         "non_members": prior.exclude(joined_before),
@@ -888,10 +1138,10 @@ class AdvocateScore:
 def advocate_scores(period: Period, *, member_ids: list[int]) -> dict[int, AdvocateScore]:
     """Activity, reach and purchases of these members in the period (docs/metrics.md).
 
-    Five queries whatever the number of members. Reach counts distinct other people who
-    replied in a member's topic, replied to a member's post or reacted to one; referrals join
-    when the referrals app records who invited whom. Post and reaction times are bounded by
-    the period's days in UTC."""
+    Six queries whatever the number of members. Reach counts distinct other people who
+    replied in a member's topic, replied to a member's post, reacted to one or signed up
+    through the member's referral. Post, reaction and sign-up times are bounded by the
+    period's days in UTC."""
     start = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
     end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     interactions = dict(
@@ -921,6 +1171,10 @@ def advocate_scores(period: Period, *, member_ids: list[int]) -> dict[int, Advoc
         for member_id, other_id in query.distinct():
             if other_id is not None and other_id != member_id:
                 reached.setdefault(member_id, set()).add(other_id)
+    for member_id, others in referrals_queries.referred_by(
+        member_ids, start=start, end=end
+    ).items():
+        reached.setdefault(member_id, set()).update(others)
     orders = dict(
         CustomerDay.objects.filter(
             member_id__in=member_ids, day__gte=period.start, day__lte=period.end
@@ -937,3 +1191,169 @@ def advocate_scores(period: Period, *, member_ids: list[int]) -> dict[int, Advoc
         )
         for member_id in member_ids
     }
+
+
+# --- Voice of the member --------------------------------------------------------------------
+
+POSITIVE, NEGATIVE = 0.2, -0.2
+VOICE_WEEKS = 8
+THEME_POSTS = 5000  # the most recent posts of the period read for themes
+THEME_MIN_POSTS = 2
+THEME_ROWS = 15
+THEME_EXAMPLES = 3
+REQUEST_ROWS = 30
+
+
+@dataclass
+class Theme:
+    phrase: str
+    posts: int
+    examples: list[dict]  # {"url", "title"} of the most recent posts with the phrase
+
+
+def _post_url(post_id: int) -> str:
+    return reverse("community:post", kwargs={"post_id": post_id})
+
+
+def _voice(period: Period, space: Space | None = None):
+    rows = PostVoice.objects.filter(
+        posted_on__gte=period.start, posted_on__lte=period.end, post__deleted_at__isnull=True
+    )
+    return rows if space is None else rows.filter(space=space)
+
+
+def sentiment_by_space_and_week(period: Period, space: Space | None = None) -> Table:
+    """Average sentiment, positive and negative shares and post counts per space and week
+    (weeks start on Monday, UTC). One query plus the space names."""
+    rows = (
+        _voice(period, space)
+        .values("week", "space_id")
+        .annotate(
+            posts=Count("pk"),
+            average=Avg("sentiment"),
+            positive=Count("pk", filter=Q(sentiment__gte=POSITIVE)),
+            negative=Count("pk", filter=Q(sentiment__lte=NEGATIVE)),
+        )
+        .order_by("-week", "space_id")
+    )
+    names = dict(Space.objects.values_list("pk", "name"))
+    return Table(
+        "sentiment",
+        _("Sentiment by space and week"),
+        [_("Week of"), _("Space"), _("Posts"), _("Average"), _("Positive"), _("Negative")],
+        [
+            [
+                row["week"],
+                names.get(row["space_id"], ""),
+                row["posts"],
+                round(row["average"], 2),
+                ratio(row["positive"], row["posts"], 3),
+                ratio(row["negative"], row["posts"], 3),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def sentiment_series(period: Period, space: Space | None = None) -> list[tuple[dt.date, float]]:
+    averages = dict(
+        _voice(period, space)
+        .values("week")
+        .annotate(average=Avg("sentiment"))
+        .values_list("week", "average")
+    )
+    return [(week, round(value, 2)) for week, value in sorted(averages.items())]
+
+
+def themes(period: Period, space: Space | None = None, *, negative: bool = False) -> list[Theme]:
+    """Phrases found in at least two of the period's most recent posts, most posts first,
+    each with links to the latest posts that use it. With `negative`, only posts whose
+    sentiment is negative: the pain points. Two queries."""
+    from flywheel.community.models import Topic
+
+    rows = _voice(period, space)
+    if negative:
+        rows = rows.filter(sentiment__lte=NEGATIVE)
+    recent = list(
+        rows.order_by("-post_id").values_list("post_id", "topic_id", "phrases")[:THEME_POSTS]
+    )
+    counts: dict[str, int] = {}
+    latest: dict[str, list[tuple[int, int]]] = {}
+    for post_id, topic_id, phrases in recent:
+        for phrase in phrases:
+            counts[phrase] = counts.get(phrase, 0) + 1
+            if len(latest.setdefault(phrase, [])) < THEME_EXAMPLES:
+                latest[phrase].append((post_id, topic_id))
+    ranked = sorted(
+        (phrase for phrase, n in counts.items() if n >= THEME_MIN_POSTS),
+        key=lambda phrase: (-counts[phrase], -len(phrase), phrase),
+    )
+    chosen: list[str] = []
+    for phrase in ranked:
+        # A shorter phrase inside a chosen longer one with as many posts says nothing new.
+        if any(phrase in longer and counts[longer] >= counts[phrase] for longer in chosen):
+            continue
+        chosen.append(phrase)
+        if len(chosen) == THEME_ROWS:
+            break
+    topic_ids = {topic_id for phrase in chosen for _post, topic_id in latest[phrase]}
+    topics = Topic.objects.in_bulk(topic_ids)
+    return [
+        Theme(
+            phrase=phrase,
+            posts=counts[phrase],
+            examples=[
+                {"url": _post_url(post_id), "title": topics[topic_id].title}
+                for post_id, topic_id in latest[phrase]
+                if topic_id in topics
+            ],
+        )
+        for phrase in chosen
+    ]
+
+
+def themes_table(name: str, title: str, found: list[Theme]) -> Table:
+    return Table(
+        name,
+        title,
+        [_("Phrase"), _("Posts"), _("Latest posts")],
+        [
+            [theme.phrase, theme.posts, " ".join(e["url"] for e in theme.examples)]
+            for theme in found
+        ],
+    )
+
+
+def feature_requests(period: Period, space: Space | None = None) -> list[dict]:
+    """The period's posts that ask for something, newest first (two queries)."""
+    from flywheel.community.models import Post
+
+    found = list(
+        _voice(period, space)
+        .filter(is_request=True)
+        .order_by("-post_id")
+        .values_list("post_id", "posted_on", "space_id")[:REQUEST_ROWS]
+    )
+    posts = Post.objects.select_related("topic", "author").in_bulk([row[0] for row in found])
+    names = dict(Space.objects.values_list("pk", "name"))
+    return [
+        {
+            "url": _post_url(post_id),
+            "topic": posts[post_id].topic.title,
+            "excerpt": excerpt(posts[post_id].body, 160),
+            "author": posts[post_id].author.handle if posts[post_id].author else "",
+            "space": names.get(space_id, ""),
+            "day": posted_on,
+        }
+        for post_id, posted_on, space_id in found
+        if post_id in posts
+    ]
+
+
+def feature_requests_table(requests: list[dict]) -> Table:
+    return Table(
+        "requests",
+        _("Feature requests"),
+        [_("Day"), _("Space"), _("Topic"), _("Member"), _("Excerpt"), _("Link")],
+        [[r["day"], r["space"], r["topic"], r["author"], r["excerpt"], r["url"]] for r in requests],
+    )

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Min
@@ -31,14 +32,19 @@ from flywheel.analytics.models import (
     MemberFact,
     MemberMonth,
     MemberSource,
+    PostVoice,
+    ProductLinkClick,
+    PushStatus,
     QuestionFact,
     RollupCursor,
+    SegmentPush,
     StaffReportSent,
 )
 from flywheel.commerce.models import Customer, Order
 from flywheel.community.models import Post, Topic, TopicKind
 from flywheel.core.exceptions import InvalidInput
 from flywheel.core.models import Activity, Verb
+from flywheel.referrals.queries import referred_member_ids
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +127,21 @@ def recompute_members(member_ids: Iterable[int]) -> None:
         .values_list("customer__member_id", "first")
     )
 
+    referred = referred_member_ids(members)
+
     MemberDay.objects.filter(member_id__in=member_ids).delete()
     MemberMonth.objects.filter(member_id__in=member_ids).delete()
     MemberFact.objects.filter(member_id__in=member_ids).delete()
+    team = {pk for pk, row in members.items() if row["role"] in BRAND_TEAM_ROLES}
     MemberDay.objects.bulk_create(
         [
-            MemberDay(member_id=member_id, day=day, space_id=space_id, **counts)
+            MemberDay(
+                member_id=member_id,
+                day=day,
+                space_id=space_id,
+                is_team=member_id in team,
+                **counts,
+            )
             for (member_id, day, space_id), counts in days.items()
         ],
         batch_size=1000,
@@ -146,11 +161,10 @@ def recompute_members(member_ids: Iterable[int]) -> None:
                 member_id=pk,
                 joined_on=joined_on,
                 cohort_month=cohort,
-                # A member who had bought before signing up came from the store.
-                source=(
-                    MemberSource.STORE_CUSTOMER
-                    if first_order_at is not None and first_order_at < row["date_joined"]
-                    else MemberSource.ORGANIC
+                source=_source(
+                    referred=pk in referred,
+                    first_order_at=first_order_at,
+                    joined_at=row["date_joined"],
                 ),
                 is_team=row["role"] in BRAND_TEAM_ROLES,
                 first_order_on=local_day(first_order_at, zone) if first_order_at else None,
@@ -159,11 +173,21 @@ def recompute_members(member_ids: Iterable[int]) -> None:
             )
         )
         months.extend(
-            MemberMonth(member_id=pk, month=month, cohort_month=cohort)
+            MemberMonth(member_id=pk, month=month, cohort_month=cohort, is_team=pk in team)
             for month in {day.replace(day=1) for day in own_days}
         )
     MemberFact.objects.bulk_create(facts, batch_size=1000)
     MemberMonth.objects.bulk_create(months, batch_size=1000)
+
+
+def _source(*, referred: bool, first_order_at, joined_at) -> str:
+    """Where a member came from: a referral first (someone brought them, whatever they had
+    bought before), then the store (they had bought before signing up), else organic."""
+    if referred:
+        return MemberSource.REFERRAL
+    if first_order_at is not None and first_order_at < joined_at:
+        return MemberSource.STORE_CUSTOMER
+    return MemberSource.ORGANIC
 
 
 # --- Customers: counting orders per day ---------------------------------------------------------
@@ -284,6 +308,74 @@ def _topic_ids_of(activities: Iterable[tuple[str, int | None, dict]]) -> set[int
     return topic_ids
 
 
+# --- The voice of the member ----------------------------------------------------------------
+
+VOICE_CHUNK = 1000
+VOICE_POSTS_PER_UPDATE = 20_000
+
+
+def score_new_posts(
+    *, after_id: int, limit: int | None = None, progress: Progress = _no_progress
+) -> int:
+    """Read the posts above `after_id` as the voice of the member (PostVoice rows: sentiment
+    through the moderation classifier, theme phrases, requests). Returns the last post id
+    seen. Idempotent: a post already read is skipped. With `limit`, stops after about that
+    many posts (the periodic update catches up over several runs after an upgrade)."""
+    from flywheel.analytics import voice
+    from flywheel.moderation.classifiers import get_classifier
+
+    classifier = get_classifier()
+    posts = Post.objects.filter(pk__gt=after_id, deleted_at__isnull=True)
+    total = posts.count()
+    last_id, done = after_id, 0
+    progress("voice", 0, total)
+    while True:
+        batch = list(
+            Post.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values(
+                "pk",
+                "topic_id",
+                "topic__space_id",
+                "body",
+                "created_at",
+                "deleted_at",
+                "author__language",
+            )[:VOICE_CHUNK]
+        )
+        if not batch or (limit is not None and done >= limit):
+            return last_id
+        last_id = batch[-1]["pk"]
+        seen = set(
+            PostVoice.objects.filter(post_id__in=[row["pk"] for row in batch]).values_list(
+                "post_id", flat=True
+            )
+        )
+        rows = []
+        for row in batch:
+            if row["deleted_at"] is not None or row["pk"] in seen:
+                continue
+            text = voice.plain_text(row["body"])
+            language = voice.language_of(text, row["author__language"] or "en")
+            day = row["created_at"].astimezone(dt.UTC).date()
+            rows.append(
+                PostVoice(
+                    post_id=row["pk"],
+                    topic_id=row["topic_id"],
+                    space_id=row["topic__space_id"],
+                    posted_on=day,
+                    week=day - dt.timedelta(days=day.weekday()),
+                    language=language,
+                    sentiment=round(classifier.score(text, language).sentiment, 3),
+                    phrases=voice.phrases_of(text, language),
+                    is_request=voice.is_request(text),
+                )
+            )
+        PostVoice.objects.bulk_create(rows, ignore_conflicts=True)
+        done += len(batch)
+        progress("voice", min(done, total), total)
+
+
 # --- Periodic update and full rebuild ----------------------------------------------------------
 
 
@@ -337,20 +429,39 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         for chunk in _chunks(topic_ids):
             recompute_questions(chunk)
         _refresh_team_flags()
+        from flywheel.analytics.links import refresh_shop_domains
+
+        refresh_shop_domains()
+        cursor.last_post_id = score_new_posts(
+            after_id=cursor.last_post_id, limit=VOICE_POSTS_PER_UPDATE
+        )
         cursor.last_activity_id = last_id
         cursor.orders_changed_since = now
-        cursor.save(update_fields=["last_activity_id", "orders_changed_since", "updated_at"])
+        cursor.save(
+            update_fields=["last_activity_id", "orders_changed_since", "last_post_id", "updated_at"]
+        )
     return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
 
 
 def _refresh_team_flags() -> None:
-    """Roles change without activity; two cheap updates keep `is_team` right."""
-    MemberFact.objects.filter(member__role__in=list(BRAND_TEAM_ROLES), is_team=False).update(
-        is_team=True
+    """Roles change without activity: the member facts whose `is_team` no longer matches the
+    role are found (two queries over the few team members), then their member-days and
+    months follow."""
+    team_roles = list(BRAND_TEAM_ROLES)
+    joined = set(
+        MemberFact.objects.filter(member__role__in=team_roles, is_team=False).values_list(
+            "member_id", flat=True
+        )
     )
-    MemberFact.objects.filter(is_team=True).exclude(member__role__in=list(BRAND_TEAM_ROLES)).update(
-        is_team=False
+    left = set(
+        MemberFact.objects.filter(is_team=True)
+        .exclude(member__role__in=team_roles)
+        .values_list("member_id", flat=True)
     )
+    for member_ids, flag in ((joined, True), (left, False)):
+        if member_ids:
+            for model in (MemberFact, MemberDay, MemberMonth):
+                model.objects.filter(member_id__in=member_ids).update(is_team=flag)
 
 
 def rebuild_rollups(
@@ -402,9 +513,14 @@ def rebuild_rollups(
             done += len(chunk)
             progress(stage, done, len(ids))
     if since is None:
+        PostVoice.objects.all().delete()
         RollupCursor.objects.update_or_create(
             name=CURSOR_NAME,
-            defaults={"last_activity_id": last_activity_id, "orders_changed_since": started},
+            defaults={
+                "last_activity_id": last_activity_id,
+                "orders_changed_since": started,
+                "last_post_id": score_new_posts(after_id=0, progress=progress),
+            },
         )
     return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
 
@@ -498,3 +614,141 @@ def send_weekly_staff_report(*, today: dt.date | None = None, dry_run: bool = Fa
         result["sent"] += 1
     result["messages"] = messages
     return result
+
+
+# --- Product link clicks --------------------------------------------------------------------
+
+
+def record_product_link_click(
+    *, url: str, member=None, rate_key: str = "", at: dt.datetime | None = None
+) -> bool:
+    """Record that `member` (None: a guest) followed a product link to `url`.
+
+    Never stands in the visitor's way: past the rate limit (per member, or per `rate_key`
+    for guests) the click is simply not recorded. Returns whether it was."""
+    from flywheel.core.exceptions import RateLimited
+    from flywheel.core.ratelimit import check_rate_limit
+
+    signed_in = getattr(member, "is_authenticated", False)
+    key = f"product-link:{member.pk}" if signed_in else f"product-link-guest:{rate_key}"
+    try:
+        check_rate_limit(key=key, rate=settings.FLYWHEEL_PRODUCT_LINK_CLICK_RATE)
+    except RateLimited:
+        return False
+    ProductLinkClick.objects.create(
+        member=member if signed_in else None, url=url[:2000], clicked_at=at or timezone.now()
+    )
+    return True
+
+
+# --- Segments pushed to the outbound webhook -----------------------------------------------
+
+PUSH_BACKOFF_MINUTES = (1, 5, 15, 60, 180, 720)
+
+
+def segment_webhook_configured() -> bool:
+    return bool(settings.FLYWHEEL_SEGMENT_WEBHOOK_URL and settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET)
+
+
+def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
+    """Owners and admins send a segment's members to the outbound webhook. The payload is
+    fixed now (who is in the segment today); delivery happens after commit, in a task."""
+    from flywheel.analytics import queries
+    from flywheel.analytics.tasks import deliver_segment_push_task
+    from flywheel.core.exceptions import Conflict
+    from flywheel.core.ratelimit import check_rate_limit
+
+    if not getattr(by, "is_community_admin", False):
+        raise InvalidInput(_("Only owners and admins push segments."), field="segment")
+    if name not in queries.SEGMENTS:
+        raise InvalidInput(_("segment: choose one of the listed segments."), field="segment")
+    if not segment_webhook_configured():
+        raise Conflict(_("No segment webhook is configured (FLYWHEEL_SEGMENT_WEBHOOK_URL)."))
+    check_rate_limit(key=f"segment-push:{by.pk}", rate="10/h")
+    today = today or timezone.localdate()
+    table = queries.segment_export(name, today, audience="klaviyo")
+    people = [
+        {"email": row[0], "first_name": row[1], "last_name": row[2], "accepts_marketing": row[4]}
+        for row in table.rows
+    ]
+    with transaction.atomic():
+        push = SegmentPush.objects.create(
+            segment=name,
+            requested_by=by,
+            next_attempt_at=timezone.now(),
+            payload={
+                "segment": name,
+                "label": str(queries.SEGMENTS[name]),
+                "as_of": today.isoformat(),
+                "count": len(people),
+                "members": people,
+            },
+        )
+        transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+    return push
+
+
+def deliver_segment_push(push_id: int, *, now: dt.datetime | None = None) -> SegmentPush:
+    """Try to deliver one push (idempotent: a delivered or dead push is left alone). A 2xx is
+    delivered; anything else waits for the next try, until the last, which makes it dead."""
+    from flywheel.analytics import outbound
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        push = SegmentPush.objects.select_for_update().get(pk=push_id)
+        if push.status != PushStatus.PENDING or (
+            push.next_attempt_at and push.next_attempt_at > now
+        ):
+            return push
+        # Claim this attempt before the request, so a second worker does not send it too.
+        push.attempts += 1
+        push.next_attempt_at = now + dt.timedelta(
+            minutes=PUSH_BACKOFF_MINUTES[min(push.attempts - 1, len(PUSH_BACKOFF_MINUTES) - 1)]
+        )
+        push.save(update_fields=["attempts", "next_attempt_at"])
+    error = outbound.post_signed(
+        url=settings.FLYWHEEL_SEGMENT_WEBHOOK_URL,
+        secret=settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET,
+        payload=push.payload,
+        delivery_id=f"segment-push-{push.pk}",
+        timeout=settings.FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT,
+    )
+    if error is None:
+        push.status, push.delivered_at, push.last_error = PushStatus.DELIVERED, timezone.now(), ""
+        push.next_attempt_at = None
+    else:
+        push.last_error = error[:300]
+        if push.attempts >= settings.FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS:
+            push.status, push.next_attempt_at = PushStatus.DEAD, None
+            logger.warning("segment push %s is a dead letter: %s", push.pk, error)
+    push.save(update_fields=["status", "delivered_at", "last_error", "next_attempt_at"])
+    return push
+
+
+def retry_segment_pushes(*, now: dt.datetime | None = None) -> int:
+    """Every minute: deliver the pending pushes that are due. Returns how many were tried."""
+    now = now or timezone.now()
+    due = list(
+        SegmentPush.objects.filter(status=PushStatus.PENDING, next_attempt_at__lte=now).values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    for push_id in due:
+        deliver_segment_push(push_id, now=now)
+    return len(due)
+
+
+def resend_segment_push(*, push: SegmentPush, by) -> SegmentPush:
+    """Staff send a dead letter again: it becomes pending with a fresh set of attempts."""
+    from flywheel.analytics.tasks import deliver_segment_push_task
+
+    if not getattr(by, "is_community_admin", False):
+        raise InvalidInput(_("Only owners and admins push segments."), field="segment")
+    with transaction.atomic():
+        updated = SegmentPush.objects.filter(pk=push.pk, status=PushStatus.DEAD).update(
+            status=PushStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+        )
+        if updated:
+            transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+    push.refresh_from_db()
+    return push

@@ -7,14 +7,15 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from flywheel.analytics import permissions, queries, services
-from flywheel.analytics.models import CostCategory
+from flywheel.analytics import links, permissions, queries, services
+from flywheel.analytics.models import CostCategory, SegmentPush
 from flywheel.analytics.queries import Figure, Period, Table
 from flywheel.community.models import Space
 from flywheel.community.views import hub_view, member_required
@@ -25,6 +26,8 @@ DEFAULT_PERIOD = 30
 MAX_PERIOD_DAYS = 366 * 3
 MEMBERS_PAGE_SIZE = 50
 ACTIVITY_ROWS = 50
+ADVOCATE_DAYS = 90
+PUSH_ROWS = 10
 
 
 def _parse_day(raw: str, *, field: str) -> dt.date:
@@ -65,6 +68,30 @@ def parse_space(request: HttpRequest) -> Space | None:
     return space
 
 
+def parse_segment(request: HttpRequest, *, today: dt.date):
+    """`?segment=<name>`: a subquery of the segment's member ids, or None for everyone."""
+    name = request.GET.get("segment", "")
+    if not name:
+        return "", None
+    if name not in dict(member_segments(request.user)):
+        raise InvalidInput(_("segment: choose one of the listed segments."), field="segment")
+    return name, queries.segment_member_ids(name, today)
+
+
+def segments_for(user) -> list[tuple[str, str]]:
+    """The segments this role may list: purchase-defined ones for owners and admins only."""
+    commerce = permissions.can_see_commerce(user)
+    return [
+        (name, label)
+        for name, label in queries.SEGMENTS.items()
+        if commerce or name not in queries.COMMERCE_SEGMENTS
+    ]
+
+
+def member_segments(user) -> list[tuple[str, str]]:
+    return [(n, label) for n, label in segments_for(user) if n in queries.MEMBER_SEGMENTS]
+
+
 def _csv_or_page(request, tables: list[Table], template: str, context: dict) -> HttpResponse:
     wanted = request.GET.get("table")
     if wanted:
@@ -100,14 +127,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     permissions.check_console_permission(request.user)
     period, choice = parse_period(request)
     space = parse_space(request)
+    segment, members = parse_segment(request, today=timezone.localdate())
     previous = period.previous
-    now, before = queries.activity_summary(period, space), queries.activity_summary(previous, space)
-    growth, growth_before = queries.growth_summary(period), queries.growth_summary(previous)
+    now = queries.activity_summary(period, space, members)
+    before = queries.activity_summary(previous, space, members)
+    growth = queries.growth_summary(period, members)
+    growth_before = queries.growth_summary(previous, members)
+    reads, reads_before = (
+        queries.reads_summary(period, space),
+        queries.reads_summary(previous, space),
+    )
     support = queries.peer_support_summary(period, space)
     support_before = queries.peer_support_summary(previous, space)
     figures = [
         Figure(_("New members"), growth["new"], growth_before["new"]),
         Figure(_("Growth rate"), growth["growth_rate"], growth_before["growth_rate"], "percent"),
+        Figure(
+            _("Referral rate"), growth["referral_rate"], growth_before["referral_rate"], "percent"
+        ),
+        Figure(_("K-factor"), growth["k_factor"], growth_before["k_factor"]),
         Figure(_("Active members"), now["active"], before["active"]),
         Figure(_("Average daily active"), now["dau"], before["dau"]),
         Figure(_("Weekly active (last 7 days)"), now["wau"], before["wau"]),
@@ -123,6 +161,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         Figure(_("Reactions per post"), now["reactions_per_post"], before["reactions_per_post"]),
         Figure(_("Replies per topic"), now["replies_per_topic"], before["replies_per_topic"]),
+        Figure(_("Topic reads"), reads["reads"], reads_before["reads"]),
+        Figure(_("Reads per topic read"), reads["per_topic"], reads_before["per_topic"]),
         Figure(_("Questions asked"), support["asked"], support_before["asked"]),
         Figure(
             _("Answered by members"),
@@ -141,8 +181,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     money_figures = []
     if permissions.can_see_commerce(request.user):
         commerce, commerce_before = (
-            queries.commerce_summary(period),
-            queries.commerce_summary(previous),
+            queries.commerce_summary(period, members),
+            queries.commerce_summary(previous, members),
         )
         for currency, values in commerce["currencies"].items():
             old = commerce_before["currencies"].get(currency, {})
@@ -163,9 +203,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 )
             )
     tables = [
-        queries.contributions_by_space(period),
+        queries.contributions_by_space(period, members),
+        queries.most_read_topics(period, space),
         queries.peer_support_by_space(period),
-        queries.sources_table(period),
+        queries.sources_table(period, members),
     ]
     context = _base_context(request, section="dashboard", period=period, choice=choice)
     # Only those who can open the admin are walked through setting it up.
@@ -174,16 +215,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "first_steps": steps if not all(step.done for step in steps) else [],
             "space": space,
+            "segment": segment,
+            "member_segments": member_segments(request.user),
             "figures": figures,
             "money_figures": money_figures,
             "chart_data": {
                 "active": {
                     "title": _("Daily active members"),
-                    **_series(queries.daily_active_series(period, space)),
+                    **_series(now["series"]),
                 },
                 "new_members": {
                     "title": _("New members per day"),
-                    **_series(queries.new_members_series(period)),
+                    **_series(queries.new_members_series(period, members)),
                 },
             },
         }
@@ -230,6 +273,43 @@ def retention(request: HttpRequest) -> HttpResponse:
     return _csv_or_page(request, [cohorts, at_risk_table], "analytics/retention.html", context)
 
 
+@require_GET
+@member_required
+@hub_view
+def voice(request: HttpRequest) -> HttpResponse:
+    """Voice of the member: sentiment by space and week, themes, pain points, requests."""
+    permissions.check_console_permission(request.user)
+    period, choice = parse_period(request)
+    space = parse_space(request)
+    theme_list = queries.themes(period, space)
+    pain_points = queries.themes(period, space, negative=True)
+    requests = queries.feature_requests(period, space)
+    tables = [
+        queries.sentiment_by_space_and_week(period, space),
+        queries.themes_table("themes", _("Recurring themes"), theme_list),
+        queries.themes_table(
+            "pain_points", _("Pain points (themes of negative posts)"), pain_points
+        ),
+        queries.feature_requests_table(requests),
+    ]
+    context = _base_context(request, section="voice", period=period, choice=choice)
+    context.update(
+        {
+            "space": space,
+            "themes": theme_list,
+            "pain_points": pain_points,
+            "requests": requests,
+            "chart_data": {
+                "sentiment": {
+                    "title": _("Average sentiment per week (−1 to 1)"),
+                    **_series(queries.sentiment_series(period, space)),
+                }
+            },
+        }
+    )
+    return _csv_or_page(request, tables, "analytics/voice.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 @hub_view
@@ -250,8 +330,11 @@ def commerce(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     summary = queries.commerce_summary(period)
     incentives = queries.incentive_cost(period)
+    referrals = queries.referral_summary(period)
     tables = [
         queries.commerce_table(period),
+        queries.referral_table(referrals),
+        queries.attribution_table(queries.attribution_summary(period)),
         queries.member_value_comparison(period),
         queries.before_after_joining(today),
         queries.roi_table(period, commerce=summary, incentives=incentives),
@@ -262,6 +345,7 @@ def commerce(request: HttpRequest) -> HttpResponse:
         {
             "summary": summary,
             "incentives": incentives,
+            "referrals": referrals,
             "cost_categories": CostCategory.choices,
             "this_month": today.strftime("%Y-%m"),
             "chart_data": {
@@ -286,18 +370,26 @@ def members(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     search = request.GET.get("q", "").strip()[:100]
     segment = request.GET.get("segment", "")
-    if segment and segment not in queries.SEGMENTS:
-        raise InvalidInput(_("segment: choose one of the listed segments."), field="segment")
-    if segment == "new_buyers" and not permissions.can_see_commerce(request.user):
+    segments = segments_for(request.user)
+    if segment and segment not in dict(segments):
         raise InvalidInput(_("segment: choose one of the listed segments."), field="segment")
     page = Paginator(
         queries.console_members(search=search, segment=segment, today=today), MEMBERS_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    table = Table(
-        "members",
-        _("Members"),
-        [_("Handle"), _("Name"), _("Role"), _("Joined"), _("Last active"), _("Trust level")],
-        [
+    # The advocate score weighs purchases: owners and admins only, over the last 90 days.
+    with_scores = permissions.can_see_commerce(request.user)
+    scores = (
+        queries.advocate_scores(
+            Period(today - dt.timedelta(days=ADVOCATE_DAYS - 1), today),
+            member_ids=[m.pk for m in page.object_list],
+        )
+        if with_scores
+        else {}
+    )
+    rows = []
+    for m in page.object_list:
+        m.advocate = scores.get(m.pk)
+        rows.append(
             [
                 m.handle,
                 m.name,
@@ -306,14 +398,15 @@ def members(request: HttpRequest) -> HttpResponse:
                 getattr(getattr(m, "analytics_fact", None), "last_active_on", None),
                 getattr(getattr(m, "trust", None), "level", 0),
             ]
-            for m in page.object_list
-        ],
+            + ([m.advocate.score] if with_scores else [])
+        )
+    table = Table(
+        "members",
+        _("Members"),
+        [_("Handle"), _("Name"), _("Role"), _("Joined"), _("Last active"), _("Trust level")]
+        + ([_("Advocate score (90 days)")] if with_scores else []),
+        rows,
     )
-    segments = [
-        (name, label)
-        for name, label in queries.SEGMENTS.items()
-        if name != "new_buyers" or permissions.can_see_commerce(request.user)
-    ]
     context = _base_context(request, section="members")
     context.update(
         {
@@ -321,6 +414,13 @@ def members(request: HttpRequest) -> HttpResponse:
             "search": search,
             "segment": segment,
             "segments": segments,
+            "with_scores": with_scores,
+            "webhook_configured": with_scores and services.segment_webhook_configured(),
+            "pushes": (
+                list(SegmentPush.objects.select_related("requested_by")[:PUSH_ROWS])
+                if with_scores
+                else []
+            ),
             "segment_sizes": queries.segment_sizes(today),
         }
     )
@@ -421,3 +521,43 @@ def segment_csv(request: HttpRequest, name: str) -> HttpResponse:
     response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{audience}.csv"'
     return response
+
+
+@require_GET
+def product_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A product link from a post: record the click on our own domain, then go to the shop.
+
+    Open to everyone (guests follow links too); the signed token means it only goes where a
+    rendered post pointed."""
+    url = links.url_for_token(token)
+    if url is None:
+        raise Http404(_("This link is not valid."))
+    services.record_product_link_click(
+        url=url, member=request.user, rate_key=request.META.get("REMOTE_ADDR", "")
+    )
+    response = HttpResponseRedirect(url)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@member_required
+@hub_view
+def segment_push(request: HttpRequest, name: str) -> HttpResponse:
+    """Owners and admins send a segment to the configured outbound webhook."""
+    permissions.check_commerce_permission(request.user)
+    services.push_segment(name=name, by=request.user)
+    messages.success(request, _("The segment is on its way to the webhook."))
+    return redirect(reverse("analytics:members") + "#segment-pushes")
+
+
+@require_POST
+@member_required
+@hub_view
+def segment_push_resend(request: HttpRequest, push_id: int) -> HttpResponse:
+    permissions.check_commerce_permission(request.user)
+    push = get_object_or_404(SegmentPush, pk=push_id)
+    services.resend_segment_push(push=push, by=request.user)
+    messages.success(request, _("The segment will be sent again."))
+    return redirect(reverse("analytics:members") + "#segment-pushes")

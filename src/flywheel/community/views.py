@@ -470,6 +470,7 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
     if cacheable:
         response = page_cache.cached_public_page(request, topic_id=topic_id, slug=slug)
         if response is not None:
+            _topic_viewed(request, topic_id)
             return response
     topic = _readable_topic(request.user, topic_id)
     if slug != (topic.slug or "-"):
@@ -477,12 +478,18 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
         query = request.META.get("QUERY_STRING")
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     response = _render_topic(request, topic)
+    _topic_viewed(request, topic.pk)
     if cacheable and topic.space.visibility == Visibility.PUBLIC:
         page_cache.store(
             page_cache.cache_key(topic_id=topic.pk, version=topic.version, request=request),
             response,
         )
     return response
+
+
+def _topic_viewed(request: HttpRequest, topic_id: int) -> None:
+    for listener in hooks.topic_views:
+        listener(topic_id=topic_id, member=request.user)
 
 
 def _render_topic(request: HttpRequest, topic: Topic) -> HttpResponse:

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.discord",
     "ninja",
     "flywheel.core",
     "flywheel.accounts",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "flywheel.reviews",
     "flywheel.analytics",
     "flywheel.referrals",
+    "flywheel.bridges",
     "flywheel.events",
 ]
 
@@ -167,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.core.tasks.sweep_activity_deliveries",
         "schedule": 60,
     },
+    # Outbound calls (bridges' posts) never dispatched or due again (core/outbound.py).
+    "outbound-messages-sweep": {
+        "task": "flywheel.core.tasks.sweep_outbound_messages",
+        "schedule": 60,
+    },
     "weekly-digest": {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,
@@ -224,6 +232,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.analytics.tasks.update_rollups",
         "schedule": 60 * 5,
     },
+    # Topic views counted in the cache become reads per topic (analytics/reads.py).
+    "analytics-flush-topic-reads": {
+        "task": "flywheel.analytics.tasks.flush_topic_reads",
+        "schedule": 60,
+    },
+    # Segment pushes to the outbound webhook that failed and are due for another try.
+    "analytics-retry-segment-pushes": {
+        "task": "flywheel.analytics.tasks.retry_segment_pushes",
+        "schedule": 60,
+    },
     # Monday morning: last week's figures to owners, admins and moderators, once each.
     "analytics-weekly-staff-report": {
         "task": "flywheel.analytics.tasks.send_weekly_staff_report",
@@ -264,6 +282,26 @@ ACCOUNT_FORMS = {
     "signup": "flywheel.privacy.forms.ProtectedSignupForm",
     "add_email": "flywheel.privacy.forms.ProtectedAddEmailForm",
 }
+# Sign in with Discord, and linking a Discord account from the settings (docs/chat.md,
+# "Sign in with Discord"): shown only once the brand's Discord application is configured.
+FLYWHEEL_DISCORD_CLIENT_ID = env_str("FLYWHEEL_DISCORD_CLIENT_ID", "")
+FLYWHEEL_DISCORD_CLIENT_SECRET = env_str("FLYWHEEL_DISCORD_CLIENT_SECRET", "")
+# Discord's API, or a local stand-in (tests); read on every sign-in (accounts/discord.py).
+FLYWHEEL_DISCORD_API_BASE_URL = env_str("FLYWHEEL_DISCORD_API_BASE_URL", "https://discord.com/api")
+SOCIALACCOUNT_PROVIDERS = {
+    "discord": {
+        "SCOPE": ["identify", "email"],
+        "APPS": (
+            [{"client_id": FLYWHEEL_DISCORD_CLIENT_ID, "secret": FLYWHEEL_DISCORD_CLIENT_SECRET}]
+            if FLYWHEEL_DISCORD_CLIENT_ID
+            else []
+        ),
+    }
+}
+# A Discord e-mail that matches an existing account does not sign into it: the member signs
+# in as usual and links Discord from their settings (no takeover through a third party).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider redirect is a POST (CSRF-protected)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 
 if DEBUG:
@@ -426,6 +464,18 @@ FLYWHEEL_REFERRAL_MIN_ACCOUNT_AGE_DAYS = env_int("FLYWHEEL_REFERRAL_MIN_ACCOUNT_
 FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL = env_int("FLYWHEEL_REFERRAL_MIN_TRUST_LEVEL", 1)
 
 # Rewards (docs/rewards.md)
+# Analytics: links to these hosts (besides connected stores' domains) in posts are product
+# links; orders within the window after a member's click are community-attributed revenue.
+FLYWHEEL_PRODUCT_LINK_DOMAINS = env_str("FLYWHEEL_PRODUCT_LINK_DOMAINS", "")
+FLYWHEEL_ATTRIBUTION_WINDOW_DAYS = env_int("FLYWHEEL_ATTRIBUTION_WINDOW_DAYS", 7)
+FLYWHEEL_PRODUCT_LINK_CLICK_RATE = env_str("FLYWHEEL_PRODUCT_LINK_CLICK_RATE", "60/h")
+# Segments pushed from the console to an outbound webhook (a CDP, Zapier, your own endpoint):
+# JSON, signed with HMAC-SHA256 of "<timestamp>.<body>" under the secret, retried with backoff.
+FLYWHEEL_SEGMENT_WEBHOOK_URL = env_str("FLYWHEEL_SEGMENT_WEBHOOK_URL", "")
+FLYWHEEL_SEGMENT_WEBHOOK_SECRET = env_str("FLYWHEEL_SEGMENT_WEBHOOK_SECRET", "")
+FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS = env_int("FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS", 6)
+FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT = env_int("FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT", 10)
+
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
 FLYWHEEL_REFUND_WINDOW_DAYS = env_int("FLYWHEEL_REFUND_WINDOW_DAYS", 30)
 FLYWHEEL_VIP_PERIOD = env_str("FLYWHEEL_VIP_PERIOD", "rolling_12_months")  # or calendar_year
@@ -476,6 +526,9 @@ FLYWHEEL_STORE_API_MAX_WAIT_SECONDS = float(env_str("FLYWHEEL_STORE_API_MAX_WAIT
 FLYWHEEL_STORE_API_PAGE_SIZE: int | None = None
 # {"shopify": "http://127.0.0.1:8001", ...}: point a platform's API elsewhere (tests, proxies).
 FLYWHEEL_STORE_API_BASE_URLS: dict[str, str] = {}
+# {"discord": "http://127.0.0.1:8002", ...}: bridges' platforms elsewhere (tests, proxies);
+# a bridge's webhook address must be on its platform's host (bridges/models.py).
+FLYWHEEL_BRIDGE_API_BASE_URLS: dict[str, str] = {}
 FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES = env_int("FLYWHEEL_STORE_RECONCILE_OVERLAP_MINUTES", 30)
 FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS = env_int(
     "FLYWHEEL_STORE_RECONCILE_FIRST_WINDOW_HOURS", 24

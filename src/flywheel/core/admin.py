@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from flywheel.accounts.admin_access import ReadOnlyAdmin
-from flywheel.core import services
-from flywheel.core.models import Activity, ActivityDelivery
+from flywheel.core import outbound, services
+from flywheel.core.models import Activity, ActivityDelivery, OutboundMessage
 
 
 @admin.register(Activity)
@@ -71,5 +71,31 @@ class ActivityDeliveryAdmin(ReadOnlyAdmin):
             ngettext(
                 "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count
             )
+            % {"count": count},
+        )
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    """Calls to Discord, Slack, Telegram and other services outside Flywheel, and their
+    dead-letter list (filter by state "dead"), with a replay action."""
+
+    list_display = ("created_at", "kind", "dedupe_key", "state", "attempts", "next_attempt_at")
+    list_filter = ("state", "kind")
+    search_fields = ("dedupe_key",)
+    actions = ["replay"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    @admin.action(description=_("Replay the selected messages"))
+    def replay(self, request, queryset):
+        count = outbound.replay_outbound(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count)
             % {"count": count},
         )

@@ -195,6 +195,24 @@ topic_reads: Hook[TopicReadListener] = Hook(
     tracking for trust levels).""",
 )
 
+TopicViewListener = Callable[..., None]  # (*, topic_id, member) -> None
+topic_views: Hook[TopicViewListener] = Hook(
+    "topic_views",
+    """Someone, signed in or not, was shown a topic page (keyword arguments topic_id and
+    member, possibly anonymous), a copy from the public page cache included. Called on every
+    view: it must not write to the database. Registered by analytics (reads per topic,
+    counted in the cache and flushed by a periodic task).""",
+)
+
+LinkRewriter = Callable[[str], str | None]  # (absolute href) -> new href, or None to keep it
+link_rewriters: Hook[LinkRewriter] = Hook(
+    "link_rewriters",
+    """Called by core.markup.render_markdown for every absolute http(s) link in member
+    content; the first rewriter that returns an href replaces the link's (the original goes
+    in its title). Must be cheap and never write. Registered by analytics (links to the
+    brand's shop become a first-party redirect that records the click).""",
+)
+
 PostListPrefetch = Callable[[Any], Any]  # (QuerySet[Post]) -> QuerySet[Post]
 post_list_prefetches: Hook[PostListPrefetch] = Hook(
     "post_list_prefetches",
@@ -229,6 +247,20 @@ sign_in_checks: Hook[SignInCheck] = Hook(
     (suspensions and bans).""",
 )
 
+# ------------------------------------------------------------------------- sign-up (accounts)
+
+SignUpPayload = Callable[[Any, Any], "dict[str, Any] | None"]  # (request, member) -> entries
+sign_up_payloads: Hook[SignUpPayload] = Hook(
+    "sign_up_payloads",
+    """What a new member's `member_signed_up` activity carries from the sign-up request.
+    Called by the accounts adapter once per new account (e-mail and social sign-ups alike),
+    after the member row is saved and before the activity is logged, with (request, member).
+    A function returns a dict of JSON-serialisable entries to merge into the activity's
+    payload, or None; it must be cheap and write nothing (the activity's consumers act on the
+    entries after commit). Registered by referrals (the share link's attribution cookie).""",
+)
+
+
 # ------------------------------------------------------------------------- trust
 
 TrustCounter = Callable[[Any, datetime | None], int]  # (member, since) -> count
@@ -260,6 +292,53 @@ activity_consumers: Hook[ActivityConsumer] = Hook(
     function's dotted path (the default). A consumer must be idempotent (a delivery may run
     again after a crash). Registered by notifications, search, moderation, badges and
     rewards.""",
+)
+
+# ------------------------------------------------------------------------- outbound calls
+
+
+class OutboundSender(Protocol):
+    def __call__(self, message: Any) -> None: ...
+
+
+outbound_senders: Hook[OutboundSender] = Hook(
+    "outbound_senders",
+    """Sends one core.models.OutboundMessage to the service outside Flywheel; registered under
+    the message's `kind` (e.g. "bridges.discord"), which is stored on every message, so it must
+    never change. Called by core.outbound inside the transaction that holds the message's row
+    lock. Return normally when the far side accepted it; raise core.outbound.RetryLater for
+    "slow down" (a rate limit), core.outbound.Rejected for an answer that no retry can change
+    (a deleted webhook), anything else for a failure worth retrying with backoff. Registered by
+    bridges (Discord, Slack, Telegram).""",
+)
+
+
+# ------------------------------------------------------------------------- moderation queue
+
+
+class ReviewTarget(Protocol):
+    """A kind of record, other than posts, topics and members, that waits in the moderation
+    queue (moderation.services.open_review_item with it as the target) and that the app owning
+    it decides. Registered under "<app_label>.<model_name>" of the target's model."""
+
+    # What the queue calls an item of this kind ("Held referral").
+    label: Any
+
+    def may_decide(self, user: Any) -> bool:
+        """Whether `user` (already a moderator of the item) may see and decide it."""
+
+    def decide(self, *, target_id: int, approve: bool, by: Any, reason: str) -> None:
+        """Approve (True) or reject (False) the target; raises a domain error to refuse."""
+
+
+review_targets: Hook[ReviewTarget] = Hook(
+    "review_targets",
+    """Records of other apps that wait in the moderation queue and are decided there. The queue
+    (moderation.queries.review_queue, the page and the API) leaves out items whose target's
+    `may_decide(user)` is False; approving (or dismissing) such an item calls
+    `decide(approve=True)`, rejecting it `decide(approve=False)`, inside the decision's
+    transaction, before the item is resolved. Registered by referrals (held referrals, under
+    "referrals.referral").""",
 )
 
 # ------------------------------------------------------------------------- store orders
@@ -346,15 +425,20 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     new_post_holds,
     post_visibility,
     topic_reads,
+    topic_views,
+    link_rewriters,
     post_list_prefetches,
     posts_changed,
     gate_checks,
     sign_in_checks,
+    sign_up_payloads,
     upheld_flag_counters,
     sanction_counters,
     trust_level_resolvers,
     activity_consumers,
+    review_targets,
     order_changes,
+    outbound_senders,
     event_page_links,
     privacy_exporters,
     privacy_erasers,

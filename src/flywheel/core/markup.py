@@ -91,6 +91,28 @@ def _mention_rule(state) -> None:
         block.children = children
 
 
+def _link_rule(state) -> None:
+    """Offer every absolute http(s) link to the registered link rewriters (core.hooks)."""
+    from flywheel.core import hooks
+
+    rewriters = list(hooks.link_rewriters)
+    if not rewriters:
+        return
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type != "link_open":
+                continue
+            href = str(token.attrs.get("href", ""))
+            if not href.lower().startswith(("http://", "https://")):
+                continue
+            for rewrite in rewriters:
+                new_href = rewrite(href)
+                if new_href:
+                    token.attrs["href"] = new_href
+                    token.attrs.setdefault("title", href)
+                    break
+
+
 def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
@@ -102,6 +124,7 @@ def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"linkify": True, "html": False, "typographer": False})
     parser.enable(["linkify", "table", "strikethrough"])
     parser.core.ruler.push("mentions", _mention_rule)
+    parser.core.ruler.push("link_rewriters", _link_rule)
     return parser
 
 

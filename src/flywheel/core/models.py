@@ -142,3 +142,54 @@ class ActivityDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"activity {self.activity_id} → {self.consumer} ({self.state})"
+
+
+class OutboundMessage(models.Model):
+    """One call to a service outside Flywheel (a Discord or Slack webhook, a Telegram bot, a
+    brand's segment webhook): stored first, then sent, retried with backoff, dead-lettered
+    and replayable on its own (core/outbound.py), the way ActivityDelivery is for consumers.
+
+    `kind` names the sender registered in hooks.outbound_senders; `payload` is everything
+    the sender needs, so a replay a week later sends the same thing."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    payload = models.JSONField(_("payload"), default=dict)
+    # The same business event is sent once: e.g. "bridge:3:topic:41".
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
+    # Messages sharing a key wait together when the far side says "slow down" (one
+    # webhook's rate limit holds back that webhook's other messages, not everyone's).
+    throttle_key = models.CharField(_("throttle key"), max_length=100, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state__in=["pending", "failed"]),
+                name="core_outbound_due",
+            ),
+            models.Index(
+                fields=["throttle_key"],
+                condition=models.Q(state__in=["pending", "failed"]),
+                name="core_outbound_throttle",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="dead"),
+                name="core_outbound_dead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.dedupe_key} ({self.state})"

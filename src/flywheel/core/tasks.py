@@ -74,3 +74,32 @@ def fan_out_activity(activity_id: int) -> int:
 def ping() -> str:
     """Answers through the broker; used to prove the worker path end to end."""
     return "pong"
+
+
+@shared_task(**DELIVERY_TASK_OPTIONS)
+def send_outbound_message(message_id: int) -> str:
+    """One attempt of one outbound message (core/outbound.py)."""
+    from flywheel.core import outbound
+
+    outcome = outbound.send_outbound(message_id=message_id)
+    if outcome is None:
+        return "nothing to do"
+    if outcome.retry_in is not None:
+        try:
+            send_outbound_message.apply_async(
+                args=[message_id], countdown=outcome.retry_in.total_seconds()
+            )
+        except Exception:
+            logger.warning("could not queue the retry of outbound message %s", message_id)
+    return outcome.state
+
+
+@shared_task(ignore_result=True)
+def sweep_outbound_messages() -> int:
+    """Hand out outbound messages never dispatched or whose wait is over."""
+    from flywheel.core import outbound
+
+    message_ids = outbound.claim_due_outbound()
+    for message_id in message_ids:
+        send_outbound_message.delay(message_id)
+    return len(message_ids)

@@ -86,6 +86,7 @@ class DemoSeeder:
         self.run_store()
         self.run_referrals()
         self.run_events()
+        self.run_analytics()
         return self.report
 
     def run_store(self) -> None:
@@ -108,6 +109,13 @@ class DemoSeeder:
         created = seed_events(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["events and chapters"] = created
+
+    def run_analytics(self) -> None:
+        from flywheel.demo.analytics import seed_analytics
+
+        created = seed_analytics(anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["analytics rows"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
+from flywheel.core import hooks
 from flywheel.moderation import permissions
 from flywheel.moderation.models import (
     HIDDEN_POST_STATES,
@@ -33,13 +34,36 @@ def hidden_post_ids(topic=None) -> QuerySet:
     return rows.values("post_id")
 
 
+def _without_undecidable_targets(user, queryset: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
+    """Leave out other apps' records (hooks.review_targets) this user may not decide: a held
+    referral is for the staff who handle money, not for every moderator. A join, no query."""
+    for name, target in hooks.review_targets.items():
+        if not target.may_decide(user):
+            app_label, _dot, model = name.partition(".")
+            queryset = queryset.exclude(target_type__app_label=app_label, target_type__model=model)
+    return queryset
+
+
+def review_target_for(item: ReviewItem):
+    """The app that decides this item's target (hooks.review_targets), or None for posts,
+    topics, members and anything no app registered. Needs item.target_type (select_related)."""
+    target_type = item.target_type
+    return hooks.review_targets.get(f"{target_type.app_label}.{target_type.model}")
+
+
 def review_queue(user) -> QuerySet[ReviewItem]:
     """Open items the user may act on, oldest first, with everything the page shows."""
     queryset = ReviewItem.objects.filter(state=ReviewState.OPEN)
+    queryset = _without_undecidable_targets(user, queryset)
     return (
         permissions.filter_review_items_queryset(user, queryset)
         .select_related(
-            "post__topic__space", "post__author", "post__moderation", "subject", "space"
+            "post__topic__space",
+            "post__author",
+            "post__moderation",
+            "subject",
+            "space",
+            "target_type",
         )
         .prefetch_related(
             Prefetch(
@@ -52,8 +76,9 @@ def review_queue(user) -> QuerySet[ReviewItem]:
 
 
 def review_item_for(user, item_id: int) -> ReviewItem | None:
+    queryset = _without_undecidable_targets(user, ReviewItem.objects.all())
     return (
-        permissions.filter_review_items_queryset(user, ReviewItem.objects.all())
+        permissions.filter_review_items_queryset(user, queryset)
         .select_related("post__topic__space", "post__author", "subject", "space")
         .filter(pk=item_id)
         .first()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from flywheel.community import services as community_services
 from flywheel.community.models import Post, Space, Topic
 from flywheel.community.permissions import can_view_space
+from flywheel.core import hooks
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import render_markdown
 from flywheel.core.models import Verb
@@ -483,6 +484,41 @@ def _load_item(item: ReviewItem) -> ReviewItem:
     return item
 
 
+def _review_target(item: ReviewItem):
+    """The app deciding this item's target (hooks.review_targets), when it is not a post."""
+    if item.post_id is not None:
+        return None
+    target_type = ContentType.objects.get_for_id(item.target_type_id)
+    return hooks.review_targets.get(f"{target_type.app_label}.{target_type.model}")
+
+
+def _decide_target(item: ReviewItem, *, by, approve: bool, reason: str) -> bool:
+    """Let the owning app approve or reject its record (a held referral); False when no app
+    decides this item's target."""
+    target = _review_target(item)
+    if target is None:
+        return False
+    if not target.may_decide(by):
+        raise PermissionDenied(_("You may not decide this item."))
+    target.decide(target_id=item.target_id, approve=approve, by=by, reason=reason)
+    return True
+
+
+def resolve_review_items(*, target, by, resolution: str) -> int:
+    """The owning app decided `target` outside the queue (the referrals staff page): its open
+    queue item is resolved too, so nobody decides it twice. Returns how many were open."""
+    return ReviewItem.objects.filter(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        state=ReviewState.OPEN,
+    ).update(
+        state=ReviewState.RESOLVED,
+        resolved_at=timezone.now(),
+        resolved_by=by,
+        resolution=resolution,
+    )
+
+
 def _resolve(item: ReviewItem, *, by, resolution: str, flag_state: str) -> None:
     now = timezone.now()
     ReviewItem.objects.filter(pk=item.pk).update(
@@ -517,10 +553,12 @@ def _post_summary(post: Post | None) -> dict:
 
 @transaction.atomic
 def approve(*, item: ReviewItem, by, reason: str = "", ip_hash: str = "") -> ReviewItem:
-    """The content is fine: show it (again), dismiss the flags, announce a held post."""
+    """The content is fine: show it (again), dismiss the flags, announce a held post. Another
+    app's record (hooks.review_targets) is approved by that app."""
     item = _load_item(item)
     permissions.check_review_item_permission(by, item)
     reason = _clean_reason(reason)
+    _decide_target(item, by=by, approve=True, reason=reason)
     post = item.post
     before_state = ""
     if post is not None:
@@ -562,6 +600,8 @@ def reject(*, item: ReviewItem, by, reason: str, ip_hash: str = "") -> ReviewIte
     reason = _clean_reason(reason, required=True)
     post = item.post
     if post is None:
+        if _decide_target(item, by=by, approve=False, reason=reason):
+            return _rejected_target(item, by=by, reason=reason, ip_hash=ip_hash)
         raise InvalidInput(
             _("Only posts and topics can be rejected; dismiss the flags or sanction the member."),
             field="action",
@@ -593,12 +633,29 @@ def reject(*, item: ReviewItem, by, reason: str, ip_hash: str = "") -> ReviewIte
     return item
 
 
+def _rejected_target(item: ReviewItem, *, by, reason: str, ip_hash: str) -> ReviewItem:
+    """Another app's record rejected by its app (a held referral): resolve and log it."""
+    _resolve(item, by=by, resolution="rejected", flag_state=FlagState.UPHELD)
+    log_action(
+        actor=by,
+        action=ActionKind.REJECT,
+        target=item.target,
+        reason=reason,
+        before={"state": "held"},
+        after={"state": "rejected"},
+        space=item.space,
+        ip_hash=ip_hash,
+    )
+    return item
+
+
 @transaction.atomic
 def dismiss(*, item: ReviewItem, by, reason: str = "", ip_hash: str = "") -> ReviewItem:
     """Nothing to act on (flags about a member, or an unfounded report)."""
     item = _load_item(item)
     permissions.check_review_item_permission(by, item)
-    if item.post_id is not None:
+    if item.post_id is not None or _review_target(item) is not None:
+        # A post, or another app's record: nothing wrong with it means approving it.
         return approve(item=item, by=by, reason=reason, ip_hash=ip_hash)
     reason = _clean_reason(reason)
     _resolve(item, by=by, resolution="dismissed", flag_state=FlagState.DISMISSED)

@@ -217,6 +217,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     items = list(page.object_list)
+    for item in items:
+        # Another app's record (a held referral): its name, and Approve/Reject buttons.
+        target = queries.review_target_for(item)
+        item.review_label = target.label if target is not None else None
     return render(
         request,
         "moderation/queue.html",

@@ -10,9 +10,16 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from flywheel.core import hooks
-        from flywheel.referrals.consumers import attribute_order, attribute_signup_for_activity
+        from flywheel.referrals.consumers import (
+            attribute_order,
+            attribute_signup_for_activity,
+            referral_cookie_for_sign_up,
+        )
         from flywheel.referrals.privacy import erase_referrals, export_referrals
+        from flywheel.referrals.queue import QUEUE_NAME, HeldReferrals
 
+        # The attribution cookie rides in the sign-up activity (the accounts adapter asks).
+        hooks.sign_up_payloads.register(referral_cookie_for_sign_up, name="referrals.cookie")
         # A sign-up carrying the attribution cookie makes the new member a referred member.
         hooks.activity_consumers.register(
             attribute_signup_for_activity,
@@ -20,6 +27,8 @@ class ReferralsConfig(AppConfig):
         )
         # Every stored order, guests' included (they never reach the Activity log).
         hooks.order_changes.register(attribute_order, name="referrals.attribute_order")
+        # Held referrals wait in the moderation queue, decided there by referral staff.
+        hooks.review_targets.register(HeldReferrals(), name=QUEUE_NAME)
         # Codes, clicks, referrals and ambassador rows in exports; erasure (referrals/privacy.py).
         hooks.privacy_exporters.register(export_referrals, name="referrals")
         hooks.privacy_erasers.register(erase_referrals, name="referrals")

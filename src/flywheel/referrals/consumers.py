@@ -1,13 +1,23 @@
-"""The referrals app's consumers: of the Activity log (hooks.activity_consumers) and of stored
-store orders (hooks.order_changes); registered in apps.py."""
+"""The referrals app's consumers: of sign-up requests (hooks.sign_up_payloads), of the Activity
+log (hooks.activity_consumers) and of stored store orders (hooks.order_changes); registered in
+apps.py."""
 
 from flywheel.core import hooks
 from flywheel.core.models import Activity, Verb
 
 
+def referral_cookie_for_sign_up(request, member) -> dict | None:
+    """hooks.sign_up_payloads: the share link's attribution cookie (a signed click id,
+    opaque) goes into the new member's `member_signed_up` activity."""
+    from flywheel.referrals.services import cookie_name
+
+    token = (getattr(request, "COOKIES", None) or {}).get(cookie_name(), "")
+    return {"referral_token": token[:300]} if token else None
+
+
 def attribute_signup_for_activity(activity: Activity) -> None:
-    """A `member_signed_up` whose payload carries the attribution cookie (put there by the
-    accounts adapter) makes the new member a referred member."""
+    """A `member_signed_up` whose payload carries the attribution cookie (put there by
+    referral_cookie_for_sign_up) makes the new member a referred member."""
     if activity.verb != Verb.MEMBER_SIGNED_UP or activity.actor_id is None:
         return
     token = (activity.payload or {}).get("referral_token") or ""

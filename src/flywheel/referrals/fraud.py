@@ -76,6 +76,8 @@ class Evidence:
     friend_had_earlier_orders: bool = False
     at: datetime.datetime = field(default_factory=timezone.now)
     referral_id: int | None = None
+    # Filled by the first check that needs it (_recent_conversions).
+    _conversions: dict[str, int] | None = field(default=None, repr=False)
 
 
 def check_self_referral(evidence: Evidence) -> str | None:
@@ -157,26 +159,32 @@ def check_disposable_email(evidence: Evidence) -> str | None:
     )
 
 
-def _converted_since(evidence: Evidence, since: datetime.datetime) -> int:
+def _recent_conversions(evidence: Evidence) -> dict[str, int]:
+    """The referrer's other conversions in the last 30 days and the last 24 hours, in one
+    query shared by the cap and the velocity checks (remembered on the evidence)."""
+    from django.db.models import Count, Q
+
     from flywheel.referrals.models import Referral
 
-    return (
-        Referral.objects.filter(referrer=evidence.referrer, converted_at__gte=since)
-        .exclude(pk=evidence.referral_id)
-        .count()
-    )
+    if evidence._conversions is None:
+        month = evidence.at - datetime.timedelta(days=30)
+        day = evidence.at - datetime.timedelta(days=1)
+        evidence._conversions = (
+            Referral.objects.filter(referrer=evidence.referrer, converted_at__gte=month)
+            .exclude(pk=evidence.referral_id)
+            .aggregate(month=Count("pk"), day=Count("pk", filter=Q(converted_at__gte=day)))
+        )
+    return evidence._conversions
 
 
 def check_referrer_cap(evidence: Evidence) -> str | None:
     cap = _setting("FLYWHEEL_REFERRAL_MONTHLY_CAP", 20)
-    since = evidence.at - datetime.timedelta(days=30)
-    return "referrer_cap" if cap and _converted_since(evidence, since) >= cap else None
+    return "referrer_cap" if cap and _recent_conversions(evidence)["month"] >= cap else None
 
 
 def check_velocity_spike(evidence: Evidence) -> str | None:
     limit = _setting("FLYWHEEL_REFERRAL_VELOCITY_PER_DAY", 5)
-    since = evidence.at - datetime.timedelta(days=1)
-    return "velocity_spike" if limit and _converted_since(evidence, since) >= limit else None
+    return "velocity_spike" if limit and _recent_conversions(evidence)["day"] >= limit else None
 
 
 def check_account_age(evidence: Evidence) -> str | None:

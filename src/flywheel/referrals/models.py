@@ -152,6 +152,12 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"{self.referrer_id} → {self.referred_key}"
 
+    @property
+    def author(self):
+        """The member under review when the referral waits in the moderation queue (the
+        queue names an item's member from its target's `author`)."""
+        return self.referrer
+
 
 # ------------------------------------------------------------------------------ ambassadors
 

@@ -3,7 +3,8 @@
 Registered in ReferralsConfig.ready() as "referrals". Erasure deletes the member's codes
 (and with them their clicks and the referrals they made) and unlinks them from a referral
 that brought them, whose stored e-mail is blanked (the canonical key stays, so the same
-address cannot be referred twice for a second reward)."""
+address cannot be referred twice for a second reward). Their held referrals' moderation
+queue items are resolved."""
 
 from flywheel.referrals.models import AmbassadorApplication, Referral, ReferralCode
 
@@ -38,6 +39,12 @@ def export_referrals(member) -> dict:
 
 
 def erase_referrals(member, *, content: str) -> None:
+    from flywheel.referrals.models import ReferralStatus
+    from flywheel.referrals.queue import close_queue_item
+
     Referral.objects.filter(referred_member=member).update(referred_member=None, referred_email="")
+    # Their held referrals go with their codes: nothing is left to decide in the queue.
+    for referral in Referral.objects.filter(referrer=member, status=ReferralStatus.HELD):
+        close_queue_item(referral, by=None, resolution="erased")
     ReferralCode.objects.filter(member=member).delete()
     AmbassadorApplication.objects.filter(member=member).delete()

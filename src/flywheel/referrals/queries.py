@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
 
 from flywheel.referrals.models import (
     Ambassador,
@@ -17,6 +19,7 @@ from flywheel.referrals.models import (
 
 REWARDED = (ReferralStatus.PENDING, ReferralStatus.APPROVED)
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def referrals_of(member) -> QuerySet[Referral]:
@@ -65,7 +68,7 @@ def _points_by_member(member_ids: list[int]) -> dict[int, int]:
 
 def _rate(first_orders: int, clicks: int) -> Decimal:
     if not clicks:
-        return ZERO
+        return Decimal("0.0")
     return (Decimal(first_orders) * 100 / Decimal(clicks)).quantize(Decimal("0.1"))
 
 
@@ -87,7 +90,7 @@ def figures_for(member, *, commission_percent: Decimal = ZERO) -> Figures:
         .first()
         or ""
     )
-    revenue = totals["revenue"]
+    revenue = totals["revenue"].quantize(CENT)
     return Figures(
         clicks=clicks,
         sign_ups=totals["sign_ups"],
@@ -144,7 +147,7 @@ def ambassador_rows() -> list[dict]:
                 "clicks": member_clicks,
                 "sign_ups": total.get("sign_ups", 0),
                 "first_orders": first_orders,
-                "revenue": total.get("revenue", ZERO),
+                "revenue": total.get("revenue", ZERO).quantize(CENT),
                 "conversion_rate": _rate(first_orders, member_clicks),
                 "points": points.get(ambassador.member_id, 0),
                 # Commission is paid on approved referrals only (past the refund window).
@@ -154,3 +157,158 @@ def ambassador_rows() -> list[dict]:
             }
         )
     return rows
+
+
+# ------------------------------------------------------------------------------ over time
+
+DASHBOARD_WEEKS = 12
+
+
+@dataclass
+class Week:
+    starts: datetime.date  # the Monday (UTC) the week begins
+    clicks: int = 0
+    sign_ups: int = 0
+    first_orders: int = 0
+    revenue: Decimal = ZERO
+    points: int = 0
+
+    @property
+    def conversion_rate(self) -> Decimal:
+        return _rate(self.first_orders, self.clicks)
+
+
+def _monday(moment: datetime.datetime | datetime.date) -> datetime.date:
+    day = moment.date() if isinstance(moment, datetime.datetime) else moment
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _by_week(queryset, field: str, **aggregates) -> dict[datetime.date, dict]:
+    rows = (
+        queryset.annotate(week=TruncWeek(field, tzinfo=datetime.UTC))
+        .values("week")
+        .annotate(**aggregates)
+    )
+    return {_monday(row["week"]): row for row in rows}
+
+
+def weekly_figures(member, *, weeks: int = DASHBOARD_WEEKS, now=None) -> list[Week]:
+    """The member's referral figures per week (UTC, Monday first) for the last `weeks` weeks,
+    oldest first, empty weeks included: clicks; sign-ups and first orders (rewarded: pending or
+    approved) in the week they happened; the revenue of those first orders; points earned from
+    referrals (awards less reversals) in the week they were earned. Four queries."""
+    from flywheel.rewards.models import EntryKind, LedgerEntry
+
+    this_week = _monday(timezone.now() if now is None else now)
+    first = this_week - datetime.timedelta(weeks=weeks - 1)
+    since = datetime.datetime.combine(first, datetime.time.min, tzinfo=datetime.UTC)
+    clicks = _by_week(
+        ReferralClick.objects.filter(code__member=member, created_at__gte=since),
+        "created_at",
+        count=Count("pk"),
+    )
+    sign_ups = _by_week(
+        Referral.objects.filter(
+            referrer=member, referred_member__isnull=False, created_at__gte=since
+        ),
+        "created_at",
+        count=Count("pk"),
+    )
+    orders = _by_week(
+        Referral.objects.filter(referrer=member, status__in=REWARDED, converted_at__gte=since),
+        "converted_at",
+        count=Count("pk"),
+        revenue=Sum("order_total"),
+    )
+    points = _by_week(
+        LedgerEntry.objects.filter(
+            member=member,
+            origin_key__startswith="referral:",
+            kind__in=[EntryKind.AWARD, EntryKind.REVERSE],
+            occurred_at__gte=since,
+        ),
+        "occurred_at",
+        total=Sum("points"),
+    )
+    series = []
+    for offset in range(weeks):
+        starts = first + datetime.timedelta(weeks=offset)
+        series.append(
+            Week(
+                starts=starts,
+                clicks=clicks.get(starts, {}).get("count", 0),
+                sign_ups=sign_ups.get(starts, {}).get("count", 0),
+                first_orders=orders.get(starts, {}).get("count", 0),
+                revenue=(orders.get(starts, {}).get("revenue") or ZERO).quantize(CENT),
+                points=points.get(starts, {}).get("total") or 0,
+            )
+        )
+    return series
+
+
+# ------------------------------------------------------------------------------ programme-wide
+# Read by analytics (above referrals in the layers) for the console's growth and commerce
+# figures; these two functions are the whole interface it uses.
+
+
+@dataclass
+class ProgrammeTotals:
+    """The referral programme over a window of time."""
+
+    clicks: int
+    referred_sign_ups: int  # friends who signed up in the window through a referral
+    referrers: int  # distinct members whose referral brought one of those sign-ups
+    first_orders: int  # friends' first orders converted in the window (pending or approved)
+    first_order_revenue: dict[str, Decimal]  # currency → total of those first orders
+
+
+def programme_totals(*, start, end) -> ProgrammeTotals:
+    """Totals of the whole programme for `start <= moment < end` (aware datetimes). Three
+    queries whatever the number of referrals."""
+    signed_up = Referral.objects.filter(
+        referred_member__date_joined__gte=start, referred_member__date_joined__lt=end
+    ).aggregate(
+        sign_ups=Count("pk"),
+        referrers=Count("referrer_id", distinct=True),
+    )
+    converted = (
+        Referral.objects.filter(status__in=REWARDED, converted_at__gte=start, converted_at__lt=end)
+        .exclude(order_currency="")
+        .values("order_currency")
+        .annotate(count=Count("pk"), revenue=Sum("order_total"))
+        .order_by("order_currency")
+    )
+    revenue, first_orders = {}, 0
+    for row in converted:
+        revenue[row["order_currency"]] = row["revenue"] or ZERO
+        first_orders += row["count"]
+    return ProgrammeTotals(
+        clicks=ReferralClick.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+        referred_sign_ups=signed_up["sign_ups"],
+        referrers=signed_up["referrers"],
+        first_orders=first_orders,
+        first_order_revenue=revenue,
+    )
+
+
+def referred_member_ids(member_ids) -> set[int]:
+    """Which of these members signed up through a referral (one query)."""
+    return set(
+        Referral.objects.filter(referred_member_id__in=list(member_ids)).values_list(
+            "referred_member_id", flat=True
+        )
+    )
+
+
+def referred_by(referrer_ids, *, start, end) -> dict[int, set[int]]:
+    """Members each of these referrers brought in who signed up in the window (one query)."""
+    found: dict[int, set[int]] = {}
+    rows = Referral.objects.filter(
+        referrer_id__in=list(referrer_ids),
+        referred_member__isnull=False,
+        referred_member__date_joined__gte=start,
+        referred_member__date_joined__lt=end,
+    ).values_list("referrer_id", "referred_member_id")
+    for referrer_id, member_id in rows:
+        found.setdefault(referrer_id, set()).add(member_id)
+    return found

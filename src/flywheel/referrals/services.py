@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.models import Verb
 from flywheel.core.services import record_activity
-from flywheel.referrals import fraud
+from flywheel.referrals import fraud, queue
 from flywheel.referrals.models import (
     Ambassador,
     AmbassadorApplication,
@@ -116,21 +116,23 @@ def record_click(
     *, code: ReferralCode, ip_hash: str, user_agent: str, landing_path: str, target: str
 ) -> tuple[ReferralClick, str]:
     """Log a click on a share link; returns it and the signed token for the attribution
-    cookie (the click's id, so nothing personal is in the cookie)."""
-    click = ReferralClick.objects.create(
-        code=code,
-        ip_hash=ip_hash,
-        user_agent=(user_agent or "")[:300],
-        landing_path=(landing_path or "")[:300],
-        target=target if target in LinkTarget.values else LinkTarget.COMMUNITY,
-    )
-    record_activity(
-        actor=code.member,
-        verb=Verb.REFERRAL_CLICKED,
-        target=click,
-        payload={"code": code.code, "target": click.target},
-        at=click.created_at,
-    )
+    cookie (the click's id, so nothing personal is in the cookie). The click and its
+    activity commit together: one commit per click, not two."""
+    with transaction.atomic():
+        click = ReferralClick.objects.create(
+            code=code,
+            ip_hash=ip_hash,
+            user_agent=(user_agent or "")[:300],
+            landing_path=(landing_path or "")[:300],
+            target=target if target in LinkTarget.values else LinkTarget.COMMUNITY,
+        )
+        record_activity(
+            actor=code.member,
+            verb=Verb.REFERRAL_CLICKED,
+            target=click,
+            payload={"code": code.code, "target": click.target},
+            at=click.created_at,
+        )
     return click, signing.dumps(click.pk, salt=TOKEN_SALT)
 
 
@@ -197,8 +199,11 @@ def attribute_signup(*, member, token: str) -> Referral | None:
 
 def issue_friend_code(*, referral_id: int) -> str:
     """The friend's welcome code, created in the (first active) shop through its adapter:
-    single use, once per customer. Idempotent; a shop error is logged and left for the
-    next attempt (`flywheel referrals issue-codes`)."""
+    single use, once per customer, and tied to the friend's e-mail where the platform allows
+    (WooCommerce, Shopify), so it cannot be passed around; on every platform an order
+    carrying it counts for the referrer only when it is the friend's (see
+    _order_attribution). Idempotent; a shop error is logged and the code stays missing
+    (nothing retries it yet: docs/referrals.md, "Known limits")."""
     from flywheel.commerce.adapters import get_adapter
     from flywheel.commerce.adapters.errors import StoreAdapterError
     from flywheel.commerce.models import Store
@@ -218,10 +223,13 @@ def issue_friend_code(*, referral_id: int) -> str:
                 currency=store.currency,
                 usage_limit=1,
                 once_per_customer=True,
+                customer_email=referral.referred_email or None,
             )
     except StoreAdapterError as error:
         logger.warning("friend code for referral %s not created: %s", referral_id, error)
         return ""
+    if referral.referred_email and not created.customer_email:
+        logger.info("%s cannot tie welcome codes to an e-mail", store.platform)
     return record_friend_code(
         referral=referral, code=created.code, reference=created.reference
     ).friend_code
@@ -263,7 +271,11 @@ def _order_attribution(order) -> tuple[ReferralCode | None, str]:
             return code, Source.DISCOUNT_CODE
         welcome = Referral.objects.select_related("code__member").filter(friend_code__in=codes)
         referral = welcome.first()
-        if referral is not None:
+        # A welcome code is the friend's own: on someone else's order it attributes nothing
+        # (the shop refuses it too where the platform ties codes to an e-mail).
+        if referral is not None and referral.referred_key == fraud.canonical_email(
+            _friend_email(order)
+        ):
             return referral.code, Source.DISCOUNT_CODE
     ref = _landing_ref(order.landing_site)
     if ref:
@@ -287,7 +299,7 @@ def attribute_order(order_id: int) -> Referral | None:
     Idempotent: runs after every change to the order."""
     from flywheel.commerce.models import Order
 
-    order = Order.objects.select_related("customer", "store").filter(pk=order_id).first()
+    order = Order.objects.select_related("customer").filter(pk=order_id).first()
     if order is None:
         return None
     converted = Referral.objects.filter(first_order=order).first()
@@ -401,6 +413,8 @@ def _convert(referral: Referral, order) -> Referral:
     referral.save()
     if referral.status == ReferralStatus.PENDING:
         _record_conversion(referral)
+    elif referral.status == ReferralStatus.HELD:
+        queue.open_queue_item(referral)
     logger.info("referral %s converted: %s %s", referral.pk, referral.status, reasons)
     return referral
 
@@ -458,8 +472,11 @@ def _follow_order_lifecycle(referral: Referral, order) -> None:
         if referral.status not in (ReferralStatus.PENDING, ReferralStatus.HELD):
             return
         was_rewarded = referral.status == ReferralStatus.PENDING
+        was_held = referral.status == ReferralStatus.HELD
         referral.status = ReferralStatus.REVERSED
         referral.save(update_fields=["status"])
+        if was_held:  # nothing left for staff to decide
+            queue.close_queue_item(referral, by=None, resolution="reversed")
         if was_rewarded:
             # At the shop's time of the change (a replayed or late webhook is not "now").
             _record_reversal(
@@ -514,6 +531,7 @@ def approve_held_referral(*, referral: Referral, by) -> Referral:
         referral.reviewed_at, referral.reviewed_by = timezone.now(), by
         referral.save(update_fields=["status", "reviewed_at", "reviewed_by"])
         _record_conversion(referral)
+        queue.close_queue_item(referral, by=by, resolution="approved")
     return referral
 
 
@@ -530,6 +548,7 @@ def reject_referral(*, referral: Referral, by) -> Referral:
         referral.save(update_fields=["status", "reviewed_at", "reviewed_by"])
         if was_rewarded:
             _record_reversal(referral, reason="rejected_by_staff")
+        queue.close_queue_item(referral, by=by, resolution="rejected")
     return referral
 
 

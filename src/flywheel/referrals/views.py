@@ -139,25 +139,95 @@ def apply(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _chart_data(weeks: list[queries.Week], currency: str) -> dict:
+    """What the dashboard's charts draw (json_script; referrals/dashboard.js)."""
+    labels = [week.starts.isoformat() for week in weeks]
+    return {
+        "activity": {
+            "title": _("Clicks, sign-ups and first orders per week"),
+            "labels": labels,
+            "series": [
+                {"label": _("Clicks"), "values": [week.clicks for week in weeks]},
+                {"label": _("Sign-ups"), "values": [week.sign_ups for week in weeks]},
+                {"label": _("First orders"), "values": [week.first_orders for week in weeks]},
+            ],
+        },
+        "revenue": {
+            "title": _("Revenue and points per week"),
+            "labels": labels,
+            "series": [
+                {
+                    "label": _("Revenue (%(currency)s)") % {"currency": currency}
+                    if currency
+                    else _("Revenue"),
+                    "values": [str(week.revenue) for week in weeks],
+                },
+                {"label": _("Points earned"), "values": [week.points for week in weeks]},
+            ],
+        },
+    }
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     ambassador = check_ambassador_permission(request.user)
     figures = queries.figures_for(
         request.user, commission_percent=ambassador.tier.commission_percent
     )
+    weeks = queries.weekly_figures(request.user)
     codes = ReferralCode.objects.filter(member=request.user).order_by("kind", "code")
     return render(
         request,
         "referrals/dashboard.html",
-        {"ambassador": ambassador, "figures": figures, "codes": codes},
+        {
+            "ambassador": ambassador,
+            "figures": figures,
+            "codes": codes,
+            "weeks": weeks,
+            "recent_weeks": list(reversed(weeks)),
+            "chart_data": _chart_data(weeks, figures.currency),
+        },
     )
+
+
+def _weekly_csv(response: HttpResponse, member) -> None:
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "week_starting",
+            "clicks",
+            "sign_ups",
+            "first_orders",
+            "revenue",
+            "conversion_rate",
+            "points",
+        ]
+    )
+    for week in queries.weekly_figures(member):
+        writer.writerow(
+            [
+                week.starts.isoformat(),
+                week.clicks,
+                week.sign_ups,
+                week.first_orders,
+                week.revenue,
+                week.conversion_rate,
+                week.points,
+            ]
+        )
 
 
 @login_required
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """Every referral (default) or, with `?by=week`, the dashboard's weekly figures."""
     check_ambassador_permission(request.user)
+    by_week = request.GET.get("by") == "week"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="referrals.csv"'
+    filename = "referrals-by-week.csv" if by_week else "referrals.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if by_week:
+        _weekly_csv(response, request.user)
+        return response
     writer = csv.writer(response)
     writer.writerow(["created_at", "status", "source", "converted_at", "order_total", "currency"])
     for referral in queries.referrals_of(request.user):

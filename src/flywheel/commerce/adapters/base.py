@@ -33,6 +33,7 @@ DiscountKind = Literal["percentage", "fixed_amount"]
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # What all three platforms accept (BigCommerce is the strictest: letters, digits, _ and -).
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,50}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class DiscountCode:
     url: str = ""
     # The platform object that holds the rule when it is separate (Shopify's price rule).
     rule_id: str = ""
+    # The one customer e-mail the shop accepts the code from, when it was asked for and the
+    # platform can hold it ("" when anyone may use it: BigCommerce has no such restriction).
+    customer_email: str = ""
 
     @property
     def reference(self) -> str:
@@ -208,11 +212,21 @@ class StoreAdapter(ABC):
         minimum_order: Decimal | None = None,
         usage_limit: int | None = 1,
         once_per_customer: bool = True,
+        customer_email: str | None = None,
     ) -> DiscountCode:
         """Create a discount code in the shop and return it as the shop stored it.
 
         ``code=None`` generates an unguessable one. ``usage_limit=1`` is a single-use code
-        (a reward), ``None`` a multi-use one (a referral code shared with friends)."""
+        (a reward), ``None`` a multi-use one (a referral code shared with friends).
+        ``customer_email`` ties the code to that customer where the platform allows it
+        (WooCommerce's e-mail restriction, Shopify's prerequisite customer); the returned
+        ``customer_email`` says whether it did."""
+        customer_email = (customer_email or "").strip().lower() or None
+        if customer_email is not None and not EMAIL_PATTERN.match(customer_email):
+            raise InvalidDiscount(
+                _("%(email)r is not an e-mail address to tie the code to.")
+                % {"email": customer_email}
+            )
         validate_discount(
             code=code,
             kind=kind,
@@ -231,6 +245,7 @@ class StoreAdapter(ABC):
             minimum_order=minimum_order,
             usage_limit=usage_limit,
             once_per_customer=once_per_customer,
+            customer_email=customer_email,
         )
 
     @abstractmethod
@@ -244,6 +259,7 @@ class StoreAdapter(ABC):
         minimum_order: Decimal | None,
         usage_limit: int | None,
         once_per_customer: bool,
+        customer_email: str | None,
     ) -> DiscountCode: ...
 
     @abstractmethod

@@ -80,6 +80,7 @@ class BigCommerceAdapter(StoreAdapter):
         minimum_order: Decimal | None,
         usage_limit: int | None,
         once_per_customer: bool,
+        customer_email: str | None,
     ) -> DiscountCode:
         coupon: dict[str, Any] = {
             # The name must be unique too; the code already is.

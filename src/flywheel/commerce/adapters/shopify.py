@@ -72,6 +72,7 @@ class ShopifyAdapter(StoreAdapter):
         minimum_order: Decimal | None,
         usage_limit: int | None,
         once_per_customer: bool,
+        customer_email: str | None,
     ) -> DiscountCode:
         price_rule: dict[str, Any] = {
             "title": code,
@@ -91,6 +92,11 @@ class ShopifyAdapter(StoreAdapter):
             price_rule["prerequisite_subtotal_range"] = {
                 "greater_than_or_equal_to": money(minimum_order)
             }
+        if customer_email:
+            # Shopify ties a price rule to customer records, not addresses: the customer
+            # with this e-mail (created when the shop has none yet) is the only one allowed.
+            price_rule["customer_selection"] = "prerequisite"
+            price_rule["prerequisite_customer_ids"] = [self._customer_id_for(customer_email)]
         rule = json_of(
             self.http.post("price_rules.json", json_body={"price_rule": price_rule}),
             label=self.label,
@@ -122,7 +128,32 @@ class ShopifyAdapter(StoreAdapter):
             platform_id=str(created["id"]),
             url=f"https://{self.store.domain}/discount/{quote(created['code'])}",
             rule_id=str(rule["id"]),
+            customer_email=customer_email
+            if customer_email and rule.get("customer_selection") == "prerequisite"
+            else "",
         )
+
+    def _customer_id_for(self, email: str) -> int:
+        """The shop's customer with this e-mail, created (no marketing consent, tagged) when
+        there is none, for a code only they may use."""
+        found = (
+            json_of(
+                self.http.get("customers/search.json", params={"query": f"email:{email}"}),
+                label=self.label,
+            ).get("customers")
+            or []
+        )
+        for customer in found:
+            if str(customer.get("email") or "").lower() == email:
+                return int(customer["id"])
+        created = json_of(
+            self.http.post(
+                "customers.json",
+                json_body={"customer": {"email": email, "tags": "flywheel-referral"}},
+            ),
+            label=self.label,
+        )["customer"]
+        return int(created["id"])
 
     def disable_discount_code(self, *, platform_id: str) -> None:
         # Deleting the price rule deletes its codes with it.

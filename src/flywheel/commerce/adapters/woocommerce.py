@@ -62,6 +62,7 @@ class WooCommerceAdapter(StoreAdapter):
         minimum_order: Decimal | None,
         usage_limit: int | None,
         once_per_customer: bool,
+        customer_email: str | None,
     ) -> DiscountCode:
         coupon: dict[str, Any] = {
             "code": code,
@@ -78,6 +79,9 @@ class WooCommerceAdapter(StoreAdapter):
             coupon["date_expires_gmt"] = iso_utc(expires_at)
         if minimum_order is not None:
             coupon["minimum_amount"] = money(minimum_order)
+        if customer_email:
+            # WooCommerce checks the billing e-mail against this list at checkout.
+            coupon["email_restrictions"] = [customer_email]
         try:
             response = self.http.post("coupons", json_body=coupon)
         except StoreRequestRejected as error:
@@ -91,7 +95,12 @@ class WooCommerceAdapter(StoreAdapter):
             raise
         created = json_of(response, label=self.label)
         # WooCommerce stores codes in lower case; the shop's spelling is the one to show.
-        return DiscountCode(code=created["code"], platform_id=str(created["id"]))
+        restricted = [str(email).lower() for email in created.get("email_restrictions") or []]
+        return DiscountCode(
+            code=created["code"],
+            platform_id=str(created["id"]),
+            customer_email=customer_email if customer_email in restricted else "",
+        )
 
     def disable_discount_code(self, *, platform_id: str) -> None:
         coupon_id = str(platform_id)

@@ -28,7 +28,7 @@
     }
     var datasets = spec.datasets || [{ label: spec.title, labels: spec.labels, values: spec.values }];
     return {
-      type: name === "new_members" ? "bar" : "line",
+      type: name === "new_members" || name === "sentiment" ? "bar" : "line",
       data: {
         labels: datasets.length ? datasets[0].labels : [],
         datasets: datasets.map(function (set, index) {
@@ -44,8 +44,10 @@
       },
       options: {
         animation: false,
+        aspectRatio: name === "sentiment" && window.innerWidth >= 576 ? 4 : 2,
         plugins: { title: { display: true, text: spec.title }, legend: { display: datasets.length > 1 } },
-        scales: { y: { beginAtZero: true } }
+        // Sentiment runs from -1 to 1: a fixed scale keeps weeks comparable.
+        scales: { y: name === "sentiment" ? { min: -1, max: 1 } : { beginAtZero: true } }
       }
     };
   }
