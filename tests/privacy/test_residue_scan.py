@@ -14,6 +14,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from flywheel.accounts.services import update_profile
 from flywheel.commerce.models import Customer, WebhookDelivery
@@ -21,7 +22,14 @@ from flywheel.core.uploads import delete_orphaned_uploads
 from flywheel.privacy.models import DataExport
 from flywheel.privacy.services import build_data_export, erase_member, request_data_export
 from tests.commerce.webhook_helpers import load, make_store, post_shopify
-from tests.factories import AdminFactory, SpaceFactory, UserFactory, make_reply, make_topic
+from tests.factories import (
+    AdminFactory,
+    ModeratorFactory,
+    SpaceFactory,
+    UserFactory,
+    make_reply,
+    make_topic,
+)
 from tests.privacy.conftest import avatar_upload
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +110,7 @@ def person(django_capture_on_commit_callbacks, tmp_path):
         direct = chat_services.open_direct_room(by=member, members=[friend])
         chat_services.post_message(author=member, room=direct, body=f"I live at {STREET}")
         chat_services.block_member(blocker=friend, blocked=member)
+    _rsvp_and_ask(member)
 
     make_store("shopify")
     with django_capture_on_commit_callbacks(execute=True):
@@ -132,6 +141,23 @@ def person(django_capture_on_commit_callbacks, tmp_path):
     stray.parent.mkdir(parents=True, exist_ok=True)
     stray.write_bytes(b"RIFF" + EMAIL.encode())
     return member
+
+
+def _rsvp_and_ask(member) -> None:
+    """An RSVP and an AMA question naming the person (events)."""
+    from flywheel.events import services as events
+
+    start = timezone.now() + timedelta(days=2)
+    event = events.schedule_event(
+        by=ModeratorFactory(),
+        title="Trail shoes AMA",
+        kind="ama",
+        format="online",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    events.register_for_event(event=event, member=member)
+    events.ask_question(event=event, author=member, body=f"{FIRST_NAME} here: call {PHONE}?")
 
 
 def _text(value) -> str:

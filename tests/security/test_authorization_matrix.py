@@ -487,7 +487,85 @@ PAGE_MATRIX = [
         lambda w: "/manage/surveys/999999/answers.csv",
         _(LOGIN, DENIED, DENIED, NOT_FOUND, NOT_FOUND),
     ),
+    # Events (docs/events.md): public pages and iCal; RSVP, questions and votes are POSTs;
+    # running an event is for its host, the brand team and the chapter's organisers.
+    Row("events/", lambda w: "/events/", EVERYONE),
+    Row("events/new/", lambda w: "/events/new/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row("events/mine/", lambda w: "/events/mine/", SIGNED_IN),
+    Row("events/feed.ics", lambda w: "/events/feed.ics", EVERYONE),
+    Row("events/<int:event_id>/event.ics", lambda w: f"/events/{_event(w).pk}/event.ics", EVERYONE),
+    Row("events/<int:event_id>/rsvp/", lambda w: f"/events/{_event(w).pk}/rsvp/", POST_ONLY),
+    Row(
+        "events/<int:event_id>/check-in/",
+        lambda w: f"/events/{_event(w).pk}/check-in/",
+        POST_ONLY,
+    ),
+    Row(
+        "events/<int:event_id>/questions/",
+        lambda w: f"/events/{_event(w).pk}/questions/",
+        EVERYONE,
+    ),
+    Row(
+        "events/<int:event_id>/manage/",
+        lambda w: f"/events/{_event(w).pk}/manage/",
+        _(LOGIN, DENIED, DENIED, OK, OK),
+    ),
+    Row(
+        "events/<int:event_id>/<str:slug>/",
+        lambda w: _event(w).get_absolute_url(),
+        EVERYONE,
+    ),
+    Row(
+        "events/questions/<int:question_id>/vote/", lambda w: "/events/questions/1/vote/", POST_ONLY
+    ),
+    Row(
+        "events/questions/<int:question_id>/answer/",
+        lambda w: "/events/questions/1/answer/",
+        POST_ONLY,
+    ),
+    Row(
+        "events/questions/<int:question_id>/dismiss/",
+        lambda w: "/events/questions/1/dismiss/",
+        POST_ONLY,
+    ),
+    Row("chapters/", lambda w: "/chapters/", EVERYONE),
+    Row("chapters/new/", lambda w: "/chapters/new/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row("chapters/<slug:slug>/", lambda w: "/chapters/nowhere/", (NOT_FOUND,) * 5),
+    Row(
+        "chapters/<slug:slug>/membership/",
+        lambda w: "/chapters/nowhere/membership/",
+        POST_ONLY,
+    ),
+    Row(
+        "chapters/<slug:slug>/organisers/",
+        lambda w: "/chapters/nowhere/organisers/",
+        POST_ONLY,
+    ),
 ]
+
+
+def _event(world: World):
+    """One AMA hosted by the brand team's moderator (created on first use)."""
+    from flywheel.events.models import Event
+
+    existing = Event.objects.filter(title="Matrix AMA").first()
+    if existing is not None:
+        return existing
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flywheel.events.services import schedule_event
+
+    start = timezone.now() + timedelta(days=2)
+    return schedule_event(
+        by=world.moderator,
+        title="Matrix AMA",
+        kind="ama",
+        format="online",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
 
 
 def walk_patterns(patterns=None, prefix: str = ""):
@@ -816,6 +894,15 @@ API_MATRIX = {
     "GET /api/v1/surveys/{survey_id}": MEMBER,
     "POST /api/v1/surveys/{survey_id}/responses": MEMBER,
     "GET /api/v1/surveys/{survey_id}/results": MEMBER,
+    "GET /api/v1/events": PUBLIC,
+    "GET /api/v1/events/{event_id}": PUBLIC,
+    "PUT /api/v1/events/{event_id}/registration": MEMBER,
+    "DELETE /api/v1/events/{event_id}/registration": MEMBER,
+    "POST /api/v1/events/{event_id}/check-in": MEMBER,
+    "GET /api/v1/events/{event_id}/questions": PUBLIC,
+    "POST /api/v1/events/{event_id}/questions": MEMBER,
+    "POST /api/v1/events/questions/{question_id}/vote": MEMBER,
+    "POST /api/v1/events/questions/{question_id}/answer": MEMBER,
 }
 # Member operations that are for the brand team only: a plain member's token is refused.
 API_STAFF_ONLY = [
@@ -891,6 +978,9 @@ def _fill(path: str, world: World) -> str:
             topic=world.public_topic, by=world.member, question="Which?", options=["A", "B"]
         )
         path = path.replace("{poll_id}", str(poll.pk))
+    values["{question_id}"] = "999999"
+    if "{event_id}" in path:
+        values["{event_id}"] = str(_event(world).pk)
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
     return path

@@ -252,6 +252,9 @@ WALKED_PAGES = {
     "moderation/topics/<int:topic_id>/": _per_topic("/moderation/topics/{topic_id}/"),
 }
 
+# Events show event descriptions and AMA questions, their own texts (tests/events).
+EVENTS_TEXT = "events and AMA questions, never community posts (dismissed questions: tests/events)"
+
 NO_MEMBER_TEXT_PAGES = {
     # Ideas and feedback boards (docs/ideas.md): their own text, hidden by their own rules.
     "ideas/": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
@@ -275,6 +278,24 @@ NO_MEMBER_TEXT_PAGES = {
     "feedback/requests/<int:request_id>/merge/": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
     "feedback/requests/<int:request_id>/status/": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
     "roadmap/": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
+    "events/": EVENTS_TEXT,
+    "events/new/": EVENTS_TEXT,
+    "events/mine/": EVENTS_TEXT,
+    "events/feed.ics": EVENTS_TEXT,
+    "events/<int:event_id>/event.ics": EVENTS_TEXT,
+    "events/<int:event_id>/rsvp/": EVENTS_TEXT,
+    "events/<int:event_id>/check-in/": EVENTS_TEXT,
+    "events/<int:event_id>/questions/": EVENTS_TEXT,
+    "events/<int:event_id>/manage/": EVENTS_TEXT,
+    "events/<int:event_id>/<str:slug>/": EVENTS_TEXT,
+    "events/questions/<int:question_id>/vote/": EVENTS_TEXT,
+    "events/questions/<int:question_id>/answer/": EVENTS_TEXT,
+    "events/questions/<int:question_id>/dismiss/": EVENTS_TEXT,
+    "chapters/": EVENTS_TEXT,
+    "chapters/new/": EVENTS_TEXT,
+    "chapters/<slug:slug>/": EVENTS_TEXT,
+    "chapters/<slug:slug>/membership/": EVENTS_TEXT,
+    "chapters/<slug:slug>/organisers/": EVENTS_TEXT,
     "manage/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/retention/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/commerce/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
@@ -466,6 +487,15 @@ NO_MEMBER_TEXT_API = {
     "DELETE /api/v1/ideas/requests/{request_id}/vote": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
     "POST /api/v1/ideas/requests/{request_id}/merge": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
     "POST /api/v1/ideas/requests/{request_id}/status": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
+    "GET /api/v1/events": EVENTS_TEXT,
+    "GET /api/v1/events/{event_id}": EVENTS_TEXT,
+    "PUT /api/v1/events/{event_id}/registration": EVENTS_TEXT,
+    "DELETE /api/v1/events/{event_id}/registration": EVENTS_TEXT,
+    "POST /api/v1/events/{event_id}/check-in": EVENTS_TEXT,
+    "GET /api/v1/events/{event_id}/questions": EVENTS_TEXT,
+    "POST /api/v1/events/{event_id}/questions": EVENTS_TEXT,
+    "POST /api/v1/events/questions/{question_id}/vote": EVENTS_TEXT,
+    "POST /api/v1/events/questions/{question_id}/answer": EVENTS_TEXT,
     "GET /api/v1/reviews/products/{product_id}": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
     "POST /api/v1/reviews/products/{product_id}": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",
     "POST /api/v1/reviews/{review_id}/helpful": "product reviews, never community posts (pending/rejected reviews: tests/reviews)",

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "flywheel.chat",
     "flywheel.ideas",
     "flywheel.surveys",
+    "flywheel.events",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60 * 24,
     },
     # Review requests and their reminders (reviews/tasks.py).
+    # Event reminders 24 h and 1 h before the start (events/services.py, exactly once each).
+    "events-send-reminders": {
+        "task": "flywheel.events.tasks.send_event_reminders",
+        "schedule": 5 * 60,
+    },
     "reviews-send-requests": {
         "task": "flywheel.reviews.tasks.send_review_requests",
         "schedule": 60 * 60,
@@ -445,10 +451,14 @@ FLYWHEEL_RATE_LIMITS = {
     # Poll votes and survey answers (docs/surveys.md): one each per poll or survey anyway.
     "vote": {0: "30/h", 1: "120/h", 2: "300/h", 3: None},
     "survey_answer": {0: "10/h", 1: "30/h", 3: None},
+    # Questions for an AMA or Q&A (events); votes on them count as reactions.
+    "event_question": {0: "5/h,10/d", 1: "20/h", 3: "60/h", 4: None},
 }
 # A dotted path to a function (member) -> trust level 0–4; empty: the trust app, else account age.
 FLYWHEEL_TRUST_LEVEL_RESOLVER = env_str("FLYWHEEL_TRUST_LEVEL_RESOLVER", "")
 FLYWHEEL_PAGE_SIZE = 25
+# Events (docs/events.md): chapter organisers are drawn from members at this trust level or above.
+FLYWHEEL_EVENTS_ORGANISER_TRUST_LEVEL = env_int("FLYWHEEL_EVENTS_ORGANISER_TRUST_LEVEL", 3)
 
 LOGGING = {
     "version": 1,

@@ -433,6 +433,28 @@ member_segments: Hook[MemberSegmentProvider] = Hook(
     segments.""",
 )
 
+# ------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class EventPageLink:
+    """Something a higher app adds to an event's page: a labelled link (a chat room for the
+    event, a recording). `label` is already translated; `icon` a Bootstrap icon name."""
+
+    label: str
+    url: str
+    icon: str = "link-45deg"
+
+
+EventPageLinks = Callable[..., "EventPageLink | None"]  # (*, event, viewer) -> link or None
+event_page_links: Hook[EventPageLinks] = Hook(
+    "event_page_links",
+    """Links higher apps add to an event's page (keyword arguments event, viewer; viewer may be
+    anonymous). Return an EventPageLink or None; must be cheap (one query at most), it runs on
+    every view of the page. Called by events.views; registered by apps built on events (chat:
+    the event's room).""",
+)
+
 # ------------------------------------------------------------------------- privacy
 
 
@@ -491,6 +513,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     order_changes,
     outbound_senders,
     member_segments,
+    event_page_links,
     privacy_exporters,
     privacy_erasers,
 )

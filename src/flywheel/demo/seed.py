@@ -85,6 +85,7 @@ class DemoSeeder:
         self.run_history()
         self.run_store()
         self.run_referrals()
+        self.run_events()
         self.run_analytics()
         self.run_ideas()
         self.run_surveys()
@@ -103,6 +104,13 @@ class DemoSeeder:
         created = seed_referrals(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["referral rows"] = created
+
+    def run_events(self) -> None:
+        from flywheel.demo.events import seed_events
+
+        created = seed_events(self.plan, anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["events and chapters"] = created
 
     def run_analytics(self) -> None:
         from flywheel.demo.analytics import seed_analytics
