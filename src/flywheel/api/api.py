@@ -7,8 +7,8 @@ from flywheel.api.errors import register_error_handlers
 from flywheel.badges.api import router as badges_router
 from flywheel.commerce.api import router as commerce_router
 from flywheel.community.api import posts_router, spaces_router, topics_router
-from flywheel.ideas.api import router as ideas_router
 from flywheel.events.api import router as events_router
+from flywheel.ideas.api import router as ideas_router
 from flywheel.moderation.api import router as moderation_router
 from flywheel.notifications.api import router as notifications_router
 from flywheel.privacy.api import router as privacy_router

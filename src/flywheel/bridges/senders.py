@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import httpx
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -53,6 +53,8 @@ def _post_for(bridge: Bridge, payload: dict) -> formats.BridgePost:
             byline=bridge.name,
             community=community,
         )
+    if payload.get("reason") == "event":
+        return _event_post(bridge, payload, community)
     from flywheel.community.models import Topic
 
     topic = (
@@ -74,6 +76,34 @@ def _post_for(bridge: Bridge, payload: dict) -> formats.BridgePost:
         url=settings.SITE_URL.rstrip("/") + topic.get_absolute_url(),
         excerpt=excerpt.words(EXCERPT_WORDS),
         byline=f"{author} · {topic.space.name}",
+        community=community,
+    )
+
+
+def _event_post(bridge: Bridge, payload: dict, community: str) -> formats.BridgePost:
+    from zoneinfo import ZoneInfo
+
+    from django.utils import formats as date_formats
+
+    from flywheel.events.models import EventState
+    from flywheel.events.queries import events_for
+
+    event = events_for(None).filter(pk=payload.get("event_id")).first()
+    if event is None or event.state != EventState.SCHEDULED or event.has_ended():
+        raise Rejected("The event is gone, cancelled or over.")
+    starts = timezone.localtime(event.starts_at, ZoneInfo(event.time_zone or "UTC"))
+    when = _("%(date)s at %(time)s (%(zone)s)") % {
+        "date": date_formats.date_format(starts, "DATE_FORMAT"),
+        "time": date_formats.time_format(starts, "TIME_FORMAT"),
+        "zone": event.time_zone or "UTC",
+    }
+    where = event.venue or _("Online")
+    return formats.BridgePost(
+        heading=_("Starting soon: %(kind)s") % {"kind": event.get_kind_display()},
+        title=event.title,
+        url=settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
+        excerpt=f"{when} · {where}",
+        byline=event.chapter.name if event.chapter_id else community,
         community=community,
     )
 

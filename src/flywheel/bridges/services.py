@@ -3,6 +3,8 @@
 The posting itself is core.outbound's: stored, sent after commit, retried with backoff,
 held back as long as a platform's rate limit says, dead-lettered and replayable."""
 
+from datetime import datetime, timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,6 +13,9 @@ from flywheel.bridges.models import Bridge
 from flywheel.bridges.senders import KIND
 from flywheel.community.models import Topic, TopicKind
 from flywheel.core.outbound import enqueue_outbound
+
+# Public events are announced this long before they start (beat checks every 5 minutes).
+REMINDER_LEAD = timedelta(hours=1)
 
 
 def _throttle_key(bridge: Bridge) -> str:
@@ -45,3 +50,36 @@ def send_test_post(*, bridge: Bridge) -> None:
         dedupe_key=f"bridge:{bridge.pk}:test:{now.isoformat()}",
         throttle_key=_throttle_key(bridge),
     )
+
+
+def queue_event_reminders(*, now: datetime | None = None) -> int:
+    """Queue one reminder per bridge that carries them for every scheduled event starting
+    within the hour. Once per (bridge, event, start time): a run every few minutes adds
+    nothing twice, and an event moved to a new time is announced again. Returns how many
+    messages were queued now."""
+    from flywheel.events.models import EventState
+    from flywheel.events.queries import events_for
+
+    now = now or timezone.now()
+    bridges = list(Bridge.objects.filter(is_active=True, post_event_reminders=True))
+    if not bridges:
+        return 0
+    events = list(
+        events_for(None)
+        .filter(state=EventState.SCHEDULED, starts_at__gt=now, starts_at__lte=now + REMINDER_LEAD)
+        .order_by("starts_at", "pk")
+    )
+    queued = 0
+    with transaction.atomic():
+        for event in events:
+            for bridge in bridges:
+                _message, created = enqueue_outbound(
+                    kind=KIND,
+                    payload={"bridge_id": bridge.pk, "event_id": event.pk, "reason": "event"},
+                    dedupe_key=(
+                        f"bridge:{bridge.pk}:event:{event.pk}:{event.starts_at:%Y%m%dT%H%M%SZ}"
+                    ),
+                    throttle_key=_throttle_key(bridge),
+                )
+                queued += created
+    return queued

@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.core.tasks.sweep_outbound_messages",
         "schedule": 60,
     },
+    # Public events announced on Discord, Slack and Telegram an hour before (bridges).
+    "bridges-event-reminders": {
+        "task": "flywheel.bridges.tasks.queue_event_reminders",
+        "schedule": 60 * 5,
+    },
     "weekly-digest": {
         "task": "flywheel.notifications.tasks.send_weekly_digests",
         "schedule": 60 * 60 * 24 * 7,

@@ -210,6 +210,22 @@ def seed_chat(*, anchor: dt.datetime, progress=None) -> int:
                     at=anchor - dt.timedelta(seconds=minutes * MINUTE),
                 )
                 written += 1
+    _open_event_room(owner)
     if progress and written:
         progress(f"chat: {len(rooms)} rooms, {written} messages")
     return written
+
+
+def _open_event_room(owner) -> None:
+    """The upcoming AMA gets its own room, linked from the event's page (idempotent)."""
+    from flywheel.events.models import Event, EventKind
+
+    event = (
+        Event.objects.filter(kind=EventKind.AMA, starts_at__gt=dt.datetime.now(dt.UTC))
+        .order_by("starts_at")
+        .first()
+    )
+    if event is not None:
+        services.open_room(
+            name=event.title[:60], by=owner, target=event, topic=event.title, position=99
+        )

@@ -10,6 +10,9 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from flywheel.core import hooks
         from flywheel.events.privacy import erase_events_data, export_events_data
+        from flywheel.events.rooms import event_visible_to
 
         hooks.privacy_exporters.register(export_events_data, name="events")
         hooks.privacy_erasers.register(erase_events_data, name="events")
+        # A chat room attached to an event follows the event's visibility.
+        hooks.target_view_checks.register(event_visible_to, name="events.event_visible_to")
