@@ -74,3 +74,19 @@ def fan_out_activity(activity_id: int) -> int:
 def ping() -> str:
     """Answers through the broker; used to prove the worker path end to end."""
     return "pong"
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def purge_edge_cache(self, keys: list[str]) -> None:
+    """Ask the CDN or caching proxy to drop the pages carrying these surrogate keys
+    (core.edge_cache); retried with backoff while it does not confirm."""
+    from flywheel.core import edge_cache
+
+    edge_cache.purge(keys)
