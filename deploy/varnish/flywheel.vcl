@@ -33,11 +33,15 @@ sub vcl_recv {
         if (!req.http.Surrogate-Key) {
             return (synth(400, "Surrogate-Key header required"));
         }
-        # "topic-12 space-3" -> obj.http.Surrogate-Key ~ "(^| )(topic-12|space-3)( |$)"
-        ban({"obj.http.Surrogate-Key ~ "(^| )("} +
-            regsuball(regsuball(std.tolower(req.http.Surrogate-Key),
-                "^[^a-z0-9_-]+|[^a-z0-9_-]+$", ""), "[^a-z0-9_-]+", "|") +
-            {")( |$)""});
+        # "topic-12 space-3" -> obj.http.Surrogate-Key ~ (^|[[:space:]])(topic-12|space-3)([[:space:]]|$)
+        # Unquoted and without a literal space: from VCL, quotes would become part of the
+        # regex, and the ban parser splits the expression on spaces.
+        if (!std.ban("obj.http.Surrogate-Key ~ (^|[[:space:]])(" +
+                regsuball(regsuball(std.tolower(req.http.Surrogate-Key),
+                    "^[^a-z0-9_-]+|[^a-z0-9_-]+$", ""), "[^a-z0-9_-]+", "|") +
+                ")([[:space:]]|$)")) {
+            return (synth(400, std.ban_error()));
+        }
         return (synth(200, "Banned"));
     }
     if (req.method != "GET" && req.method != "HEAD") {

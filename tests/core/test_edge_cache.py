@@ -44,6 +44,7 @@ def test_a_signed_out_topic_page_may_be_kept_by_a_shared_cache_under_its_key(edg
         html = response.content.decode()
         assert 'name="csrfmiddlewaretoken" value=""' in html
         assert '"X-CSRFToken": ""' in html
+        assert int(response.get("Content-Length", len(response.content))) == len(response.content)
 
 
 def test_space_and_home_pages_carry_their_keys(edge, topic):

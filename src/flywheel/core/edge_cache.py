@@ -103,6 +103,8 @@ def _make_impersonal(response) -> None:
     html = response.content.decode()
     html = TOKEN_IN_FORM.sub(r"\1\2", html)
     response.content = TOKEN_IN_HEADERS.sub(r"\1\2", html).encode()
+    if response.has_header("Content-Length"):  # set by CommonMiddleware on the old body
+        response["Content-Length"] = str(len(response.content))
 
 
 # Purges ----------------------------------------------------------------------------------------
