@@ -66,7 +66,10 @@ sub vcl_recv {
 
 sub vcl_backend_response {
     # Flywheel says what may be shared: s-maxage for signed-out pages, private otherwise.
-    if (beresp.http.Cache-Control ~ "private" || beresp.http.Set-Cookie) {
+    # Nothing else is kept (Varnish would otherwise keep any answer without Cache-Control
+    # for its default TTL: search results, sign-in pages, the API).
+    if (beresp.http.Cache-Control !~ "s-maxage" || beresp.http.Cache-Control ~ "private"
+        || beresp.http.Set-Cookie) {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
         return (deliver);

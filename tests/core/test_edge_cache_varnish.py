@@ -144,3 +144,10 @@ def test_a_signed_in_members_pages_never_come_from_varnish(edge):
     # and what the member saw was not stored for anyone else
     anonymous = _get(url)
     assert "Sign out" not in anonymous.text
+
+
+def test_answers_without_a_shared_lifetime_are_never_kept(edge):
+    """Search results, the API, the bare view: Varnish keeps only what says s-maxage."""
+    for path in ("/bench/bare", "/api/v1/spaces", "/search/?q=tent"):
+        for _attempt in range(2):
+            assert _get(f"{edge}{path}").headers["X-Cache"] == "MISS", path
