@@ -71,6 +71,8 @@ class Endpoint:
     paths: tuple[str, ...]
     # Sent with every request, e.g. a signed-in member's session cookie.
     headers: tuple[tuple[str, str], ...] = ()
+    # Another server than the one run_endpoints was given (e.g. Varnish in front of it).
+    base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,31 @@ def gunicorn_server(
             server.wait(timeout=10)
 
 
+VCL = Path(__file__).resolve().parent.parent / "deploy" / "varnish" / "flywheel.vcl"
+
+
+@contextmanager
+def varnish_server(*, backend_port: int, port: int, work_dir: Path) -> Iterator[str]:
+    """Debian's varnishd with the repository's VCL in front of 127.0.0.1:backend_port."""
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    if not Path(varnishd).exists():
+        raise SystemExit("varnishd is not installed: apt-get install -y varnish")
+    vcl = work_dir / "flywheel.vcl"
+    vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
+    command = [
+        varnishd, "-F", "-j", "none", "-a", f"{HOST}:{port}", "-T", "none",
+        "-n", str(work_dir / "varnish"), "-f", str(vcl), "-s", "malloc,256m",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base_url = f"http://{HOST}:{port}"
+    try:
+        wait_until_up(base_url)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def check_endpoint(base_url: str, endpoint: Endpoint) -> int:
     """Fetch the endpoint's first path once: it must answer 200. Returns the body size."""
     url = f"{base_url}{endpoint.paths[0]}"
@@ -308,10 +335,11 @@ def run_endpoints(
     with tempfile.TemporaryDirectory(prefix="flywheel-wrk-") as scratch:
         work_dir = Path(scratch)
         for endpoint in endpoints:
-            check_endpoint(base_url, endpoint)
+            target = endpoint.base_url or base_url
+            check_endpoint(target, endpoint)
             if warmup_s:
                 run_wrk(
-                    base_url,
+                    target,
                     endpoint,
                     duration_s=warmup_s,
                     connections=connections,
@@ -319,7 +347,7 @@ def run_endpoints(
                     work_dir=work_dir,
                 )
             result = run_wrk(
-                base_url,
+                target,
                 endpoint,
                 duration_s=duration_s,
                 connections=connections,

@@ -11,6 +11,7 @@ explains them.
 """
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -82,22 +83,65 @@ def busy_member():
 
 def signed_in_endpoints(endpoints: list[load.Endpoint]) -> list[load.Endpoint]:
     """The member's versions of the home, space and topic pages: same paths, with the session
-    cookie of busy_member() (a fresh session, created in the database)."""
+    cookie of busy_member() (a fresh session, created in the database); and the API's topic
+    and replies lists with the member's personal access token."""
     from django.conf import settings
     from django.test import Client
 
+    from flywheel.accounts.models import PersonalAccessToken
+    from flywheel.accounts.services import create_access_token, revoke_access_token
+
+    member = busy_member()
     client = Client()
-    client.force_login(busy_member())
+    client.force_login(member)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    for old in PersonalAccessToken.objects.filter(user=member, name="bench", revoked_at=None):
+        revoke_access_token(token=old)
+    _token, raw = create_access_token(user=member, name="bench")
+    bearer = (("Authorization", f"Bearer {raw}"),)
+    by_name = {endpoint.name: endpoint for endpoint in endpoints}
+    topic_ids = [path.rstrip("/").rsplit("/", 1)[1] for path in by_name["topic"].paths]
+    return [
+        *(
+            load.Endpoint(
+                f"{endpoint.name}_member",
+                f"{endpoint.label}, signed in",
+                endpoint.paths,
+                headers=(("Cookie", cookie),),
+            )
+            for endpoint in endpoints
+            if endpoint.name in {"home", "space", "topic"}
+        ),
+        load.Endpoint(
+            "api_topics_token",
+            "API /api/v1/topics?space=<slug>, token",
+            by_name["api_topics"].paths,
+            headers=bearer,
+        ),
+        load.Endpoint(
+            "api_replies_token",
+            "API /api/v1/topics/<id>/replies, token",
+            tuple(f"/api/v1/topics/{topic_id}/replies" for topic_id in topic_ids),
+            headers=bearer,
+        ),
+    ]
+
+
+def proxy_endpoints(endpoints: list[load.Endpoint], proxy_url: str) -> list[load.Endpoint]:
+    """The same requests through Varnish (deploy/varnish/flywheel.vcl) in front of gunicorn:
+    the bare view (never cached: passed through), signed-out pages (cached, s-maxage) and the
+    member's topic page (never cached)."""
+    chosen = {"bare", "home", "space", "topic", "topic_member"}
     return [
         load.Endpoint(
-            f"{endpoint.name}_member",
-            f"{endpoint.label}, signed in",
+            f"{endpoint.name}_varnish",
+            f"{endpoint.label}, through Varnish",
             endpoint.paths,
-            headers=(("Cookie", cookie),),
+            headers=endpoint.headers,
+            base_url=proxy_url,
         )
         for endpoint in endpoints
-        if endpoint.name in {"home", "space", "topic"}
+        if endpoint.name in chosen
     ]
 
 
@@ -193,6 +237,17 @@ def main(argv: list[str] | None = None) -> Path:
         help="how many different topic pages the load cycles through",
     )
     parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="also load bare, home, space and topic pages through Varnish with the repo's VCL "
+        "(signed-out pages cached for FLYWHEEL_EDGE_CACHE_SECONDS=300)",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated endpoint names to run (bare and bare_again always run)",
+    )
+    parser.add_argument(
         "--signed-in",
         action="store_true",
         help="also load the home, space and topic pages as a signed-in member",
@@ -224,6 +279,9 @@ def main(argv: list[str] | None = None) -> Path:
     machine = machine_description()
     if args.signed_in:
         endpoints[-1:-1] = signed_in_endpoints(endpoints)
+    if args.only:
+        wanted = {"bare", "bare_again", *args.only.split(",")}
+        endpoints = [endpoint for endpoint in endpoints if endpoint.name in wanted]
     connection.close()
 
     # Other processes on a small machine skew every figure; the report says how busy it was.
@@ -242,15 +300,27 @@ def main(argv: list[str] | None = None) -> Path:
 
             # The member's session was signed with this process's key; the server must agree.
             environment["SECRET_KEY"] = settings.SECRET_KEY
+        if args.proxy:
+            environment["FLYWHEEL_EDGE_CACHE_SECONDS"] = "300"
         load.collect_static(environment)
-        with load.gunicorn_server(
-            environment=environment,
-            port=args.port,
-            workers=args.workers,
-            worker_class=args.worker_class,
-            threads=args.worker_threads,
-            log_path=scratch_dir / "gunicorn.log",
-        ) as base_url:
+        with (
+            load.gunicorn_server(
+                environment=environment,
+                port=args.port,
+                workers=args.workers,
+                worker_class=args.worker_class,
+                threads=args.worker_threads,
+                log_path=scratch_dir / "gunicorn.log",
+            ) as base_url,
+            contextlib.ExitStack() as stack,
+        ):
+            if args.proxy:
+                proxy_url = stack.enter_context(
+                    load.varnish_server(
+                        backend_port=args.port, port=args.port + 1, work_dir=scratch_dir
+                    )
+                )
+                endpoints[-1:-1] = proxy_endpoints(endpoints, proxy_url)
             results = load.run_endpoints(
                 base_url,
                 endpoints,
@@ -262,7 +332,10 @@ def main(argv: list[str] | None = None) -> Path:
         server_log = (scratch_dir / "gunicorn.log").read_text()[-4000:]
 
     load_after = os.getloadavg()
-    bare_runs = [result.requests_per_s for result in results if result.name.startswith("bare")]
+    # The bare view served by gunicorn, first and last (not the copy through Varnish).
+    bare_runs = [
+        result.requests_per_s for result in results if result.name in ("bare", "bare_again")
+    ]
     baseline = sum(bare_runs) / len(bare_runs)
     table = load.markdown_table(results, baseline=baseline)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

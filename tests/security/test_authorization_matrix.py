@@ -222,6 +222,7 @@ PAGE_MATRIX = [
     Row("sitemap.xml", lambda w: "/sitemap.xml", EVERYONE),
     Row("sitemap-<slug:section>.xml", lambda w: "/sitemap-topics.xml", EVERYONE),
     Row("bench/bare", lambda w: "/bench/bare", EVERYONE),
+    Row("csrf-token", lambda w: "/csrf-token", EVERYONE),
     Row("rewards/wallet/", lambda w: "/rewards/wallet/", SIGNED_IN),
     Row(
         "rewards/members/<str:handle>/ledger/",

@@ -367,6 +367,7 @@ NO_MEMBER_TEXT_PAGES = {
     "healthz": "a health check",
     "robots.txt": "crawler rules",
     "bench/bare": "a benchmark endpoint",
+    "csrf-token": "a CSRF token for the visitor, no content",
     "rewards/wallet/": "the member's own points",
     "r/<str:code>": "a redirect",
     "referrals/": "the member's own link and referred members' names",

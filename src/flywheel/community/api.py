@@ -5,15 +5,19 @@ service, shape the answer. Objects the caller may not read are "not found" (404)
 "forbidden", so ids cannot be probed; a visible object the caller may not change is a 403.
 """
 
+import hashlib
+import json
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 
 from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
@@ -28,6 +32,7 @@ from flywheel.api.schemas import (
     member_summary,
 )
 from flywheel.community import permissions, queries, services
+from flywheel.community.fragments import FRAGMENT_SECONDS, author_stamp
 from flywheel.community.models import (
     Follow,
     Post,
@@ -404,6 +409,76 @@ def _reactions_out(post: Post, *, user) -> dict:
     }
 
 
+# Cached items ---------------------------------------------------------------------------------
+#
+# A list's items are the same JSON for every caller who may see them (the lists hold only what
+# permissions let the caller read): each is cached as its JSON text under a key holding the
+# topic's version (bumped by every change the item shows) and a digest of everything else it
+# shows, the caller's own reactions included. A list is then one get_many and a join; a miss
+# goes through the schema exactly as django-ninja would render it, so both are byte-identical.
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+def _json_items(objects: list, *, keys: list[str], build, schema: type[Schema]) -> list[str]:
+    found = cache.get_many(keys)
+    missing = {}
+    texts = []
+    for key, obj in zip(keys, objects, strict=True):
+        text = found.get(key)
+        if text is None:
+            data = schema.model_validate(build(obj)).model_dump(by_alias=True)
+            text = json.dumps(data, cls=NinjaJSONEncoder)
+            missing[key] = text
+        texts.append(text)
+    if missing:
+        cache.set_many(missing, FRAGMENT_SECONDS)
+    return texts
+
+
+def _page_response(texts: list[str], next_cursor: str | None) -> HttpResponse:
+    body = '{"items": [' + ", ".join(texts) + '], "next_cursor": ' + json.dumps(next_cursor) + "}"
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _topic_key(topic: Topic) -> str:
+    space = topic.space
+    shown = (
+        topic.title,
+        topic.slug,
+        topic.kind,
+        topic.is_pinned,
+        topic.is_closed,
+        topic.reply_count,
+        topic.reaction_count,
+        topic.accepted_answer_id,
+        topic.last_posted_at,
+        (space.pk, space.slug, space.name),
+        author_stamp(topic.author),
+        getattr(topic.author, "role", None),
+        tuple((tag.name, tag.slug) for tag in topic.tags.all()),
+    )
+    return f"api-topic:{topic.pk}:{topic.version}:{_digest(*shown)}"
+
+
+def _post_key(post: Post, *, topic_version: int, reactions: list) -> str:
+    quoted = post.reply_to
+    shown = (
+        post.number,
+        post.edited_at,
+        post.deleted_at is not None,
+        post.reaction_count,
+        getattr(post, "moderation_state", None),
+        author_stamp(post.author),
+        getattr(post.author, "role", None),
+        (quoted.pk, quoted.number, author_stamp(quoted.author)) if quoted is not None else (),
+        repr(reactions),
+    )
+    return f"api-post:{post.pk}:{topic_version}:{_digest(*shown)}"
+
+
 # Spaces ---------------------------------------------------------------------------------------
 
 
@@ -553,7 +628,11 @@ def list_topics(request: HttpRequest, filters: Query[TopicFilters]):
         cursor=filters.cursor,
         limit=filters.limit,
     )
-    return {"items": [_topic_out(t) for t in result.items], "next_cursor": result.next_cursor}
+    topics = list(result.items)
+    texts = _json_items(
+        topics, keys=[_topic_key(t) for t in topics], build=_topic_out, schema=TopicOut
+    )
+    return _page_response(texts, result.next_cursor)
 
 
 @topics_router.post(
@@ -655,10 +734,18 @@ def list_replies(request: HttpRequest, topic_id: int, page: Query[PageParams]):
         limit=page.limit,
     )
     viewer_id = user.pk if user.is_authenticated else None
-    return {
-        "items": [_post_out(post, viewer_id=viewer_id) for post in result.items],
-        "next_cursor": result.next_cursor,
-    }
+    posts = list(result.items)
+    reactions = {post.pk: queries.reaction_summary(post, viewer_id=viewer_id) for post in posts}
+    keys = [
+        _post_key(post, topic_version=topic.version, reactions=reactions[post.pk]) for post in posts
+    ]
+
+    def build(post: Post) -> dict:
+        return {**_post_out(post, viewer_id=viewer_id), "reactions": reactions[post.pk]}
+
+    return _page_response(
+        _json_items(posts, keys=keys, build=build, schema=PostOut), result.next_cursor
+    )
 
 
 @topics_router.post(

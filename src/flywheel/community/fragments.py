@@ -34,7 +34,8 @@ FRAGMENT_SECONDS = 600
 POST_TEMPLATE = "community/_post.html"
 
 
-def _author_stamp(author) -> tuple:
+def author_stamp(author) -> tuple:
+    """What a page or API item shows of a member (so a profile change gives a new key)."""
     if author is None:
         return ()
     grants = getattr(author, "displayed_badge_grants", None) or ()
@@ -66,10 +67,10 @@ def post_key(item: dict, *, topic, can_reply: bool, brand_name: str = "") -> str
         brand_name,
         post.edited_at.isoformat() if post.edited_at else "",
         post.deleted_at is not None,
-        _author_stamp(post.author),
+        author_stamp(post.author),
         # Set by a post_list_prefetches hook (commerce: bought the product the topic is about).
         getattr(post, "author_verified_buyer", False),
-        (reply_to.number, reply_to.is_deleted, _author_stamp(reply_to.author))
+        (reply_to.number, reply_to.is_deleted, author_stamp(reply_to.author))
         if reply_to is not None
         else (),
     )
@@ -132,8 +133,8 @@ def topic_row_key(topic, *, show_space: bool) -> str:
         topic.reaction_count,
         since(topic.last_posted_at),
         topic.last_posted_at.isoformat() if topic.last_posted_at else "",
-        _author_stamp(topic.author),
-        _author_stamp(topic.last_poster),
+        author_stamp(topic.author),
+        author_stamp(topic.last_poster),
         tuple((tag.pk, tag.name, tag.slug) for tag in topic.tags.all()),
         (space.pk, space.slug, space.name, space.icon) if space is not None else (),
     )

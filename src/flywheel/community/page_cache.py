@@ -28,6 +28,19 @@ PRESERVED_BLOCKS = re.compile(
 LINE_INDENTATION = re.compile(r"\n[ \t]+")
 
 
+HOME_KEY = "home"
+
+
+def topic_key(topic_id: int) -> str:
+    """Surrogate key of a topic's pages, for a CDN or caching proxy (core/edge_cache.py)."""
+    return f"topic-{topic_id}"
+
+
+def space_key(space_id: int) -> str:
+    """Surrogate key of a space's topic lists."""
+    return f"space-{space_id}"
+
+
 def compact_html(html: str) -> str:
     """Drop template indentation (a seventh of a topic page) outside <pre> and <textarea>."""
     parts = PRESERVED_BLOCKS.split(html)

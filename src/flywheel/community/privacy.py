@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from flywheel.community import services
 from flywheel.community.models import (
     Follow,
     Post,
@@ -99,6 +100,7 @@ def export_space_memberships(member) -> dict[str, list[dict]]:
 def _bump_topics(topic_ids: set[int]) -> None:
     if topic_ids:
         Topic.objects.filter(pk__in=topic_ids).update(version=F("version") + 1)
+        services.topic_pages_changed(topic_ids=topic_ids)
 
 
 def _posts_changed_on_commit(post_ids: set[int]) -> None:

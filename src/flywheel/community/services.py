@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from flywheel.community import permissions
+from flywheel.community import page_cache, permissions
 from flywheel.community.models import (
     Follow,
     Post,
@@ -27,7 +27,7 @@ from flywheel.community.models import (
     Visibility,
 )
 from flywheel.community.queries import hidden_among
-from flywheel.core import hooks
+from flywheel.core import edge_cache, hooks
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import find_mentions, render_markdown
 from flywheel.core.models import Verb
@@ -105,12 +105,31 @@ def _held_for_review(*, post: Post, activity: dict) -> bool:
     return any(hold(post=post, activity=activity) for hold in hooks.new_post_holds)
 
 
+def topic_pages_changed(*, topic_ids, space_ids=None) -> None:
+    """Signed-out pages showing these topics (the topics, their spaces' lists, home) are
+    stale: a CDN or caching proxy is told to drop them once the transaction commits
+    (core/edge_cache.py). Nothing is sent, and nothing is read, when no purge is configured."""
+    if not edge_cache.purging_enabled():
+        return
+    topic_ids = set(topic_ids)
+    if space_ids is None:
+        space_ids = Topic.objects.filter(pk__in=topic_ids).values_list("space_id", flat=True)
+    edge_cache.purge_on_commit(
+        [
+            page_cache.HOME_KEY,
+            *(page_cache.topic_key(topic_id) for topic_id in topic_ids),
+            *(page_cache.space_key(space_id) for space_id in set(space_ids)),
+        ]
+    )
+
+
 def mark_topic_changed(*, topic_id: int) -> None:
     """Anything a topic page shows changed: a new version retires its cached pages.
 
     Public because apps built on the community (moderation's slow mode and post states) change
     what the page shows without writing a community row."""
     Topic.objects.filter(pk=topic_id).update(version=F("version") + 1)
+    topic_pages_changed(topic_ids=[topic_id])
 
 
 def adjust_reply_count(*, topic_id: int, delta: int) -> None:
@@ -122,6 +141,7 @@ def adjust_reply_count(*, topic_id: int, delta: int) -> None:
     Topic.objects.filter(pk=topic_id).update(
         reply_count=F("reply_count") + delta, version=F("version") + 1
     )
+    topic_pages_changed(topic_ids=[topic_id])
 
 
 def _ensure_membership(*, member, space: Space, at) -> None:
@@ -184,6 +204,7 @@ def create_topic(
     Space.objects.filter(pk=space.pk).update(topic_count=F("topic_count") + 1)
     _ensure_membership(member=author, space=space, at=now)
     Follow.objects.get_or_create(follower=author, topic=topic, defaults={"created_at": now})
+    topic_pages_changed(topic_ids=[topic.pk], space_ids=[space.pk])
     activity = dict(
         actor=author,
         verb=Verb.TOPIC_CREATED,
@@ -250,6 +271,7 @@ def create_reply(
         last_poster=author,
         version=F("version") + 1,
     )
+    topic_pages_changed(topic_ids=[topic.pk], space_ids=[topic.space_id])
     _ensure_membership(member=author, space=topic.space, at=now)
     activity = dict(
         actor=author,
@@ -386,6 +408,7 @@ def toggle_reaction(*, member, post: Post, kind: str, enforce_rate_limit: bool =
         Topic.objects.filter(pk=post.topic_id).update(
             reaction_count=F("reaction_count") - 1, version=F("version") + 1
         )
+        topic_pages_changed(topic_ids=[post.topic_id])
         record_activity(
             actor=member,
             verb=Verb.REACTION_REMOVED,
@@ -405,6 +428,7 @@ def toggle_reaction(*, member, post: Post, kind: str, enforce_rate_limit: bool =
     Topic.objects.filter(pk=post.topic_id).update(
         reaction_count=F("reaction_count") + 1, version=F("version") + 1
     )
+    topic_pages_changed(topic_ids=[post.topic_id])
     record_activity(
         actor=member,
         verb=Verb.REACTION_ADDED,
@@ -487,6 +511,7 @@ def move_topic(*, topic: Topic, to_space: Space, by) -> Topic:
         raise InvalidInput(_("The topic is already in that space."), field="space")
     from_space_id = topic.space_id
     Topic.objects.filter(pk=topic.pk).update(space=to_space, version=F("version") + 1)
+    topic_pages_changed(topic_ids=[topic.pk], space_ids=[from_space_id, to_space.pk])
     Space.objects.filter(pk=from_space_id).update(topic_count=F("topic_count") - 1)
     Space.objects.filter(pk=to_space.pk).update(topic_count=F("topic_count") + 1)
     topic.refresh_from_db()
@@ -543,6 +568,7 @@ def merge_topics(*, source: Topic, into: Topic, by) -> TopicMerge:
     Topic.objects.filter(pk=source.pk).update(
         deleted_at=now, accepted_answer=None, version=F("version") + 1
     )
+    topic_pages_changed(topic_ids=[into.pk, source.pk], space_ids=[into.space_id, source.space_id])
     Space.objects.filter(pk=source.space_id).update(topic_count=F("topic_count") - 1)
     for follower_id in Follow.objects.filter(topic=source).values_list("follower_id", flat=True):
         Follow.objects.get_or_create(

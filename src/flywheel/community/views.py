@@ -26,7 +26,7 @@ from flywheel.community import (
 )
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
-from flywheel.core import hooks
+from flywheel.core import edge_cache, hooks
 from flywheel.core.context_processors import brand
 from flywheel.core.exceptions import DomainError, RateLimited
 
@@ -192,7 +192,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # both lists, instead of once per list.
     readable_ids = queries.readable_space_ids(user)
     latest = list(queries.topics_for_listing(user, readable_spaces=readable_ids)[:HOME_TOPICS])
-    return render(
+    response = render(
         request,
         "community/home.html",
         {
@@ -211,6 +211,9 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+    # Signed-out visitors see public spaces only; a new topic or reply anywhere purges "home".
+    edge_cache.tag_response(response, [page_cache.HOME_KEY])
+    return response
 
 
 @require_GET
@@ -280,7 +283,10 @@ def _space_listing(request: HttpRequest, slug: str, *, unanswered: bool) -> Http
             "kinds": TopicKind.choices,
         }
     )
-    return render(request, "community/space.html", context)
+    response = render(request, "community/space.html", context)
+    if space.visibility == Visibility.PUBLIC:
+        edge_cache.tag_response(response, [page_cache.space_key(space.pk)])
+    return response
 
 
 @require_GET
@@ -482,6 +488,7 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
         response = page_cache.cached_public_page(request, topic_id=topic_id, slug=slug)
         if response is not None:
             _topic_viewed(request, topic_id)
+            edge_cache.tag_response(response, [page_cache.topic_key(topic_id)])
             return response
     topic = _readable_topic(request.user, topic_id)
     if slug != (topic.slug or "-"):
@@ -495,6 +502,7 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
             page_cache.cache_key(topic_id=topic.pk, version=topic.version, request=request),
             response,
         )
+        edge_cache.tag_response(response, [page_cache.topic_key(topic.pk)])
     return response
 
 

@@ -85,9 +85,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "flywheel.core.db_routing.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "flywheel.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "flywheel.core.edge_cache.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,7 +151,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# A PostgreSQL read replica for GET pages (core/db_routing.py, docs/deploy.md): reads of
+# GET/HEAD requests go there until the request writes; a visitor who wrote reads the primary
+# for FLYWHEEL_REPLICA_PIN_SECONDS, so every change shows on the next page.
+FLYWHEEL_DATABASE_REPLICA_URL = env_str("FLYWHEEL_DATABASE_REPLICA_URL", "")
+FLYWHEEL_REPLICA_PIN_SECONDS = env_int("FLYWHEEL_REPLICA_PIN_SECONDS", 10)
+DATABASE_ROUTERS = ["flywheel.core.db_routing.ReplicaRouter"]
+if FLYWHEEL_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        FLYWHEEL_DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    # The test runner points the alias at the test database instead of creating another.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A CDN or caching proxy in front (core/edge_cache.py, docs/deploy.md): how long it may keep
+# signed-out topic, space and home pages (0: never), and how to tell it a page changed.
+FLYWHEEL_EDGE_CACHE_SECONDS = env_int("FLYWHEEL_EDGE_CACHE_SECONDS", 0)
+FLYWHEEL_EDGE_PURGE_BACKEND = env_str("FLYWHEEL_EDGE_PURGE_BACKEND", "none")
+FLYWHEEL_EDGE_PURGE_URLS = env_list("FLYWHEEL_EDGE_PURGE_URLS")
+FLYWHEEL_EDGE_PURGE_API_URL = env_str("FLYWHEEL_EDGE_PURGE_API_URL", "")
+FLYWHEEL_EDGE_PURGE_SERVICE = env_str("FLYWHEEL_EDGE_PURGE_SERVICE", "")
+FLYWHEEL_EDGE_PURGE_TOKEN = env_str("FLYWHEEL_EDGE_PURGE_TOKEN", "")
+FLYWHEEL_EDGE_PURGE_TIMEOUT = float(env_str("FLYWHEEL_EDGE_PURGE_TIMEOUT", "5"))
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

@@ -103,3 +103,19 @@ def sweep_outbound_messages() -> int:
     for message_id in message_ids:
         send_outbound_message.delay(message_id)
     return len(message_ids)
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def purge_edge_cache(self, keys: list[str]) -> None:
+    """Ask the CDN or caching proxy to drop the pages carrying these surrogate keys
+    (core.edge_cache); retried with backoff while it does not confirm."""
+    from flywheel.core import edge_cache
+
+    edge_cache.purge(keys)

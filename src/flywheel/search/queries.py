@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -58,18 +58,29 @@ def searchable_documents(
     """Documents of posts the user may see (the rules of permissions.filter_posts_queryset:
     readable spaces, live posts of visible topics, nothing held, hidden or rejected),
     narrowed by the filters."""
+    return SearchDocument.objects.filter(
+        document_scope(user, space=space, kind=kind),
+        permissions.visible_posts_q(user, post="post__", topic="topic__", space="space"),
+    )
+
+
+def document_scope(
+    user, *, space: Space | None = None, kind: str | None = None, readable_spaces=None
+) -> Q:
+    """The part of searchable_documents() a document's own row answers (its space, its kind):
+    the backend picks ranking candidates with it before the joins of the visibility rules."""
     if kind and kind not in KIND_CHOICES:
         raise InvalidInput(_("Choose topics, replies or a topic kind."), field="kind")
-    documents = SearchDocument.objects.filter(
-        permissions.visible_posts_q(user, post="post__", topic="topic__", space="space")
-    )
+    if readable_spaces is None:
+        readable_spaces = permissions.filter_spaces_queryset(user).values("pk")
+    scope = Q(space__in=readable_spaces)
     if space is not None:
-        documents = documents.filter(space_id=space.pk)
+        scope &= Q(space_id=space.pk)
     if kind in DocumentKind.values:
-        documents = documents.filter(kind=kind)
+        scope &= Q(kind=kind)
     elif kind:
-        documents = documents.filter(topic__kind=kind)
-    return documents
+        scope &= Q(topic__kind=kind)
+    return scope
 
 
 def search(
@@ -84,13 +95,22 @@ def search(
     """Ranked topics and replies matching every word of the query that the user may read.
 
     Raises InvalidInput (field "q" or "kind") for an empty, too long or wordless query.
-    Two queries whatever the number of results: the ranked ids, then their rows.
+    The same queries whatever the number of results: the readable spaces, the ranked ids
+    (on PostgreSQL also the newest document and one or two for the candidates, see
+    backends.PostgresBackend.ranked_ids), then their rows.
     """
     terms = query_terms(query)
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
-    documents = searchable_documents(user, space=space, kind=kind)
-    ranked = get_backend().ranked_ids(documents, terms, limit=limit + 1, offset=offset)
+    readable_spaces = permissions.filter_spaces_queryset(user).values("pk")
+    scope = document_scope(user, space=space, kind=kind, readable_spaces=readable_spaces)
+    documents = SearchDocument.objects.filter(
+        scope,
+        permissions.visible_posts_q(
+            user, post="post__", topic="topic__", space="space", readable_spaces=readable_spaces
+        ),
+    )
+    ranked = get_backend().ranked_ids(documents, terms, limit=limit + 1, offset=offset, scope=scope)
     has_more = len(ranked) > limit
     ranked = ranked[:limit]
     rows = SearchDocument.objects.select_related(

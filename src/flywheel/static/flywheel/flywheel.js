@@ -94,5 +94,22 @@
   document.addEventListener("DOMContentLoaded", function () { applyProgress(document); });
   document.addEventListener("htmx:afterSwap", function (event) { applyProgress(event.detail.target); });
 
+  // A page a CDN served to every signed-out visitor carries no CSRF token (core/edge_cache.py).
+  // Before such a form is sent, fetch this visitor's token (and cookie), then send it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var field = form.querySelector && form.querySelector("input[name='csrfmiddlewaretoken']");
+    if (!field || field.value) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    fetch("/csrf-token", { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        field.value = data.token;
+        if (submitter && form.requestSubmit) form.requestSubmit(submitter);
+        else form.submit();
+      });
+  });
+
   window.flywheel = { showToast: showToast };
 })();
