@@ -35,6 +35,7 @@ from flywheel.core.services import (
     SWEEP_BATCH,
     SWEEP_LEASE,
     backoff,
+    claim_due_rows,
     dispatch_grace,
 )
 
@@ -217,19 +218,8 @@ def _worker_retry(wait: timedelta) -> timedelta | None:
 
 
 def claim_due_outbound(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
-    """The sweep: messages never dispatched and failed ones whose wait is over, each leased
-    for SWEEP_LEASE so the next sweep leaves it to the worker it is handed to."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        due = OutboundMessage.objects.filter(
-            state__in=UNDONE_STATES, next_attempt_at__lte=now
-        ).order_by("next_attempt_at")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if ids:
-            OutboundMessage.objects.filter(pk__in=ids).update(next_attempt_at=now + SWEEP_LEASE)
-    return ids
+    """The sweep: messages never dispatched and failed ones whose wait is over."""
+    return claim_due_rows(OutboundMessage, now=now or timezone.now(), limit=limit)
 
 
 def replay_outbound(messages: models.QuerySet[OutboundMessage]) -> int:

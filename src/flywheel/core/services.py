@@ -299,22 +299,27 @@ def deliver_one(*, delivery_id: int) -> DeliveryOutcome | None:
     )
 
 
-def claim_due_deliveries(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
-    """The sweep: pending deliveries whose first dispatch never happened and failed ones
-    whose backoff is over, oldest due first. Each is leased for SWEEP_LEASE, so the next
-    sweep leaves it to the worker it is handed to. Reads only the partial index of
-    undone rows, however long the Activity log grows."""
-    now = now or timezone.now()
+def claim_due_rows(model: type[models.Model], *, now: datetime, limit: int) -> list[int]:
+    """The sweep's claim, shared by activity deliveries and outbound messages: rows still
+    pending or failed whose next attempt is due, oldest due first, each leased for
+    SWEEP_LEASE so the next sweep leaves it to the worker it is handed to. Reads only the
+    model's partial index of undone rows."""
     with transaction.atomic():
-        due = ActivityDelivery.objects.filter(
-            state__in=UNDONE_STATES, next_attempt_at__lte=now
-        ).order_by("next_attempt_at")
+        due = model.objects.filter(state__in=UNDONE_STATES, next_attempt_at__lte=now).order_by(
+            "next_attempt_at"
+        )
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("pk", flat=True)[:limit])
         if ids:
-            ActivityDelivery.objects.filter(pk__in=ids).update(next_attempt_at=now + SWEEP_LEASE)
+            model.objects.filter(pk__in=ids).update(next_attempt_at=now + SWEEP_LEASE)
     return ids
+
+
+def claim_due_deliveries(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
+    """The sweep: pending deliveries whose first dispatch never happened and failed ones
+    whose backoff is over, however long the Activity log grows."""
+    return claim_due_rows(ActivityDelivery, now=now or timezone.now(), limit=limit)
 
 
 def replay_deliveries(deliveries: models.QuerySet[ActivityDelivery]) -> int:
