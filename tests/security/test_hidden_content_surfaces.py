@@ -156,6 +156,9 @@ def _hidden_topics(s: Scene) -> list:
 
 
 HTMX = {"HX-Request": "true"}
+CALENDAR = (
+    "content calendar: brand team only (members and visitors refused, tests/programming), the team's own planned posts, never members' text"
+)
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,10 @@ WALKED_PAGES = {
 }
 
 NO_MEMBER_TEXT_PAGES = {
+    "manage/calendar/": CALENDAR,
+    "manage/calendar/new/": CALENDAR,
+    "manage/calendar/<int:item_id>/": CALENDAR,
+    "manage/calendar/<int:item_id>/delete/": CALENDAR,
     "manage/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/retention/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/commerce/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
