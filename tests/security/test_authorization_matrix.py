@@ -319,7 +319,9 @@ PAGE_MATRIX = [
     ),
     # The content calendar: the brand team (owners, admins, moderators) plans posts.
     Row("manage/calendar/", lambda w: "/manage/calendar/", _(LOGIN, DENIED, DENIED, OK, OK)),
-    Row("manage/calendar/new/", lambda w: "/manage/calendar/new/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row(
+        "manage/calendar/new/", lambda w: "/manage/calendar/new/", _(LOGIN, DENIED, DENIED, OK, OK)
+    ),
     Row(
         "manage/calendar/<int:item_id>/",
         lambda w: f"/manage/calendar/{_calendar_item(w).pk}/",

@@ -156,9 +156,7 @@ def _hidden_topics(s: Scene) -> list:
 
 
 HTMX = {"HX-Request": "true"}
-CALENDAR = (
-    "content calendar: brand team only (members and visitors refused, tests/programming), the team's own planned posts, never members' text"
-)
+CALENDAR = "content calendar: brand team only (members and visitors refused, tests/programming), the team's own planned posts, never members' text"
 
 
 @dataclass(frozen=True)
