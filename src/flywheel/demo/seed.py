@@ -85,6 +85,7 @@ class DemoSeeder:
         self.run_history()
         self.run_store()
         self.run_referrals()
+        self.run_calendar()
         return self.report
 
     def run_store(self) -> None:
@@ -100,6 +101,13 @@ class DemoSeeder:
         created = seed_referrals(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["referral rows"] = created
+
+    def run_calendar(self) -> None:
+        from flywheel.demo.programming import seed_calendar
+
+        created = seed_calendar(anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["calendar rows"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(

@@ -24,10 +24,19 @@ class LabelShare:
     name: str
     count: int
     share: float  # 0..1
+    offset: float = 0.0  # the shares of the labels before it, for the stacked bar
 
     @property
     def percent(self) -> int:
         return round(self.share * 100)
+
+    @property
+    def exact_percent(self) -> str:
+        return f"{self.share * 100:.2f}"
+
+    @property
+    def offset_percent(self) -> str:
+        return f"{self.offset * 100:.2f}"
 
 
 @dataclass
@@ -91,6 +100,10 @@ def month_mix(items) -> MonthMix:
         )
         for label in CalendarLabel
     ]
+    running = 0.0
+    for share in shares:
+        share.offset = running
+        running += share.share
     promotional = counts[CalendarLabel.PROMOTIONAL] / total if total else 0.0
     return MonthMix(total=total, shares=shares, promotional_share=promotional)
 
