@@ -223,3 +223,23 @@ def test_planning_is_rate_limited(owner, space, settings):
     statuses = [client.post(reverse("programming:item_new"), form).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert CalendarItem.objects.count() == 2
+
+
+def test_a_time_entered_on_the_day_summer_time_starts_is_stored_right(space):
+    # Europe/London moves to BST (UTC+1) at 01:00 UTC on 29 March 2026.
+    london_admin = UserFactory(role=Role.ADMIN, timezone="Europe/London")
+    form = {
+        "title": "Spring equinox walk",
+        "body": "Meet at the car park.",
+        "space": space.pk,
+        "kind": "discussion",
+        "label": "interactive",
+        "state": "scheduled",
+    }
+    client = signed_in(london_admin)
+    client.post(reverse("programming:item_new"), {**form, "scheduled_at": "2026-03-28T09:00"})
+    client.post(reverse("programming:item_new"), {**form, "scheduled_at": "2026-03-29T09:00"})
+    assert list(CalendarItem.objects.values_list("scheduled_at", flat=True)) == [
+        dt.datetime(2026, 3, 28, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 8, 0, tzinfo=dt.UTC),
+    ]
