@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("flywheel.notifications.urls")),
     path("search/", include("flywheel.search.urls")),
+    path("manage/calendar/", include("flywheel.programming.urls")),
     path("manage/", include("flywheel.analytics.urls")),
     path("go/", include("flywheel.analytics.link_urls")),
     path("", include("flywheel.commerce.urls")),

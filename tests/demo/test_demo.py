@@ -27,6 +27,7 @@ from flywheel.demo.content.people import DEMO_PASSWORD
 from flywheel.demo.plan import build_plan
 from flywheel.demo.seed import DemoSeeder, demo_anchor
 from flywheel.notifications.models import Notification
+from flywheel.programming.models import CalendarItem
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def load_small_demo(**overrides) -> None:
     call_command("demo", quiet=True, **{**SMALL, **overrides})
+
+
+def planned_topics():
+    """The plan's topics: without the content calendar's published posts (demo/programming.py)."""
+    return Topic.objects.exclude(pk__in=CalendarItem.objects.values("topic_id").exclude(topic=None))
 
 
 def counts() -> dict[str, int]:
@@ -60,7 +66,7 @@ def test_a_small_demo_creates_the_planned_community():
 
     assert User.objects.count() == 20
     assert Space.objects.count() == 8
-    assert Topic.objects.count() == 15
+    assert planned_topics().count() == 15
     assert Post.objects.filter(number__gt=1).count() == 60
     assert Topic.objects.filter(accepted_answer__isnull=False).exists()
     assert Reaction.objects.exists()
@@ -123,9 +129,9 @@ def test_an_interrupted_demo_run_is_completed_by_the_next_run():
 
     load_small_demo()
 
-    assert Topic.objects.count() == 15
+    assert planned_topics().count() == 15
     assert Post.objects.filter(number__gt=1).count() == 60
-    assert Topic.objects.values("title").distinct().count() == 15
+    assert planned_topics().values("title").distinct().count() == 15
 
 
 def test_the_same_seed_gives_the_same_topic_titles_and_another_seed_does_not():
@@ -142,7 +148,7 @@ def test_the_same_seed_gives_the_same_topic_titles_and_another_seed_does_not():
     assert first != other
 
     load_small_demo()
-    assert sorted(Topic.objects.values_list("title", flat=True)) == sorted(first)
+    assert sorted(planned_topics().values_list("title", flat=True)) == sorted(first)
 
 
 def test_the_demo_logins_can_sign_in(client):
@@ -212,7 +218,9 @@ def test_the_database_holds_the_planned_posts_by_their_planned_authors():
     }
     stored = {
         (post.topic.title, post.number): post
-        for post in Post.objects.select_related("topic", "author")
+        for post in Post.objects.filter(topic__in=planned_topics()).select_related(
+            "topic", "author"
+        )
     }
     assert stored.keys() == planned.keys()
     for key, post in stored.items():

@@ -36,6 +36,21 @@ DELEGATED_PREFIXES = {
 }
 
 
+def _calendar_item(world):
+    """The admin's planned post in the public space (made on first use)."""
+    from flywheel.programming.models import CalendarItem
+
+    item = CalendarItem.objects.filter(author=world.admin).first()
+    return item or CalendarItem.objects.create(
+        author=world.admin,
+        space=world.public_space,
+        title="Planned post",
+        body="Text",
+        label="educational",
+        scheduled_at=timezone.now(),
+    )
+
+
 def _opening(topic):
     return topic.posts.get(number=1).pk
 
@@ -407,6 +422,21 @@ PAGE_MATRIX = [
         "manage/segments/<str:name>.csv",
         lambda w: "/manage/segments/champions.csv",
         _(LOGIN, DENIED, DENIED, DENIED, OK),
+    ),
+    # The content calendar: the brand team (owners, admins, moderators) plans posts.
+    Row("manage/calendar/", lambda w: "/manage/calendar/", _(LOGIN, DENIED, DENIED, OK, OK)),
+    Row(
+        "manage/calendar/new/", lambda w: "/manage/calendar/new/", _(LOGIN, DENIED, DENIED, OK, OK)
+    ),
+    Row(
+        "manage/calendar/<int:item_id>/",
+        lambda w: f"/manage/calendar/{_calendar_item(w).pk}/",
+        _(LOGIN, DENIED, DENIED, OK, OK),
+    ),
+    Row(
+        "manage/calendar/<int:item_id>/delete/",
+        lambda w: f"/manage/calendar/{_calendar_item(w).pk}/delete/",
+        POST_ONLY,
     ),
     # Referrals: no code exists in this world, so the share link is a 404 for everyone.
     Row("r/<str:code>", lambda w: "/r/NOPE-1234", (NOT_FOUND,) * 5),

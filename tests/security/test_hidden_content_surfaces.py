@@ -156,6 +156,7 @@ def _hidden_topics(s: Scene) -> list:
 
 
 HTMX = {"HX-Request": "true"}
+CALENDAR = "content calendar: brand team only (members and visitors refused, tests/programming), the team's own planned posts, never members' text"
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,10 @@ NO_MEMBER_TEXT_PAGES = {
     "chapters/<slug:slug>/": EVENTS_TEXT,
     "chapters/<slug:slug>/membership/": EVENTS_TEXT,
     "chapters/<slug:slug>/organisers/": EVENTS_TEXT,
+    "manage/calendar/": CALENDAR,
+    "manage/calendar/new/": CALENDAR,
+    "manage/calendar/<int:item_id>/": CALENDAR,
+    "manage/calendar/<int:item_id>/delete/": CALENDAR,
     "manage/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/retention/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",
     "manage/commerce/": "staff console: brand team only (members and visitors refused, tests/analytics), figures and member names",

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "flywheel.privacy",
     "flywheel.reviews",
     "flywheel.showcases",
+    "flywheel.programming",
     "flywheel.analytics",
     "flywheel.referrals",
     "flywheel.bridges",
@@ -216,6 +217,11 @@ CELERY_TIMEZONE = "UTC"
 # Task modules that are not an app's tasks.py (autodiscovery finds those).
 CELERY_IMPORTS = ["flywheel.commerce.reconcile", "flywheel.core.uploads"]
 CELERY_BEAT_SCHEDULE = {
+    # Content calendar: publish what is due, each item exactly once (programming/services.py).
+    "programming-publish-due": {
+        "task": "flywheel.programming.tasks.publish_due_calendar_items",
+        "schedule": 60,
+    },
     # Activity deliveries never dispatched (broker down at commit) or due for a retry.
     "activity-deliveries-sweep": {
         "task": "flywheel.core.tasks.sweep_activity_deliveries",

@@ -89,6 +89,7 @@ class DemoSeeder:
         self.run_analytics()
         self.run_ideas()
         self.run_surveys()
+        self.run_calendar()
         return self.report
 
     def run_store(self) -> None:
@@ -132,6 +133,13 @@ class DemoSeeder:
         created = seed_surveys(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["poll votes and survey answers"] = created
+
+    def run_calendar(self) -> None:
+        from flywheel.demo.programming import seed_calendar
+
+        created = seed_calendar(anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["calendar rows"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(
