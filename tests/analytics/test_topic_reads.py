@@ -33,19 +33,22 @@ def _topic(space=None, title="Boots"):
 
 @pytest.fixture
 def redis_cache(settings):
-    """The real Redis as Django's cache (production's setup), emptied before and after."""
+    """The real Redis as Django's cache (production's setup), emptied before and after. Each
+    xdist worker has its own key prefix: their databases reuse topic ids, and a flush reads
+    every counter under the prefix."""
+    prefix = f"fw-test-reads-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "fw-test-reads",
+            "KEY_PREFIX": prefix,
         }
     }
     client = redis.Redis.from_url(REDIS_URL)
     client.ping()  # Redis runs here and in CI: unreachable is a failure, not a skip
 
     def clear():
-        for key in client.scan_iter(match="fw-test-reads:*"):
+        for key in client.scan_iter(match=f"{prefix}:*"):
             client.delete(key)
 
     clear()
@@ -111,7 +114,8 @@ def test_counts_left_by_a_flush_that_died_are_read_by_the_next(redis_cache):
     redis_cache.rename(day_key, f"{day_key}:{reads.FLUSHING}:dead")
     reads.count_topic_view(topic_id=topic.pk)
     assert reads.flush_topic_reads() == 2
-    assert not list(redis_cache.scan_iter(match="fw-test-reads:*topic-reads*"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    assert not list(redis_cache.scan_iter(match=f"fw-test-reads-{worker}:*topic-reads*"))
 
 
 def test_without_redis_the_counts_stay_in_the_process_until_flushed():

@@ -17,8 +17,13 @@ SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
 def test_the_demo_has_chat_rooms_with_history_and_a_direct_conversation(client):
     call_command("demo", **SMALL)
 
-    rooms = Room.objects.filter(kind=RoomKind.ROOM)
+    rooms = Room.objects.filter(kind=RoomKind.ROOM, space__isnull=False)
     assert set(rooms.values_list("name", flat=True)) == {"trail-talk", "gear-help", "launch-ama"}
+    # The upcoming AMA has its own room, linked from the event's page.
+    event_room = Room.objects.get(kind=RoomKind.ROOM, space__isnull=True)
+    event = event_room.target
+    assert event.kind == "ama"
+    assert f"/chat/r/{event_room.pk}/" in client.get(event.get_absolute_url()).content.decode()
     assert Message.objects.filter(room__kind=RoomKind.ROOM).count() >= 20
     assert MessageReaction.objects.exists()
     direct = Room.objects.get(kind=RoomKind.DIRECT)

@@ -354,8 +354,9 @@ def test_an_event_page_costs_the_same_queries_for_5_and_50_questions(
 
 
 # session, user, the event (host, chapter), the viewer's registration, the questions with
-# their authors, the viewer's votes.
-EVENT_PAGE_QUERIES = 6
+# their authors, the viewer's votes, and the chat app's link to the event's room
+# (hooks.event_page_links: one query).
+EVENT_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [5, 50])

@@ -3,7 +3,7 @@
 Each checks permission through chat.permissions, writes inside a transaction, records what
 happened in the Activity log and, after commit, tells live connections (chat.realtime)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -53,9 +53,11 @@ def open_room(
     target=None,
     topic: str = "",
     position: int = 0,
+    at: datetime | None = None,
 ) -> Room:
     """A room in `space`, or attached to `target` (any object: an event's AMA room), or both.
-    Idempotent: the same target, or the same name in the same space, gives the same room."""
+    Idempotent: the same target, or the same name in the same space, gives the same room.
+    `at` backdates it (the demo's history)."""
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("Give the room a name."), field="name")
@@ -83,7 +85,7 @@ def open_room(
         target_type=target_type,
         target_id=target.pk if target is not None else None,
         created_by=by,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
         position=position,
     )
     record_activity(
@@ -92,6 +94,7 @@ def open_room(
         target=room,
         space=space,
         payload={"room_id": room.pk, "kind": room.kind},
+        at=room.created_at,
     )
     return room
 
@@ -110,10 +113,10 @@ def _direct_key(member_ids) -> str:
 
 
 @transaction.atomic
-def open_direct_room(*, by, members) -> Room:
+def open_direct_room(*, by, members, at: datetime | None = None) -> Room:
     """A one-to-one or small-group conversation between `by` and `members`. Opening the same
     set of people again gives the same room. Refused when one of them turned direct messages
-    off or blocked `by`, or `by` blocked them."""
+    off or blocked `by`, or `by` blocked them. `at` backdates it (the demo's history)."""
     others = {member.pk: member for member in members if member.pk != by.pk}
     if not others:
         raise InvalidInput(_("Choose someone to write to."), field="members")
@@ -142,7 +145,7 @@ def open_direct_room(*, by, members) -> Room:
     if existing is not None:
         return existing
     check_action_rate_limit(member=by, action="message")
-    now = timezone.now()
+    now = at or timezone.now()
     try:
         with transaction.atomic():
             room = Room.objects.create(
@@ -161,6 +164,7 @@ def open_direct_room(*, by, members) -> Room:
         verb=Verb.CHAT_ROOM_OPENED,
         target=room,
         payload={"room_id": room.pk, "kind": room.kind, "members": sorted(others)},
+        at=now,
     )
     # The others' live connections join the new room's group at once.
     for member_id in others:
@@ -316,8 +320,9 @@ def delete_message(*, message: Message, by) -> Message:
 
 
 @transaction.atomic
-def toggle_reaction(*, message: Message, member, kind: str) -> bool:
-    """Adds the reaction, or takes it back if the member had given it. True when added."""
+def toggle_reaction(*, message: Message, member, kind: str, at: datetime | None = None) -> bool:
+    """Adds the reaction, or takes it back if the member had given it. True when added.
+    `at` backdates it (the demo's history)."""
     if kind not in ReactionKind.values:
         raise InvalidInput(_("Choose one of the offered reactions."), field="kind")
     message = Message.objects.select_related("room__space").get(pk=message.pk)
@@ -331,7 +336,7 @@ def toggle_reaction(*, message: Message, member, kind: str) -> bool:
     if added:
         check_action_rate_limit(member=member, action="reaction")
         MessageReaction.objects.get_or_create(
-            message=message, member=member, kind=kind, defaults={"created_at": timezone.now()}
+            message=message, member=member, kind=kind, defaults={"created_at": at or timezone.now()}
         )
         record_activity(
             actor=member,
@@ -339,6 +344,7 @@ def toggle_reaction(*, message: Message, member, kind: str) -> bool:
             target=message,
             space=message.room.space,
             payload={"room_id": message.room_id, "kind": kind, "author_id": message.author_id},
+            at=at,
         )
     realtime.send_after_commit(message.room.group_name(), message_event(message, "chat.update"))
     return added

@@ -165,11 +165,15 @@ def seed_chat(*, anchor: dt.datetime, progress=None) -> int:
     spaces = {space.slug: space for space in Space.objects.filter(slug__in=[r[1] for r in ROOMS])}
     written = 0
     rooms = {}
+    # Rooms were opened before their oldest message (the history runs up to the anchor).
+    opened = anchor - dt.timedelta(days=7)
     for position, (name, slug, topic, history) in enumerate(ROOMS):
         space = spaces.get(slug)
         if space is None:
             continue
-        room = services.open_room(name=name, space=space, by=owner, topic=topic, position=position)
+        room = services.open_room(
+            name=name, space=space, by=owner, topic=topic, position=position, at=opened
+        )
         rooms[name] = room
         if Message.objects.filter(room=room).exists():
             continue
@@ -190,7 +194,12 @@ def seed_chat(*, anchor: dt.datetime, progress=None) -> int:
                 continue
             messages = list(Message.objects.filter(room=room).order_by("id"))
             if index < len(messages):
-                services.toggle_reaction(message=messages[index], member=members[handle], kind=kind)
+                services.toggle_reaction(
+                    message=messages[index],
+                    member=members[handle],
+                    kind=kind,
+                    at=min(messages[index].created_at + dt.timedelta(minutes=2), anchor),
+                )
         # The moderators and the owner have read to the end; the others' markers stay at
         # their own last message, so Giulia finds unread messages in the gear room.
         last = Message.objects.filter(room=room).order_by("-id").first()
@@ -199,7 +208,7 @@ def seed_chat(*, anchor: dt.datetime, progress=None) -> int:
                 services.mark_read(member=members[handle], room=room, message_id=last.pk)
     giulia = members.get("giulia")
     if giulia is not None:
-        direct = services.open_direct_room(by=giulia, members=[owner])
+        direct = services.open_direct_room(by=giulia, members=[owner], at=opened)
         if not Message.objects.filter(room=direct).exists():
             for minutes, handle, text in DIRECT:
                 services.post_message(
@@ -210,13 +219,13 @@ def seed_chat(*, anchor: dt.datetime, progress=None) -> int:
                     at=anchor - dt.timedelta(seconds=minutes * MINUTE),
                 )
                 written += 1
-    _open_event_room(owner)
+    _open_event_room(owner, at=opened)
     if progress and written:
         progress(f"chat: {len(rooms)} rooms, {written} messages")
     return written
 
 
-def _open_event_room(owner) -> None:
+def _open_event_room(owner, *, at: dt.datetime) -> None:
     """The upcoming AMA gets its own room, linked from the event's page (idempotent)."""
     from flywheel.events.models import Event, EventKind
 
@@ -227,5 +236,5 @@ def _open_event_room(owner) -> None:
     )
     if event is not None:
         services.open_room(
-            name=event.title[:60], by=owner, target=event, topic=event.title, position=99
+            name=event.title[:60], by=owner, target=event, topic=event.title, position=99, at=at
         )
