@@ -18,7 +18,19 @@ from tests.factories import SpaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("FLYWHEEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BASE_REDIS_URL = os.environ.get("FLYWHEEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _worker_redis_url() -> str:
+    """A database of its own per xdist worker, below the suite's: a test elsewhere that clears a
+    Redis cache (FLUSHDB on the suite's database) must not wipe the counters mid-test."""
+    base, _slash, db = BASE_REDIS_URL.rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    offset = int(worker[2:]) + 1 if worker[2:].isdigit() else 1
+    return f"{base}/{(int(db) - offset) % 16}"
+
+
+REDIS_URL = _worker_redis_url()
 
 
 def _topic(space=None, title="Boots"):
