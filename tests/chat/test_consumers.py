@@ -2,10 +2,13 @@
 channel layer (FLYWHEEL_TEST_REDIS_URL). Transactional: the consumer reads the database from
 its own thread, and services broadcast after commit."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 
 from flywheel.chat import services
@@ -26,7 +29,19 @@ def live(user) -> WebsocketCommunicator:
 
 
 def run(scenario) -> None:
-    async_to_sync(scenario)()
+    """Run the scenario's event loop in a thread of its own. A browser test earlier on the same
+    xdist worker leaves Playwright's sync API (a session fixture) running an event loop in the
+    main thread, where async_to_sync refuses to start another. The tests commit their rows
+    (transaction=True), so the thread's own database connection sees them."""
+
+    def in_thread() -> None:
+        try:
+            async_to_sync(scenario)()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(in_thread).result()
 
 
 async def connected(user) -> WebsocketCommunicator:

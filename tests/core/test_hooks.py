@@ -14,6 +14,7 @@ TODAYS_CONSUMER_NAMES = [
     "flywheel.moderation.consumers.moderate_activity",
     "flywheel.referrals.consumers.attribute_signup_for_activity",
     "flywheel.bridges.consumers.bridge_new_topic",
+    "flywheel.ideas.consumers.notify_idea_followers",
 ]
 
 
