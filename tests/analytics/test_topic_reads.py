@@ -166,3 +166,41 @@ def test_reads_per_topic_and_the_most_read_table():
     assert queries.reads_summary(period, gear) == {"reads": 7, "topics": 1, "per_topic": 7.0}
     table = queries.most_read_topics(period)
     assert table.rows == [["Boots", "Gear", 7], ["Tents", tents.space.name, 1]]
+
+
+def test_a_hash_renamed_while_the_flush_scans_is_counted_once(redis_cache, monkeypatch):
+    """SCAN may return keys created during the iteration, a renamed hash among them."""
+    topic = _topic()
+    reads.count_topic_view(topic_id=topic.pk)
+    reads.count_topic_view(topic_id=topic.pk)
+    real = reads._redis()
+
+    class ScanSeesNewKeys:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def scan_iter(self, match):
+            seen = set()
+            while True:
+                fresh = [key for key in real.scan_iter(match=match) if key not in seen]
+                if not fresh:
+                    return
+                for key in fresh:
+                    seen.add(key)
+                    yield key
+
+    monkeypatch.setattr(reads, "_redis", lambda: ScanSeesNewKeys())
+    assert reads.flush_topic_reads() == 2
+    assert TopicReadDay.objects.get(topic=topic).reads == 2
+
+
+def test_a_second_flush_while_one_runs_leaves_the_counts_to_it(redis_cache):
+    topic = _topic()
+    reads.count_topic_view(topic_id=topic.pk)
+    running = reads._redis().lock(caches["default"].make_key(f"{reads.KEY}-flush-lock"), timeout=30)
+    assert running.acquire(blocking=False)
+    try:
+        assert reads.flush_topic_reads() == 0
+    finally:
+        running.release()
+    assert reads.flush_topic_reads() == 1

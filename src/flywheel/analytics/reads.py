@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 KEY = "analytics:topic-reads"
 FLUSHING = "flushing"
+FLUSH_LOCK_SECONDS = 300
 
 _local_counts: Counter[tuple[dt.date, int]] = Counter()
 _local_lock = threading.Lock()
@@ -61,7 +62,10 @@ def _pending_from_redis(client) -> list[tuple[str, dict[tuple[dt.date, int], int
     """Rename each day's hash out of the way and read it: (renamed key, counts) pairs."""
     prefix = caches["default"].make_key(KEY)
     batches = []
-    for raw in client.scan_iter(match=f"{prefix}:*"):
+    # Listed before any rename: SCAN may return a key renamed during the iteration, which
+    # would then be read twice (once as today's hash, once as a dead flush's).
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    for raw in keys:
         key = raw.decode() if isinstance(raw, bytes) else raw
         rest = key[len(prefix) + 1 :]
         if FLUSHING in rest:
@@ -142,8 +146,20 @@ def flush_topic_reads() -> int:
             counts = dict(_local_counts)
             _local_counts.clear()
         return _write(counts) if counts else 0
-    written = 0
-    for renamed, counts in _pending_from_redis(client):
-        written += _write(counts)
-        client.delete(renamed)
-    return written
+    # One flush at a time: a second one would read the first's renamed hashes as if that
+    # flush had died, and count them twice.
+    lock = client.lock(caches["default"].make_key(f"{KEY}-flush-lock"), timeout=FLUSH_LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        logger.info("topic reads: another flush is running")
+        return 0
+    try:
+        written = 0
+        for renamed, counts in _pending_from_redis(client):
+            written += _write(counts)
+            client.delete(renamed)
+        return written
+    finally:
+        try:
+            lock.release()
+        except redis.exceptions.LockError:  # held past its timeout: the next flush may run
+            logger.warning("topic reads: the flush outlived its lock")
