@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.core.encryption import EncryptedTextField
@@ -199,6 +200,8 @@ class Order(models.Model):
                 name="commerce_order_cust_status",
                 condition=Q(cancelled_at__isnull=True),
             ),
+            # Guest orders are matched by e-mail, case-insensitively (`email__iexact`: UPPER).
+            models.Index(Upper("email"), name="commerce_order_email_upper"),
         ]
 
     def __str__(self) -> str:

@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.commerce.tasks.prune_webhook_deliveries",
         "schedule": 60 * 60 * 24,
     },
+    # Delivered activity deliveries and outbound messages past their retention (core).
+    "core-prune-delivered": {
+        "task": "flywheel.core.tasks.prune_delivered",
+        "schedule": 60 * 60 * 24,
+    },
     "core-delete-orphaned-uploads": {
         "task": "flywheel.core.delete_orphaned_uploads",
         "schedule": 60 * 60 * 24,
@@ -515,6 +520,8 @@ FLYWHEEL_RETENTION_DAYS = env_int("FLYWHEEL_RETENTION_DAYS", 180)
 # MEDIA_ROOT that no file field refers to are deleted once older than the grace period.
 FLYWHEEL_WEBHOOK_RETENTION_DAYS = env_int("FLYWHEEL_WEBHOOK_RETENTION_DAYS", 30)
 FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS = env_int("FLYWHEEL_WEBHOOK_DEAD_RETENTION_DAYS", 90)
+# Delivered activity deliveries and outbound messages (dead ones stay until replayed or erased).
+FLYWHEEL_DELIVERY_RETENTION_DAYS = env_int("FLYWHEEL_DELIVERY_RETENTION_DAYS", 14)
 FLYWHEEL_ORPHAN_UPLOAD_GRACE_HOURS = env_int("FLYWHEEL_ORPHAN_UPLOAD_GRACE_HOURS", 24)
 # Extra blocked sign-up domains on top of the shipped disposable list (staff add more in admin).
 FLYWHEEL_BLOCKED_EMAIL_DOMAINS = env_list("FLYWHEEL_BLOCKED_EMAIL_DOMAINS")

@@ -342,3 +342,24 @@ def replay_deliveries(deliveries: models.QuerySet[ActivityDelivery]) -> int:
                 robust=True,
             )
     return len(ids)
+
+
+PRUNE_CHUNK = 1000
+
+
+def prune_delivered(*, now: datetime | None = None) -> dict[str, int]:
+    """The daily retention of the delivery tables: activity deliveries and outbound messages
+    delivered more than FLYWHEEL_DELIVERY_RETENTION_DAYS ago are deleted (the Activity log
+    itself stays); dead and undone ones stay for staff to replay. Chunks go oldest first by
+    primary key, so each reads the index's start rather than the whole table."""
+    from flywheel.core.models import OutboundMessage
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.FLYWHEEL_DELIVERY_RETENTION_DAYS)
+    deleted = {}
+    for label, model in (("activity_deliveries", ActivityDelivery), ("outbound", OutboundMessage)):
+        old = model.objects.filter(state=DeliveryState.DELIVERED, delivered_at__lt=cutoff)
+        count = 0
+        while ids := list(old.order_by("pk").values_list("pk", flat=True)[:PRUNE_CHUNK]):
+            count += model.objects.filter(pk__in=ids).delete()[0]
+        deleted[label] = count
+    return deleted

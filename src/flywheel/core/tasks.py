@@ -119,3 +119,9 @@ def purge_edge_cache(self, keys: list[str]) -> None:
     from flywheel.core import edge_cache
 
     edge_cache.purge(keys)
+
+
+@shared_task(ignore_result=True)
+def prune_delivered() -> dict:
+    """Daily (settings.CELERY_BEAT_SCHEDULE): delivered rows past their retention."""
+    return services.prune_delivered()

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
@@ -224,7 +224,7 @@ def submit_idea(request: HttpRequest, payload: IdeaIn):
         description=payload.description,
         category=category,
     )
-    return 201, idea_detail_out(request, idea.pk)
+    return Status(201, idea_detail_out(request, idea.pk))
 
 
 @router.get(
@@ -296,12 +296,15 @@ def comment(request: HttpRequest, idea_id: int, payload: CommentIn):
     new = services.comment_on_idea(
         idea=permissions.access_idea(member, idea_id), author=member, body=payload.body
     )
-    return 201, {
-        "id": new.pk,
-        "author_name": member.name,
-        "body_html": new.body_html,
-        "created_at": new.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": new.pk,
+            "author_name": member.name,
+            "body_html": new.body_html,
+            "created_at": new.created_at,
+        },
+    )
 
 
 @router.post(
@@ -354,7 +357,7 @@ def new_request(request: HttpRequest, slug: str, payload: RequestIn):
     feature = services.request_feature(
         board=board, author=viewer(request), title=payload.title, body=payload.body
     )
-    return 201, request_out(feature)
+    return Status(201, request_out(feature))
 
 
 @router.post(

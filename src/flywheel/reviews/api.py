@@ -7,7 +7,7 @@ from datetime import datetime
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from flywheel.api.auth import PUBLIC_READ_OPENAPI, anyone, member_required, viewer
 from flywheel.api.pagination import PageParams, paginate
@@ -155,7 +155,7 @@ def write_review(request: HttpRequest, product_id: int, payload: ReviewIn):
         title=payload.title,
         body=payload.body,
     )
-    return 201, review_out(review)
+    return Status(201, review_out(review))
 
 
 @router.post(
