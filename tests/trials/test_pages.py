@@ -93,9 +93,7 @@ def test_a_member_withdraws_their_application(client, trial):
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_the_members_list_costs_the_same_queries_for_5_and_50_trials(
-    client, staff, product, count
-):
+def test_the_members_list_costs_the_same_queries_for_5_and_50_trials(client, staff, product, count):
     member = UserFactory()
     for index in range(count):
         trial = make_trial(by=staff, product=product, title=f"Trial {index}")
@@ -199,7 +197,9 @@ def test_the_results_page_costs_the_same_queries_for_5_and_50_applicants(
 ):
     trial = make_trial(by=staff, product=product, places=count)
     pool = applicants(trial, count)
-    services.select_testers(trial=trial, by=staff, application_ids=[a.pk for a in pool[: count // 2]])
+    services.select_testers(
+        trial=trial, by=staff, application_ids=[a.pk for a in pool[: count // 2]]
+    )
     for application in pool[:2]:
         services.mark_shipped(application=application, by=staff)
     client.force_login(staff)
