@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("flywheel.ideas.urls")),
     path("", include("flywheel.surveys.urls")),
     path("", include("flywheel.events.urls")),
+    path("", include("flywheel.trials.urls")),
     path("", include("flywheel.accounts.urls")),
     path("", include("flywheel.seo.urls")),
     path("", include("flywheel.core.urls")),

@@ -15,6 +15,7 @@ TODAYS_CONSUMER_NAMES = [
     "flywheel.referrals.consumers.attribute_signup_for_activity",
     "flywheel.bridges.consumers.bridge_new_topic",
     "flywheel.ideas.consumers.notify_idea_followers",
+    "flywheel.trials.consumers.record_feedback_for_activity",
 ]
 
 
@@ -61,6 +62,7 @@ def test_the_apps_register_into_the_community_hooks():
     assert hooks.order_changes.names() == ["referrals.attribute_order"]
     assert hooks.sign_up_payloads.names() == ["referrals.cookie"]
     assert hooks.review_targets.names() == ["referrals.referral"]
+    assert hooks.product_review_grants.names() == ["trials.testers"]
 
 
 def test_community_erasure_runs_after_the_erasers_that_read_the_members_posts():

@@ -518,6 +518,43 @@ PAGE_MATRIX = [
         lambda w: "/manage/surveys/999999/answers.csv",
         _(LOGIN, DENIED, DENIED, NOT_FOUND, NOT_FOUND),
     ),
+    # Product trials (docs/trials.md): members in the segment apply (POSTs); the brand team
+    # runs them from /manage/trials/.
+    Row("trials/", lambda w: "/trials/", SIGNED_IN),
+    Row("trials/<int:trial_id>/", lambda w: f"/trials/{_trial(w).pk}/", SIGNED_IN),
+    Row("trials/<int:trial_id>/apply/", lambda w: f"/trials/{_trial(w).pk}/apply/", POST_ONLY),
+    Row(
+        "trials/<int:trial_id>/withdraw/",
+        lambda w: f"/trials/{_trial(w).pk}/withdraw/",
+        POST_ONLY,
+    ),
+    Row(
+        "trials/<int:trial_id>/received/",
+        lambda w: f"/trials/{_trial(w).pk}/received/",
+        POST_ONLY,
+    ),
+    Row("manage/trials/", lambda w: "/manage/trials/", STAFF_LOGIN),
+    Row("manage/trials/new/", lambda w: "/manage/trials/new/", STAFF_LOGIN),
+    Row(
+        "manage/trials/<int:trial_id>/",
+        lambda w: f"/manage/trials/{_trial(w).pk}/",
+        STAFF_LOGIN,
+    ),
+    Row(
+        "manage/trials/<int:trial_id>/select/",
+        lambda w: f"/manage/trials/{_trial(w).pk}/select/",
+        POST_ONLY,
+    ),
+    Row(
+        "manage/trials/<int:trial_id>/draw/",
+        lambda w: f"/manage/trials/{_trial(w).pk}/draw/",
+        POST_ONLY,
+    ),
+    Row(
+        "manage/trials/<int:trial_id>/ship/",
+        lambda w: f"/manage/trials/{_trial(w).pk}/ship/",
+        POST_ONLY,
+    ),
     # Events (docs/events.md): public pages and iCal; RSVP, questions and votes are POSTs;
     # running an event is for its host, the brand team and the chapter's organisers.
     Row("events/", lambda w: "/events/", EVERYONE),
@@ -596,6 +633,31 @@ def _event(world: World):
         format="online",
         starts_at=start,
         ends_at=start + timedelta(hours=1),
+    )
+
+
+def _trial(world: World):
+    """A trial open to any member, for a product of a store (created on first use)."""
+    from datetime import timedelta
+
+    from flywheel.commerce.models import Product, Store
+    from flywheel.trials.models import Trial
+
+    existing = Trial.objects.filter(title="Matrix trial").first()
+    if existing is not None:
+        return existing
+    store = Store.objects.create(
+        platform="shopify", domain="matrix.example.com", webhook_secret="s", currency="USD"
+    )
+    product = Product.objects.create(store=store, external_id="matrix", title="Matrix tent")
+    now = timezone.now()
+    return Trial.objects.create(
+        product=product,
+        title="Matrix trial",
+        places=2,
+        question="Why?",
+        apply_by=now + timedelta(days=3),
+        feedback_due=now + timedelta(days=20),
     )
 
 

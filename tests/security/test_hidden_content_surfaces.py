@@ -254,6 +254,9 @@ WALKED_PAGES = {
 }
 
 # Events show event descriptions and AMA questions, their own texts (tests/events).
+# Product trials: the brand team's trial texts; members see only their own application.
+TRIALS_TEXT = "product trials written by the brand team and the member's own application, never community posts (tests/trials)"
+TRIALS_STAFF = "trial applications and the testers' published reviews (reviews' public filter), brand team only (tests/trials)"
 EVENTS_TEXT = "events and AMA questions, never community posts (dismissed questions: tests/events)"
 
 NO_MEMBER_TEXT_PAGES = {
@@ -297,6 +300,17 @@ NO_MEMBER_TEXT_PAGES = {
     "chapters/<slug:slug>/": EVENTS_TEXT,
     "chapters/<slug:slug>/membership/": EVENTS_TEXT,
     "chapters/<slug:slug>/organisers/": EVENTS_TEXT,
+    "trials/": TRIALS_TEXT,
+    "trials/<int:trial_id>/": TRIALS_TEXT,
+    "trials/<int:trial_id>/apply/": TRIALS_TEXT,
+    "trials/<int:trial_id>/withdraw/": TRIALS_TEXT,
+    "trials/<int:trial_id>/received/": TRIALS_TEXT,
+    "manage/trials/": TRIALS_STAFF,
+    "manage/trials/new/": TRIALS_STAFF,
+    "manage/trials/<int:trial_id>/": TRIALS_STAFF,
+    "manage/trials/<int:trial_id>/select/": TRIALS_STAFF,
+    "manage/trials/<int:trial_id>/draw/": TRIALS_STAFF,
+    "manage/trials/<int:trial_id>/ship/": TRIALS_STAFF,
     "manage/calendar/": CALENDAR,
     "manage/calendar/new/": CALENDAR,
     "manage/calendar/<int:item_id>/": CALENDAR,

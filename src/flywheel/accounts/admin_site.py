@@ -30,6 +30,7 @@ TASK_GROUPS = (
             "programming",
             "showcases",
             "surveys",
+            "trials",
         ),
     ),
     ("store", _("Store"), ("commerce",)),

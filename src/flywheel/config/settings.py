@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "flywheel.ideas",
     "flywheel.surveys",
     "flywheel.events",
+    "flywheel.trials",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
     "events-send-reminders": {
         "task": "flywheel.events.tasks.send_event_reminders",
         "schedule": 5 * 60,
+    },
+    # Product trials: testers reminded of the feedback they owe (trials/services.py, once each).
+    "trials-send-feedback-reminders": {
+        "task": "flywheel.trials.tasks.send_feedback_reminders",
+        "schedule": 60 * 60,
     },
     "reviews-send-requests": {
         "task": "flywheel.reviews.tasks.send_review_requests",

@@ -376,6 +376,15 @@ review_targets: Hook[ReviewTarget] = Hook(
     "referrals.referral").""",
 )
 
+ProductReviewGrant = Callable[[Any, Any], bool]  # (member, product) -> True lets them review
+product_review_grants: Hook[ProductReviewGrant] = Hook(
+    "product_review_grants",
+    """May this member review this product without having bought it? reviews.permissions asks
+    every grant when the buyers-only rule (FLYWHEEL_REVIEWS_BUYERS_ONLY) would refuse a member
+    who is not a verified buyer; one True lets them write the review (it is still not marked
+    verified). Registered by trials (a selected tester whose product was shipped).""",
+)
+
 NotificationsChanged = Callable[[Collection[int]], None]  # (recipient member ids) -> None
 notifications_changed: Hook[NotificationsChanged] = Hook(
     "notifications_changed",
@@ -509,6 +518,7 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     trust_level_resolvers,
     activity_consumers,
     review_targets,
+    product_review_grants,
     notifications_changed,
     order_changes,
     outbound_senders,

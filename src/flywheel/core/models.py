@@ -73,6 +73,10 @@ class Verb(models.TextChoices):
     # Polls in topics and member surveys (docs/surveys.md).
     POLL_VOTED = "poll_voted", _("voted in a poll")
     SURVEY_ANSWERED = "survey_answered", _("answered a survey")
+    # Product trials (docs/trials.md): tester programmes for new products.
+    TRIAL_APPLIED = "trial_applied", _("applied to test a product")
+    TRIAL_SELECTED = "trial_selected", _("was selected to test a product")
+    TRIAL_FEEDBACK_GIVEN = "trial_feedback_given", _("gave feedback on a tested product")
 
 
 class Activity(models.Model):

@@ -86,6 +86,7 @@ class DemoSeeder:
         self.run_store()
         self.run_referrals()
         self.run_events()
+        self.run_trials()
         self.run_analytics()
         self.run_ideas()
         self.run_surveys()
@@ -112,6 +113,13 @@ class DemoSeeder:
         created = seed_events(self.plan, anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["events and chapters"] = created
+
+    def run_trials(self) -> None:
+        from flywheel.demo.trials import seed_trials
+
+        created = seed_trials(anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["product trials"] = created
 
     def run_analytics(self) -> None:
         from flywheel.demo.analytics import seed_analytics

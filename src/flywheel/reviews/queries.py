@@ -138,6 +138,16 @@ def review_for_viewer(viewer, review_id: int) -> Review | None:
     )
 
 
+def published_reviews_by(product, member_ids) -> QuerySet[Review]:
+    """The published reviews of `product` written by these members (a product trial's
+    testers), newest first, with their related rows (three queries whatever their number)."""
+    return _with_related(
+        permissions.filter_public_reviews_queryset(
+            Review.objects.filter(product=product, author_id__in=list(member_ids))
+        ).order_by("-published_at", "-id")
+    )
+
+
 def average_for(product) -> float | None:
     return permissions.filter_public_reviews_queryset(
         Review.objects.filter(product=product)
