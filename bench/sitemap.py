@@ -81,7 +81,9 @@ def main() -> None:
         client.get("/bench/bare")  # the URL configuration is imported by the first request
         from flywheel.seo.sitemaps import TopicSitemap
 
-        pages = TopicSitemap().paginator.num_pages
+        page_numbers = TopicSitemap().page_numbers()  # key-range pages holding topics
+        pages = page_numbers[-1]
+        middle = page_numbers[len(page_numbers) // 2]
 
         def measure(path: str, runs: int) -> tuple[list[float], float]:
             """Times without tracing (tracemalloc slows Python down several times), then one
@@ -102,9 +104,7 @@ def main() -> None:
             "bare": measure("/bench/bare", args.runs * 4),
             "index /sitemap.xml": measure("/sitemap.xml", args.runs),
             "topics, page 1": measure("/sitemap-topics.xml", args.runs),
-            f"topics, page {pages // 2 or 1}": measure(
-                f"/sitemap-topics.xml?p={pages // 2 or 1}", args.runs
-            ),
+            f"topics, page {middle}": measure(f"/sitemap-topics.xml?p={middle}", args.runs),
             f"topics, page {pages} (last)": measure(f"/sitemap-topics.xml?p={pages}", args.runs),
         }
 
@@ -124,6 +124,25 @@ def main() -> None:
             return statistics.median(samples)
 
         one_reverse, reverse_each = urls_ms(TopicSitemap), urls_ms(ReversePerTopic)
+
+        from django.contrib.sitemaps import Sitemap as DjangoSitemap
+
+        class OffsetPaged(TopicSitemap):
+            """Before: Django's paginator, LIMIT/OFFSET (and a COUNT) for every page."""
+
+            paginator = DjangoSitemap.paginator
+
+        def last_page_ms(sitemap_class, page_number: int) -> float:
+            samples = []
+            for _ in range(args.runs):
+                begun = time.perf_counter()
+                assert sitemap_class().get_urls(page=page_number)
+                samples.append((time.perf_counter() - begun) * 1000)
+            return statistics.median(samples)
+
+        offset_last_page = OffsetPaged().paginator.num_pages
+        key_range_last = last_page_ms(TopicSitemap, pages)
+        offset_last = last_page_ms(OffsetPaged, offset_last_page)
 
         from django.contrib.sitemaps.views import sitemap as django_sitemap_view
         from django.test import RequestFactory
@@ -145,7 +164,7 @@ def main() -> None:
 
         whole_started = time.perf_counter()
         client.get("/sitemap.xml")
-        for page in range(1, pages + 1):
+        for page in page_numbers:
             client.get(f"/sitemap-topics.xml?p={page}")
         whole_seconds = time.perf_counter() - whole_started
 
@@ -165,6 +184,10 @@ def main() -> None:
             f"reverse per topic (before) {reverse_each:.1f} ms"
         )
         print(f"page 1 before (Django's view and template, reverse per topic) {before_page:.1f} ms")
+        print(
+            f"last page addresses: key range {key_range_last:.1f} ms, "
+            f"OFFSET (before) {offset_last:.1f} ms ({offset_last / key_range_last:.1f}×)"
+        )
         print(
             f"whole sitemap (index + {pages} topic pages, one after the other) {whole_seconds:.1f} s"
         )

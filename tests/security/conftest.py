@@ -48,6 +48,7 @@ class World:
 @pytest.fixture
 def world(settings, tmp_path) -> World:
     settings.FLYWHEEL_PRIVATE_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
     member, other = UserFactory(handle="owner"), UserFactory(handle="stranger")
     moderator, admin = ModeratorFactory(), AdminFactory()
     public_space = SpaceFactory(slug="open")

@@ -55,6 +55,37 @@ def _opening(topic):
     return topic.posts.get(number=1).pk
 
 
+def _post_image_url(which: str, suffix: str = ".webp"):
+    """An image in the opening post of the world's public, members-only or gated topic, or
+    (`unattached`) the member's upload no post shows yet (docs/reviews.md, "Images in posts")."""
+
+    def url(world) -> str:
+        from django.core.files.base import ContentFile
+
+        from flywheel.community.models import PostImage
+        from tests.core.image_files import image_bytes
+
+        topic = {
+            "public": world.public_topic,
+            "members": world.members_topic,
+            "gated": world.gated_topic,
+        }.get(which)
+        post = topic.posts.get(number=1) if topic else None
+        image = PostImage(
+            key=f"{which:0<32}"[:32].replace("_", "0"),
+            uploader=post.author if post else world.member,
+            post=post,
+            created_at=timezone.now(),
+        )
+        data = ContentFile(image_bytes())
+        image.image.save(f"{image.key}.webp", data, save=False)
+        image.width, image.height = 500, 300
+        image.save()
+        return f"/images/{image.key}{suffix}"
+
+    return url
+
+
 @dataclass(frozen=True)
 class Row:
     route: str
@@ -175,6 +206,29 @@ PAGE_MATRIX = [
         _(LOGIN, OK, DENIED, OK, OK),
     ),
     Row("p/<int:post_id>/accept/", lambda w: f"/p/{w.reply.pk}/accept/", POST_ONLY),
+    # Images in posts: whoever may read the post; an upload no post shows, its uploader only.
+    Row("images/upload/", lambda w: "/images/upload/", POST_ONLY),
+    Row("images/<str:key>.webp", _post_image_url("public"), EVERYONE, "public"),
+    Row("images/<str:key>.webp", _post_image_url("members"), _(HIDDEN, OK, OK, OK, OK), "members"),
+    Row(
+        "images/<str:key>.webp",
+        _post_image_url("gated"),
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row(
+        "images/<str:key>.webp",
+        _post_image_url("unattached"),
+        _(HIDDEN, OK, DENIED, DENIED, DENIED),
+        "unattached",
+    ),
+    Row("images/<str:key>/full.webp", _post_image_url("public", "/full.webp"), EVERYONE),
+    Row(
+        "images/<str:key>/full.webp",
+        _post_image_url("gated", "/full.webp"),
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
     Row("p/<int:post_id>/history/", lambda w: f"/p/{w.reply.pk}/history/", EVERYONE),
     Row(
         "p/<int:post_id>/history/",

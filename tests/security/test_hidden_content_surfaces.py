@@ -260,6 +260,11 @@ TRIALS_STAFF = "trial applications and the testers' published reviews (reviews' 
 EVENTS_TEXT = "events and AMA questions, never community posts (dismissed questions: tests/events)"
 
 NO_MEMBER_TEXT_PAGES = {
+    # Images in posts: bytes, not text; an image of a hidden post is refused like the post
+    # (test_images_of_hidden_posts_are_not_served below).
+    "images/upload/": "answers with the uploaded image's own id and URL only",
+    "images/<str:key>.webp": "image bytes; hidden posts' images: test_images_of_hidden_posts_are_not_served",
+    "images/<str:key>/full.webp": "image bytes; hidden posts' images: test_images_of_hidden_posts_are_not_served",
     # Ideas and feedback boards (docs/ideas.md): their own text, hidden by their own rules.
     "ideas/": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
     "ideas/new/": "ideas and feature requests, never community posts (hidden ideas and comments: tests/ideas)",
@@ -697,6 +702,33 @@ def test_moderators_see_hidden_content_where_they_are_meant_to(scene):
     assert OLD_TEXT in history
     assert FLAGGED_REPLY in queue
     assert api.json()["moderation_state"] == "rejected"
+
+
+def test_images_of_hidden_posts_are_not_served(scene, settings, tmp_path):
+    """An image in a reply hidden on flags, a rejected reply or a hidden topic's opening post
+    is a 404 for visitors and other members, as the post is; moderators still see it."""
+    from django.core.files.base import ContentFile
+
+    from flywheel.community.models import PostImage
+    from tests.core.image_files import image_bytes
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    urls = []
+    for number, post_id in enumerate(
+        [scene.flagged_reply.pk, scene.rejected_reply.pk, _opening(scene.flagged_topic)]
+    ):
+        post = Post.objects.get(pk=post_id)
+        image = PostImage(
+            key=f"{number:032d}", uploader=post.author, post=post, created_at=timezone.now()
+        )
+        image.image.save(f"{image.key}.webp", ContentFile(image_bytes()), save=False)
+        image.width, image.height = 500, 300
+        image.save()
+        urls.append(image.get_absolute_url())
+    for client in (Client(), _page_client(scene.reader)):
+        assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    staff = _page_client(scene.staff)
+    assert [staff.get(url).status_code for url in urls] == [200, 200, 200]
 
 
 def test_the_author_sees_their_own_flagged_words_marked_but_not_rejected_ones(scene):

@@ -99,20 +99,60 @@ def test_the_topic_sitemap_is_paged_through_the_index(client, settings, monkeypa
     monkeypatch.setattr(TopicSitemap, "limit", 2)
     space = SpaceFactory()
     topics = [make_topic(space=space, title=f"Topic {n}") for n in range(5)]
+    # Pages are key ranges of 2: ((N-1)*2, N*2].
+    expected_pages = sorted({(topic.pk - 1) // 2 + 1 for topic in topics})
 
     index = _locs(client, "/sitemap.xml")
 
     topic_pages = [url for url in index if "sitemap-topics" in url]
     assert topic_pages == [
-        f"{SITE}/sitemap-topics.xml",
-        f"{SITE}/sitemap-topics.xml?p=2",
-        f"{SITE}/sitemap-topics.xml?p=3",
+        f"{SITE}/sitemap-topics.xml" if page == 1 else f"{SITE}/sitemap-topics.xml?p={page}"
+        for page in expected_pages
     ]
     listed = [url for page in topic_pages for url in _locs(client, page.removeprefix(SITE))]
     assert listed == [SITE + topic.get_absolute_url() for topic in topics]
-    assert client.get("/sitemap-topics.xml?p=9").status_code == 404
+    beyond = expected_pages[-1] + 1
+    assert client.get(f"/sitemap-topics.xml?p={beyond}").status_code == 404
+    assert client.get("/sitemap-topics.xml?p=0").status_code == 404
     assert client.get("/sitemap-topics.xml?p=zebra").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_sitemap_page_keeps_its_addresses_when_topics_come_and_go(client, monkeypatch):
+    """Key-range pages (seo/sitemaps.py): a deleted topic on an earlier page or a new topic
+    does not move any other topic to another page's address, as OFFSET paging would."""
+    from flywheel.seo.sitemaps import TopicSitemap
+
+    monkeypatch.setattr(TopicSitemap, "limit", 3)
+    space = SpaceFactory()
+    topics = [make_topic(space=space, title=f"Topic {n}") for n in range(7)]
+    last = topics[-1]
+    page = (last.pk - 1) // 3 + 1
+    address = "/sitemap-topics.xml" + ("" if page == 1 else f"?p={page}")
+    before = _locs(client, address)
+    assert SITE + last.get_absolute_url() in before
+
+    first = topics[0]
+    community_services.delete_post(post=first.posts.get(number=1), by=first.author)
+    make_topic(space=space, title="A newer topic")
+
+    after = _locs(client, address)
+    if (first.pk - 1) // 3 + 1 == page:
+        before.remove(SITE + first.get_absolute_url())
+    assert after[: len(before)] == before
+
+
+def test_a_later_sitemap_page_is_read_by_key_range_not_offset(client, monkeypatch):
+    from flywheel.seo.sitemaps import TopicSitemap
+
+    monkeypatch.setattr(TopicSitemap, "limit", 2)
+    space = SpaceFactory()
+    topics = [make_topic(space=space, title=f"Topic {n}") for n in range(5)]
+    page = (topics[-1].pk - 1) // 2 + 1
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/sitemap-topics.xml?p={page}").status_code == 200
+    topic_queries = [q["sql"] for q in queries if "community_topic" in q["sql"]]
+    assert topic_queries and not any("OFFSET" in sql.upper() for sql in topic_queries)
 
 
 def test_the_sitemap_lists_product_review_pages_with_published_reviews_only(client):

@@ -1,6 +1,7 @@
 """Forms for the hub's pages. They parse input; the services decide what is valid."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from flywheel.community.models import TopicKind
@@ -8,6 +9,19 @@ from flywheel.community.models import TopicKind
 
 def split_tags(raw: str) -> list[str]:
     return [name.strip() for name in (raw or "").split(",") if name.strip()]
+
+
+def image_upload_attrs() -> dict:
+    """What community/static/community/composer-images.js needs on a composer's textarea:
+    where to upload, and its words in the member's language (no inline script: CSP)."""
+    return {
+        "data-image-upload": reverse_lazy("community:image_upload"),
+        "data-image-button": _("Add images"),
+        "data-image-hint": _("You can also paste images or drop them on the text."),
+        "data-image-alt": _("image"),
+        "data-image-failed": _("The upload failed. Try again."),
+        "data-image-done": _("Uploaded"),
+    }
 
 
 class StyledForm(forms.Form):
@@ -29,7 +43,7 @@ class TopicForm(StyledForm):
         label=_("Body"),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, **image_upload_attrs()}),
         help_text=_(
             "Markdown works: **bold**, _italic_, lists, links and `code`. Mention with @handle."
         ),
@@ -58,7 +72,7 @@ class ReplyForm(StyledForm):
         label=_("Your reply"),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, **image_upload_attrs()}),
         help_text=_("Markdown works. Mention with @handle."),
     )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -67,7 +81,10 @@ class ReplyForm(StyledForm):
 class EditPostForm(StyledForm):
     title = forms.CharField(label=_("Title"), required=False, strip=False)
     body = forms.CharField(
-        label=_("Body"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 12})
+        label=_("Body"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, **image_upload_attrs()}),
     )
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Up to five, separated by commas.")

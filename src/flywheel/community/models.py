@@ -313,3 +313,47 @@ class Follow(models.Model):
     def __str__(self) -> str:
         target = self.topic_id or self.space_id or self.member_id
         return f"{self.follower_id} follows {target}"
+
+
+class PostImage(models.Model):
+    """An image a member uploaded from a composer, served only through the image view, which
+    asks whether the viewer may read the post it is in (community/views.py, `image`).
+
+    Uploaded before the post exists (the composer inserts its Markdown), linked to the post
+    when the post is saved with the image's URL in its body; an upload never linked is deleted
+    after a day (tasks.delete_unattached_post_images). The file name is random, so the only
+    published address is the access-checked one."""
+
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_images"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    image = models.ImageField(upload_to="posts/", width_field="width", height_field="height")
+    # The smaller variant pages show (made in the background; the image view falls back to
+    # the full image until it exists).
+    display = models.ImageField(upload_to="posts/", blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    attached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post image")
+        verbose_name_plural = _("post images")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(post__isnull=True), name="post_image_unattached"
+            ),
+            models.Index(fields=["uploader", "created_at"], name="post_image_uploader"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("community:image", kwargs={"key": self.key})

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from flywheel.community.models import (
     Post,
+    PostImage,
     Space,
     SpaceAccessGrant,
     SpaceMembership,
@@ -322,6 +323,22 @@ def access_post(user, post_id: int, *, allow_deleted: bool = False) -> Post:
     post.topic.opening_moderation_state = post.topic_moderation_state
     check_post_view_permission(user, post, allow_deleted=allow_deleted)
     return post
+
+
+def access_post_image(user, key: str) -> PostImage:
+    """An image uploaded from a composer, if the user may see it: the post it is in as
+    access_post decides (members-only, gated, deleted, held or hidden posts keep their images
+    to whoever may read them); before it is in a post, its uploader only. Http404 otherwise
+    (SpaceLocked for a locked space)."""
+    image = PostImage.objects.filter(key=key).first()
+    if image is None:
+        raise Http404(_("No such image."))
+    if image.post_id is None:
+        if not (user.is_authenticated and user.pk == image.uploader_id):
+            raise Http404(_("No such image."))
+        return image
+    access_post(user, image.post_id)
+    return image
 
 
 def filter_topics_queryset(

@@ -12,6 +12,7 @@ from flywheel.community import services
 from flywheel.community.models import (
     Follow,
     Post,
+    PostImage,
     PostRevision,
     Reaction,
     Space,
@@ -95,6 +96,29 @@ def export_space_memberships(member) -> dict[str, list[dict]]:
             for row in grants.order_by("pk")
         ],
     }
+
+
+def export_post_images(member) -> hooks.ExportFiles:
+    """The images the member uploaded from composers, files included (files/post_images/)."""
+    rows, files = [], {}
+    for image in PostImage.objects.filter(uploader=member).order_by("pk"):
+        name = f"{image.key}.webp"
+        try:
+            with image.image.open("rb") as handle:
+                files[name] = handle.read()
+        except OSError:
+            name = None
+        rows.append(
+            {
+                "id": image.key,
+                "post_id": image.post_id,
+                "file": name,
+                "width": image.width,
+                "height": image.height,
+                "created_at": _iso(image.created_at),
+            }
+        )
+    return hooks.ExportFiles(data=rows, files=files)
 
 
 def _bump_topics(topic_ids: set[int]) -> None:
@@ -182,6 +206,15 @@ def erase_community(member, *, content: str) -> None:
     SpaceMembership.objects.filter(member=member).delete()
     SpaceAccessGrant.objects.filter(member=member).delete()
     Follow.objects.filter(Q(follower=member) | Q(member=member)).delete()
+    # Their images go in both modes, files included: pictures are theirs to take away. Posts
+    # kept in "anonymise" mode keep their Markdown; the image view answers 404 for it.
+    image_topic_ids = set(
+        PostImage.objects.filter(uploader=member, post__isnull=False).values_list(
+            "post__topic_id", flat=True
+        )
+    )
+    services.delete_post_images(PostImage.objects.filter(uploader=member))
+    topic_ids |= image_topic_ids
     _bump_topics(topic_ids)
     _posts_changed_on_commit(post_ids)
 
@@ -189,6 +222,7 @@ def erase_community(member, *, content: str) -> None:
 def register_privacy_handlers() -> None:
     hooks.privacy_exporters.register(export_topics, name="topics")
     hooks.privacy_exporters.register(export_posts, name="posts")
+    hooks.privacy_exporters.register(export_post_images, name="post_images")
     hooks.privacy_exporters.register(export_reactions, name="reactions")
     hooks.privacy_exporters.register(export_follows, name="follows")
     hooks.privacy_exporters.register(export_space_memberships, name="spaces")

@@ -1,5 +1,7 @@
 """Every write in the community hub. Each function is one business action, in one transaction."""
 
+import re
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from flywheel.community import page_cache, permissions
 from flywheel.community.models import (
     Follow,
     Post,
+    PostImage,
     PostRevision,
     Reaction,
     ReactionKind,
@@ -29,9 +32,14 @@ from flywheel.community.models import (
 from flywheel.community.queries import hidden_among
 from flywheel.core import edge_cache, hooks
 from flywheel.core.exceptions import Conflict, InvalidInput
+from flywheel.core.images import POST_IMAGE, process_image
 from flywheel.core.markup import find_mentions, render_markdown
 from flywheel.core.models import Verb
-from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
+from flywheel.core.ratelimit import (
+    check_action_rate_limit,
+    check_rate_limit,
+    check_upload_allowance,
+)
 from flywheel.core.services import record_activity
 
 MAX_TAGS = 5
@@ -201,6 +209,7 @@ def create_topic(
         body_html=render_markdown(body),
         created_at=now,
     )
+    attach_post_images(post=post, at=now)
     Space.objects.filter(pk=space.pk).update(topic_count=F("topic_count") + 1)
     _ensure_membership(member=author, space=space, at=now)
     Follow.objects.get_or_create(follower=author, topic=topic, defaults={"created_at": now})
@@ -265,6 +274,7 @@ def create_reply(
         body_html=render_markdown(body),
         created_at=now,
     )
+    attach_post_images(post=post, at=now)
     Topic.objects.filter(pk=topic.pk).update(
         reply_count=F("reply_count") + 1,
         last_posted_at=now,
@@ -319,6 +329,7 @@ def edit_post(
     post.body_html = render_markdown(body)
     post.edited_at = now
     post.save(update_fields=["body", "body_html", "edited_at"])
+    attach_post_images(post=post, at=now)
     mark_topic_changed(topic_id=topic.pk)
     if new_title is not None and new_title != topic.title:
         topic.title = new_title
@@ -656,3 +667,56 @@ def unfollow(*, follower, topic=None, space=None, member=None) -> None:
         record_activity(
             actor=follower, verb=Verb.UNFOLLOWED, target=value, payload={"target": name}
         )
+
+
+# ---------------------------------------------------------------- images in posts
+
+IMAGE_KEY_IN_BODY = re.compile(r"/images/([0-9a-f]{32})\.webp")
+
+
+@transaction.atomic
+def upload_post_image(*, uploader, upload, at=None) -> PostImage:
+    """A member uploads an image from a topic or reply composer. It is counted against their
+    trust level's upload allowance (shared with review and showcase photos) before a pixel is
+    decoded, checked and re-encoded by core.images (content, bytes, pixels, metadata dropped),
+    stored under a random name and linked to a post once a post names it. The smaller
+    variant pages show is made after commit (community/tasks.py)."""
+    if uploader is None or not uploader.is_authenticated:
+        raise PermissionDenied(_("Sign in first."))
+    if not upload:
+        raise InvalidInput(_("Choose an image to upload."), field=POST_IMAGE.field)
+    check_upload_allowance(member=uploader, count=1)
+    processed = process_image(upload, use=POST_IMAGE)
+    key = uuid.uuid4().hex
+    image = PostImage(key=key, uploader=uploader, created_at=at or timezone.now())
+    image.image.save(f"{key}.webp", processed.file, save=False)
+    image.save()
+    from flywheel.community.tasks import make_post_image_variants
+
+    transaction.on_commit(lambda: make_post_image_variants.delay([image.pk]))
+    return image
+
+
+def attach_post_images(*, post: Post, at=None) -> int:
+    """Link the images the post's body shows to the post: only the post author's own uploads
+    not yet in another post (an image cannot be moved into someone else's post by pasting its
+    URL). Linked images are exported and erased with their uploader and kept past the
+    unattached-upload clean-up."""
+    keys = set(IMAGE_KEY_IN_BODY.findall(post.body or ""))
+    if not keys or post.author_id is None:
+        return 0
+    return PostImage.objects.filter(
+        key__in=keys, uploader_id=post.author_id, post__isnull=True
+    ).update(post=post, attached_at=at or timezone.now())
+
+
+def delete_post_images(images) -> int:
+    """Delete image rows and their files (the member's erasure, unused uploads)."""
+    deleted = 0
+    for image in images:
+        for field in (image.image, image.display):
+            if field:
+                field.delete(save=False)
+        image.delete()
+        deleted += 1
+    return deleted

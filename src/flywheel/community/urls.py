@@ -25,4 +25,7 @@ urlpatterns = [
     path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
     path("p/<int:post_id>/accept/", views.post_accept, name="post_accept"),
     path("p/<int:post_id>/history/", views.post_history, name="post_history"),
+    path("images/upload/", views.image_upload, name="image_upload"),
+    path("images/<str:key>.webp", views.image, name="image"),
+    path("images/<str:key>/full.webp", views.image, {"full": True}, name="image_full"),
 ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -758,3 +758,60 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
             "revisions": list(queries.post_revisions(post)),
         },
     )
+
+
+# ---------------------------------------------------------------- images in posts
+
+
+def _json_error(message: str, *, status: int, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": message, "field": field}, status=status)
+
+
+@require_POST
+def image_upload(request: HttpRequest) -> HttpResponse:
+    """The composers' image upload (community/static/community/composer-images.js): one file
+    in `image`; JSON with the image's id and URL, or a 4xx JSON message naming the problem."""
+    if not request.user.is_authenticated:
+        return _json_error(_("Sign in first."), status=403)
+    try:
+        image = services.upload_post_image(uploader=request.user, upload=request.FILES.get("image"))
+    except RateLimited as limited:
+        response = _json_error(limited.message, status=limited.status, field=limited.field)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    except PermissionDenied as denied:
+        return _json_error(str(denied) or _("You do not have permission to do that."), status=403)
+    except DomainError as error:
+        return _json_error(error.message, status=error.status, field=error.field)
+    url = image.get_absolute_url()
+    alt = _("image")
+    return JsonResponse(
+        {
+            "id": image.key,
+            "url": url,
+            "full_url": reverse("community:image_full", kwargs={"key": image.key}),
+            "width": image.width,
+            "height": image.height,
+            "markdown": f"![{alt}]({url})",
+        },
+        status=201,
+    )
+
+
+@require_GET
+def image(request: HttpRequest, key: str, full: bool = False) -> HttpResponse:
+    """An image in a post, to whoever may read the post (permissions.access_post_image); the
+    960 px variant unless `full`, the full image until the variant exists."""
+    try:
+        found = permissions.access_post_image(request.user, key)
+    except (Http404, PermissionDenied):
+        return HttpResponse(_("No such image."), status=404, content_type="text/plain")
+    field = found.image if full or not found.display else found.display
+    try:
+        handle = field.open("rb")
+    except OSError:
+        return HttpResponse(_("No such image."), status=404, content_type="text/plain")
+    response = FileResponse(handle, content_type="image/webp")
+    # Never shared caches: whether an image may be seen depends on who asks.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

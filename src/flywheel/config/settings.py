@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.core.delete_orphaned_uploads",
         "schedule": 60 * 60 * 24,
     },
+    # Images uploaded from a composer that no post used within a day (community/tasks.py).
+    "community-delete-unattached-post-images": {
+        "task": "flywheel.community.tasks.delete_unattached_post_images",
+        "schedule": 60 * 60 * 24,
+    },
     "rewards-approve-matured-points": {
         "task": "flywheel.rewards.tasks.approve_matured_points",
         "schedule": 60 * 60,
@@ -477,6 +482,9 @@ FLYWHEEL_PERMISSIONS_POLICY = (
 
 # Community limits
 FLYWHEEL_MAX_POST_LENGTH = env_int("FLYWHEEL_MAX_POST_LENGTH", 50_000)
+# The only image sources Markdown may show (core/markup.py): the community's access-checked
+# images (community/urls.py). Images from other hosts become links: no tracking pixels.
+FLYWHEEL_OWN_IMAGE_PREFIXES = ("/images/",)
 FLYWHEEL_WRITE_RATE_LIMIT = env_str("FLYWHEEL_WRITE_RATE_LIMIT", "30/m")
 # Allowances per trust level (0 new … 4 leader); None = unlimited. See docs/security.md.
 FLYWHEEL_RATE_LIMITS = {

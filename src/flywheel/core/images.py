@@ -89,6 +89,19 @@ REVIEW_PHOTO_THUMBNAIL = (320, 320)
 # A member's showcase photo (a look, a build, a trip): the same bounds as a review photo.
 SHOWCASE_PHOTO = REVIEW_PHOTO
 
+# An image in a topic or reply, uploaded from the composer (community.services.upload_post_image):
+# a photo's bounds; pages show the 960 px variant a background task makes (community/tasks.py).
+POST_IMAGE = ImageUse(
+    field="image",
+    label=gettext_lazy("The image"),
+    max_bytes=10 * 1024 * 1024,
+    max_pixels=25_000_000,
+    max_jpeg_pixels=50_000_000,
+    output_size=(1600, 1600),
+    crop=False,
+)
+POST_IMAGE_DISPLAY = (960, 960)
+
 
 @dataclass(frozen=True)
 class ProcessedImage:

@@ -1,4 +1,10 @@
-"""Member Markdown to safe HTML: markdown-it-py renders, nh3 sanitises."""
+"""Member Markdown to safe HTML: markdown-it-py renders, nh3 sanitises.
+
+Images only from our own image paths (settings.FLYWHEEL_OWN_IMAGE_PREFIXES, the community's
+access-checked `/images/`): an image from any other host would load in every reader's browser
+(a tracking pixel, a changed picture, a reader's IP address for the host). Markdown that shows
+one becomes a plain link to it; nh3 drops any other `src` that gets through.
+"""
 
 import re
 from functools import lru_cache
@@ -113,6 +119,47 @@ def _link_rule(state) -> None:
                     break
 
 
+def own_image_prefixes() -> tuple[str, ...]:
+    from django.conf import settings
+
+    return tuple(getattr(settings, "FLYWHEEL_OWN_IMAGE_PREFIXES", ("/images/",)))
+
+
+def is_own_image(src: str) -> bool:
+    """A site-relative path under one of our image prefixes (no scheme, no host, no `..`)."""
+    src = (src or "").strip()
+    return (
+        src.startswith(own_image_prefixes())
+        and not src.startswith("//")
+        and ".." not in src
+        and "\\" not in src
+    )
+
+
+def _image_rule(state) -> None:
+    """An image from elsewhere becomes a link to it, labelled with its alt text."""
+    for block in state.tokens:
+        if not block.children:
+            continue
+        children: list[Token] = []
+        for token in block.children:
+            src = str(token.attrs.get("src", "")) if token.type == "image" else ""
+            if token.type != "image" or is_own_image(src):
+                children.append(token)
+                continue
+            link_open = Token("link_open", "a", 1)
+            link_open.attrs = {"href": src}
+            label = token.content or src
+            children.extend([link_open, _text(label), Token("link_close", "a", -1)])
+        block.children = children
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not is_own_image(value):
+        return None
+    return value
+
+
 def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
@@ -124,6 +171,7 @@ def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"linkify": True, "html": False, "typographer": False})
     parser.enable(["linkify", "table", "strikethrough"])
     parser.core.ruler.push("mentions", _mention_rule)
+    parser.core.ruler.push("own_images", _image_rule)
     parser.core.ruler.push("link_rewriters", _link_rule)
     return parser
 
@@ -133,6 +181,7 @@ def sanitize_html(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         link_rel="nofollow ugc noopener",
         url_schemes={"http", "https", "mailto"},
     )

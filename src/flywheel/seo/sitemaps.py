@@ -5,6 +5,13 @@ visibility rules (deleted, held, hidden, rejected, members-only and gated spaces
 added there reaches the sitemap too. Each section is paged by ``limit`` (the sitemaps
 protocol allows 50,000 URLs a file; smaller pages keep each response quick) and every page
 costs the same few queries however many topics there are.
+
+Large sections (topics, product reviews, showcases) are paged by key range, not by OFFSET:
+page N holds the rows whose primary key lies in ((N-1)·limit, N·limit], read with an index
+range scan, so page 100 of a million topics costs what page 1 does (an OFFSET skips and
+throws away every earlier row). A page's address therefore always lists the same rows
+(new topics never push old ones onto the next page), and the index names only the pages that
+hold something; a page may hold fewer than ``limit`` addresses where keys are sparse.
 """
 
 from urllib.parse import quote, urlsplit
@@ -12,7 +19,8 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.contrib import sitemaps
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
@@ -43,13 +51,70 @@ class SiteUrlSitemap(sitemaps.Sitemap):
     def get_latest_lastmod(self):
         return self.latest()
 
+    def page_numbers(self) -> list[int]:
+        """The pages the index names."""
+        return list(self.paginator.page_range)
+
+
+class KeyRangePage:
+    def __init__(self, object_list):
+        self.object_list = object_list
+
+
+class KeyRangePaginator:
+    """What Django's Sitemap asks of its paginator (page(n).object_list), by primary-key
+    ranges: page N is ((N-1)·limit, N·limit]."""
+
+    def __init__(self, sitemap: "KeyRangeSitemap"):
+        self.sitemap = sitemap
+        self.per_page = sitemap.limit
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        low = (number - 1) * self.per_page
+        rows = list(self.sitemap.items().filter(pk__gt=low, pk__lte=low + self.per_page))
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return KeyRangePage(rows)
+
+    def page_numbers(self) -> list[int]:
+        """Pages holding at least one row: one grouped pass over the section's keys."""
+        buckets = (
+            self.sitemap.keys()
+            .order_by()
+            .annotate(bucket=(F("pk") - 1) / self.per_page)
+            .values_list("bucket", flat=True)
+            .distinct()
+        )
+        return sorted(int(bucket) + 1 for bucket in buckets) or [1]
+
+
+class KeyRangeSitemap(SiteUrlSitemap):
+    """Paged by primary-key range (the module's docstring); items() must be ordered by pk."""
+
+    @property
+    def paginator(self):
+        return KeyRangePaginator(self)
+
+    def keys(self):
+        """The rows to page, without annotations that would group them (items() may add)."""
+        return self.items()
+
+    def page_numbers(self) -> list[int]:
+        return self.paginator.page_numbers()
+
 
 # Stand-ins reverse() fills into the topic address once per sitemap page; each topic's own
 # slug and id then replace them (see TopicSitemap.location).
 SLUG_STAND_IN, ID_STAND_IN = "slug-stand-in", 987654321987
 
 
-class TopicSitemap(SiteUrlSitemap):
+class TopicSitemap(KeyRangeSitemap):
     changefreq = "daily"
 
     def location(self, topic):
@@ -92,13 +157,16 @@ class SpaceSitemap(SiteUrlSitemap):
         return reverse("community:space", kwargs={"slug": space.slug})
 
 
-class ProductReviewsSitemap(SiteUrlSitemap):
+class ProductReviewsSitemap(KeyRangeSitemap):
     """The public review page of every product with a published review."""
 
     changefreq = "weekly"
 
     def _reviewed(self):
         return Product.objects.filter(deleted=False, reviews__state=ReviewState.PUBLISHED)
+
+    def keys(self):
+        return self._reviewed()
 
     def items(self):
         return (
@@ -118,7 +186,7 @@ class ProductReviewsSitemap(SiteUrlSitemap):
         return self._reviewed().aggregate(latest=Max("reviews__published_at"))["latest"]
 
 
-class ShowcaseSitemap(SiteUrlSitemap):
+class ShowcaseSitemap(KeyRangeSitemap):
     """Published showcases (pending and rejected ones never: the showcases app's one rule)."""
 
     changefreq = "weekly"

@@ -37,10 +37,13 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
         location = _absolute(reverse("seo:sitemap_section", kwargs={"section": section}))
         lastmod = sitemap.get_latest_lastmod()
         latest.append(lastmod)
-        items.append(sitemap_views.SitemapIndexItem(location, lastmod))
+        # Page 1 keeps the bare address; the section is named even when it is empty.
+        pages = sitemap.page_numbers() or [1]
         items.extend(
-            sitemap_views.SitemapIndexItem(f"{location}?p={page}", lastmod)
-            for page in range(2, sitemap.paginator.num_pages + 1)
+            sitemap_views.SitemapIndexItem(
+                location if page == 1 else f"{location}?p={page}", lastmod
+            )
+            for page in pages
         )
     headers = None
     if latest and None not in latest:
