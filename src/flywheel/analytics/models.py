@@ -104,6 +104,53 @@ class MemberDay(models.Model):
         return self.topics + self.replies + self.reactions + self.other
 
 
+# The trailing windows (days, ending on a summary's day) whose distinct active members each
+# DaySummary carries: the console's period choices (7, 30, 90, 365 days) and WAU/MAU.
+SUMMARY_WINDOWS = (7, 30, 90, 365)
+
+
+class DaySummary(models.Model):
+    """The community's figures of one local day, for all spaces (space NULL) or one space,
+    brand team left out: the day's sums and distinct active members (`active` is the DAU),
+    and the distinct members active in the 7, 30, 90 and 365 days ending that day.
+
+    Derived from MemberDay by the rollups (services.recompute_day_summaries) for every day
+    up to tomorrow, so a standard period's figures are a read of a few hundred rows instead
+    of a distinct count over every member-day in it (docs/benchmarks.md)."""
+
+    day = models.DateField()
+    space = models.ForeignKey(
+        "community.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    active = models.PositiveIntegerField(default=0)
+    active_7 = models.PositiveIntegerField(default=0)
+    active_30 = models.PositiveIntegerField(default=0)
+    active_90 = models.PositiveIntegerField(default=0)
+    active_365 = models.PositiveIntegerField(default=0)
+    topics = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    other = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "day"],
+                condition=Q(space__isnull=False),
+                name="analytics_daysummary_unique_space",
+            ),
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=Q(space__isnull=True),
+                name="analytics_daysummary_unique_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.space_id or 'all'}"
+
+
 class MemberMonth(models.Model):
     """A member was active in this local calendar month: retention cohorts and MAU by month."""
 
