@@ -36,7 +36,6 @@ from flywheel.analytics.models import (
     MemberSource,
     PostVoice,
     ProductLinkClick,
-    PushStatus,
     QuestionFact,
     RollupCursor,
     SegmentPush,
@@ -942,7 +941,10 @@ def record_product_link_click(
 
 # --- Segments pushed to the outbound webhook -----------------------------------------------
 
-PUSH_BACKOFF_MINUTES = (1, 5, 15, 60, 180, 720)
+# The core.OutboundMessage kind whose sender is send_segment_push (never change: stored).
+SEGMENT_PUSH_KIND = "analytics.segment_push"
+# The one webhook's pushes wait together when it answers 429.
+SEGMENT_THROTTLE_KEY = "segment-webhook"
 
 
 def segment_webhook_configured() -> bool:
@@ -951,10 +953,11 @@ def segment_webhook_configured() -> bool:
 
 def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
     """Owners and admins send a segment's members to the outbound webhook. The payload is
-    fixed now (who is in the segment today); delivery happens after commit, in a task."""
+    fixed now (who is in the segment today); delivery is a core.OutboundMessage, sent after
+    commit and retried, dead-lettered and replayed by core.outbound."""
     from flywheel.analytics import queries
-    from flywheel.analytics.tasks import deliver_segment_push_task
     from flywheel.core.exceptions import Conflict
+    from flywheel.core.outbound import enqueue_outbound
     from flywheel.core.ratelimit import check_rate_limit
 
     if not getattr(by, "is_community_admin", False):
@@ -974,7 +977,6 @@ def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
         push = SegmentPush.objects.create(
             segment=name,
             requested_by=by,
-            next_attempt_at=timezone.now(),
             payload={
                 "segment": name,
                 "label": str(queries.SEGMENTS[name]),
@@ -983,71 +985,48 @@ def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
                 "members": people,
             },
         )
-        transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+        # The message names the push; the members stay on the push (erasure edits one place).
+        push.message, _created = enqueue_outbound(
+            kind=SEGMENT_PUSH_KIND,
+            payload={"push_id": push.pk},
+            dedupe_key=f"segment-push-{push.pk}",
+            throttle_key=SEGMENT_THROTTLE_KEY,
+        )
+        push.save(update_fields=["message"])
     return push
 
 
-def deliver_segment_push(push_id: int, *, now: dt.datetime | None = None) -> SegmentPush:
-    """Try to deliver one push (idempotent: a delivered or dead push is left alone). A 2xx is
-    delivered; anything else waits for the next try, until the last, which makes it dead."""
+def send_segment_push(message) -> None:
+    """The outbound sender of a segment push (hooks.outbound_senders, SEGMENT_PUSH_KIND):
+    the push's payload, signed, to the configured webhook. 2xx: delivered; 429: later, as
+    the receiver says (Retry-After); a push or webhook that no longer exists: rejected;
+    anything else raises and is retried with the core's backoff."""
     from flywheel.analytics import outbound
+    from flywheel.core.outbound import Rejected
 
-    now = now or timezone.now()
-    with transaction.atomic():
-        push = SegmentPush.objects.select_for_update().get(pk=push_id)
-        if push.status != PushStatus.PENDING or (
-            push.next_attempt_at and push.next_attempt_at > now
-        ):
-            return push
-        # Claim this attempt before the request, so a second worker does not send it too.
-        push.attempts += 1
-        push.next_attempt_at = now + dt.timedelta(
-            minutes=PUSH_BACKOFF_MINUTES[min(push.attempts - 1, len(PUSH_BACKOFF_MINUTES) - 1)]
-        )
-        push.save(update_fields=["attempts", "next_attempt_at"])
-    error = outbound.post_signed(
+    push = SegmentPush.objects.filter(pk=message.payload.get("push_id")).first()
+    if push is None:
+        raise Rejected("The segment push was deleted.")
+    if not segment_webhook_configured():
+        raise Rejected("No segment webhook is configured (FLYWHEEL_SEGMENT_WEBHOOK_URL).")
+    outbound.send_signed(
         url=settings.FLYWHEEL_SEGMENT_WEBHOOK_URL,
         secret=settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET,
         payload=push.payload,
         delivery_id=f"segment-push-{push.pk}",
         timeout=settings.FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT,
     )
-    if error is None:
-        push.status, push.delivered_at, push.last_error = PushStatus.DELIVERED, timezone.now(), ""
-        push.next_attempt_at = None
-    else:
-        push.last_error = error[:300]
-        if push.attempts >= settings.FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS:
-            push.status, push.next_attempt_at = PushStatus.DEAD, None
-            logger.warning("segment push %s is a dead letter: %s", push.pk, error)
-    push.save(update_fields=["status", "delivered_at", "last_error", "next_attempt_at"])
-    return push
-
-
-def retry_segment_pushes(*, now: dt.datetime | None = None) -> int:
-    """Every minute: deliver the pending pushes that are due. Returns how many were tried."""
-    now = now or timezone.now()
-    due = list(
-        SegmentPush.objects.filter(status=PushStatus.PENDING, next_attempt_at__lte=now).values_list(
-            "pk", flat=True
-        )[:100]
-    )
-    for push_id in due:
-        deliver_segment_push(push_id, now=now)
-    return len(due)
 
 
 def resend_segment_push(*, push: SegmentPush, by) -> SegmentPush:
-    """Staff send a dead letter again: it becomes pending with a fresh set of attempts."""
-    from flywheel.analytics.tasks import deliver_segment_push_task
+    """Staff send a dead letter again: its message is replayed with a fresh set of attempts."""
+    from flywheel.core.models import DeliveryState, OutboundMessage
+    from flywheel.core.outbound import replay_outbound
 
     if not getattr(by, "is_community_admin", False):
         raise InvalidInput(_("Only owners and admins push segments."), field="segment")
-    with transaction.atomic():
-        updated = SegmentPush.objects.filter(pk=push.pk, status=PushStatus.DEAD).update(
-            status=PushStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
-        )
-        if updated:
-            transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+    replay_outbound(OutboundMessage.objects.filter(pk=push.message_id, state=DeliveryState.DEAD))
     push.refresh_from_db()
+    if push.message_id:
+        push.message.refresh_from_db()
     return push
