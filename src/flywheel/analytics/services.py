@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -357,14 +357,91 @@ def recompute_member_facts(member_ids: Iterable[int]) -> None:
 SUMMARY_SUMS = ("topics", "questions", "replies", "reactions", "other")
 
 
+# Up to this many days are summarised in SQL (one aggregate per member over the year before);
+# longer ranges (a rebuild) take the one pass over the member-days in Python.
+SQL_SUMMARY_DAYS = 7
+
+
 @transaction.atomic
 def recompute_day_summaries(first: dt.date, last: dt.date) -> int:
     """Rewrite the DaySummary rows of the days first..last (all spaces and each space) from
-    the member-days of those days and the 364 before them. One pass over the member-days in
-    member order: each member's active days become intervals that count them in every
-    window ending within N days after (a difference array per window), so a year of days
-    costs one read of the member-days rather than a distinct count per day. Returns the rows
-    written."""
+    the member-days of those days and the 364 before them. Returns the rows written."""
+    if last < first:
+        return 0
+    if (last - first).days < SQL_SUMMARY_DAYS:
+        created = _day_summaries_by_sql(first, last)
+    else:
+        created = _day_summaries_in_one_pass(first, last)
+    DaySummary.objects.filter(day__gte=first, day__lte=last).delete()
+    DaySummary.objects.bulk_create(created, batch_size=2000)
+    return len(created)
+
+
+def _day_summaries_by_sql(first: dt.date, last: dt.date) -> list[DaySummary]:
+    """A few days (the periodic update): per member (and space), the last active day on or
+    before each of the days, in one grouped aggregate over the year before; a member is in a
+    window of N days ending D when that last day is within it. Then the days' sums."""
+    from django.db import connection
+
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    origin = first - dt.timedelta(days=max(SUMMARY_WINDOWS) - 1)
+    table = MemberDay._meta.db_table
+    lasts = ", ".join(f"MAX(CASE WHEN day <= %s THEN day END) AS l{i}" for i in range(len(days)))
+    windows = (1, *SUMMARY_WINDOWS)
+    counts = ", ".join(
+        f"COUNT(CASE WHEN l{i} >= %s THEN 1 END)" for i in range(len(days)) for _n in windows
+    )
+    count_params = [day - dt.timedelta(days=n - 1) for day in days for n in windows]
+    rows = []
+    for scope_column, where in (("NULL", ""), ("space_id", "AND space_id IS NOT NULL")):
+        group = ", space_id" if scope_column != "NULL" else ""
+        sql = (
+            f"SELECT {scope_column}, {counts} FROM ("  # noqa: S608 - no input in the SQL
+            f"SELECT member_id{group}, {lasts} FROM {table} "
+            f"WHERE is_team = %s AND day >= %s AND day <= %s {where} "
+            f"GROUP BY member_id{group}) AS members" + (" GROUP BY space_id" if group else "")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*count_params, *days, False, origin, last])
+            rows += cursor.fetchall()
+    sums = {
+        (row["space_id"], row["day"]): row
+        for row in MemberDay.objects.filter(is_team=False, day__gte=first, day__lte=last)
+        .values("space_id", "day")
+        .annotate(**{key: Sum(key) for key in SUMMARY_SUMS})
+        .order_by()
+    }
+    for row in (
+        MemberDay.objects.filter(is_team=False, day__gte=first, day__lte=last)
+        .values("day")
+        .annotate(**{key: Sum(key) for key in SUMMARY_SUMS})
+        .order_by()
+    ):
+        sums[(None, row["day"])] = row
+    created = []
+    for scope, *values in rows:
+        if scope is None and not any(values):
+            continue  # no member-day at all in the year: nothing to summarise (as one pass)
+        for i, day in enumerate(days):
+            actives = values[i * len(windows) : (i + 1) * len(windows)]
+            day_sums = sums.get((scope, day), {})
+            created.append(
+                DaySummary(
+                    day=day,
+                    space_id=scope,
+                    active=actives[0],
+                    **{f"active_{n}": actives[k + 1] for k, n in enumerate(SUMMARY_WINDOWS)},
+                    **{key: day_sums.get(key) or 0 for key in SUMMARY_SUMS},
+                )
+            )
+    return created
+
+
+def _day_summaries_in_one_pass(first: dt.date, last: dt.date) -> list[DaySummary]:
+    """Any number of days (a rebuild): one pass over the member-days in member order; each
+    member's active days become intervals that count them in every window ending within N
+    days after (a difference array per window), so a year of days costs one read of the
+    member-days rather than a distinct count per day."""
     if last < first:
         return 0
     longest = max(SUMMARY_WINDOWS)
@@ -410,7 +487,6 @@ def recompute_day_summaries(first: dt.date, last: dt.date) -> int:
                 for index, value in enumerate(counts):
                     total[index] += value
     count_member(days_by_scope)
-    DaySummary.objects.filter(day__gte=first, day__lte=last).delete()
     created = []
     for scope, arrays in diffs.items():
         running = {n: 0 for n in arrays}
@@ -430,8 +506,7 @@ def recompute_day_summaries(first: dt.date, last: dt.date) -> int:
                     **dict(zip(SUMMARY_SUMS, day_sums, strict=True)),
                 )
             )
-    DaySummary.objects.bulk_create(created, batch_size=2000)
-    return len(created)
+    return created
 
 
 def summary_end(today: dt.date | None = None) -> dt.date:
