@@ -443,6 +443,7 @@ def measure_one_day_rollup(*, members: int, activities: int, orders: int) -> dic
         },
     )
     day = dt.timedelta(days=1)
+    tag = f"day{int(now.timestamp())}"  # a second run adds another day's orders
     params = {
         "start": now - day,
         "span": day,
@@ -465,7 +466,7 @@ def measure_one_day_rollup(*, members: int, activities: int, orders: int) -> dic
     customers = _scalar("SELECT count(*) FROM commerce_customer")
     first_customer = _scalar("SELECT min(id) FROM commerce_customer")
     _execute(
-        ORDER_INSERT.replace("'o' || s", "'day-o' || s").replace("'#' || s", "'#day' || s"),
+        ORDER_INSERT.replace("'o' || s", f"'{tag}-o' || s").replace("'#' || s", f"'#{tag}' || s"),
         {
             **_order_params(now - day, day, customers, first_customer),
             "low": 0,
@@ -474,7 +475,10 @@ def measure_one_day_rollup(*, members: int, activities: int, orders: int) -> dic
     )
     # The orders' updated_at is their placed_at (within the day) and after the cursor only
     # for part of them: mark them all changed now, as the webhook processing would.
-    _execute("UPDATE commerce_order SET updated_at = now() WHERE external_id LIKE 'day-o%%'")
+    _execute(
+        "UPDATE commerce_order SET updated_at = now() WHERE external_id LIKE %(like)s",
+        {"like": f"{tag}-o%"},
+    )
     _execute("ANALYZE core_activity")
     _execute("ANALYZE commerce_order")
     started = time.perf_counter()
