@@ -359,7 +359,20 @@ def fill_rollups() -> dict[str, float]:
             "orders_changed_since": now,
         },
     )
+    seconds.update(fill_day_summaries())
     return seconds
+
+
+def fill_day_summaries() -> dict[str, float]:
+    """The day summaries of every day, as `rebuild_rollups` writes them (one pass over the
+    member-days in Python)."""
+    from flywheel.analytics.services import _update_day_summaries
+
+    started = time.perf_counter()
+    rows = _update_day_summaries(set(), everything=True)
+    seconds = round(time.perf_counter() - started, 1)
+    logger.info("rollup day summaries: %d rows in %.1f s", rows, seconds)
+    return {"day summaries": seconds}
 
 
 # --- 1. The console's views -----------------------------------------------------------------
@@ -430,6 +443,7 @@ def measure_one_day_rollup(*, members: int, activities: int, orders: int) -> dic
         },
     )
     day = dt.timedelta(days=1)
+    tag = f"day{int(now.timestamp())}"  # a second run adds another day's orders
     params = {
         "start": now - day,
         "span": day,
@@ -452,7 +466,7 @@ def measure_one_day_rollup(*, members: int, activities: int, orders: int) -> dic
     customers = _scalar("SELECT count(*) FROM commerce_customer")
     first_customer = _scalar("SELECT min(id) FROM commerce_customer")
     _execute(
-        ORDER_INSERT.replace("'o' || s", "'day-o' || s").replace("'#' || s", "'#day' || s"),
+        ORDER_INSERT.replace("'o' || s", f"'{tag}-o' || s").replace("'#' || s", f"'#{tag}' || s"),
         {
             **_order_params(now - day, day, customers, first_customer),
             "low": 0,
@@ -461,7 +475,10 @@ def measure_one_day_rollup(*, members: int, activities: int, orders: int) -> dic
     )
     # The orders' updated_at is their placed_at (within the day) and after the cursor only
     # for part of them: mark them all changed now, as the webhook processing would.
-    _execute("UPDATE commerce_order SET updated_at = now() WHERE external_id LIKE 'day-o%%'")
+    _execute(
+        "UPDATE commerce_order SET updated_at = now() WHERE external_id LIKE %(like)s",
+        {"like": f"{tag}-o%"},
+    )
     _execute("ANALYZE core_activity")
     _execute("ANALYZE commerce_order")
     started = time.perf_counter()
@@ -580,6 +597,11 @@ def main(argv: list[str] | None = None) -> dict:
             "orders": _scalar("SELECT count(*) FROM commerce_order"),
         }
         report["sizes"] = sizes
+        from flywheel.analytics.models import DaySummary
+
+        if not DaySummary.objects.exists():  # a database generated before the summaries
+            report["rollups_in_sql"] = fill_day_summaries()
+            _execute("ANALYZE analytics_daysummary")
     report["views"] = measure_views(requests=args.requests)
     report["baseline"] = measure_baseline()
     report["one_day_rollup"] = measure_one_day_rollup(**sizes)

@@ -17,7 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flywheel.analytics import services
-from flywheel.analytics.models import CustomerDay, MemberDay, MemberFact
+from flywheel.analytics.models import (
+    SUMMARY_WINDOWS,
+    CustomerDay,
+    DaySummary,
+    MemberDay,
+    MemberFact,
+    MemberMonth,
+)
 from flywheel.commerce.models import Order, Store
 from flywheel.core.models import Activity, Verb
 from flywheel.core.services import record_activity
@@ -37,7 +44,12 @@ BASE = dt.datetime(2025, 3, 30, 0, 0, tzinfo=dt.UTC)  # EU summer time starts th
 activity = st.tuples(
     st.integers(0, 3),  # member
     st.sampled_from(VERBS),
-    st.integers(-16 * 60, 16 * 60),  # minutes around midnight UTC
+    # minutes around midnight UTC, some days back (window edges: 7, 30, 90 and 365 days)
+    st.builds(
+        lambda minutes, days: minutes - days * 24 * 60,
+        st.integers(-16 * 60, 16 * 60),
+        st.sampled_from([0, 0, 0, 6, 7, 29, 30, 89, 364, 365]),
+    ),
     st.sampled_from([None, 0, 1]),  # space
     st.booleans(),  # question (for topics)
 )
@@ -80,6 +92,65 @@ def reference_customer_days(zones: dict[int, str]) -> dict:
         expected[key][0] += 1
         expected[key][1] += row.total - row.refunded_total
     return {key: tuple(value) for key, value in expected.items()}
+
+
+def reference_day_summaries(zones: dict[int, str]) -> dict:
+    """(space or None, day) -> (DAU, active over 7/30/90/365 days, topics, questions, replies,
+    reactions, other), counted from the activity log; all-zero days left out."""
+    member_days = reference_member_days(zones)
+    if not member_days:
+        return {}
+    days_of = defaultdict(set)  # (scope, member) -> local days
+    sums = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for (member_id, day, space_id), counts in member_days.items():
+        for scope in {None, space_id}:
+            days_of[(scope, member_id)].add(day)
+            for index, value in enumerate(counts):
+                sums[(scope, day)][index] += value
+    first = min(day for (_m, day, _s) in member_days)
+    last = services.summary_end()
+    expected = {}
+    day = first
+    while day <= last:
+        for scope in {scope for scope, _member in days_of}:
+            actives = [
+                sum(
+                    1
+                    for (s, _member), days in days_of.items()
+                    if s == scope and any(0 <= (day - d).days < n for d in days)
+                )
+                for n in (1, *SUMMARY_WINDOWS)
+            ]
+            row = (*actives, *sums.get((scope, day), [0] * 5))
+            if any(row):
+                expected[(scope, day)] = row
+        day += dt.timedelta(days=1)
+    return expected
+
+
+def stored_day_summaries() -> dict:
+    stored = {}
+    for r in DaySummary.objects.all():
+        row = (
+            r.active,
+            *(getattr(r, f"active_{n}") for n in SUMMARY_WINDOWS),
+            r.topics,
+            r.questions,
+            r.replies,
+            r.reactions,
+            r.other,
+        )
+        if any(row):
+            stored[(r.space_id, r.day)] = row
+    return stored
+
+
+def reference_member_months(zones: dict[int, str]) -> set:
+    return {(m, day.replace(day=1)) for (m, day, _s) in reference_member_days(zones)}
+
+
+def stored_member_months() -> set:
+    return set(MemberMonth.objects.values_list("member_id", "month"))
 
 
 def stored_member_days() -> dict:
@@ -169,6 +240,8 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         services.update_rollups()
 
         assert stored_member_days() == reference_member_days(zone_of)
+        assert stored_member_months() == reference_member_months(zone_of)
+        assert stored_day_summaries() == reference_day_summaries(zone_of)
         assert stored_customer_days() == reference_customer_days(zone_of)
         for person in members:
             fact = MemberFact.objects.get(member=person)
@@ -181,5 +254,7 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         # A full rebuild lands on the same rows.
         services.rebuild_rollups()
         assert stored_member_days() == reference_member_days(zone_of)
+        assert stored_member_months() == reference_member_months(zone_of)
+        assert stored_day_summaries() == reference_day_summaries(zone_of)
         assert stored_customer_days() == reference_customer_days(zone_of)
         transaction.set_rollback(True)

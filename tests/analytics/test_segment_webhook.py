@@ -1,5 +1,6 @@
-"""Segments pushed to the outbound webhook: signed, retried with backoff, dead-lettered,
-against a real HTTP server on 127.0.0.1."""
+"""Segments pushed to the outbound webhook through core.OutboundMessage: stored, signed,
+retried with the core's backoff, held back by a 429, dead-lettered and replayed, against a
+real HTTP server on 127.0.0.1."""
 
 import datetime as dt
 import hashlib
@@ -9,13 +10,17 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from flywheel.analytics import services
 from flywheel.analytics.models import PushStatus, SegmentPush
+from flywheel.core import outbound
 from flywheel.core.exceptions import Conflict, InvalidInput
+from flywheel.core.models import DeliveryState, OutboundMessage
+from flywheel.core.services import MAX_ATTEMPTS
 from flywheel.privacy.registry import erasers
 from tests.factories import UserFactory
 
@@ -38,6 +43,8 @@ class Receiver:
                 receiver.requests.append({"headers": dict(self.headers), "body": body})
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
+                if status == 429:
+                    self.send_header("Retry-After", "120")
                 self.end_headers()
                 self.wfile.write(b"ok" if status < 300 else b"try later")
 
@@ -59,7 +66,6 @@ def receiver(settings):
     server = Receiver()
     settings.FLYWHEEL_SEGMENT_WEBHOOK_URL = server.url
     settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET = SECRET
-    settings.FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS = 3
     yield server
     server.stop()
 
@@ -106,6 +112,22 @@ def test_a_pushed_segment_arrives_signed_with_its_members(
     assert payload["members"][0]["first_name"] == "Quinn"
 
 
+def retry_due(moment) -> int:
+    """What the core's sweep does every minute: send the messages whose wait is over."""
+    due = outbound.claim_due_outbound(now=moment)
+    for message_id in due:
+        outbound.send_outbound(message_id=message_id)
+    return len(due)
+
+
+def test_a_push_is_an_outbound_message_of_its_own_kind(receiver, owner, at_risk_member):
+    push = services.push_segment(name="at_risk", by=owner)
+    message = OutboundMessage.objects.get()
+    assert push.message == message
+    assert message.kind == "analytics.segment_push" and message.payload == {"push_id": push.pk}
+    assert "quiet@example.com" not in json.dumps(message.payload)  # the members stay on the push
+
+
 def test_a_failed_delivery_is_retried_after_the_backoff_then_delivered(
     receiver, owner, at_risk_member, django_capture_on_commit_callbacks
 ):
@@ -114,34 +136,50 @@ def test_a_failed_delivery_is_retried_after_the_backoff_then_delivered(
         push = services.push_segment(name="at_risk", by=owner)
     push.refresh_from_db()
     assert push.status == PushStatus.PENDING and push.attempts == 1
-    assert push.last_error.startswith("HTTP 500")
+    assert push.message.state == DeliveryState.FAILED
+    assert "HTTP 500" in push.last_error
 
     # Not yet due: nothing is sent.
-    assert services.retry_segment_pushes() == 0
+    assert retry_due(timezone.now()) == 0
     assert len(receiver.requests) == 1
-    # After the first backoff (one minute) the sweep delivers it, with the same delivery id.
-    later = timezone.now() + dt.timedelta(minutes=2)
-    assert services.retry_segment_pushes(now=later) == 1
-    push.refresh_from_db()
+    # After the backoff the sweep delivers it, with the same delivery id.
+    assert retry_due(timezone.now() + dt.timedelta(minutes=10)) == 1
+    push = SegmentPush.objects.select_related("message").get(pk=push.pk)
     assert push.status == PushStatus.DELIVERED and push.attempts == 2
     ids = {r["headers"]["X-Flywheel-Delivery"] for r in receiver.requests}
     assert ids == {f"segment-push-{push.pk}"}
 
 
+def test_a_rate_limited_push_waits_as_the_receiver_says(
+    receiver, owner, at_risk_member, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [429]
+    with django_capture_on_commit_callbacks(execute=True):
+        push = services.push_segment(name="at_risk", by=owner)
+    push = SegmentPush.objects.select_related("message").get(pk=push.pk)
+    assert push.status == PushStatus.PENDING and push.attempts == 0  # not a failure
+    assert push.message.next_attempt_at >= timezone.now() + dt.timedelta(seconds=100)
+    assert outbound._held_until(services.SEGMENT_THROTTLE_KEY) is not None
+    cache.delete(outbound._throttle_cache_key(services.SEGMENT_THROTTLE_KEY))  # 2 minutes on
+    assert retry_due(timezone.now() + dt.timedelta(minutes=3)) == 1
+    push.message.refresh_from_db()
+    assert push.status == PushStatus.DELIVERED and len(receiver.requests) == 2
+
+
 def test_after_the_last_attempt_the_push_is_a_dead_letter_and_can_be_resent(
     receiver, owner, at_risk_member, django_capture_on_commit_callbacks
 ):
-    receiver.statuses = [503, 503, 503]
+    receiver.statuses = [503] * MAX_ATTEMPTS
     with django_capture_on_commit_callbacks(execute=True):
         push = services.push_segment(name="at_risk", by=owner)
     moment = timezone.now()
-    for _ in range(3):
-        moment += dt.timedelta(hours=13)
-        services.retry_segment_pushes(now=moment)
-    push.refresh_from_db()
-    assert push.status == PushStatus.DEAD and push.attempts == 3
-    assert len(receiver.requests) == 3
-    assert services.retry_segment_pushes(now=moment + dt.timedelta(days=2)) == 0
+    for _ in range(MAX_ATTEMPTS - 1):
+        moment += dt.timedelta(hours=2)
+        retry_due(moment)
+    push = SegmentPush.objects.select_related("message").get(pk=push.pk)
+    assert push.status == PushStatus.DEAD and push.attempts == MAX_ATTEMPTS
+    assert len(receiver.requests) == MAX_ATTEMPTS
+    assert retry_due(moment + dt.timedelta(days=2)) == 0
 
     client = Client()
     client.force_login(owner)
@@ -150,16 +188,38 @@ def test_after_the_last_attempt_the_push_is_a_dead_letter_and_can_be_resent(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("analytics:segment_push_resend", args=[push.pk]))
     assert response.status_code == 302
-    push.refresh_from_db()
-    assert push.status == PushStatus.DELIVERED and len(receiver.requests) == 4
+    push = SegmentPush.objects.select_related("message").get(pk=push.pk)
+    assert push.status == PushStatus.DELIVERED and len(receiver.requests) == MAX_ATTEMPTS + 1
+
+
+def test_a_dead_push_is_replayed_by_the_core_like_any_outbound_message(
+    receiver, owner, at_risk_member, django_capture_on_commit_callbacks
+):
+    push = services.push_segment(name="at_risk", by=owner)
+    OutboundMessage.objects.filter(pk=push.message_id).update(state=DeliveryState.DEAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbound.replay_outbound(OutboundMessage.objects.filter(state="dead")) == 1
+    push = SegmentPush.objects.select_related("message").get(pk=push.pk)
+    assert push.status == PushStatus.DELIVERED and len(receiver.requests) == 1
 
 
 def test_an_unreachable_webhook_is_recorded_not_raised(settings, owner, at_risk_member):
     settings.FLYWHEEL_SEGMENT_WEBHOOK_URL = "http://127.0.0.1:9/nothing-listens-here"
     settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET = SECRET
     push = services.push_segment(name="at_risk", by=owner)
-    push = services.deliver_segment_push(push.pk)
-    assert push.status == PushStatus.PENDING and push.last_error
+    outbound.send_outbound(message_id=push.message_id)
+    push = SegmentPush.objects.select_related("message").get(pk=push.pk)
+    assert push.status == PushStatus.PENDING and "ConnectError" in push.last_error
+
+
+def test_a_webhook_gone_makes_the_push_dead_at_once(
+    receiver, owner, at_risk_member, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [410]
+    with django_capture_on_commit_callbacks(execute=True):
+        push = services.push_segment(name="at_risk", by=owner)
+    push = SegmentPush.objects.select_related("message").get(pk=push.pk)
+    assert push.status == PushStatus.DEAD and "HTTP 410" in push.last_error
 
 
 def test_owners_push_from_the_console(

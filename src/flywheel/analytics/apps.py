@@ -19,3 +19,6 @@ class AnalyticsConfig(AppConfig):
         from flywheel.analytics.links import product_link_href
 
         hooks.link_rewriters.register(product_link_href, name="analytics.product_link_href")
+        from flywheel.analytics.services import SEGMENT_PUSH_KIND, send_segment_push
+
+        hooks.outbound_senders.register(send_segment_push, name=SEGMENT_PUSH_KIND)

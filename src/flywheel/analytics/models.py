@@ -104,6 +104,53 @@ class MemberDay(models.Model):
         return self.topics + self.replies + self.reactions + self.other
 
 
+# The trailing windows (days, ending on a summary's day) whose distinct active members each
+# DaySummary carries: the console's period choices (7, 30, 90, 365 days) and WAU/MAU.
+SUMMARY_WINDOWS = (7, 30, 90, 365)
+
+
+class DaySummary(models.Model):
+    """The community's figures of one local day, for all spaces (space NULL) or one space,
+    brand team left out: the day's sums and distinct active members (`active` is the DAU),
+    and the distinct members active in the 7, 30, 90 and 365 days ending that day.
+
+    Derived from MemberDay by the rollups (services.recompute_day_summaries) for every day
+    up to tomorrow, so a standard period's figures are a read of a few hundred rows instead
+    of a distinct count over every member-day in it (docs/benchmarks.md)."""
+
+    day = models.DateField()
+    space = models.ForeignKey(
+        "community.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    active = models.PositiveIntegerField(default=0)
+    active_7 = models.PositiveIntegerField(default=0)
+    active_30 = models.PositiveIntegerField(default=0)
+    active_90 = models.PositiveIntegerField(default=0)
+    active_365 = models.PositiveIntegerField(default=0)
+    topics = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    other = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "day"],
+                condition=Q(space__isnull=False),
+                name="analytics_daysummary_unique_space",
+            ),
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=Q(space__isnull=True),
+                name="analytics_daysummary_unique_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.space_id or 'all'}"
+
+
 class MemberMonth(models.Model):
     """A member was active in this local calendar month: retention cohorts and MAU by month."""
 
@@ -316,9 +363,9 @@ class PushStatus(models.TextChoices):
 
 class SegmentPush(models.Model):
     """One segment sent to the configured outbound webhook (FLYWHEEL_SEGMENT_WEBHOOK_URL):
-    the payload as it was when staff pushed it, and how its delivery went. Failed deliveries
-    are tried again with backoff; after FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS the push is a
-    dead letter, shown in the console, and can be sent again by hand."""
+    the payload as it was when staff pushed it. Its delivery is a core.OutboundMessage
+    (kind "analytics.segment_push"): stored, retried with backoff, dead-lettered after the
+    core's attempts, replayable from the console, the admin or `flywheel outbound replay`."""
 
     segment = models.CharField(max_length=40)
     payload = models.JSONField()
@@ -326,15 +373,33 @@ class SegmentPush(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    message = models.OneToOneField(
+        "core.OutboundMessage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="analytics_push_due")]
 
     def __str__(self) -> str:
         return f"{self.segment} {self.status} ({self.attempts})"
+
+    # How the delivery went, as the console shows it (select_related("message") for lists).
+    @property
+    def status(self) -> str:
+        state = self.message.state if self.message else "pending"
+        return {"failed": PushStatus.PENDING}.get(state, state)
+
+    def get_status_display(self) -> str:
+        return PushStatus(self.status).label
+
+    @property
+    def attempts(self) -> int:
+        return self.message.attempts if self.message else 0
+
+    @property
+    def last_error(self) -> str:
+        return self.message.last_error if self.message else ""
+
+    @property
+    def delivered_at(self):
+        return self.message.delivered_at if self.message else None

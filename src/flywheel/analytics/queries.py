@@ -15,15 +15,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import Role
 from flywheel.analytics.models import (
+    SUMMARY_WINDOWS,
     ZERO,
     CommunityCost,
     CustomerDay,
+    DaySummary,
     MemberDay,
     MemberFact,
     MemberMonth,
@@ -153,33 +155,57 @@ def members_by(day: dt.date, members=None) -> int:
     return _facts(members).filter(joined_on__lte=day).count()
 
 
-def activity_summary(period: Period, space: Space | None = None, members=None) -> dict:
-    """The activity figures of a period, in three queries: one aggregate over the member-days
-    of the period and the 30 days to its end (sums, active, WAU and MAU as filtered distinct
-    counts), one per-day count of distinct members (the DAU series, whose sums are the
-    member-day pairs), and the member count."""
+def _summaries(span: Period, space: Space | None = None) -> dict[dt.date, DaySummary] | None:
+    """The DaySummary rows of the span's days (all spaces or one), or None when the rollups
+    have not summarised its last day yet (the caller then counts member-days)."""
+    rows = DaySummary.objects.filter(day__gte=span.start, day__lte=span.end)
+    rows = rows.filter(space__isnull=True) if space is None else rows.filter(space=space)
+    by_day = {row.day: row for row in rows}
+    return by_day if span.end in by_day else None
+
+
+def _summarised(period: Period, members=None) -> bool:
+    """Whether the period's figures can be read from the day summaries: a standard period
+    (7, 30, 90 or 365 days) over all members (a segment's members are counted)."""
+    return members is None and period.days in SUMMARY_WINDOWS
+
+
+def _summary_activity(period: Period, space: Space | None) -> dict | None:
+    """activity_summary's figures read from the day summaries (one query), or None."""
     month = period.trailing(30)
-    week = period.trailing(7)
     span = Period(min(period.start, month.start), period.end)
-    in_period = Q(day__gte=period.start)
-    sums = _member_days(span, space, members).aggregate(
-        topics=Sum("topics", filter=in_period),
-        questions=Sum("questions", filter=in_period),
-        replies=Sum("replies", filter=in_period),
-        reactions=Sum("reactions", filter=in_period),
-        other=Sum("other", filter=in_period),
-        active=Count("member_id", distinct=True, filter=in_period),
-        mau=Count("member_id", distinct=True, filter=Q(day__gte=month.start)),
-        wau=Count("member_id", distinct=True, filter=Q(day__gte=week.start)),
-    )
-    sums = {key: value or 0 for key, value in sums.items()}
-    active, mau, wau = sums.pop("active"), sums.pop("mau"), sums.pop("wau")
-    daily = dict(
-        _member_days(span, space, members)
-        .values("day")
-        .annotate(active=Count("member_id", distinct=True))
-        .values_list("day", "active")
-    )
+    rows = _summaries(span, space)
+    if rows is None:
+        return None
+    in_period = [row for day, row in rows.items() if day >= period.start]
+    sums = {
+        key: sum(getattr(row, key) for row in in_period)
+        for key in ("topics", "questions", "replies", "reactions", "other")
+    }
+    last = rows[period.end]
+    daily = {day: row.active for day, row in rows.items()}
+    return {
+        "sums": sums,
+        "active": getattr(last, f"active_{period.days}"),
+        "wau": last.active_7,
+        "mau": last.active_30,
+        "daily": daily,
+    }
+
+
+def activity_summary(period: Period, space: Space | None = None, members=None) -> dict:
+    """The activity figures of a period. For a standard period over all members, one read of
+    the day summaries (DaySummary: the period's and the 30 days to its end); otherwise three
+    queries: one aggregate over the member-days of the period and the 30 days to its end
+    (sums, active, WAU and MAU as filtered distinct counts), one per-day count of distinct
+    members (the DAU series, whose sums are the member-day pairs). Then the member count."""
+    month = period.trailing(30)
+    summary = _summary_activity(period, space) if _summarised(period, members) else None
+    if summary is not None:
+        sums, daily = summary["sums"], summary["daily"]
+        active, mau, wau = summary["active"], summary["mau"], summary["wau"]
+    else:
+        sums, active, mau, wau, daily = _member_day_activity(period, space, members)
     series = [(day, daily.get(day, 0)) for day in _days(period)]
     interactions = sums["topics"] + sums["replies"] + sums["reactions"] + sums["other"]
     period_pairs = sum(count for _day, count in series)
@@ -203,6 +229,33 @@ def activity_summary(period: Period, space: Space | None = None, members=None) -
     }
 
 
+def _member_day_activity(period: Period, space: Space | None = None, members=None):
+    """activity_summary's counts from the member-days (any period, segments)."""
+    month = period.trailing(30)
+    week = period.trailing(7)
+    span = Period(min(period.start, month.start), period.end)
+    in_period = Q(day__gte=period.start)
+    sums = _member_days(span, space, members).aggregate(
+        topics=Sum("topics", filter=in_period),
+        questions=Sum("questions", filter=in_period),
+        replies=Sum("replies", filter=in_period),
+        reactions=Sum("reactions", filter=in_period),
+        other=Sum("other", filter=in_period),
+        active=Count("member_id", distinct=True, filter=in_period),
+        mau=Count("member_id", distinct=True, filter=Q(day__gte=month.start)),
+        wau=Count("member_id", distinct=True, filter=Q(day__gte=week.start)),
+    )
+    sums = {key: value or 0 for key, value in sums.items()}
+    active, mau, wau = sums.pop("active"), sums.pop("mau"), sums.pop("wau")
+    daily = dict(
+        _member_days(span, space, members)
+        .values("day")
+        .annotate(active=Count("member_id", distinct=True))
+        .values_list("day", "active")
+    )
+    return sums, active, mau, wau, daily
+
+
 def daily_active_series(
     period: Period, space: Space | None = None, members=None
 ) -> list[tuple[dt.date, int]]:
@@ -219,19 +272,44 @@ def _days(period: Period) -> list[dt.date]:
     return [period.start + dt.timedelta(days=n) for n in range(period.days)]
 
 
-def contributions_by_space(period: Period, members=None) -> Table:
-    rows = (
-        _member_days(period, members=members)
-        .filter(space__isnull=False)
+def _summary_contributions(period: Period) -> list[dict] | None:
+    """contributions_by_space's rows from the day summaries of each space, or None."""
+    rows = list(
+        DaySummary.objects.filter(day__gte=period.start, day__lte=period.end, space__isnull=False)
         .values("space_id")
         .annotate(
-            active=Count("member_id", distinct=True),
+            active=Max(f"active_{period.days}", filter=Q(day=period.end)),
+            summarised=Count("pk", filter=Q(day=period.end)),
             topics=Sum("topics"),
             questions=Sum("questions"),
             replies=Sum("replies"),
             reactions=Sum("reactions"),
         )
         .order_by()
+    )
+    if not rows or any(not row["summarised"] for row in rows):
+        return None
+    return [row for row in rows if row["active"]]
+
+
+def contributions_by_space(period: Period, members=None) -> Table:
+    summarised = _summary_contributions(period) if _summarised(period, members) else None
+    rows = (
+        summarised
+        if summarised is not None
+        else (
+            _member_days(period, members=members)
+            .filter(space__isnull=False)
+            .values("space_id")
+            .annotate(
+                active=Count("member_id", distinct=True),
+                topics=Sum("topics"),
+                questions=Sum("questions"),
+                replies=Sum("replies"),
+                reactions=Sum("reactions"),
+            )
+            .order_by()
+        )
     )
     # Names apart: grouping by the space id alone keeps the scan index-only.
     names = dict(Space.objects.values_list("pk", "name"))

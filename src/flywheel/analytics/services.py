@@ -18,23 +18,24 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import BRAND_TEAM_ROLES
 from flywheel.analytics.models import (
+    SUMMARY_WINDOWS,
     ZERO,
     CommunityCost,
     CostCategory,
     CustomerDay,
+    DaySummary,
     MemberDay,
     MemberFact,
     MemberMonth,
     MemberSource,
     PostVoice,
     ProductLinkClick,
-    PushStatus,
     QuestionFact,
     RollupCursor,
     SegmentPush,
@@ -178,6 +179,339 @@ def recompute_members(member_ids: Iterable[int]) -> None:
         )
     MemberFact.objects.bulk_create(facts, batch_size=1000)
     MemberMonth.objects.bulk_create(months, batch_size=1000)
+
+
+def _day_counts(activities) -> dict[tuple[int, dt.date, int | None], dict[str, int]]:
+    """(member, local day, space) -> the day's counts, from (actor, verb, space, created_at,
+    payload, zone) rows."""
+    days: dict[tuple[int, dt.date, int | None], dict[str, int]] = defaultdict(
+        lambda: {"topics": 0, "questions": 0, "replies": 0, "reactions": 0, "other": 0}
+    )
+    for actor_id, verb, space_id, created_at, payload, zone in activities:
+        counts = days[(actor_id, local_day(created_at, zone), space_id)]
+        counts[ACTIVE_VERBS[verb]] += 1
+        if verb == Verb.TOPIC_CREATED and (payload or {}).get("kind") == TopicKind.QUESTION:
+            counts["questions"] += 1
+    return days
+
+
+def _day_ranges(days: Iterable[dt.date]) -> Q:
+    """The UTC moments that can fall on these local days anywhere (±14 hours), contiguous
+    days merged: a filter on Activity.created_at."""
+    query = Q(pk__in=[])
+    ordered = sorted(set(days))
+    runs: list[list[dt.date]] = []
+    for day in ordered:
+        if runs and (day - runs[-1][1]).days <= 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    for first, last in runs:
+        start = dt.datetime.combine(first, dt.time.min, tzinfo=dt.UTC) - dt.timedelta(hours=15)
+        end = dt.datetime.combine(last, dt.time.min, tzinfo=dt.UTC) + dt.timedelta(hours=39)
+        query |= Q(created_at__gte=start, created_at__lt=end)
+    return query
+
+
+@transaction.atomic
+def recompute_member_days(touched: dict[int, set[dt.date]]) -> set[dt.date]:
+    """Rewrite only the MemberDay and MemberMonth rows of these members on these local days
+    (the periodic update: what a run's new activity touched, bounded by the day's activity
+    rather than the members' whole history). Returns the days rewritten."""
+    member_ids = sorted(touched)
+    days = set().union(*touched.values()) if touched else set()
+    if not member_ids or not days:
+        return set()
+    members = {
+        row["pk"]: row
+        for row in get_user_model()
+        .objects.filter(pk__in=member_ids)
+        .values("pk", "timezone", "role")
+    }
+    zones = {pk: member_zone(row["timezone"]) for pk, row in members.items()}
+    activities = Activity.objects.filter(
+        _day_ranges(days), actor_id__in=list(members), verb__in=list(ACTIVE_VERBS)
+    ).values_list("actor_id", "verb", "space_id", "created_at", "payload")
+    counted = _day_counts(
+        (actor, verb, space, at, payload, zones[actor])
+        for actor, verb, space, at, payload in activities.iterator(chunk_size=2000)
+    )
+    # Every (member, day) of the cross product is rewritten from the activities of those days.
+    MemberDay.objects.filter(member_id__in=member_ids, day__in=days).delete()
+    team = {pk for pk, row in members.items() if row["role"] in BRAND_TEAM_ROLES}
+    MemberDay.objects.bulk_create(
+        [
+            MemberDay(
+                member_id=member_id, day=day, space_id=space_id, is_team=member_id in team, **c
+            )
+            for (member_id, day, space_id), c in counted.items()
+            if day in days
+        ],
+        batch_size=1000,
+    )
+    # The months of those days: a member is active in a month while any of its days is.
+    months = {day.replace(day=1) for day in days}
+    month_filter = Q(pk__in=[])
+    for month in months:
+        month_filter |= Q(day__gte=month, day__lt=_next_month(month))
+    active_months = {
+        (member_id, day.replace(day=1))
+        for member_id, day in MemberDay.objects.filter(
+            month_filter, member_id__in=member_ids
+        ).values_list("member_id", "day")
+    }
+    MemberMonth.objects.filter(member_id__in=member_ids, month__in=months).delete()
+    cohorts = dict(
+        MemberFact.objects.filter(member_id__in=member_ids).values_list("member_id", "cohort_month")
+    )
+    user_model = get_user_model()
+    for pk in {m for m, _month in active_months} - set(cohorts):
+        joined = user_model.objects.filter(pk=pk).values_list("date_joined", flat=True).first()
+        cohorts[pk] = local_day(joined, zones[pk]).replace(day=1)
+    MemberMonth.objects.bulk_create(
+        [
+            MemberMonth(
+                member_id=member_id,
+                month=month,
+                cohort_month=cohorts[member_id],
+                is_team=member_id in team,
+            )
+            for member_id, month in active_months
+        ],
+        batch_size=1000,
+    )
+    return days
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+@transaction.atomic
+def recompute_member_facts(member_ids: Iterable[int]) -> None:
+    """Rewrite the MemberFact rows of these members: sign-up, source and first order from the
+    source tables, first and last active day from their MemberDay rows."""
+    member_ids = list(member_ids)
+    members = {
+        row["pk"]: row
+        for row in get_user_model()
+        .objects.filter(pk__in=member_ids)
+        .values("pk", "timezone", "date_joined", "role")
+    }
+    active = {
+        row["member_id"]: (row["first"], row["last"])
+        for row in MemberDay.objects.filter(member_id__in=list(members))
+        .values("member_id")
+        .annotate(first=Min("day"), last=Max("day"))
+        .order_by()
+    }
+    first_orders = dict(
+        Order.objects.counting()
+        .filter(customer__member_id__in=list(members), placed_at__isnull=False)
+        .values("customer__member_id")
+        .annotate(first=Min("placed_at"))
+        .values_list("customer__member_id", "first")
+    )
+    referred = referred_member_ids(members)
+    facts = []
+    for pk, row in members.items():
+        zone = member_zone(row["timezone"])
+        joined_on = local_day(row["date_joined"], zone)
+        first_order_at = first_orders.get(pk)
+        first_active, last_active = active.get(pk, (None, None))
+        facts.append(
+            MemberFact(
+                member_id=pk,
+                joined_on=joined_on,
+                cohort_month=joined_on.replace(day=1),
+                source=_source(
+                    referred=pk in referred,
+                    first_order_at=first_order_at,
+                    joined_at=row["date_joined"],
+                ),
+                is_team=row["role"] in BRAND_TEAM_ROLES,
+                first_order_on=local_day(first_order_at, zone) if first_order_at else None,
+                first_active_on=first_active,
+                last_active_on=last_active,
+            )
+        )
+    MemberFact.objects.bulk_create(
+        facts,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["member"],
+        update_fields=[
+            "joined_on",
+            "cohort_month",
+            "source",
+            "is_team",
+            "first_order_on",
+            "first_active_on",
+            "last_active_on",
+        ],
+    )
+
+
+# --- Day summaries: the console's standard periods ------------------------------------------
+
+SUMMARY_SUMS = ("topics", "questions", "replies", "reactions", "other")
+
+
+# Up to this many days are summarised in SQL (one aggregate per member over the year before);
+# longer ranges (a rebuild) take the one pass over the member-days in Python.
+SQL_SUMMARY_DAYS = 7
+
+
+@transaction.atomic
+def recompute_day_summaries(first: dt.date, last: dt.date) -> int:
+    """Rewrite the DaySummary rows of the days first..last (all spaces and each space) from
+    the member-days of those days and the 364 before them. Returns the rows written."""
+    if last < first:
+        return 0
+    if (last - first).days < SQL_SUMMARY_DAYS:
+        created = _day_summaries_by_sql(first, last)
+    else:
+        created = _day_summaries_in_one_pass(first, last)
+    DaySummary.objects.filter(day__gte=first, day__lte=last).delete()
+    DaySummary.objects.bulk_create(created, batch_size=2000)
+    return len(created)
+
+
+def _day_summaries_by_sql(first: dt.date, last: dt.date) -> list[DaySummary]:
+    """A few days (the periodic update): per member (and space), the last active day on or
+    before each of the days, in one grouped aggregate over the year before; a member is in a
+    window of N days ending D when that last day is within it. Then the days' sums."""
+    from django.db import connection
+
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    origin = first - dt.timedelta(days=max(SUMMARY_WINDOWS) - 1)
+    table = MemberDay._meta.db_table
+    lasts = ", ".join(f"MAX(CASE WHEN day <= %s THEN day END) AS l{i}" for i in range(len(days)))
+    windows = (1, *SUMMARY_WINDOWS)
+    counts = ", ".join(
+        f"COUNT(CASE WHEN l{i} >= %s THEN 1 END)" for i in range(len(days)) for _n in windows
+    )
+    count_params = [day - dt.timedelta(days=n - 1) for day in days for n in windows]
+    rows = []
+    for scope_column, where in (("NULL", ""), ("space_id", "AND space_id IS NOT NULL")):
+        group = ", space_id" if scope_column != "NULL" else ""
+        sql = (
+            f"SELECT {scope_column}, {counts} FROM ("  # noqa: S608 - no input in the SQL
+            f"SELECT member_id{group}, {lasts} FROM {table} "
+            f"WHERE is_team = %s AND day >= %s AND day <= %s {where} "
+            f"GROUP BY member_id{group}) AS members" + (" GROUP BY space_id" if group else "")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*count_params, *days, False, origin, last])
+            rows += cursor.fetchall()
+    sums = {
+        (row["space_id"], row["day"]): row
+        for row in MemberDay.objects.filter(is_team=False, day__gte=first, day__lte=last)
+        .values("space_id", "day")
+        .annotate(**{key: Sum(key) for key in SUMMARY_SUMS})
+        .order_by()
+    }
+    for row in (
+        MemberDay.objects.filter(is_team=False, day__gte=first, day__lte=last)
+        .values("day")
+        .annotate(**{key: Sum(key) for key in SUMMARY_SUMS})
+        .order_by()
+    ):
+        sums[(None, row["day"])] = row
+    created = []
+    for scope, *values in rows:
+        if scope is None and not any(values):
+            continue  # no member-day at all in the year: nothing to summarise (as one pass)
+        for i, day in enumerate(days):
+            actives = values[i * len(windows) : (i + 1) * len(windows)]
+            day_sums = sums.get((scope, day), {})
+            created.append(
+                DaySummary(
+                    day=day,
+                    space_id=scope,
+                    active=actives[0],
+                    **{f"active_{n}": actives[k + 1] for k, n in enumerate(SUMMARY_WINDOWS)},
+                    **{key: day_sums.get(key) or 0 for key in SUMMARY_SUMS},
+                )
+            )
+    return created
+
+
+def _day_summaries_in_one_pass(first: dt.date, last: dt.date) -> list[DaySummary]:
+    """Any number of days (a rebuild): one pass over the member-days in member order; each
+    member's active days become intervals that count them in every window ending within N
+    days after (a difference array per window), so a year of days costs one read of the
+    member-days rather than a distinct count per day."""
+    if last < first:
+        return 0
+    longest = max(SUMMARY_WINDOWS)
+    origin = first - dt.timedelta(days=longest - 1)
+    size = (last - origin).days + 2
+    # scope (None: all spaces) -> window -> difference array over origin..last+1
+    diffs: dict[int | None, dict[int, list[int]]] = {}
+    sums: dict[tuple[int | None, dt.date], list[int]] = {}
+
+    def diff_of(scope):
+        if scope not in diffs:
+            diffs[scope] = {n: [0] * size for n in (1, *SUMMARY_WINDOWS)}
+        return diffs[scope]
+
+    def count_member(days_by_scope: dict[int | None, set[dt.date]]) -> None:
+        for scope, days in days_by_scope.items():
+            arrays = diff_of(scope)
+            ordered = sorted((day - origin).days for day in days)
+            for n, array in arrays.items():
+                for i, start in enumerate(ordered):
+                    end = start + n - 1
+                    if i + 1 < len(ordered):
+                        end = min(end, ordered[i + 1] - 1)
+                    array[start] += 1
+                    array[min(end + 1, size - 1)] -= 1
+
+    rows = (
+        MemberDay.objects.filter(is_team=False, day__gte=origin, day__lte=last)
+        .order_by("member_id")
+        .values_list("member_id", "space_id", "day", *SUMMARY_SUMS)
+    )
+    current, days_by_scope = None, defaultdict(set)
+    for member_id, space_id, day, *counts in rows.iterator(chunk_size=5000):
+        if member_id != current:
+            count_member(days_by_scope)
+            current, days_by_scope = member_id, defaultdict(set)
+        days_by_scope[None].add(day)
+        if space_id is not None:
+            days_by_scope[space_id].add(day)
+        if day >= first:
+            for scope in {None, space_id} if space_id is not None else {None}:
+                total = sums.setdefault((scope, day), [0] * len(SUMMARY_SUMS))
+                for index, value in enumerate(counts):
+                    total[index] += value
+    count_member(days_by_scope)
+    created = []
+    for scope, arrays in diffs.items():
+        running = {n: 0 for n in arrays}
+        for offset in range(size - 1):
+            for n, array in arrays.items():
+                running[n] += array[offset]
+            day = origin + dt.timedelta(days=offset)
+            if day < first:
+                continue
+            day_sums = sums.get((scope, day), [0] * len(SUMMARY_SUMS))
+            created.append(
+                DaySummary(
+                    day=day,
+                    space_id=scope,
+                    active=running[1],
+                    **{f"active_{n}": running[n] for n in SUMMARY_WINDOWS},
+                    **dict(zip(SUMMARY_SUMS, day_sums, strict=True)),
+                )
+            )
+    return created
+
+
+def summary_end(today: dt.date | None = None) -> dt.date:
+    """The last day summaries are kept for: tomorrow (UTC), the local day furthest east."""
+    return (today or timezone.now().date()) + dt.timedelta(days=1)
 
 
 def _source(*, referred: bool, first_order_at, joined_at) -> str:
@@ -391,15 +725,26 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         new = list(
             Activity.objects.filter(pk__gt=start_id)
             .order_by()
-            .values_list("pk", "actor_id", "verb", "target_id", "payload")
+            .values_list("pk", "actor_id", "verb", "target_id", "payload", "created_at")
         )
         last_id = max([row[0] for row in new], default=cursor.last_activity_id)
         member_ids = {row[1] for row in new if row[1]}
         topic_ids = _topic_ids_of(
             (verb, target_id, payload)
-            for _pk, _actor, verb, target_id, payload in new
+            for _pk, _actor, verb, target_id, payload, _at in new
             if verb in QUESTION_VERBS
         )
+        # The local days each member's new activity fell on: only those days are rewritten.
+        zones = {
+            pk: member_zone(name)
+            for pk, name in get_user_model()
+            .objects.filter(pk__in=member_ids)
+            .values_list("pk", "timezone")
+        }
+        touched: dict[int, set[dt.date]] = defaultdict(set)
+        for _pk, actor, verb, _target, _payload, at in new:
+            if actor in zones and verb in ACTIVE_VERBS:
+                touched[actor].add(local_day(at, zones[actor]))
         since = cursor.orders_changed_since
         if since is None:
             customer_ids = set(Customer.objects.values_list("pk", flat=True))
@@ -424,11 +769,16 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         )
         for chunk in _chunks(customer_ids):
             recompute_customers(chunk)
+        # Roles first: the rewritten days and facts below then agree with the older rows.
+        team_changed = _refresh_team_flags()
+        days: set[dt.date] = set()
+        for chunk in _chunks(touched):
+            days |= recompute_member_days({pk: touched[pk] for pk in chunk})
         for chunk in _chunks(member_ids):
-            recompute_members(chunk)
+            recompute_member_facts(chunk)
         for chunk in _chunks(topic_ids):
             recompute_questions(chunk)
-        _refresh_team_flags()
+        _update_day_summaries(days, everything=team_changed, today=now.date())
         from flywheel.analytics.links import refresh_shop_domains
 
         refresh_shop_domains()
@@ -443,7 +793,7 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
     return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
 
 
-def _refresh_team_flags() -> None:
+def _refresh_team_flags() -> bool:
     """Roles change without activity: the member facts whose `is_team` no longer matches the
     role are found (two queries over the few team members), then their member-days and
     months follow."""
@@ -462,6 +812,23 @@ def _refresh_team_flags() -> None:
         if member_ids:
             for model in (MemberFact, MemberDay, MemberMonth):
                 model.objects.filter(member_id__in=member_ids).update(is_team=flag)
+    return bool(joined or left)
+
+
+def _update_day_summaries(
+    days: set[dt.date], *, everything: bool = False, today: dt.date | None = None
+) -> int:
+    """Rewrite the day summaries from the earliest day touched (or the day after the last
+    summary, whichever is earlier) to tomorrow; all of them with `everything` or when there
+    are none yet."""
+    last_summary = DaySummary.objects.aggregate(last=Max("day"))["last"]
+    end = summary_end(today)
+    if everything or last_summary is None:
+        first = MemberDay.objects.aggregate(first=Min("day"))["first"] or end
+    else:
+        first = min([*days, last_summary + dt.timedelta(days=1)])
+        first = min(first, end)
+    return recompute_day_summaries(first, end)
 
 
 def rebuild_rollups(
@@ -512,6 +879,12 @@ def rebuild_rollups(
             recompute(chunk)
             done += len(chunk)
             progress(stage, done, len(ids))
+    progress("summaries", 0, 1)
+    if since is None:
+        _update_day_summaries(set(), everything=True)
+    else:
+        _update_day_summaries({since - dt.timedelta(days=1)})
+    progress("summaries", 1, 1)
     if since is None:
         PostVoice.objects.all().delete()
         RollupCursor.objects.update_or_create(
@@ -643,7 +1016,10 @@ def record_product_link_click(
 
 # --- Segments pushed to the outbound webhook -----------------------------------------------
 
-PUSH_BACKOFF_MINUTES = (1, 5, 15, 60, 180, 720)
+# The core.OutboundMessage kind whose sender is send_segment_push (never change: stored).
+SEGMENT_PUSH_KIND = "analytics.segment_push"
+# The one webhook's pushes wait together when it answers 429.
+SEGMENT_THROTTLE_KEY = "segment-webhook"
 
 
 def segment_webhook_configured() -> bool:
@@ -652,10 +1028,11 @@ def segment_webhook_configured() -> bool:
 
 def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
     """Owners and admins send a segment's members to the outbound webhook. The payload is
-    fixed now (who is in the segment today); delivery happens after commit, in a task."""
+    fixed now (who is in the segment today); delivery is a core.OutboundMessage, sent after
+    commit and retried, dead-lettered and replayed by core.outbound."""
     from flywheel.analytics import queries
-    from flywheel.analytics.tasks import deliver_segment_push_task
     from flywheel.core.exceptions import Conflict
+    from flywheel.core.outbound import enqueue_outbound
     from flywheel.core.ratelimit import check_rate_limit
 
     if not getattr(by, "is_community_admin", False):
@@ -675,7 +1052,6 @@ def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
         push = SegmentPush.objects.create(
             segment=name,
             requested_by=by,
-            next_attempt_at=timezone.now(),
             payload={
                 "segment": name,
                 "label": str(queries.SEGMENTS[name]),
@@ -684,71 +1060,48 @@ def push_segment(*, name: str, by, today: dt.date | None = None) -> SegmentPush:
                 "members": people,
             },
         )
-        transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+        # The message names the push; the members stay on the push (erasure edits one place).
+        push.message, _created = enqueue_outbound(
+            kind=SEGMENT_PUSH_KIND,
+            payload={"push_id": push.pk},
+            dedupe_key=f"segment-push-{push.pk}",
+            throttle_key=SEGMENT_THROTTLE_KEY,
+        )
+        push.save(update_fields=["message"])
     return push
 
 
-def deliver_segment_push(push_id: int, *, now: dt.datetime | None = None) -> SegmentPush:
-    """Try to deliver one push (idempotent: a delivered or dead push is left alone). A 2xx is
-    delivered; anything else waits for the next try, until the last, which makes it dead."""
+def send_segment_push(message) -> None:
+    """The outbound sender of a segment push (hooks.outbound_senders, SEGMENT_PUSH_KIND):
+    the push's payload, signed, to the configured webhook. 2xx: delivered; 429: later, as
+    the receiver says (Retry-After); a push or webhook that no longer exists: rejected;
+    anything else raises and is retried with the core's backoff."""
     from flywheel.analytics import outbound
+    from flywheel.core.outbound import Rejected
 
-    now = now or timezone.now()
-    with transaction.atomic():
-        push = SegmentPush.objects.select_for_update().get(pk=push_id)
-        if push.status != PushStatus.PENDING or (
-            push.next_attempt_at and push.next_attempt_at > now
-        ):
-            return push
-        # Claim this attempt before the request, so a second worker does not send it too.
-        push.attempts += 1
-        push.next_attempt_at = now + dt.timedelta(
-            minutes=PUSH_BACKOFF_MINUTES[min(push.attempts - 1, len(PUSH_BACKOFF_MINUTES) - 1)]
-        )
-        push.save(update_fields=["attempts", "next_attempt_at"])
-    error = outbound.post_signed(
+    push = SegmentPush.objects.filter(pk=message.payload.get("push_id")).first()
+    if push is None:
+        raise Rejected("The segment push was deleted.")
+    if not segment_webhook_configured():
+        raise Rejected("No segment webhook is configured (FLYWHEEL_SEGMENT_WEBHOOK_URL).")
+    outbound.send_signed(
         url=settings.FLYWHEEL_SEGMENT_WEBHOOK_URL,
         secret=settings.FLYWHEEL_SEGMENT_WEBHOOK_SECRET,
         payload=push.payload,
         delivery_id=f"segment-push-{push.pk}",
         timeout=settings.FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT,
     )
-    if error is None:
-        push.status, push.delivered_at, push.last_error = PushStatus.DELIVERED, timezone.now(), ""
-        push.next_attempt_at = None
-    else:
-        push.last_error = error[:300]
-        if push.attempts >= settings.FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS:
-            push.status, push.next_attempt_at = PushStatus.DEAD, None
-            logger.warning("segment push %s is a dead letter: %s", push.pk, error)
-    push.save(update_fields=["status", "delivered_at", "last_error", "next_attempt_at"])
-    return push
-
-
-def retry_segment_pushes(*, now: dt.datetime | None = None) -> int:
-    """Every minute: deliver the pending pushes that are due. Returns how many were tried."""
-    now = now or timezone.now()
-    due = list(
-        SegmentPush.objects.filter(status=PushStatus.PENDING, next_attempt_at__lte=now).values_list(
-            "pk", flat=True
-        )[:100]
-    )
-    for push_id in due:
-        deliver_segment_push(push_id, now=now)
-    return len(due)
 
 
 def resend_segment_push(*, push: SegmentPush, by) -> SegmentPush:
-    """Staff send a dead letter again: it becomes pending with a fresh set of attempts."""
-    from flywheel.analytics.tasks import deliver_segment_push_task
+    """Staff send a dead letter again: its message is replayed with a fresh set of attempts."""
+    from flywheel.core.models import DeliveryState, OutboundMessage
+    from flywheel.core.outbound import replay_outbound
 
     if not getattr(by, "is_community_admin", False):
         raise InvalidInput(_("Only owners and admins push segments."), field="segment")
-    with transaction.atomic():
-        updated = SegmentPush.objects.filter(pk=push.pk, status=PushStatus.DEAD).update(
-            status=PushStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
-        )
-        if updated:
-            transaction.on_commit(lambda: deliver_segment_push_task.delay(push.pk))
+    replay_outbound(OutboundMessage.objects.filter(pk=push.message_id, state=DeliveryState.DEAD))
     push.refresh_from_db()
+    if push.message_id:
+        push.message.refresh_from_db()
     return push

@@ -24,19 +24,3 @@ def flush_topic_reads() -> int:
     from flywheel.analytics.reads import flush_topic_reads as flush
 
     return flush()
-
-
-@shared_task(ignore_result=True)
-def deliver_segment_push_task(push_id: int) -> str:
-    """Right after staff push a segment: the first delivery attempt."""
-    from flywheel.analytics.services import deliver_segment_push
-
-    return deliver_segment_push(push_id).status
-
-
-@shared_task(ignore_result=True)
-def retry_segment_pushes() -> int:
-    """Every minute: pending segment pushes whose next attempt is due."""
-    from flywheel.analytics.services import retry_segment_pushes as retry
-
-    return retry()

@@ -417,7 +417,7 @@ def members(request: HttpRequest) -> HttpResponse:
             "with_scores": with_scores,
             "webhook_configured": with_scores and services.segment_webhook_configured(),
             "pushes": (
-                list(SegmentPush.objects.select_related("requested_by")[:PUSH_ROWS])
+                list(SegmentPush.objects.select_related("requested_by", "message")[:PUSH_ROWS])
                 if with_scores
                 else []
             ),

@@ -315,11 +315,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.analytics.tasks.flush_topic_reads",
         "schedule": 60,
     },
-    # Segment pushes to the outbound webhook that failed and are due for another try.
-    "analytics-retry-segment-pushes": {
-        "task": "flywheel.analytics.tasks.retry_segment_pushes",
-        "schedule": 60,
-    },
     # Monday morning: last week's figures to owners, admins and moderators, once each.
     "analytics-weekly-staff-report": {
         "task": "flywheel.analytics.tasks.send_weekly_staff_report",
@@ -573,7 +568,6 @@ FLYWHEEL_PRODUCT_LINK_CLICK_RATE = env_str("FLYWHEEL_PRODUCT_LINK_CLICK_RATE", "
 # JSON, signed with HMAC-SHA256 of "<timestamp>.<body>" under the secret, retried with backoff.
 FLYWHEEL_SEGMENT_WEBHOOK_URL = env_str("FLYWHEEL_SEGMENT_WEBHOOK_URL", "")
 FLYWHEEL_SEGMENT_WEBHOOK_SECRET = env_str("FLYWHEEL_SEGMENT_WEBHOOK_SECRET", "")
-FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS = env_int("FLYWHEEL_SEGMENT_WEBHOOK_MAX_ATTEMPTS", 6)
 FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT = env_int("FLYWHEEL_SEGMENT_WEBHOOK_TIMEOUT", 10)
 
 FLYWHEEL_POINTS_EXPIRY_DAYS = env_int("FLYWHEEL_POINTS_EXPIRY_DAYS", 365)
