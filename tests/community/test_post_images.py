@@ -103,6 +103,17 @@ def test_a_request_without_a_file_names_the_field(client, member):
     assert response.json() == {"error": "Choose an image to upload.", "field": "image"}
 
 
+def test_a_new_member_is_told_before_uploading_that_images_come_later(client):
+    """Level 0 may not show images in posts: the upload is refused up front, not the post."""
+    newcomer = UserFactory()
+    client.force_login(newcomer)
+    refused = upload(client, png())
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "image"
+    assert "cannot add images to posts yet" in refused.json()["error"]
+    assert not PostImage.objects.exists()
+
+
 def test_uploads_past_the_trust_levels_allowance_are_refused(client, member, settings):
     settings.FLYWHEEL_RATE_LIMITS = {"photo_upload": {0: "2/d"}}
     settings.FLYWHEEL_TRUST_LEVEL_RESOLVER = "tests.reviews.conftest.level_zero"
@@ -166,6 +177,9 @@ def test_an_opening_post_and_an_edit_link_their_images(member):
 
 
 def test_someone_elses_upload_is_not_linked_to_your_post(member, other_member):
+    from flywheel.trust.models import MemberTrust
+
+    MemberTrust.objects.create(member=other_member, level=1)
     theirs = uploaded(other_member)
     make_topic(author=member, body=f"![x]({theirs.get_absolute_url()})")
     theirs.refresh_from_db()

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -675,6 +676,24 @@ IMAGE_KEY_IN_BODY = re.compile(r"/images/([0-9a-f]{32})\.webp")
 
 
 @transaction.atomic
+def _check_images_allowed(member) -> None:
+    """Refuse the upload up front when no post of this member may show an image yet (the
+    posting checks: trust's images by level), instead of after the member wrote the post."""
+    probe = f"![]({reverse('community:image', args=['probe'])})"
+    try:
+        _check_posting(
+            author=member, space=None, topic=None, body=probe, action="image", limit=False
+        )
+    except InvalidInput as refused:
+        raise InvalidInput(
+            _(
+                "Members at your trust level cannot add images to posts yet; you can once you "
+                "have spent a little more time in the community."
+            ),
+            field=POST_IMAGE.field,
+        ) from refused
+
+
 def upload_post_image(*, uploader, upload, at=None) -> PostImage:
     """A member uploads an image from a topic or reply composer. It is counted against their
     trust level's upload allowance (shared with review and showcase photos) before a pixel is
@@ -685,6 +704,7 @@ def upload_post_image(*, uploader, upload, at=None) -> PostImage:
         raise PermissionDenied(_("Sign in first."))
     if not upload:
         raise InvalidInput(_("Choose an image to upload."), field=POST_IMAGE.field)
+    _check_images_allowed(uploader)
     check_upload_allowance(member=uploader, count=1)
     processed = process_image(upload, use=POST_IMAGE)
     key = uuid.uuid4().hex

@@ -111,7 +111,8 @@ class PostAttempt:
     """What a member is about to write, before anything is written.
 
     `action` is "topic" (a new topic; `topic` is None), "reply" or "edit" (`topic` is the
-    topic written in). `enforce_rate_limit` is False for imports and the demo replaying
+    topic written in), or "image" (an image uploaded for a post not yet written; `space` and
+    `topic` are None, `body` shows one image of ours). `enforce_rate_limit` is False for imports and the demo replaying
     history, which per-day limits must not refuse."""
 
     author: Any
