@@ -727,6 +727,28 @@ def issue_store_credit_in_shop(*, credit_id: int) -> StoreCredit | None:
     return credit
 
 
+def record_store_credit(
+    *, referral: Referral, amount: Decimal, currency: str, platform_reference: str = ""
+) -> StoreCredit:
+    """Remember store credit the shop has issued for a referral (once per referral), without
+    the adapter: the demo, whose shop cannot be reached, records its credit here."""
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput(_("Store credit must be a positive amount."), field="amount")
+    credit, _created = StoreCredit.objects.get_or_create(
+        referral=referral,
+        defaults={
+            "member_id": referral.referrer_id,
+            "amount": amount.quantize(Decimal("0.01")),
+            "currency": currency.upper()[:3],
+            "code": keyed_code(purpose=STORE_CREDIT_KIND, key=referral.pk, length=16),
+            "state": CreditState.ISSUED,
+            "platform_reference": platform_reference[:200],
+            "issued_at": timezone.now(),
+        },
+    )
+    return credit
+
+
 def _refuse_credit(credit: StoreCredit, reason: str) -> StoreCredit:
     logger.warning("store credit %s refused: %s", credit.pk, reason)
     StoreCredit.objects.filter(pk=credit.pk, state=CreditState.QUEUED).update(
