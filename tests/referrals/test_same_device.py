@@ -134,3 +134,24 @@ def test_the_device_cookie_is_stored_only_as_a_keyed_hash(client, referrer):
     assert response.cookies["fw_dev"]["httponly"]
     device = OwnerDevice.objects.get(member=referrer)
     assert token not in device.device_hash and len(device.device_hash) == 64
+
+
+def test_erasure_forgets_the_members_devices_and_export_lists_their_store_credit(referrer):
+    from decimal import Decimal
+
+    from flywheel.referrals.privacy import erase_referrals, export_referrals
+    from flywheel.referrals.services import note_owner_device, record_store_credit
+
+    note_owner_device(member=referrer, device_hash="a" * 64, ip_hash="b" * 64, user_agent=FIREFOX)
+    referral = Referral.objects.create(
+        referrer=referrer,
+        code=code_for_member(referrer),
+        referred_key="bran@example.org",
+        source="email",
+        status=ReferralStatus.APPROVED,
+    )
+    record_store_credit(referral=referral, amount=Decimal("10"), currency="usd")
+    exported = export_referrals(referrer)["store_credit"]
+    assert [(c["amount"], c["currency"]) for c in exported] == [("10.00", "USD")]
+    erase_referrals(referrer, content="delete")
+    assert not OwnerDevice.objects.filter(member=referrer).exists()
