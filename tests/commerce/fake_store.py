@@ -100,6 +100,8 @@ class FakeStore:
         self.price_rules: dict[int, dict] = {}
         self.discount_codes: dict[int, dict] = {}
         self.coupons: dict[int, dict] = {}
+        # Shopify gift cards and BigCommerce gift certificates (store credit).
+        self.gift_cards: dict[int, dict] = {}
         self.webhooks: dict[int, dict] = {}
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
@@ -505,6 +507,8 @@ class FakeStore:
                 ]:
                     del self.discount_codes[code_id]
             return 204, {}, b""
+        if method == "POST" and path == "gift_cards.json":
+            return self._shopify_create_gift_card(request.body or {})
         if path == "webhooks.json" and method == "GET":
             return self._json(200, {"webhooks": list(self.webhooks.values())})
         if path == "webhooks.json" and method == "POST":
@@ -569,6 +573,35 @@ class FakeStore:
             return self._json(422, {"errors": {"email": ["has already been taken"]}})
         record = self.add_customer(email=email, tags=(body.get("customer") or {}).get("tags", ""))
         return self._json(201, {"customer": record})
+
+    def _shopify_create_gift_card(self, body: dict) -> tuple[int, dict[str, str], bytes]:
+        card = body.get("gift_card") or {}
+        code = str(card.get("code") or "")
+        errors = {}
+        if not card.get("initial_value") or float(card["initial_value"]) <= 0:
+            errors["initial_value"] = ["must be greater than 0"]
+        if code and not re.fullmatch(r"[A-Za-z0-9]{8,20}", code):
+            errors["code"] = ["is invalid"]
+        if code and any(c["code"].lower() == code.lower() for c in self.gift_cards.values()):
+            errors["code"] = ["has already been taken"]
+        if card.get("customer_id") is not None and int(card["customer_id"]) not in self.customers:
+            errors["customer_id"] = ["is invalid"]
+        if errors:
+            return self._json(422, {"errors": errors})
+        created = {
+            "id": self._new_record_id(),
+            "code": code,
+            "last_characters": code[-4:],
+            "initial_value": card["initial_value"],
+            "balance": card["initial_value"],
+            "currency": "USD",
+            "customer_id": card.get("customer_id"),
+            "note": card.get("note"),
+            "disabled_at": None,
+        }
+        self.gift_cards[created["id"]] = created
+        # Shopify never returns the full code after creation; it does in this one answer.
+        return self._json(201, {"gift_card": created})
 
     def _shopify_create_price_rule(self, body: dict) -> tuple[int, dict[str, str], bytes]:
         rule = body.get("price_rule") or {}
@@ -791,6 +824,8 @@ class FakeStore:
             return self._json(200, {"data": record, "meta": {}})
         if method == "POST" and path == "v2/coupons":
             return self._bc_create_coupon(request.body or {})
+        if method == "POST" and path == "v2/gift_certificates":
+            return self._bc_create_gift_certificate(request.body or {})
         if method == "DELETE" and (match := re.fullmatch(r"v2/coupons/(\d+)", path)):
             with self._lock:
                 deleted = self.coupons.pop(int(match.group(1)), None)
@@ -826,6 +861,35 @@ class FakeStore:
         if page < total_pages:
             pagination["links"]["next"] = f"?page={page + 1}&limit={limit}"
         return self._json(200, {"data": chunk, "meta": {"pagination": pagination}})
+
+    def _bc_create_gift_certificate(self, body: dict) -> tuple[int, dict[str, str], bytes]:
+        required = ("to_name", "to_email", "from_name", "from_email", "amount")
+        missing = [key for key in required if not body.get(key)]
+        if missing:
+            return self._json(
+                400,
+                [
+                    {
+                        "status": 400,
+                        "message": f"The required field '{missing[0]}' was not supplied.",
+                    }
+                ],
+            )
+        code = str(body.get("code") or "")
+        if code and any(c["code"].lower() == code.lower() for c in self.gift_cards.values()):
+            return self._json(
+                409,
+                [{"status": 409, "message": f"The gift certificate code '{code}' already exists."}],
+            )
+        created = {
+            **body,
+            "id": self._new_record_id(),
+            "balance": body["amount"],
+            "status": "active",
+            "currency_code": "USD",
+        }
+        self.gift_cards[created["id"]] = created
+        return self._json(201, created)
 
     def _bc_create_coupon(self, body: dict) -> tuple[int, dict[str, str], bytes]:
         missing = [

@@ -81,3 +81,9 @@ def test_a_gate_check_registered_by_an_app_opens_a_gated_space(member):
     with hooks.gate_checks.registered(lambda user, gated: user.pk == member.pk, name="test"):
         assert can_view_space(member, space)
     assert not can_view_space(member, space)
+
+
+def test_referrals_send_welcome_codes_and_store_credit_through_the_outbound_path():
+    assert {"referrals.welcome_code", "referrals.store_credit"} <= set(
+        hooks.outbound_senders.names()
+    )

@@ -1,6 +1,8 @@
 """The demo's referral programme: referrers and ambassadors with a history that the invite
 page, the ambassador dashboard and the staff pages show."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -11,10 +13,12 @@ from flywheel.commerce.adapters import base as adapters_base
 from flywheel.referrals.models import (
     Ambassador,
     CodeKind,
+    CreditState,
     Referral,
     ReferralClick,
     ReferralCode,
     ReferralStatus,
+    StoreCredit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +57,16 @@ def test_the_demo_has_ambassadors_and_referrals_in_every_state(
         ReferralStatus.REJECTED,
         ReferralStatus.REVERSED,
     }
-    assert Referral.objects.get(status=ReferralStatus.HELD).reasons == ["disposable_email"]
+    held = sorted(
+        Referral.objects.filter(status=ReferralStatus.HELD).values_list("reasons", flat=True)
+    )
+    # A throwaway address, and a friend who signed up on the referrer's own device.
+    assert held == [["disposable_email"], ["same_device"]]
+    # One referrer's rewarded referrals carry store credit, with amount and currency.
+    credits = StoreCredit.objects.all()
+    assert credits.exists() and {(c.amount, c.currency, c.state) for c in credits} == {
+        (Decimal("10.00"), "EUR", CreditState.ISSUED)
+    }
     assert Referral.objects.get(status=ReferralStatus.REJECTED).reasons == ["aliased_email"]
     # Welcome codes were recorded locally, never asked of the unreachable shop.
     signed_up = Referral.objects.filter(referred_member__isnull=False)
@@ -92,7 +105,7 @@ def test_the_demo_referral_pages_show_the_history(client, no_shop_calls):
     # The history shows over time: some week of the dashboard's chart has clicks.
     assert any(week.clicks for week in dashboard.context["weeks"])
     assert "/r/" in invite
-    held = Referral.objects.get(status=ReferralStatus.HELD)
+    held = Referral.objects.get(status=ReferralStatus.HELD, reasons=["disposable_email"])
 
     client.force_login(User.objects.get(email="manager@northtrail.example"))
     review = client.get(reverse("referrals:staff_review")).content.decode()
@@ -101,6 +114,7 @@ def test_the_demo_referral_pages_show_the_history(client, no_shop_calls):
     queue_page = client.get(reverse("moderation:queue")).content.decode()
     assert "Held referral" in queue_page
     assert "The friend used a disposable e-mail address." in queue_page
+    assert "came from the referrer&#x27;s device" in queue_page
     staff_page = client.get(reverse("referrals:staff_ambassadors")).content.decode()
     assert f'data-ambassador="{ambassador.member.handle}"' in staff_page
     assert ambassador.tier.name in staff_page

@@ -345,7 +345,8 @@ outbound_senders: Hook[OutboundSender] = Hook(
     lock. Return normally when the far side accepted it; raise core.outbound.RetryLater for
     "slow down" (a rate limit), core.outbound.Rejected for an answer that no retry can change
     (a deleted webhook), anything else for a failure worth retrying with backoff. Registered by
-    bridges (Discord, Slack, Telegram) and analytics (segment pushes to the brand's webhook).""",
+    bridges (Discord, Slack, Telegram), analytics (segment pushes to the brand's webhook) and
+    referrals (welcome codes, store credit).""",
 )
 
 

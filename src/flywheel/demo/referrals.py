@@ -34,12 +34,15 @@ from flywheel.referrals.models import (
     Referral,
     ReferralClick,
     ReferralCode,
+    ReferralStatus,
 )
 from flywheel.trust.models import TrustLevel
 from flywheel.trust.queries import trust_level_for
 from flywheel.trust.services import set_locked_level
 
 DAY = 24 * 3600
+STORE_CREDIT = Decimal("10.00")
+DEMO_AGENT = "Mozilla/5.0 (demo)"
 TIERS = [
     # slug, name, rank, commission %, bonus points per first order, perk
     ("trailblazer", "Trailblazer", 1, Decimal("5"), 50, "Early access to new gear"),
@@ -163,6 +166,12 @@ class ReferralSeeder:
             self.ensure_friend_order(friend, code=codes[friend.owner])
         # The hourly job, as of the demo's end: referrals past the refund window are rewarded.
         referrals.approve_matured_referrals(now=self.anchor)
+        # The third referrer's programme pays store credit too (a gift card in the shop,
+        # recorded here because the demo shop cannot be reached).
+        for referral in Referral.objects.filter(
+            referrer=members[2], status=ReferralStatus.APPROVED
+        ).order_by("pk"):
+            referrals.record_store_credit(referral=referral, amount=STORE_CREDIT, currency=CURRENCY)
         self.progress("referrals: ambassadors, clicks, sign-ups and first orders")
         return self.created
 
@@ -223,13 +232,16 @@ class ReferralSeeder:
             seconds_ago = int(first_days_ago * DAY * ((count - index) / count) ** 1.3) + 3600
             self.record_click(code, at=self.ago(seconds_ago), ip=f"198.51.{number}.{index + 1}")
 
-    def record_click(self, code: ReferralCode, *, at: dt.datetime, ip: str) -> ReferralClick:
+    def record_click(
+        self, code: ReferralCode, *, at: dt.datetime, ip: str, device_hash: str = ""
+    ) -> ReferralClick:
         click, token = referrals.record_click(
             code=code,
             ip_hash=hash_ip(ip),
-            user_agent="Mozilla/5.0 (demo)",
+            user_agent=DEMO_AGENT,
             landing_path="/",
             target=LinkTarget.COMMUNITY,
+            device_hash=device_hash,
         )
         ReferralClick.objects.filter(pk=click.pk).update(created_at=at)
         Activity.objects.filter(
@@ -242,13 +254,27 @@ class ReferralSeeder:
     def ensure_referred_signup(self, member, *, code: ReferralCode, number: int) -> None:
         if Referral.objects.filter(referred_member=member).exists():
             return
+        # The second of them signed up on the referrer's own laptop (its device cookie):
+        # their first order is held for review as "same device".
+        device_hash = ""
+        if number == 1:
+            device_hash = referrals.hash_device(f"demo-device-{code.member.handle}")
+            referrals.note_owner_device(
+                member=code.member,
+                device_hash=device_hash,
+                ip_hash=hash_ip("192.0.2.10"),
+                user_agent=DEMO_AGENT,
+            )
         with transaction.atomic():
             _click, token = self.record_click(
                 code,
                 at=member.date_joined - dt.timedelta(hours=2),
                 ip=f"203.0.113.{number + 1}",
+                device_hash=device_hash,
             )
-            referral = referrals.attribute_signup(member=member, token=token)
+            referral = referrals.attribute_signup(
+                member=member, token=token, device_hash=device_hash
+            )
             if referral is None:
                 return
             Referral.objects.filter(pk=referral.pk).update(created_at=member.date_joined)
@@ -258,8 +284,8 @@ class ReferralSeeder:
                 referral=referral, code=f"WELCOME-{member.handle.upper()[:12]}"
             )
         self.created += 1
-        # The first of them has bought since, a few days after joining.
-        if number == 0:
+        # The first two of them have bought since, a few days after joining.
+        if number in (0, 1):
             days_since_join = (self.anchor - member.date_joined).days
             self.ensure_friend_order(
                 FriendOrder(

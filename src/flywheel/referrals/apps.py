@@ -17,6 +17,8 @@ class ReferralsConfig(AppConfig):
         )
         from flywheel.referrals.privacy import erase_referrals, export_referrals
         from flywheel.referrals.queue import QUEUE_NAME, HeldReferrals
+        from flywheel.referrals.senders import send_store_credit, send_welcome_code
+        from flywheel.referrals.services import STORE_CREDIT_KIND, WELCOME_CODE_KIND
 
         # The attribution cookie rides in the sign-up activity (the accounts adapter asks).
         hooks.sign_up_payloads.register(referral_cookie_for_sign_up, name="referrals.cookie")
@@ -32,3 +34,7 @@ class ReferralsConfig(AppConfig):
         # Codes, clicks, referrals and ambassador rows in exports; erasure (referrals/privacy.py).
         hooks.privacy_exporters.register(export_referrals, name="referrals")
         hooks.privacy_erasers.register(erase_referrals, name="referrals")
+        # The friend's welcome code and the referrer's store credit go to the shop as
+        # outbound messages (retried with backoff, dead-lettered with the shop's reason).
+        hooks.outbound_senders.register(send_welcome_code, name=WELCOME_CODE_KIND)
+        hooks.outbound_senders.register(send_store_credit, name=STORE_CREDIT_KIND)

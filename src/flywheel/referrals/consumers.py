@@ -9,10 +9,27 @@ from flywheel.core.models import Activity, Verb
 def referral_cookie_for_sign_up(request, member) -> dict | None:
     """hooks.sign_up_payloads: the share link's attribution cookie (a signed click id,
     opaque) goes into the new member's `member_signed_up` activity."""
-    from flywheel.referrals.services import cookie_name
+    from flywheel.moderation.services import hash_ip
+    from flywheel.referrals.services import (
+        cookie_name,
+        device_cookie_name,
+        fingerprint,
+        hash_device,
+    )
 
-    token = (getattr(request, "COOKIES", None) or {}).get(cookie_name(), "")
-    return {"referral_token": token[:300]} if token else None
+    cookies = getattr(request, "COOKIES", None) or {}
+    token = cookies.get(cookie_name(), "")
+    if not token:
+        return None
+    meta = getattr(request, "META", None) or {}
+    # The device it signed up from, as keyed hashes only (fraud.check_same_device).
+    return {
+        "referral_token": token[:300],
+        "referral_device": hash_device(cookies.get(device_cookie_name(), "")),
+        "referral_fingerprint": fingerprint(
+            ip_hash=hash_ip(meta.get("REMOTE_ADDR")), user_agent=meta.get("HTTP_USER_AGENT", "")
+        ),
+    }
 
 
 def attribute_signup_for_activity(activity: Activity) -> None:
@@ -25,7 +42,13 @@ def attribute_signup_for_activity(activity: Activity) -> None:
         return
     from flywheel.referrals.services import attribute_signup
 
-    attribute_signup(member=activity.actor, token=token)
+    payload = activity.payload or {}
+    attribute_signup(
+        member=activity.actor,
+        token=token,
+        device_hash=str(payload.get("referral_device") or ""),
+        fingerprint=str(payload.get("referral_fingerprint") or ""),
+    )
 
 
 def attribute_order(change: hooks.OrderChanged) -> None:

@@ -21,6 +21,10 @@ REASON_LABELS = {
     "aliased_email": _("The friend's e-mail is an alias of the referrer's."),
     "referrer_name_or_address": _("The order carries the referrer's name or address."),
     "same_ip": _("The friend used the referrer's IP address."),
+    "same_device": _(
+        "The friend's click or sign-up came from the referrer's device (the same device "
+        "cookie, or the same IP address and browser)."
+    ),
     "repeat_customer": _("The friend had bought before."),
     "ip_burst": _("Many referrals from one IP address this week."),
     "disposable_email": _("The friend used a disposable e-mail address."),
@@ -54,6 +58,16 @@ def _normalised(text: str) -> str:
     return " ".join((text or "").lower().split())
 
 
+@dataclass(frozen=True)
+class Device:
+    """A device seen on a visit: the keyed hash of the first-party device cookie and the
+    hash of the hashed IP with the user agent (either may be empty), and when."""
+
+    device_hash: str
+    fingerprint: str
+    at: datetime.datetime
+
+
 @dataclass
 class Evidence:
     """What the checks look at, gathered once by the service (no queries in the checks
@@ -76,6 +90,8 @@ class Evidence:
     friend_had_earlier_orders: bool = False
     at: datetime.datetime = field(default_factory=timezone.now)
     referral_id: int | None = None
+    referrer_devices: list[Device] = field(default_factory=list)
+    friend_devices: list[Device] = field(default_factory=list)
     # Filled by the first check that needs it (_recent_conversions).
     _conversions: dict[str, int] | None = field(default=None, repr=False)
 
@@ -127,6 +143,23 @@ def check_same_ip(evidence: Evidence) -> str | None:
         and abs(when - evidence.referrer_ip_seen_at) <= window
     ):
         return "same_ip"
+    return None
+
+
+def check_same_device(evidence: Evidence) -> str | None:
+    """The friend's click or sign-up came from a device the referrer used on their own
+    invite page: the same device cookie (at any time: the cookie is the device), or the
+    same hashed IP and user agent within FLYWHEEL_REFERRAL_SAME_DEVICE_HOURS."""
+    window = datetime.timedelta(hours=_setting("FLYWHEEL_REFERRAL_SAME_DEVICE_HOURS", 72))
+    cookies = {device.device_hash for device in evidence.referrer_devices} - {""}
+    for friend in evidence.friend_devices:
+        if friend.device_hash and friend.device_hash in cookies:
+            return "same_device"
+        if friend.fingerprint and any(
+            own.fingerprint == friend.fingerprint and abs(friend.at - own.at) <= window
+            for own in evidence.referrer_devices
+        ):
+            return "same_device"
     return None
 
 
@@ -224,6 +257,7 @@ CHECKS: list[Callable[[Evidence], str | None]] = [
     check_aliased_email,
     check_referrer_name_or_address,
     check_same_ip,
+    check_same_device,
     check_repeat_customer,
     check_ip_burst,
     check_disposable_email,

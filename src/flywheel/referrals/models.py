@@ -69,6 +69,8 @@ class ReferralClick(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     landing_path = models.CharField(max_length=300, blank=True)
     target = models.CharField(max_length=10, choices=LinkTarget.choices)
+    # The keyed hash of the visitor's first-party device cookie (services.DEVICE_COOKIE).
+    device_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("referral click")
@@ -130,6 +132,10 @@ class Referral(models.Model):
     # The friend's welcome code in the shop (single use).
     friend_code = models.CharField(max_length=50, blank=True)
     friend_code_reference = models.CharField(max_length=200, blank=True)
+    # The keyed hash of the device cookie the friend signed up with, if any.
+    signup_device_hash = models.CharField(max_length=64, blank=True)
+    # The keyed hash of the hashed IP and user agent the friend signed up from.
+    signup_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     converted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -157,6 +163,71 @@ class Referral(models.Model):
         """The member under review when the referral waits in the moderation queue (the
         queue names an item's member from its target's `author`)."""
         return self.referrer
+
+
+class OwnerDevice(models.Model):
+    """A device a member used on their own invite page: the keyed hash of the first-party
+    device cookie and of the hashed IP with the user agent. A friend's click or sign-up from
+    one of these is probably the member themselves (fraud.check_same_device)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_devices"
+    )
+    device_hash = models.CharField(max_length=64, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referrer device")
+        verbose_name_plural = _("referrer devices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "device_hash", "fingerprint"], name="referrals_one_device_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.device_hash[:8]}/{self.fingerprint[:8]}"
+
+
+class CreditState(models.TextChoices):
+    QUEUED = "queued", _("Being issued")
+    ISSUED = "issued", _("Issued")
+    REFUSED = "refused", _("Refused by the shop")
+
+
+class StoreCredit(models.Model):
+    """Store credit earned by a referral (one per referral), issued in the shop through its
+    adapter (a Shopify gift card, a BigCommerce gift certificate) by the outbound message
+    `referrals.store_credit`. `code` is deterministic per referral, so a retried issue is
+    recognised by the shop instead of paid twice."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="store_credit")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_store_credits"
+    )
+    store = models.ForeignKey(
+        "commerce.Store", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    code = models.CharField(max_length=20, unique=True)
+    state = models.CharField(max_length=10, choices=CreditState.choices, default=CreditState.QUEUED)
+    platform_reference = models.CharField(max_length=200, blank=True)
+    refusal = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral store credit")
+        verbose_name_plural = _("referral store credits")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="referrals_credit_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} for referral {self.referral_id}"
 
 
 # ------------------------------------------------------------------------------ ambassadors

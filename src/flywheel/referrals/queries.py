@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from flywheel.referrals.models import (
     Ambassador,
+    CreditState,
     Referral,
     ReferralClick,
     ReferralStatus,
+    StoreCredit,
 )
 
 REWARDED = (ReferralStatus.PENDING, ReferralStatus.APPROVED)
@@ -27,6 +29,91 @@ def referrals_of(member) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(referrer=member)
         .select_related("referred_member", "code")
+        .order_by("-created_at", "-id")
+    )
+
+
+# The outbound kinds (services.WELCOME_CODE_KIND), repeated here so reads need no services.
+WELCOME_CODE_KIND = "referrals.welcome_code"
+
+
+def readable_error(last_error: str) -> str:
+    """The exception's message from a stored traceback (its last line, without the class)."""
+    lines = [line for line in (last_error or "").strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    head, separator, message = lines[-1].partition(": ")
+    return message if separator and "." in head and " " not in head else lines[-1]
+
+
+def welcome_code_for(member) -> dict | None:
+    """What a referred member is told about their welcome code: `ready` (with the code),
+    `waiting` (the shop refused or failed; it is being tried again), `failed` (tries
+    exhausted; staff see why) or `none` (no shop to create it in). None: not referred."""
+    from flywheel.core.models import DeliveryState, OutboundMessage
+
+    referral = (
+        Referral.objects.filter(referred_member=member)
+        .only("pk", "friend_code", "referred_member")
+        .first()
+    )
+    if referral is None:
+        return None
+    if referral.friend_code:
+        return {"state": "ready", "code": referral.friend_code}
+    message = (
+        OutboundMessage.objects.filter(dedupe_key=f"{WELCOME_CODE_KIND}:{referral.pk}")
+        .only("state", "last_error")
+        .first()
+    )
+    if message is None:
+        return {"state": "none"}
+    if message.state == DeliveryState.DEAD:
+        return {"state": "failed"}
+    return {"state": "waiting"}
+
+
+def welcome_code_failures() -> list[dict]:
+    """Welcome codes the shop refused or failed to create, for staff: retrying ones and
+    dead-lettered ones, with the shop's reason (two queries whatever the number)."""
+    from flywheel.core.models import DeliveryState, OutboundMessage
+
+    messages = list(
+        OutboundMessage.objects.filter(
+            kind=WELCOME_CODE_KIND, state__in=(DeliveryState.FAILED, DeliveryState.DEAD)
+        )
+        .only("pk", "payload", "state", "attempts", "last_error", "next_attempt_at")
+        .order_by("-last_attempt_at", "-pk")[:200]
+    )
+    ids = [int((m.payload or {}).get("referral_id") or 0) for m in messages]
+    referrals = Referral.objects.select_related("referrer").in_bulk(ids)
+    rows = []
+    for message, referral_id in zip(messages, ids, strict=True):
+        referral = referrals.get(referral_id)
+        if referral is None or referral.friend_code:
+            continue
+        rows.append(
+            {
+                "referral": referral,
+                "message_id": message.pk,
+                "dead": message.state == DeliveryState.DEAD,
+                "attempts": message.attempts,
+                "next_attempt_at": message.next_attempt_at,
+                "reason": readable_error(message.last_error),
+            }
+        )
+    return rows
+
+
+def store_credits_of(member) -> QuerySet[StoreCredit]:
+    return StoreCredit.objects.filter(member=member).order_by("-created_at", "-id")
+
+
+def store_credit_problems() -> QuerySet[StoreCredit]:
+    """Store credit the shop refused (not supported there, or an invalid credit)."""
+    return (
+        StoreCredit.objects.filter(state=CreditState.REFUSED)
+        .select_related("member", "store")
         .order_by("-created_at", "-id")
     )
 

@@ -11,6 +11,8 @@ the refund window), `referral_rejected` takes them back through the ledger.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -34,12 +36,15 @@ from flywheel.referrals.models import (
     AmbassadorTier,
     ApplicationStatus,
     CodeKind,
+    CreditState,
     LinkTarget,
+    OwnerDevice,
     Referral,
     ReferralClick,
     ReferralCode,
     ReferralStatus,
     Source,
+    StoreCredit,
 )
 
 logger = logging.getLogger(__name__)
@@ -99,6 +104,51 @@ def code_for_member(member) -> ReferralCode:
     raise Conflict(_("Could not create a referral code; try again."))
 
 
+def device_cookie_name() -> str:
+    return getattr(settings, "FLYWHEEL_REFERRAL_DEVICE_COOKIE_NAME", "fw_dev")
+
+
+def new_device_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_device(token: str) -> str:
+    """The keyed hash of a device cookie's value: comparable between rows, not reversible,
+    and useless outside this site."""
+    token = (token or "").strip()[:100]
+    if not token:
+        return ""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"device:{token}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def fingerprint(*, ip_hash: str, user_agent: str) -> str:
+    """The hashed IP together with the user agent: the same browser on the same network."""
+    if not ip_hash:
+        return ""
+    return hashlib.sha256(f"{ip_hash}|{(user_agent or '')[:300]}".encode()).hexdigest()
+
+
+def note_owner_device(*, member, device_hash: str, ip_hash: str, user_agent: str) -> None:
+    """Remember a device the member uses for their own referral pages (the same-device
+    check compares friends' clicks and sign-ups with these)."""
+    print_ = fingerprint(ip_hash=ip_hash, user_agent=user_agent)
+    if not (device_hash or print_):
+        return
+    updated = OwnerDevice.objects.filter(
+        member=member, device_hash=device_hash, fingerprint=print_
+    ).update(last_seen_at=timezone.now())
+    if not updated:
+        try:
+            with transaction.atomic():
+                OwnerDevice.objects.create(
+                    member=member, device_hash=device_hash, fingerprint=print_
+                )
+        except IntegrityError:
+            pass  # a concurrent visit recorded it
+
+
 def note_owner_visit(*, code: ReferralCode, ip_hash: str) -> None:
     """Remember the owner's hashed IP (from their invite page) for the same-IP check."""
     if ip_hash and (code.owner_ip_hash != ip_hash or code.owner_ip_seen_at is None):
@@ -113,7 +163,13 @@ def note_owner_visit(*, code: ReferralCode, ip_hash: str) -> None:
 
 
 def record_click(
-    *, code: ReferralCode, ip_hash: str, user_agent: str, landing_path: str, target: str
+    *,
+    code: ReferralCode,
+    ip_hash: str,
+    user_agent: str,
+    landing_path: str,
+    target: str,
+    device_hash: str = "",
 ) -> tuple[ReferralClick, str]:
     """Log a click on a share link; returns it and the signed token for the attribution
     cookie (the click's id, so nothing personal is in the cookie). The click and its
@@ -125,6 +181,7 @@ def record_click(
             user_agent=(user_agent or "")[:300],
             landing_path=(landing_path or "")[:300],
             target=target if target in LinkTarget.values else LinkTarget.COMMUNITY,
+            device_hash=device_hash[:64],
         )
         record_activity(
             actor=code.member,
@@ -152,8 +209,11 @@ def click_for_token(token: str) -> ReferralClick | None:
 # ------------------------------------------------------------------------------ sign-ups
 
 
-def attribute_signup(*, member, token: str) -> Referral | None:
-    """A member who signed up after following a link becomes a referred member (once)."""
+def attribute_signup(
+    *, member, token: str, device_hash: str = "", fingerprint: str = ""
+) -> Referral | None:
+    """A member who signed up after following a link becomes a referred member (once). The
+    device they signed up with is kept for the same-device check."""
     click = click_for_token(token)
     if click is None or click.code.retired_at is not None:
         return None
@@ -180,6 +240,8 @@ def attribute_signup(*, member, token: str) -> Referral | None:
                     referred_email=member.email.lower(),
                     referred_member=member,
                     source=Source.SIGNUP,
+                    signup_device_hash=(device_hash or "")[:64],
+                    signup_fingerprint=(fingerprint or "")[:64],
                 )
         except IntegrityError:
             return Referral.objects.get(referred_key=key)
@@ -191,33 +253,76 @@ def attribute_signup(*, member, token: str) -> Referral | None:
             dedupe_key=f"referral_signed_up:{referral.pk}",
             at=member.date_joined,
         )
-    from flywheel.referrals.tasks import issue_friend_code_task
-
-    transaction.on_commit(lambda: issue_friend_code_task.delay(referral.pk))
+    issue_friend_code(referral_id=referral.pk)
     return referral
 
 
-def issue_friend_code(*, referral_id: int) -> str:
-    """The friend's welcome code, created in the (first active) shop through its adapter:
-    single use, once per customer, and tied to the friend's e-mail where the platform allows
-    (WooCommerce, Shopify), so it cannot be passed around; on every platform an order
-    carrying it counts for the referrer only when it is the friend's (see
-    _order_attribution). Idempotent; a shop error is logged and the code stays missing
-    (nothing retries it yet: docs/referrals.md, "Known limits")."""
-    from flywheel.commerce.adapters import get_adapter
-    from flywheel.commerce.adapters.errors import StoreAdapterError
+WELCOME_CODE_KIND = "referrals.welcome_code"
+STORE_CREDIT_KIND = "referrals.store_credit"
+
+
+def keyed_code(*, purpose: str, key: int, length: int) -> str:
+    """A code derived from the record's id with the site's secret: unguessable, and the same
+    on every retry, so a shop that already has it tells us an earlier attempt went through
+    (the outbound path sends at least once)."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{purpose}:{key}".encode(), hashlib.sha256
+    ).digest()
+    return "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in digest[:length])
+
+
+def _first_store():
     from flywheel.commerce.models import Store
 
-    referral = Referral.objects.get(pk=referral_id)
-    if referral.friend_code:
-        return referral.friend_code
-    store = Store.objects.filter(active=True).order_by("pk").first()
+    return Store.objects.filter(active=True).order_by("pk").first()
+
+
+def issue_friend_code(*, referral_id: int) -> str:
+    """Ask for the friend's welcome code: an outbound message (`referrals.welcome_code`,
+    once per referral) that creates it in the (first active) shop through its adapter and is
+    retried with backoff when the shop refuses or fails, then dead-lettered with the shop's
+    reason for staff (docs/referrals.md). Returns the code when it already exists."""
+    from flywheel.core.outbound import enqueue_outbound
+
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None or referral.friend_code:
+        return referral.friend_code if referral else ""
+    store = _first_store()
     if store is None:
         return ""
+    enqueue_outbound(
+        kind=WELCOME_CODE_KIND,
+        payload={"referral_id": referral.pk},
+        dedupe_key=f"{WELCOME_CODE_KIND}:{referral.pk}",
+        throttle_key=f"store:{store.pk}",
+    )
+    return ""
+
+
+def create_friend_code_in_shop(*, referral_id: int) -> str:
+    """The welcome code's sender (senders.send_welcome_code): create it in the shop, single
+    use, once per customer, and tied to the friend's e-mail where the platform allows
+    (WooCommerce, Shopify), so it cannot be passed around; on every platform an order
+    carrying it counts for the referrer only when it is the friend's (see
+    _order_attribution). The code is keyed to the referral, so a retry after a lost answer
+    finds it in the shop instead of creating a second. Shop errors propagate (the outbound
+    path retries them)."""
+    from flywheel.commerce.adapters import get_adapter
+    from flywheel.commerce.adapters.errors import DiscountCodeConflict
+
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None or referral.friend_code:
+        return referral.friend_code if referral else ""
+    store = _first_store()
+    if store is None:
+        raise InvalidInput(_("No shop is connected to create the welcome code in."), field="store")
+    prefix = getattr(settings, "FLYWHEEL_DISCOUNT_CODE_PREFIX", "FW")
+    code = prefix + keyed_code(purpose=WELCOME_CODE_KIND, key=referral.pk, length=10)
+    reference = ""
     try:
         with get_adapter(store) as adapter:
             created = adapter.create_discount_code(
-                code=None,
+                code=code,
                 kind="percentage",
                 value=friend_discount_percent(),
                 currency=store.currency,
@@ -225,14 +330,12 @@ def issue_friend_code(*, referral_id: int) -> str:
                 once_per_customer=True,
                 customer_email=referral.referred_email or None,
             )
-    except StoreAdapterError as error:
-        logger.warning("friend code for referral %s not created: %s", referral_id, error)
-        return ""
-    if referral.referred_email and not created.customer_email:
-        logger.info("%s cannot tie welcome codes to an e-mail", store.platform)
-    return record_friend_code(
-        referral=referral, code=created.code, reference=created.reference
-    ).friend_code
+        reference = created.reference
+        if referral.referred_email and not created.customer_email:
+            logger.info("%s cannot tie welcome codes to an e-mail", store.platform)
+    except DiscountCodeConflict:
+        logger.info("welcome code for referral %s was already in the shop", referral_id)
+    return record_friend_code(referral=referral, code=code, reference=reference).friend_code
 
 
 def record_friend_code(*, referral: Referral, code: str, reference: str = "") -> Referral:
@@ -368,7 +471,34 @@ def _evidence(referral: Referral, order) -> fraud.Evidence:
         order.customer_id is not None and earlier.filter(customer_id=order.customer_id).exists()
     ) or (bool(email) and earlier.filter(email__iexact=email).exists())
     click = referral.click
+    friend_devices = []
+    if click is not None:
+        friend_devices.append(
+            fraud.Device(
+                device_hash=click.device_hash,
+                fingerprint=fingerprint(ip_hash=click.ip_hash, user_agent=click.user_agent),
+                at=click.created_at,
+            )
+        )
+    if referral.signup_device_hash or referral.signup_fingerprint:
+        friend_devices.append(
+            fraud.Device(
+                device_hash=referral.signup_device_hash,
+                fingerprint=referral.signup_fingerprint,
+                at=referral.created_at,
+            )
+        )
+    referrer_devices = (
+        [
+            fraud.Device(device_hash=d.device_hash, fingerprint=d.fingerprint, at=d.last_seen_at)
+            for d in OwnerDevice.objects.filter(member=referrer).order_by("-last_seen_at")[:50]
+        ]
+        if friend_devices
+        else []
+    )
     return fraud.Evidence(
+        referrer_devices=referrer_devices,
+        friend_devices=friend_devices,
         referrer=referrer,
         referrer_emails=[referrer.email]
         + list(EmailAddress.objects.filter(user=referrer).values_list("email", flat=True)),
@@ -508,8 +638,124 @@ def approve_matured_referrals(*, now=None) -> int:
                     dedupe_key=f"referral_approved:{referral.pk}",
                     at=now,
                 )
+                grant_store_credit(referral=referral)
                 count += 1
     return count
+
+
+def store_credit_amount() -> Decimal | None:
+    """FLYWHEEL_REFERRAL_STORE_CREDIT: the credit a referrer earns per rewarded referral, in
+    the shop's currency ("" or unset: no store credit, points only)."""
+    configured = str(getattr(settings, "FLYWHEEL_REFERRAL_STORE_CREDIT", "") or "").strip()
+    if not configured:
+        return None
+    amount = Decimal(configured)
+    return amount if amount.is_finite() and amount > 0 else None
+
+
+def grant_store_credit(*, referral: Referral, amount: Decimal | None = None) -> StoreCredit | None:
+    """The referrer's store credit for a rewarded referral, once (one row per referral):
+    stored with its amount and the shop's currency, then issued in the shop through the
+    outbound message `referrals.store_credit` (retried with backoff; see
+    senders.send_store_credit). Given when the refund window has passed, because credit
+    spent in the shop cannot be taken back. None when store credit is not configured."""
+    from flywheel.core.outbound import enqueue_outbound
+
+    amount = amount if amount is not None else store_credit_amount()
+    if amount is None:
+        return None
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput(_("Store credit must be a positive amount."), field="amount")
+    store = _first_store()
+    with transaction.atomic():
+        credit, created = StoreCredit.objects.get_or_create(
+            referral=referral,
+            defaults={
+                "member_id": referral.referrer_id,
+                "store": store,
+                "amount": amount.quantize(Decimal("0.01")),
+                "currency": store.currency if store else "",
+                "code": keyed_code(purpose=STORE_CREDIT_KIND, key=referral.pk, length=16),
+            },
+        )
+        if created and store is None:
+            credit.state = CreditState.REFUSED
+            credit.refusal = _("No shop is connected to issue the credit in.")
+            credit.save(update_fields=["state", "refusal"])
+        elif created:
+            enqueue_outbound(
+                kind=STORE_CREDIT_KIND,
+                payload={"store_credit_id": credit.pk},
+                dedupe_key=f"{STORE_CREDIT_KIND}:{credit.pk}",
+                throttle_key=f"store:{store.pk}",
+            )
+    return credit
+
+
+def issue_store_credit_in_shop(*, credit_id: int) -> StoreCredit | None:
+    """The store credit's sender: issue it through the shop's adapter (a gift card or gift
+    certificate keyed to the credit, so a retry never pays twice) and mark it issued. A shop
+    that cannot hold store credit, or refuses this one for good, marks it refused with the
+    shop's reason, shown to the member and staff. Other shop errors propagate (retried)."""
+    from flywheel.commerce.adapters import get_adapter
+    from flywheel.commerce.adapters.errors import InvalidStoreCredit, StoreCreditNotSupported
+
+    credit = (
+        StoreCredit.objects.select_related("store", "member", "referral")
+        .filter(pk=credit_id)
+        .first()
+    )
+    if credit is None or credit.state != CreditState.QUEUED:
+        return credit
+    if credit.store is None:
+        return _refuse_credit(credit, _("No shop is connected to issue the credit in."))
+    try:
+        with get_adapter(credit.store) as adapter:
+            issued = adapter.issue_store_credit(
+                amount=credit.amount,
+                currency=credit.currency,
+                code=credit.code,
+                customer_email=credit.member.email,
+                note=_("Referral reward %(id)s") % {"id": credit.referral_id},
+            )
+    except (StoreCreditNotSupported, InvalidStoreCredit) as error:
+        return _refuse_credit(credit, str(error))
+    StoreCredit.objects.filter(pk=credit.pk, state=CreditState.QUEUED).update(
+        state=CreditState.ISSUED, platform_reference=issued.platform_id, issued_at=timezone.now()
+    )
+    credit.refresh_from_db()
+    return credit
+
+
+def record_store_credit(
+    *, referral: Referral, amount: Decimal, currency: str, platform_reference: str = ""
+) -> StoreCredit:
+    """Remember store credit the shop has issued for a referral (once per referral), without
+    the adapter: the demo, whose shop cannot be reached, records its credit here."""
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput(_("Store credit must be a positive amount."), field="amount")
+    credit, _created = StoreCredit.objects.get_or_create(
+        referral=referral,
+        defaults={
+            "member_id": referral.referrer_id,
+            "amount": amount.quantize(Decimal("0.01")),
+            "currency": currency.upper()[:3],
+            "code": keyed_code(purpose=STORE_CREDIT_KIND, key=referral.pk, length=16),
+            "state": CreditState.ISSUED,
+            "platform_reference": platform_reference[:200],
+            "issued_at": timezone.now(),
+        },
+    )
+    return credit
+
+
+def _refuse_credit(credit: StoreCredit, reason: str) -> StoreCredit:
+    logger.warning("store credit %s refused: %s", credit.pk, reason)
+    StoreCredit.objects.filter(pk=credit.pk, state=CreditState.QUEUED).update(
+        state=CreditState.REFUSED, refusal=reason[:500]
+    )
+    credit.refresh_from_db()
+    return credit
 
 
 # ------------------------------------------------------------------------------ staff review

@@ -17,6 +17,8 @@ def approve_matured_referrals_task() -> int:
 
 @shared_task(bind=True, max_retries=5, retry_backoff=True)
 def issue_friend_code_task(self, referral_id: int) -> str:
+    """Kept for tasks queued before welcome codes became outbound messages: it now only
+    queues the message (services.issue_friend_code)."""
     from flywheel.referrals.services import issue_friend_code
 
     return issue_friend_code(referral_id=referral_id)

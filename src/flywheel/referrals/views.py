@@ -40,6 +40,24 @@ def _store_url(code: str) -> str | None:
     return f"https://{store.domain}/?ref={code}"
 
 
+def _device_token(request: HttpRequest, response: HttpResponse) -> str:
+    """The visitor's first-party device cookie, set when missing (a random token; only its
+    keyed hash is stored, for the same-device fraud check)."""
+    name = services.device_cookie_name()
+    token = (request.COOKIES.get(name) or "")[:100]
+    if not token:
+        token = services.new_device_token()
+        response.set_cookie(
+            name,
+            token,
+            max_age=400 * 24 * 3600,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return token
+
+
 def share_link(request: HttpRequest, code: str) -> HttpResponse:
     """`/r/<code>`: count the click, set the attribution cookie, send the visitor on to the
     shop or a page of this site (never elsewhere: `next` must be a local path)."""
@@ -64,14 +82,22 @@ def share_link(request: HttpRequest, code: str) -> HttpResponse:
         else:
             destination = reverse("account_signup")
     response = HttpResponseRedirect(destination)
+    device_hash = services.hash_device(_device_token(request, response))
+    ip_hash = hash_ip(request.META.get("REMOTE_ADDR"))
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
     if request.user.is_authenticated and request.user.pk == referral_code.member_id:
-        return response  # the owner trying their own link is not a click
+        # The owner trying their own link is not a click, but it is one of their devices.
+        services.note_owner_device(
+            member=request.user, device_hash=device_hash, ip_hash=ip_hash, user_agent=user_agent
+        )
+        return response
     _click, token = services.record_click(
         code=referral_code,
-        ip_hash=hash_ip(request.META.get("REMOTE_ADDR")),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ip_hash=ip_hash,
+        user_agent=user_agent,
         landing_path=destination if target == LinkTarget.COMMUNITY else f"store:{destination}",
         target=target,
+        device_hash=device_hash,
     )
     existing = request.COOKIES.get(services.cookie_name())
     if not (existing and not services.last_touch() and services.click_for_token(existing)):
@@ -90,12 +116,15 @@ def share_link(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def invite(request: HttpRequest) -> HttpResponse:
     code = services.code_for_member(request.user)
-    services.note_owner_visit(code=code, ip_hash=hash_ip(request.META.get("REMOTE_ADDR")))
+    ip_hash = hash_ip(request.META.get("REMOTE_ADDR"))
+    services.note_owner_visit(code=code, ip_hash=ip_hash)
     link = request.build_absolute_uri(reverse("referrals:share_link", args=[code.code]))
-    return render(
+    response = render(
         request,
         "referrals/invite.html",
         {
+            "welcome": queries.welcome_code_for(request.user),
+            "store_credits": list(queries.store_credits_of(request.user)[:20]),
             "code": code,
             "link": link,
             "store_link": link + "?to=store",
@@ -106,6 +135,13 @@ def invite(request: HttpRequest) -> HttpResponse:
             ).exists(),
         },
     )
+    services.note_owner_device(
+        member=request.user,
+        device_hash=services.hash_device(_device_token(request, response)),
+        ip_hash=ip_hash,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    return response
 
 
 @login_required
@@ -253,7 +289,15 @@ def staff_review(request: HttpRequest) -> HttpResponse:
     held = list(queries.held_referrals()[:200])
     for referral in held:
         referral.reason_labels = [fraud.REASON_LABELS.get(r, r) for r in referral.reasons]
-    return render(request, "referrals/staff_review.html", {"held": held})
+    return render(
+        request,
+        "referrals/staff_review.html",
+        {
+            "held": held,
+            "welcome_failures": queries.welcome_code_failures()[:100],
+            "credit_problems": list(queries.store_credit_problems()[:100]),
+        },
+    )
 
 
 @require_POST

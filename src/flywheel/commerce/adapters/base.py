@@ -21,7 +21,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from flywheel.commerce.adapters.errors import InvalidDiscount, StoreNotFound
+from flywheel.commerce.adapters.errors import (
+    InvalidDiscount,
+    InvalidStoreCredit,
+    StoreCreditNotSupported,
+    StoreNotFound,
+)
 from flywheel.commerce.adapters.http import HttpPolicy, Sleep, StoreHttpClient
 
 if TYPE_CHECKING:
@@ -56,6 +61,23 @@ class DiscountCode:
         the platform id, or on Shopify ``"<price rule id>/<discount code id>"``, because
         there the price rule is what has to go."""
         return f"{self.rule_id}/{self.platform_id}" if self.rule_id else self.platform_id
+
+
+@dataclass(frozen=True)
+class IssuedCredit:
+    """Store credit that now exists in the shop: a gift card (Shopify) or gift certificate
+    (BigCommerce) holding ``amount`` in the shop's currency. ``already_issued`` is True
+    when the shop already had a credit with this code: an earlier attempt went through
+    (the platform id is then unknown, and nothing was paid twice)."""
+
+    code: str
+    amount: Decimal
+    currency: str
+    platform_id: str = ""
+    already_issued: bool = False
+
+
+CREDIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9]{8,20}$")
 
 
 @dataclass
@@ -268,6 +290,62 @@ class StoreAdapter(ABC):
         keeps a disabled state all three share). ``platform_id`` is the code's
         `DiscountCode.reference`. Idempotent: a code the shop no longer has is not an
         error. Other failures raise StoreAdapterError, and the caller tries again later."""
+
+    # -- store credit ---------------------------------------------------------------------
+    supports_store_credit: bool = False
+
+    def issue_store_credit(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        code: str,
+        customer_email: str,
+        note: str = "",
+    ) -> IssuedCredit:
+        """Give ``customer_email`` store credit worth ``amount`` (a gift card or gift
+        certificate with ``code``, 8 to 20 letters and digits). Idempotent by ``code``: the
+        caller passes the same code on every retry and a code the shop already has comes
+        back as ``already_issued``. Raises StoreCreditNotSupported where the platform has
+        nothing to issue, InvalidStoreCredit before any request for a bad amount, currency,
+        code or e-mail."""
+        if not self.supports_store_credit:
+            raise StoreCreditNotSupported(
+                _(
+                    "%(store)s cannot issue store credit through its API; choose points "
+                    "or a discount code as the reward for this shop."
+                )
+                % {"store": self.label}
+            )
+        if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+            raise InvalidStoreCredit(_("Store credit must be a positive amount."))
+        if currency.upper() != self.store.currency.upper():
+            raise InvalidStoreCredit(
+                _("The shop sells in %(store)s; it cannot hold credit in %(asked)s.")
+                % {"store": self.store.currency.upper(), "asked": currency.upper()}
+            )
+        if not CREDIT_CODE_PATTERN.match(code or ""):
+            raise InvalidStoreCredit(
+                _("A store credit code must be 8 to 20 letters and digits, not %(code)r.")
+                % {"code": code}
+            )
+        customer_email = (customer_email or "").strip().lower()
+        if not EMAIL_PATTERN.match(customer_email):
+            raise InvalidStoreCredit(
+                _("%(email)r is not an e-mail address to give credit to.")
+                % {"email": customer_email}
+            )
+        return self._issue_store_credit(
+            amount=amount.quantize(Decimal("0.01")),
+            code=code.upper(),
+            customer_email=customer_email,
+            note=note[:250],
+        )
+
+    def _issue_store_credit(
+        self, *, amount: Decimal, code: str, customer_email: str, note: str
+    ) -> IssuedCredit:
+        raise NotImplementedError
 
     # -- reads ----------------------------------------------------------------------------
     @abstractmethod

@@ -58,3 +58,12 @@ class StoreServerError(StoreAdapterError):
 
 class InvalidDiscount(StoreAdapterError):
     """The discount asked for is not one we can create (checked before any request)."""
+
+
+class StoreCreditNotSupported(StoreAdapterError):
+    """The platform has no store credit or gift card the API can issue (WooCommerce without
+    an extension): choose another reward for this shop."""
+
+
+class InvalidStoreCredit(StoreAdapterError):
+    """The store credit asked for is not one we can issue (checked before any request)."""
