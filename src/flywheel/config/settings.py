@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "flywheel.ideas",
     "flywheel.surveys",
     "flywheel.events",
+    "flywheel.challenges",
 ]
 
 MIDDLEWARE = [

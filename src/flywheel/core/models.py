@@ -73,6 +73,10 @@ class Verb(models.TextChoices):
     # Polls in topics and member surveys (docs/surveys.md).
     POLL_VOTED = "poll_voted", _("voted in a poll")
     SURVEY_ANSWERED = "survey_answered", _("answered a survey")
+    # Challenges (docs/challenges.md): a goal over a period with daily check-ins.
+    CHALLENGE_JOINED = "challenge_joined", _("joined a challenge")
+    CHALLENGE_CHECKED_IN = "challenge_checked_in", _("checked in to a challenge")
+    CHALLENGE_COMPLETED = "challenge_completed", _("completed a challenge")
 
 
 class Activity(models.Model):
