@@ -25,7 +25,10 @@ def utc(*parts) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
 
-def joined(challenge, member, *, at=utc(2027, 3, 1, 0, 0)):
+FIRST_MORNING = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
+
+
+def joined(challenge, member, *, at=FIRST_MORNING):
     services.join_challenge(challenge=challenge, member=member, at=at)
     return Participation.objects.get(challenge=challenge, member=member)
 
