@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("flywheel.notifications.urls")),
     path("search/", include("flywheel.search.urls")),
     path("manage/calendar/", include("flywheel.programming.urls")),
+    path("", include("flywheel.challenges.urls")),
     path("manage/", include("flywheel.analytics.urls")),
     path("go/", include("flywheel.analytics.link_urls")),
     path("", include("flywheel.commerce.urls")),

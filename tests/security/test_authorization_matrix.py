@@ -51,6 +51,26 @@ def _calendar_item(world):
     )
 
 
+def _challenge(world, which: str = "open"):
+    """A challenge with no space, and one in the gated space (made on first use)."""
+    from flywheel.challenges.models import Challenge
+
+    space = world.gated_space if which == "gated" else None
+    challenge = Challenge.objects.filter(space=space).first()
+    if challenge is None:
+        today = timezone.now()
+        challenge = Challenge.objects.create(
+            title=f"{which} challenge",
+            space=space,
+            starts_on=today.date(),
+            ends_on=today.date(),
+            target_check_ins=1,
+            created_at=today,
+            updated_at=today,
+        )
+    return challenge
+
+
 def _opening(topic):
     return topic.posts.get(number=1).pk
 
@@ -491,6 +511,32 @@ PAGE_MATRIX = [
         "manage/calendar/<int:item_id>/delete/",
         lambda w: f"/manage/calendar/{_calendar_item(w).pk}/delete/",
         POST_ONLY,
+    ),
+    # Challenges: everyone sees one without a space; one in a space follows the space's rule.
+    Row("challenges/", lambda w: "/challenges/", EVERYONE),
+    Row("challenges/<int:challenge_id>/", lambda w: f"/challenges/{_challenge(w).pk}/", EVERYONE),
+    Row(
+        "challenges/<int:challenge_id>/",
+        lambda w: f"/challenges/{_challenge(w, 'gated').pk}/",
+        _(HIDDEN, DENIED, DENIED, OK, OK),
+        "gated",
+    ),
+    Row(
+        "challenges/<int:challenge_id>/join/",
+        lambda w: f"/challenges/{_challenge(w).pk}/join/",
+        POST_ONLY,
+    ),
+    Row(
+        "challenges/<int:challenge_id>/check-in/",
+        lambda w: f"/challenges/{_challenge(w).pk}/check-in/",
+        POST_ONLY,
+    ),
+    Row("manage/challenges/", lambda w: "/manage/challenges/", STAFF_LOGIN),
+    Row("manage/challenges/new/", lambda w: "/manage/challenges/new/", STAFF_LOGIN),
+    Row(
+        "manage/challenges/<int:challenge_id>/",
+        lambda w: f"/manage/challenges/{_challenge(w).pk}/",
+        STAFF_LOGIN,
     ),
     # Referrals: no code exists in this world, so the share link is a 404 for everyone.
     Row("r/<str:code>", lambda w: "/r/NOPE-1234", (NOT_FOUND,) * 5),

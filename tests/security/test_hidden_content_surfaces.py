@@ -156,6 +156,7 @@ def _hidden_topics(s: Scene) -> list:
 
 
 HTMX = {"HX-Request": "true"}
+CHALLENGES = "challenges and members' check-ins, never community posts; a challenge in a space follows the space's rule (tests/challenges/test_pages.py)"
 CALENDAR = "content calendar: brand team only (members and visitors refused, tests/programming), the team's own planned posts, never members' text"
 
 
@@ -316,6 +317,13 @@ NO_MEMBER_TEXT_PAGES = {
     "manage/trials/<int:trial_id>/select/": TRIALS_STAFF,
     "manage/trials/<int:trial_id>/draw/": TRIALS_STAFF,
     "manage/trials/<int:trial_id>/ship/": TRIALS_STAFF,
+    "challenges/": CHALLENGES,
+    "challenges/<int:challenge_id>/": CHALLENGES,
+    "challenges/<int:challenge_id>/join/": CHALLENGES,
+    "challenges/<int:challenge_id>/check-in/": CHALLENGES,
+    "manage/challenges/": CHALLENGES,
+    "manage/challenges/new/": CHALLENGES,
+    "manage/challenges/<int:challenge_id>/": CHALLENGES,
     "manage/calendar/": CALENDAR,
     "manage/calendar/new/": CALENDAR,
     "manage/calendar/<int:item_id>/": CALENDAR,

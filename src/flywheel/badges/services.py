@@ -200,3 +200,33 @@ def install_default_badges() -> tuple[list[Badge], list[Badge]]:
         badge.save()
         created.append(badge)
     return created, existing
+
+
+@transaction.atomic
+def define_badge_for_activity(
+    *,
+    slug: str,
+    name: str,
+    description: str,
+    verb: str,
+    payload: dict,
+    icon: str = "trophy",
+    grade: int = 2,
+) -> Badge:
+    """A badge earned by doing `verb` once with these payload fields (a challenge completed),
+    created or brought up to date by the app that owns the occasion. The badge consumer then
+    grants it from the Activity log like any other, once per member."""
+    badge = Badge.objects.select_for_update().filter(slug=slug).first() or Badge(slug=slug)
+    badge.name = name[:80]
+    badge.description = description[:300]
+    badge.icon = icon
+    badge.grade = grade
+    badge.criterion_kind = "verb_count"
+    badge.criterion_params = {"verbs": [verb], "count": 1, "payload": payload}
+    badge.is_active = True
+    try:
+        badge.full_clean()
+    except ValidationError as error:
+        raise InvalidInput("; ".join(error.messages), field="badge_name") from error
+    badge.save()
+    return badge

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "flywheel.surveys",
     "flywheel.events",
     "flywheel.trials",
+    "flywheel.challenges",
 ]
 
 MIDDLEWARE = [

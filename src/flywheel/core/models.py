@@ -77,6 +77,10 @@ class Verb(models.TextChoices):
     TRIAL_APPLIED = "trial_applied", _("applied to test a product")
     TRIAL_SELECTED = "trial_selected", _("was selected to test a product")
     TRIAL_FEEDBACK_GIVEN = "trial_feedback_given", _("gave feedback on a tested product")
+    # Challenges (docs/challenges.md): a goal over a period with daily check-ins.
+    CHALLENGE_JOINED = "challenge_joined", _("joined a challenge")
+    CHALLENGE_CHECKED_IN = "challenge_checked_in", _("checked in to a challenge")
+    CHALLENGE_COMPLETED = "challenge_completed", _("completed a challenge")
 
 
 class Activity(models.Model):

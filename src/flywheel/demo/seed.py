@@ -91,6 +91,7 @@ class DemoSeeder:
         self.run_ideas()
         self.run_surveys()
         self.run_calendar()
+        self.run_challenges()
         return self.report
 
     def run_store(self) -> None:
@@ -148,6 +149,13 @@ class DemoSeeder:
         created = seed_calendar(anchor=self.anchor, progress=self.progress)
         if created:
             self.report.created["calendar rows"] = created
+
+    def run_challenges(self) -> None:
+        from flywheel.demo.challenges import seed_challenges
+
+        created = seed_challenges(self.plan, anchor=self.anchor, progress=self.progress)
+        if created:
+            self.report.created["challenge rows"] = created
 
     def ensure_site(self) -> None:
         Site.objects.update_or_create(
