@@ -47,6 +47,13 @@ def log(line: str) -> None:
 # ---------------------------------------------------------------------- a minimal WS client
 
 
+def masked(data: bytes, mask: bytes) -> bytes:
+    repeated = (mask * (len(data) // 4 + 1))[: len(data)]
+    return (int.from_bytes(data, "big") ^ int.from_bytes(repeated, "big")).to_bytes(
+        len(data), "big"
+    )
+
+
 class Client:
     """Enough of RFC 6455 for text frames: masked sends, unmasked receives, pings answered."""
 
@@ -70,10 +77,10 @@ class Client:
             raise ConnectionError(head.split(b"\r\n", 1)[0].decode())
         return cls(reader, writer)
 
-    def send_json(self, payload: dict) -> None:
-        data = json.dumps(payload).encode()
+    def send_frame(self, opcode: int, data: bytes) -> None:
+        """A client frame must be masked, payload included (RFC 6455 5.3)."""
         mask = os.urandom(4)
-        header = bytearray([0x81])
+        header = bytearray([0x80 | opcode])
         if len(data) < 126:
             header.append(0x80 | len(data))
         elif len(data) < 65536:
@@ -82,8 +89,10 @@ class Client:
         else:
             header.append(0x80 | 127)
             header += struct.pack("!Q", len(data))
-        masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(data))
-        self.writer.write(bytes(header) + mask + masked)
+        self.writer.write(bytes(header) + mask + masked(data, mask))
+
+    def send_json(self, payload: dict) -> None:
+        self.send_frame(0x1, json.dumps(payload).encode())
 
     async def receive_json(self) -> dict | None:
         while True:
@@ -98,9 +107,11 @@ class Client:
                 return json.loads(payload)
             if opcode == 0x8:
                 return None
-            if opcode == 0x9:  # ping → pong
-                mask = os.urandom(4)
-                self.writer.write(bytes([0x8A, 0x80 | len(payload)]) + mask + payload)
+            if opcode == 0x9:  # ping → pong with the same payload, masked like any client frame
+                # (an earlier version sent it unmasked: daphne read a different payload, took
+                # the pong for missing and reset every connection 50 s after it opened, the
+                # "lost" two thirds of the first 1,000-member runs).
+                self.send_frame(0xA, payload)
 
     def close(self) -> None:
         self.writer.close()
@@ -202,16 +213,25 @@ async def through_server(
     latencies: dict[str, list[float]] = {}
 
     received: dict[int, int] = {}
+    ready: set[int] = set()
+    closed: dict[str, int] = {}  # connections the server closed or reset during the run
+    finished = False
 
     async def listen(client: Client):
         received[id(client)] = 0
         while True:
             try:
                 event = await client.receive_json()
-            except (asyncio.IncompleteReadError, ConnectionError):
+            except (asyncio.IncompleteReadError, ConnectionError) as error:
+                if not finished:
+                    closed[type(error).__name__] = closed.get(type(error).__name__, 0) + 1
                 return
             if event is None:
+                if not finished:
+                    closed["close frame"] = closed.get("close frame", 0) + 1
                 return
+            if event.get("type") == "ready":
+                ready.add(id(client))
             if event.get("type") == "chat.message":
                 arrived = time.perf_counter()
                 received[id(client)] += 1
@@ -270,12 +290,17 @@ async def through_server(
         if sum(len(values) for values in latencies.values()) >= expected:
             break
         await asyncio.sleep(0.5)
+    finished = True
     for task in [*listeners, writer_listener]:
         task.cancel()
     for client in [*clients.values(), writer]:
         client.close()
     silent = sum(1 for count in received.values() if count == 0)
-    log(f"connections that heard nothing: {silent}")
+    log(f"connections that heard nothing: {silent}; heard 'ready': {len(ready)}; closed: {closed}")
+    log(
+        "deliveries per message: "
+        + ", ".join(str(len(latencies.get(str(n), []))) for n in range(messages))
+    )
     per_delivery = [value for values in latencies.values() for value in values]
     everyone = [max(values) for values in latencies.values() if len(values) >= len(clients)]
     delivered = sum(len(values) for values in latencies.values())
@@ -338,6 +363,11 @@ def main() -> None:
     baseline = asyncio.run(raw_layer(args.members, runs=10))
 
     log("starting daphne…")
+    # The server's log goes to a file: a pipe nobody reads fills at 64 KiB and then blocks
+    # the server in write(2) (every delivery stops), which is what cost the first 1,000-member
+    # runs two thirds of their deliveries.
+    server_log_path = workdir / "daphne.log"
+    server_log = server_log_path.open("wb")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "daphne"),
@@ -349,13 +379,13 @@ def main() -> None:
         ],
         env={**env, "PYTHONPATH": os.environ.get("PYTHONPATH", "src")},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=server_log,
     )
     try:
         deadline = time.monotonic() + 300  # a loaded machine takes a while to import Django
         while time.monotonic() < deadline:
             if server.poll() is not None:
-                raise SystemExit(f"daphne exited: {server.stderr.read().decode()[-2000:]}")
+                raise SystemExit(f"daphne exited: {server_log_path.read_text()[-2000:]}")
             try:
                 import socket
 
@@ -374,6 +404,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        server_log.close()
+    server_lines = server_log_path.read_text(errors="replace").splitlines()
+    log(f"daphne wrote {len(server_lines)} log lines ({server_log_path}); the last ones:")
+    for line in server_lines[-15:]:
+        log(f"  {line}")
 
     ms = 1000
     raw_p50 = statistics.median(baseline["fanout"]) * ms
