@@ -245,30 +245,45 @@ async def through_server(
     reasons: dict[str, int] = {}
     semaphore = asyncio.Semaphore(20)
 
+    retried = 0
+
     async def open_one(pk):
-        nonlocal failures
+        nonlocal failures, retried
         async with semaphore:
-            try:
-                clients[pk] = await Client.connect("127.0.0.1", port, cookie=cookies[pk])
-                # Read from the start: daphne pings every 20 s and drops a client that does
-                # not answer (an earlier version of this bench lost half its clients so).
-                listeners.append(asyncio.create_task(listen(clients[pk])))
-            except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
-                failures += 1
-                reason = f"{type(error).__name__}: {error}"[:80]
-                reasons[reason] = reasons.get(reason, 0) + 1
+            for attempt in range(3):  # a page reconnects too (live.js)
+                try:
+                    clients[pk] = await Client.connect("127.0.0.1", port, cookie=cookies[pk])
+                    # Read from the start: daphne pings every 20 s and drops a client that
+                    # does not answer.
+                    listeners.append(asyncio.create_task(listen(clients[pk])))
+                    break
+                except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
+                    reason = f"{type(error).__name__}: {error}"[:80]
+                    reasons[reason] = reasons.get(reason, 0) + 1
+                    if attempt == 2:
+                        failures += 1
+                    else:
+                        retried += 1
+                        await asyncio.sleep(1)
         if len(clients) % 200 == 0:
             log(f"  {len(clients)} connected…")
 
     await asyncio.gather(*(open_one(pk) for pk in members))
     connect_seconds = time.perf_counter() - started
-    log(f"{len(clients)} clients connected in {connect_seconds:.1f} s ({failures} failed)")
+    log(
+        f"{len(clients)} clients connected in {connect_seconds:.1f} s "
+        f"({retried} retries, {failures} gave up)"
+    )
     for reason, count in reasons.items():
-        log(f"  failed {count}×: {reason}")
+        log(f"  attempt failed {count}×: {reason}")
     writer = await Client.connect("127.0.0.1", port, cookie=cookies[writer_id])
-    await asyncio.sleep(2)  # let every connection finish joining its groups
-
     writer_listener = asyncio.create_task(listen(writer))
+    # Every connection has joined its groups once its "ready" came (at most a minute).
+    deadline = time.perf_counter() + 60
+    while len(ready) < len(clients) + 1 and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+    log(f"{len(ready)} of {len(clients) + 1} connections ready")
+
     # Warm-up, not measured: the server's first message loads templates, the Markdown parser
     # and the broker connection (about 2.5 s once), which would queue the next ones.
     for sequence in range(3):
@@ -308,6 +323,7 @@ async def through_server(
         "heard_all": sum(1 for count in received.values() if count >= messages),
         "connected": len(clients),
         "failed": failures,
+        "retried": retried,
         "connect_seconds": connect_seconds,
         "per_delivery": per_delivery,
         "all_reached": everyone,
@@ -434,7 +450,7 @@ def main() -> None:
     log("")
     log(
         f"connected: {result['connected']} of {args.members} in {result['connect_seconds']:.1f} s "
-        f"({result['failed']} failed); delivered {result['delivered']} of {result['expected']} "
+        f"({result['retried']} retries, {result['failed']} gave up); delivered {result['delivered']} of {result['expected']} "
         f"({result['heard_all']} connections heard every message); "
         f"daphne RSS {idle_rss:.0f} MiB idle → {loaded_rss:.0f} MiB with every client "
         f"({(loaded_rss - idle_rss) * 1024 / max(1, result['connected']):.0f} KiB per connection)"
