@@ -290,7 +290,12 @@ async def through_server(
         writer.send_json(
             {"type": "send", "room": data["room"], "body": f"Warm-up bench-seq-warm{sequence}"}
         )
-    await asyncio.sleep(5)
+    # Until the writer hears its warm-ups (on a loaded machine the first message took longer
+    # than a fixed pause, and the measured ones then queued behind it), at most two minutes.
+    deadline = time.perf_counter() + 120
+    while received.get(id(writer), 0) < 3 and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1)
     for sequence in range(messages):
         marker = str(sequence)
         sent_at[marker] = time.perf_counter()
