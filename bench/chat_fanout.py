@@ -47,6 +47,13 @@ def log(line: str) -> None:
 # ---------------------------------------------------------------------- a minimal WS client
 
 
+def masked(data: bytes, mask: bytes) -> bytes:
+    repeated = (mask * (len(data) // 4 + 1))[: len(data)]
+    return (int.from_bytes(data, "big") ^ int.from_bytes(repeated, "big")).to_bytes(
+        len(data), "big"
+    )
+
+
 class Client:
     """Enough of RFC 6455 for text frames: masked sends, unmasked receives, pings answered."""
 
@@ -70,10 +77,10 @@ class Client:
             raise ConnectionError(head.split(b"\r\n", 1)[0].decode())
         return cls(reader, writer)
 
-    def send_json(self, payload: dict) -> None:
-        data = json.dumps(payload).encode()
+    def send_frame(self, opcode: int, data: bytes) -> None:
+        """A client frame must be masked, payload included (RFC 6455 5.3)."""
         mask = os.urandom(4)
-        header = bytearray([0x81])
+        header = bytearray([0x80 | opcode])
         if len(data) < 126:
             header.append(0x80 | len(data))
         elif len(data) < 65536:
@@ -82,8 +89,10 @@ class Client:
         else:
             header.append(0x80 | 127)
             header += struct.pack("!Q", len(data))
-        masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(data))
-        self.writer.write(bytes(header) + mask + masked)
+        self.writer.write(bytes(header) + mask + masked(data, mask))
+
+    def send_json(self, payload: dict) -> None:
+        self.send_frame(0x1, json.dumps(payload).encode())
 
     async def receive_json(self) -> dict | None:
         while True:
@@ -98,9 +107,11 @@ class Client:
                 return json.loads(payload)
             if opcode == 0x8:
                 return None
-            if opcode == 0x9:  # ping → pong
-                mask = os.urandom(4)
-                self.writer.write(bytes([0x8A, 0x80 | len(payload)]) + mask + payload)
+            if opcode == 0x9:  # ping → pong with the same payload, masked like any client frame
+                # (an earlier version sent it unmasked: daphne read a different payload, took
+                # the pong for missing and reset every connection 50 s after it opened, the
+                # "lost" two thirds of the first 1,000-member runs).
+                self.send_frame(0xA, payload)
 
     def close(self) -> None:
         self.writer.close()
@@ -202,16 +213,25 @@ async def through_server(
     latencies: dict[str, list[float]] = {}
 
     received: dict[int, int] = {}
+    ready: set[int] = set()
+    closed: dict[str, int] = {}  # connections the server closed or reset during the run
+    finished = False
 
     async def listen(client: Client):
         received[id(client)] = 0
         while True:
             try:
                 event = await client.receive_json()
-            except (asyncio.IncompleteReadError, ConnectionError):
+            except (asyncio.IncompleteReadError, ConnectionError) as error:
+                if not finished:
+                    closed[type(error).__name__] = closed.get(type(error).__name__, 0) + 1
                 return
             if event is None:
+                if not finished:
+                    closed["close frame"] = closed.get("close frame", 0) + 1
                 return
+            if event.get("type") == "ready":
+                ready.add(id(client))
             if event.get("type") == "chat.message":
                 arrived = time.perf_counter()
                 received[id(client)] += 1
@@ -225,37 +245,57 @@ async def through_server(
     reasons: dict[str, int] = {}
     semaphore = asyncio.Semaphore(20)
 
+    retried = 0
+
     async def open_one(pk):
-        nonlocal failures
+        nonlocal failures, retried
         async with semaphore:
-            try:
-                clients[pk] = await Client.connect("127.0.0.1", port, cookie=cookies[pk])
-                # Read from the start: daphne pings every 20 s and drops a client that does
-                # not answer (an earlier version of this bench lost half its clients so).
-                listeners.append(asyncio.create_task(listen(clients[pk])))
-            except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
-                failures += 1
-                reason = f"{type(error).__name__}: {error}"[:80]
-                reasons[reason] = reasons.get(reason, 0) + 1
+            for attempt in range(3):  # a page reconnects too (live.js)
+                try:
+                    clients[pk] = await Client.connect("127.0.0.1", port, cookie=cookies[pk])
+                    # Read from the start: daphne pings every 20 s and drops a client that
+                    # does not answer.
+                    listeners.append(asyncio.create_task(listen(clients[pk])))
+                    break
+                except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
+                    reason = f"{type(error).__name__}: {error}"[:80]
+                    reasons[reason] = reasons.get(reason, 0) + 1
+                    if attempt == 2:
+                        failures += 1
+                    else:
+                        retried += 1
+                        await asyncio.sleep(1)
         if len(clients) % 200 == 0:
             log(f"  {len(clients)} connected…")
 
     await asyncio.gather(*(open_one(pk) for pk in members))
     connect_seconds = time.perf_counter() - started
-    log(f"{len(clients)} clients connected in {connect_seconds:.1f} s ({failures} failed)")
+    log(
+        f"{len(clients)} clients connected in {connect_seconds:.1f} s "
+        f"({retried} retries, {failures} gave up)"
+    )
     for reason, count in reasons.items():
-        log(f"  failed {count}×: {reason}")
+        log(f"  attempt failed {count}×: {reason}")
     writer = await Client.connect("127.0.0.1", port, cookie=cookies[writer_id])
-    await asyncio.sleep(2)  # let every connection finish joining its groups
-
     writer_listener = asyncio.create_task(listen(writer))
+    # Every connection has joined its groups once its "ready" came (at most a minute).
+    deadline = time.perf_counter() + 60
+    while len(ready) < len(clients) + 1 and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+    log(f"{len(ready)} of {len(clients) + 1} connections ready")
+
     # Warm-up, not measured: the server's first message loads templates, the Markdown parser
     # and the broker connection (about 2.5 s once), which would queue the next ones.
     for sequence in range(3):
         writer.send_json(
             {"type": "send", "room": data["room"], "body": f"Warm-up bench-seq-warm{sequence}"}
         )
-    await asyncio.sleep(5)
+    # Until the writer hears its warm-ups (on a loaded machine the first message took longer
+    # than a fixed pause, and the measured ones then queued behind it), at most two minutes.
+    deadline = time.perf_counter() + 120
+    while received.get(id(writer), 0) < 3 and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1)
     for sequence in range(messages):
         marker = str(sequence)
         sent_at[marker] = time.perf_counter()
@@ -270,12 +310,17 @@ async def through_server(
         if sum(len(values) for values in latencies.values()) >= expected:
             break
         await asyncio.sleep(0.5)
+    finished = True
     for task in [*listeners, writer_listener]:
         task.cancel()
     for client in [*clients.values(), writer]:
         client.close()
     silent = sum(1 for count in received.values() if count == 0)
-    log(f"connections that heard nothing: {silent}")
+    log(f"connections that heard nothing: {silent}; heard 'ready': {len(ready)}; closed: {closed}")
+    log(
+        "deliveries per message: "
+        + ", ".join(str(len(latencies.get(str(n), []))) for n in range(messages))
+    )
     per_delivery = [value for values in latencies.values() for value in values]
     everyone = [max(values) for values in latencies.values() if len(values) >= len(clients)]
     delivered = sum(len(values) for values in latencies.values())
@@ -283,6 +328,7 @@ async def through_server(
         "heard_all": sum(1 for count in received.values() if count >= messages),
         "connected": len(clients),
         "failed": failures,
+        "retried": retried,
         "connect_seconds": connect_seconds,
         "per_delivery": per_delivery,
         "all_reached": everyone,
@@ -338,6 +384,11 @@ def main() -> None:
     baseline = asyncio.run(raw_layer(args.members, runs=10))
 
     log("starting daphne…")
+    # The server's log goes to a file: a pipe nobody reads fills at 64 KiB and then blocks
+    # the server in write(2) (every delivery stops), which is what cost the first 1,000-member
+    # runs two thirds of their deliveries.
+    server_log_path = workdir / "daphne.log"
+    server_log = server_log_path.open("wb")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "daphne"),
@@ -349,13 +400,13 @@ def main() -> None:
         ],
         env={**env, "PYTHONPATH": os.environ.get("PYTHONPATH", "src")},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=server_log,
     )
     try:
         deadline = time.monotonic() + 300  # a loaded machine takes a while to import Django
         while time.monotonic() < deadline:
             if server.poll() is not None:
-                raise SystemExit(f"daphne exited: {server.stderr.read().decode()[-2000:]}")
+                raise SystemExit(f"daphne exited: {server_log_path.read_text()[-2000:]}")
             try:
                 import socket
 
@@ -374,6 +425,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        server_log.close()
+    server_lines = server_log_path.read_text(errors="replace").splitlines()
+    log(f"daphne wrote {len(server_lines)} log lines ({server_log_path}); the last ones:")
+    for line in server_lines[-15:]:
+        log(f"  {line}")
 
     ms = 1000
     raw_p50 = statistics.median(baseline["fanout"]) * ms
@@ -399,7 +455,7 @@ def main() -> None:
     log("")
     log(
         f"connected: {result['connected']} of {args.members} in {result['connect_seconds']:.1f} s "
-        f"({result['failed']} failed); delivered {result['delivered']} of {result['expected']} "
+        f"({result['retried']} retries, {result['failed']} gave up); delivered {result['delivered']} of {result['expected']} "
         f"({result['heard_all']} connections heard every message); "
         f"daphne RSS {idle_rss:.0f} MiB idle → {loaded_rss:.0f} MiB with every client "
         f"({(loaded_rss - idle_rss) * 1024 / max(1, result['connected']):.0f} KiB per connection)"

@@ -11,14 +11,17 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.test import Client
 
-from flywheel.chat import services
+from flywheel.chat import rendering, services
 from flywheel.chat.models import Message, RoomSanctionKind
 from flywheel.chat.routing import websocket_application, websocket_urlpatterns
-from tests.chat.conftest import ANONYMOUS
+from tests.chat.conftest import ANONYMOUS, grant
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
-TIMEOUT = 5
+# A bound on waiting, not a timing assertion: the first message of a run loads templates and
+# the Markdown parser, which took over 5 s on the loaded shared machine.
+TIMEOUT = 30
 
 
 def live(user) -> WebsocketCommunicator:
@@ -42,6 +45,17 @@ def run(scenario) -> None:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(in_thread).result()
+
+
+def run_returning(scenario):
+    """run(), handing back what the scenario returns."""
+    results = []
+
+    async def keeping():
+        results.append(await scenario())
+
+    run(keeping)
+    return results[0]
 
 
 async def connected(user) -> WebsocketCommunicator:
@@ -179,6 +193,52 @@ def test_a_non_member_of_a_gated_space_cannot_join_or_hear_its_room(
 
     run(scenario)
     assert list(Message.objects.values_list("body", flat=True)) == ["vip only"]
+
+
+def test_a_message_is_rendered_once_and_reaches_every_reader_but_not_an_outsider(
+    redis_channel_layer, gated_room, anna, staff, monkeypatch
+):
+    """Fan-out renders and encodes a message once for the whole room, yet each connection
+    still passes it on only if its member was allowed into the room: all six readers and
+    the writer get the same message, the member the gate keeps out gets nothing."""
+    readers = [UserFactory(handle=f"reader{n}") for n in range(6)]
+    for reader in readers:
+        grant(gated_room.space, reader)
+    renders = []
+    original = rendering.render_message
+
+    def counting(message, **kwargs):
+        renders.append(message.pk)
+        return original(message, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_message", counting)
+
+    async def scenario():
+        outsider = await connected(anna)
+        await outsider.send_json_to({"type": "join", "room": gated_room.pk})
+        assert (await next_of(outsider, "error"))["room"] == gated_room.pk
+        connections_ = [await connected(reader) for reader in readers]
+        for connection in connections_:
+            await join(connection, gated_room)
+        writer = await connected(staff)
+        await join(writer, gated_room)
+        await writer.send_json_to(
+            {"type": "send", "room": gated_room.pk, "body": "Launch at **noon**", "nonce": "n"}
+        )
+        sent = await next_of(writer, "sent")
+        arrived = [await next_of(connection, "chat.message") for connection in connections_]
+        arrived.append(await next_of(writer, "chat.message"))
+        assert await outsider.receive_nothing(timeout=0.5)
+        for connection in [outsider, writer, *connections_]:
+            await connection.disconnect()
+        return sent, arrived
+
+    sent, arrived = run_returning(scenario)
+    assert len(arrived) == 7
+    assert {event["message"] for event in arrived} == {sent["message"]}
+    assert all("<strong>noon</strong>" in event["html"] for event in arrived)
+    assert len({event["html"] for event in arrived}) == 1
+    assert renders == [sent["message"]]
 
 
 def test_a_blocked_member_cannot_write_to_the_blocker(redis_channel_layer, anna, ben):

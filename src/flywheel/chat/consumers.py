@@ -78,12 +78,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated or not self.user.is_active:
             await self.close(code=4401)
             return
+        # Accept first, then join: the handshake does not wait for the room query and the
+        # group joins (a loaded server otherwise let clients' opening handshakes time out,
+        # bench/chat_fanout.py); the page is live only once "ready" below arrives.
+        await self.accept()
         self.member_group = realtime.member_group(self.user.pk)
         await self.channel_layer.group_add(self.member_group, self.channel_name)
         for room_id in await database_sync_to_async(_followed_room_ids)(self.user):
             await self._follow(room_id)
         await database_sync_to_async(presence.mark_online)(self.user.pk)
-        await self.accept()
         # Proof that channel-layer events reach this connection: the page treats the
         # connection as live only once "ready" arrives (and reconnects otherwise). The first
         # connection after a server start was seen to answer pings yet hear no group events
@@ -160,7 +163,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # ------------------------------------------------------------------ from the channel layer
 
     async def _forward(self, event: dict) -> None:
-        if event.get("room") in self.rooms:
+        """Only connections that follow the room (joined after chat.permissions said yes;
+        a ban or a lost membership unfollows) pass the event on; a message's event carries
+        its page text already encoded (rendering.message_event), sent as it is."""
+        if event.get("room") not in self.rooms:
+            return
+        frame = event.get("frame")
+        if isinstance(frame, str):
+            await self.send(text_data=frame)
+        else:
             await self.send_json(event)
 
     async def chat_message(self, event: dict) -> None:
