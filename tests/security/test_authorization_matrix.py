@@ -8,6 +8,7 @@ Outcomes: OK 200 · LOGIN redirect to sign-in · DENIED 403 or 404 (never the co
 NOT_FOUND 404 · NOT_ALLOWED 405 (wrong method) · REDIRECT any 302 · UNAUTHORISED 401 (API).
 """
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -92,7 +93,8 @@ def _post_image_url(which: str, suffix: str = ".webp"):
         }.get(which)
         post = topic.posts.get(number=1) if topic else None
         image = PostImage(
-            key=f"{which:0<32}"[:32].replace("_", "0"),
+            # Fresh per call: a test that walks every row visits this route's URL again.
+            key=uuid.uuid4().hex,
             uploader=post.author if post else world.member,
             post=post,
             created_at=timezone.now(),

@@ -143,7 +143,7 @@ def _write_finished(*, owner, members, product, anchor) -> None:
             at=written,
         )
         if review.state != ReviewState.PUBLISHED:
-            reviews.publish_review(review=review, by=owner)
+            reviews.publish_review(review=review, by=owner, at=written)
         # Feedback at the moment the review was written (the activity consumer, running
         # after commit, finds it recorded and changes nothing).
         services.record_feedback(

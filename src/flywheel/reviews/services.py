@@ -381,13 +381,14 @@ def edit_review(
 
 
 @transaction.atomic
-def publish_review(*, review: Review, by) -> Review:
+def publish_review(*, review: Review, by, at=None) -> Review:
+    """A moderator publishes a pending review (`at`: imports and the demo's history)."""
     permissions.check_moderate_review_permission(by)
     review = (
         Review.objects.select_for_update(of=("self",)).select_related("author").get(pk=review.pk)
     )
     if review.state != ReviewState.PUBLISHED:
-        _mark_published(review)
+        _mark_published(review, at=at)
     return review
 
 
