@@ -10,17 +10,16 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import render_markdown
+from flywheel.core.member_mail import email_member, zone_named
 from flywheel.core.ratelimit import check_action_rate_limit, check_rate_limit
 from flywheel.core.services import record_activity
 from flywheel.events import permissions
@@ -58,13 +57,6 @@ REMINDERS = (("reminded_day_at", timedelta(hours=24)), ("reminded_hour_at", time
 # ---------------------------------------------------------------- helpers
 
 
-def zone_named(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def local_to_utc(value: datetime, zone_name: str) -> datetime:
     """A wall-clock time in `zone_name` (as a form gives it) as an aware UTC datetime."""
     if timezone.is_aware(value):
@@ -94,29 +86,10 @@ def _event_url(event: Event) -> str:
     return settings.SITE_URL.rstrip("/") + event.get_absolute_url()
 
 
-def _email_member(member, *, subject: str, template: str, context: dict) -> None:
-    """Render in the member's language and time zone and send (raises on failure, so a
-    caller's claim of the e-mail rolls back and the next run tries again)."""
-    with (
-        translation.override(member.language or settings.LANGUAGE_CODE),
-        timezone.override(zone_named(member.timezone)),
-    ):
-        context = {**context, "member": member, "brand_name": settings.BRAND_NAME}
-        rendered_subject = " ".join(render_to_string(subject, context).split())
-        body = render_to_string(template, context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + rendered_subject,
-        body,
-        None,
-        [member.email],
-        fail_silently=False,
-    )
-
-
 def _email_after_commit(member, **kwargs) -> None:
     def send() -> None:
         try:
-            _email_member(member, **kwargs)
+            email_member(member, **kwargs)
         except Exception:  # an RSVP already saved must not fail on the mail server
             logger.exception("events: e-mail to member %s failed", member.pk)
 
@@ -597,7 +570,7 @@ def send_event_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 if not claimed:
                     continue
                 event = registration.event
-                _email_member(
+                email_member(
                     registration.member,
                     subject="events/email/reminder_subject.txt",
                     template="events/email/reminder.txt",

@@ -7,18 +7,16 @@ selecting at once never pass the number of places."""
 import logging
 import random
 import secrets
-import zoneinfo
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flywheel.core.exceptions import Conflict, InvalidInput
 from flywheel.core.markup import render_markdown
+from flywheel.core.member_mail import email_member
 from flywheel.core.ratelimit import check_rate_limit
 from flywheel.core.services import record_activity
 from flywheel.trials import permissions
@@ -50,40 +48,14 @@ OVERDUE_WINDOW = timedelta(days=14)
 # ---------------------------------------------------------------- e-mail
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _trial_url(trial: Trial) -> str:
     return settings.SITE_URL.rstrip("/") + trial.get_absolute_url()
-
-
-def _email_member(member, *, subject: str, template: str, context: dict) -> None:
-    """Render in the member's language and time zone and send (raises on failure, so a claimed
-    reminder rolls back and the next run tries again)."""
-    with (
-        translation.override(member.language or settings.LANGUAGE_CODE),
-        timezone.override(_zone(member.timezone)),
-    ):
-        context = {**context, "member": member, "brand_name": settings.BRAND_NAME}
-        rendered_subject = " ".join(render_to_string(subject, context).split())
-        body = render_to_string(template, context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + rendered_subject,
-        body,
-        None,
-        [member.email],
-        fail_silently=False,
-    )
 
 
 def _email_after_commit(member, **kwargs) -> None:
     def send() -> None:
         try:
-            _email_member(member, **kwargs)
+            email_member(member, **kwargs)
         except Exception:  # a selection already saved must not fail on the mail server
             logger.exception("trials: e-mail to member %s failed", member.pk)
 
@@ -489,7 +461,7 @@ def send_feedback_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 if not claimed:
                     continue
                 trial = application.trial
-                _email_member(
+                email_member(
                     application.member,
                     subject="trials/email/reminder_subject.txt",
                     template="trials/email/reminder.txt",
