@@ -74,6 +74,9 @@ def test_a_code_the_shop_keeps_refusing_is_dead_lettered_with_its_reason_for_sta
     client.force_login(UserFactory(is_staff=True))
     staff_page = client.get("/referrals/staff/review/").content.decode()
     assert f'data-welcome-failure="{referral.pk}"' in staff_page
+    assert staff_page.count("data-welcome-failures") == 1  # once, in the page, not in <title>
+    title = staff_page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<table" not in title and "Referrals waiting for review" in title
     assert "Shop is frozen for maintenance" in staff_page
 
 
