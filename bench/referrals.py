@@ -160,7 +160,7 @@ def populate(*, orders: int, referrers: int) -> dict:
     }
 
 
-def wait_for_empty_queue(broker, queue: str, *, timeout_s: float = 120) -> None:
+def wait_for_empty_queue(broker, queue: str, *, timeout_s: float = 600) -> None:
     """The previous phase's leftovers (activity deliveries) are not the next one's work."""
     deadline = time.monotonic() + timeout_s
     while broker.llen(queue) and time.monotonic() < deadline:

@@ -271,7 +271,8 @@ def pending_set(monkeypatch, settings):
 
 
 @pytest.mark.redis
-def test_orders_wait_in_the_set_and_one_task_drains_them_in_batches(store, pending_set):
+def test_orders_wait_in_the_set_and_one_task_drains_them_in_batches(store, pending_set, settings):
+    settings.FLYWHEEL_REFERRAL_ATTRIBUTION_TASK_SECONDS = 0  # one batch per task
     client, published = pending_set
     orders = mixed_orders(store, referrers(3))
     for order in orders:
@@ -287,6 +288,18 @@ def test_orders_wait_in_the_set_and_one_task_drains_them_in_batches(store, pendi
     assert tasks.attribute_pending_orders() == 0
     assert client.zcard(tasks._keys()[0]) == 0
     assert Referral.objects.filter(first_order__in=orders).count() == 3
+
+
+@pytest.mark.redis
+def test_a_task_goes_on_batch_after_batch_while_there_is_a_backlog(store, pending_set):
+    client, published = pending_set
+    orders = mixed_orders(store, referrers(5))
+    for order in orders:
+        tasks.queue_order_attribution(order.pk)
+
+    assert tasks.attribute_pending_orders() == 5  # 2 + 2 + 1, in one task
+    assert client.zcard(tasks._keys()[0]) == 0
+    assert Referral.objects.filter(first_order__in=orders).count() == 5
 
 
 @pytest.mark.redis

@@ -4,8 +4,9 @@ Attribution of store orders is batched (docs/referrals.md, "Attribution under lo
 `order_changes` listener adds the order's id to a Redis sorted set next to the broker's
 queue and makes sure one `attribute_pending_orders` task is on its way (one SET, as the
 webhook inbox does); the task claims up to FLYWHEEL_REFERRAL_ATTRIBUTION_BATCH ids and
-attributes them in one transaction (services.attribute_orders). A full batch first queues
-the next task, so idle workers join in while there is a backlog.
+attributes them in one transaction (services.attribute_orders), batch after batch for up to
+ten seconds while there is a backlog. A full batch first queues another task, so idle
+workers join in.
 
 Claimed ids stay in the set under a lease until their batch commits: a worker that dies
 mid-batch leaves them to be claimed again when the lease runs out (by the next task, or the
@@ -100,28 +101,41 @@ def _queue_drain(client: redis.Redis, queued: str) -> None:
         raise
 
 
+def task_seconds() -> float:
+    return float(getattr(settings, "FLYWHEEL_REFERRAL_ATTRIBUTION_TASK_SECONDS", 10))
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def attribute_pending_orders() -> int:
-    """Attribute one batch of pending orders (services.attribute_orders); returns how many
-    it claimed."""
-    from flywheel.referrals.services import attribute_orders
+    """Attribute pending orders batch after batch (services.attribute_orders) while full
+    batches keep coming, for up to FLYWHEEL_REFERRAL_ATTRIBUTION_TASK_SECONDS (10): a
+    backlog is not left behind the activity deliveries its own batches queue. A full batch
+    first queues another task, so idle workers join in. Returns how many it claimed."""
+    from flywheel.referrals import services
 
     client = _broker_redis()
     if client is None:
         return 0
     pending, queued = _keys()
     client.delete(queued)
-    # The lease's score, told apart from another batch's by a random millisecond fraction.
-    lease = repr(time.time() + LEASE_SECONDS + secrets.randbelow(1000) / 1000)
     claim = client.register_script(_CLAIM)
-    ids = [int(raw) for raw in claim(keys=[pending], args=[time.time(), batch_size(), lease])]
-    if not ids:
-        return 0
-    if len(ids) == batch_size():
-        _queue_drain(client, queued)
-    attribute_orders(ids)
-    client.register_script(_RELEASE)(keys=[pending], args=[lease, *ids])
-    return len(ids)
+    release = client.register_script(_RELEASE)
+    started = time.monotonic()
+    claimed = 0
+    while True:
+        # The lease's score, told apart from another batch's by a random millisecond.
+        lease = repr(time.time() + LEASE_SECONDS + secrets.randbelow(1000) / 1000)
+        ids = [int(raw) for raw in claim(keys=[pending], args=[time.time(), batch_size(), lease])]
+        if not ids:
+            return claimed
+        full = len(ids) == batch_size()
+        if full:
+            _queue_drain(client, queued)
+        services.attribute_orders(ids)
+        release(keys=[pending], args=[lease, *ids])
+        claimed += len(ids)
+        if not full or time.monotonic() - started >= task_seconds():
+            return claimed
 
 
 @shared_task(ignore_result=True)
