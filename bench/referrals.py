@@ -5,14 +5,18 @@
    click row and a `referral_clicked` activity, queues its deliveries on Redis, signs the
    attribution cookie and answers 302), and the bare view `/bench/bare` (routing and
    middleware only) on the same server, one after the other in the same run.
-2. Attribution: --orders paid orders are written (bulk), a third each carrying a referrer's
-   code among the discount codes, `?ref=<code>` in the landing page, or the e-mail of a
-   friend who signed up through a link. First the baseline: one `bench.baseline.read_order`
-   task per order (read the order by id, store one row) through Redis to a real Celery
-   worker (prefork, --worker-processes); then one `attribute_order_task` per order, the task
-   the `order_changes` hook queues in production, to the same worker: the fraud checks, the
-   referral row, `referral_converted` and its deliveries (the rewards consumer awards the
-   points) on the same queue. Rates are from the first finished task to the last.
+2. Attribution: twice --orders paid orders are written (bulk), a third each carrying a
+   referrer's code among the discount codes, `?ref=<code>` in the landing page, or the e-mail
+   of a friend who signed up through a link. First the baseline: one
+   `bench.baseline.read_order` task per order (read the order by id, store one row) through
+   Redis to a real Celery worker (prefork, --worker-processes); then the first half of the
+   orders with one `attribute_order_task` each (a batch of one: the path without a Redis
+   broker, and what every order took before batching); then the second half through the
+   `order_changes` listener as in production (consumers.attribute_order: the Redis pending
+   set, drained by `attribute_pending_orders` in batches of --batch). Each attribution runs
+   the fraud checks, writes the referral, `referral_converted` and its deliveries (the
+   rewards consumer awards the points, on the same queue). Rates are from the first
+   attributed order to the last; each phase starts once the queue is empty.
 
     PYTHONPATH=src:. .venv/bin/python -m bench.referrals
     PYTHONPATH=src:. .venv/bin/python -m bench.referrals --orders 6000 --duration 10
@@ -49,15 +53,17 @@ SHOP = "bench-referrals.myshopify.com"
 SOURCES = ("discount_code", "landing_ref", "email")
 COUNTS = {
     "baseline": "SELECT count(*) FROM bench_body",
-    "attributed": "SELECT count(*) FROM referrals_referral WHERE first_order_id IS NOT NULL",
+    "attributed": (
+        "SELECT count(*) FROM referrals_referral WHERE first_order_id BETWEEN %s AND %s"
+    ),
 }
 
 
-def _count(name: str) -> int:
+def _count(name: str, ids: tuple[int, int]) -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(COUNTS[name])
+        cursor.execute(COUNTS[name], ids if "%s" in COUNTS[name] else None)
         return cursor.fetchone()[0]
 
 
@@ -150,18 +156,29 @@ def populate(*, orders: int, referrers: int) -> dict:
         "referrers": referrers,
         "orders": len(created),
         "order_ids": [order.pk for order in created],
+        "store_id": store.pk,
     }
 
 
-def measure(name: str, expected: int, *, worker, timeout_s: float, log_path: Path) -> dict:
+def wait_for_empty_queue(broker, queue: str, *, timeout_s: float = 600) -> None:
+    """The previous phase's leftovers (activity deliveries) are not the next one's work."""
+    deadline = time.monotonic() + timeout_s
+    while broker.llen(queue) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)  # the tasks the worker has taken
+
+
+def measure(name: str, ids: list[int], *, worker, timeout_s: float, log_path: Path) -> dict:
     """Tasks finished per second and per minute, from the first to the last."""
+    expected = len(ids)
+    span = (min(ids), max(ids))
     first_at = None
     first_count = 0
     deadline = time.monotonic() + timeout_s
     timed_out = False
     last_report = time.monotonic()
     while True:
-        done = _count(name)
+        done = _count(name, span)
         if first_at is None and done > 0:
             first_at, first_count = time.monotonic(), done
         if done >= expected:
@@ -191,6 +208,17 @@ def publish(task, order_ids: list[int]) -> float:
     started = time.perf_counter()
     for order_id in order_ids:
         task.delay(order_id)
+    return time.perf_counter() - started
+
+
+def publish_changes(order_ids: list[int], store_id: int) -> float:
+    """What commerce does after storing each order: the order_changes listeners."""
+    from flywheel.core import hooks
+    from flywheel.referrals.consumers import attribute_order
+
+    started = time.perf_counter()
+    for order_id in order_ids:
+        attribute_order(hooks.OrderChanged(order_id=order_id, store_id=store_id))
     return time.perf_counter() - started
 
 
@@ -224,6 +252,9 @@ def main(argv: list[str] | None = None) -> Path:
         "--per-referrer", type=int, default=3, help="orders per referrer (under the caps)"
     )
     parser.add_argument("--worker-processes", type=int, default=2, help="Celery prefork size")
+    parser.add_argument(
+        "--batch", type=int, default=100, help="FLYWHEEL_REFERRAL_ATTRIBUTION_BATCH"
+    )
     parser.add_argument("--process-timeout", type=int, default=150)
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args(argv)
@@ -243,11 +274,17 @@ def main(argv: list[str] | None = None) -> Path:
             "DJANGO_SETTINGS_MODULE": "bench.referral_settings",
             "FLYWHEEL_BENCH_QUEUE": queue,
             "CELERY_TASK_ALWAYS_EAGER": "0",
+            "FLYWHEEL_REFERRAL_ATTRIBUTION_BATCH": str(args.batch),
             "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)]),
         }
     )
     # This process publishes the tasks: the same broker, settings and queue.
-    for key in ("DJANGO_SETTINGS_MODULE", "FLYWHEEL_BENCH_QUEUE", "CELERY_TASK_ALWAYS_EAGER"):
+    for key in (
+        "DJANGO_SETTINGS_MODULE",
+        "FLYWHEEL_BENCH_QUEUE",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "FLYWHEEL_REFERRAL_ATTRIBUTION_BATCH",
+    ):
         os.environ[key] = environment[key]
     os.environ["REDIS_URL"] = environment["REDIS_URL"]
     os.environ["SECRET_KEY"] = environment["SECRET_KEY"]
@@ -257,9 +294,11 @@ def main(argv: list[str] | None = None) -> Path:
     logger.info("migrating %s", DATABASE_URL.rsplit("/", 1)[-1])
     call_command("migrate", verbosity=0, interactive=False)
     reset_tables()
-    referrers = max(1, args.orders // args.per_referrer)
-    population = populate(orders=args.orders, referrers=referrers)
-    order_ids = population.pop("order_ids")
+    referrers = max(1, 2 * args.orders // args.per_referrer)
+    population = populate(orders=2 * args.orders, referrers=referrers)
+    all_ids = population.pop("order_ids")
+    store_id = population.pop("store_id")
+    order_ids, batched_ids = all_ids[: args.orders], all_ids[args.orders :]
     logger.info("%d referrers, %d orders", referrers, len(order_ids))
     results: dict = {
         "started_at": datetime.now(UTC).isoformat(),
@@ -321,7 +360,7 @@ def main(argv: list[str] | None = None) -> Path:
         try:
             results["baseline"] = measure(
                 "baseline",
-                len(order_ids),
+                order_ids,
                 worker=worker,
                 timeout_s=args.process_timeout,
                 log_path=worker_log,
@@ -330,22 +369,37 @@ def main(argv: list[str] | None = None) -> Path:
             results["publish_seconds"]["attribution"] = publish(attribute_order_task, order_ids)
             results["attribution"] = measure(
                 "attributed",
-                len(order_ids),
+                order_ids,
                 worker=worker,
                 timeout_s=args.process_timeout,
                 log_path=worker_log,
             )
             results["load_average"]["after_attribution"] = load_average()
+            wait_for_empty_queue(broker, queue)
+            results["load_average"]["before_batched"] = load_average()
+            results["publish_seconds"]["batched"] = publish_changes(batched_ids, store_id)
+            results["batched"] = measure(
+                "attributed",
+                batched_ids,
+                worker=worker,
+                timeout_s=args.process_timeout,
+                log_path=worker_log,
+            )
+            results["load_average"]["after_batched"] = load_average()
         finally:
             worker.terminate()
             worker.wait(timeout=30)
             broker.delete(queue)
+            from flywheel.referrals.tasks import _keys
+
+            broker.delete(*_keys())
         results["outcomes"] = outcome_counts()
-        results["attribution_ratio"] = (
-            results["attribution"]["per_second"] / results["baseline"]["per_second"]
-            if results["baseline"]["per_second"]
-            else 0.0
-        )
+        for name in ("attribution", "batched"):
+            results[f"{name}_ratio"] = (
+                results[name]["per_second"] / results["baseline"]["per_second"]
+                if results["baseline"]["per_second"]
+                else 0.0
+            )
         results["failed_tasks_logged"] = worker_log.read_text().count("raised unexpected")
     finally:
         scratch.cleanup()

@@ -509,6 +509,26 @@ class FakeStore:
             return 204, {}, b""
         if method == "POST" and path == "gift_cards.json":
             return self._shopify_create_gift_card(request.body or {})
+        if method == "POST" and (match := re.fullmatch(r"gift_cards/(\d+)/disable\.json", path)):
+            # Shopify: 200 with the card, disabled_at set; disabling again is refused (422).
+            with self._lock:
+                card = self.gift_cards.get(int(match.group(1)))
+                if card is None:
+                    return self._json(404, {"errors": "Not Found"})
+                if card["disabled_at"] is not None:
+                    return self._json(
+                        422, {"errors": {"base": ["Gift card has already been disabled"]}}
+                    )
+                card["disabled_at"] = datetime.now(UTC).isoformat()
+            return self._json(200, {"gift_card": card})
+        if method == "GET" and path == "gift_cards/search.json":
+            wanted = (request.query.get("query") or "").removeprefix("code:").lower()
+            found = [
+                {key: value for key, value in card.items() if key != "code"}
+                for card in self.gift_cards.values()
+                if card["code"].lower() == wanted
+            ]
+            return self._json(200, {"gift_cards": found})
         if path == "webhooks.json" and method == "GET":
             return self._json(200, {"webhooks": list(self.webhooks.values())})
         if path == "webhooks.json" and method == "POST":
@@ -676,6 +696,10 @@ class FakeStore:
             return self._json(200, record)
         if method == "POST" and path == "coupons":
             return self._woo_create_coupon(request.body or {})
+        if method == "GET" and path == "coupons":
+            wanted = (request.query.get("code") or "").lower()
+            found = [c for c in self.coupons.values() if not wanted or c["code"] == wanted]
+            return self._json(200, found)
         if method == "DELETE" and (match := re.fullmatch(r"coupons/(\d+)", path)):
             return self._woo_delete_coupon(int(match.group(1)), force=request.query.get("force"))
         if path == "webhooks" and method == "GET":
@@ -826,6 +850,14 @@ class FakeStore:
             return self._bc_create_coupon(request.body or {})
         if method == "POST" and path == "v2/gift_certificates":
             return self._bc_create_gift_certificate(request.body or {})
+        if method == "GET" and path == "v2/gift_certificates":
+            wanted = (query.get("code") or "").lower()
+            found = [c for c in self.gift_cards.values() if c["code"].lower() == wanted]
+            return self._json(200, found) if found else (204, {}, b"")
+        if method == "DELETE" and (match := re.fullmatch(r"v2/gift_certificates/(\d+)", path)):
+            with self._lock:
+                deleted = self.gift_cards.pop(int(match.group(1)), None)
+            return (204, {}, b"") if deleted else self._json(404, not_found_v2)
         if method == "DELETE" and (match := re.fullmatch(r"v2/coupons/(\d+)", path)):
             with self._lock:
                 deleted = self.coupons.pop(int(match.group(1)), None)

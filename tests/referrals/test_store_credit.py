@@ -1,7 +1,8 @@
 """Store credit as the referrer's reward: issued in the shop through the adapter (a Shopify
-gift card, a BigCommerce gift certificate) once the refund window has passed, stored with
-its amount and currency, idempotent, retried through the outbound path, and refused clearly
-where the shop has no store credit (WooCommerce)."""
+gift card, a BigCommerce gift certificate, a WooCommerce single-use coupon tied to the
+referrer's e-mail) once the refund window has passed, stored with its amount and currency,
+idempotent, retried through the outbound path, and refused clearly where the shop has no
+store credit."""
 
 import datetime
 from decimal import Decimal
@@ -100,7 +101,31 @@ def test_bigcommerce_issues_a_gift_certificate_once_per_code(settings):
     assert not first.already_issued and second.already_issued
 
 
-def test_woocommerce_refuses_store_credit_as_not_supported_without_asking_the_shop(settings):
+def test_woocommerce_issues_a_single_use_coupon_only_the_referrer_can_use(settings):
+    store, fake = connect_fake_shop("woocommerce", settings)
+    try:
+        with get_adapter(store) as adapter:
+            first = adapter.issue_store_credit(
+                amount=Decimal("10"), currency="USD", code="WOOCODE234", customer_email="A@x.org"
+            )
+            again = adapter.issue_store_credit(
+                amount=Decimal("10"), currency="USD", code="WOOCODE234", customer_email="a@x.org"
+            )
+    finally:
+        fake.stop()
+    (coupon,) = fake.coupons.values()
+    assert coupon["code"] == "woocode234"
+    assert coupon["discount_type"] == "fixed_cart" and coupon["amount"] == "10.00"
+    assert coupon["individual_use"] is True and coupon["usage_limit"] == 1
+    assert coupon["email_restrictions"] == ["a@x.org"]
+    assert first.platform_id == str(coupon["id"]) and not first.already_issued
+    assert again.already_issued  # a retry after a lost answer pays nothing twice
+
+
+def test_a_shop_without_store_credit_refuses_it_without_asking(settings, monkeypatch):
+    from flywheel.commerce.adapters.woocommerce import WooCommerceAdapter
+
+    monkeypatch.setattr(WooCommerceAdapter, "supports_store_credit", False)
     store, fake = connect_fake_shop("woocommerce", settings)
     try:
         with get_adapter(store) as adapter, pytest.raises(StoreCreditNotSupported) as refusal:
@@ -205,8 +230,11 @@ def test_a_shop_failure_is_retried_through_the_outbound_path(
 
 
 def test_a_shop_without_store_credit_refuses_it_visibly(
-    settings, referrer, credit_setting, django_capture_on_commit_callbacks, client
+    settings, referrer, credit_setting, django_capture_on_commit_callbacks, client, monkeypatch
 ):
+    from flywheel.commerce.adapters.woocommerce import WooCommerceAdapter
+
+    monkeypatch.setattr(WooCommerceAdapter, "supports_store_credit", False)
     store, fake = connect_fake_shop("woocommerce", settings)
     try:
         referral = _pending_referral(referrer)

@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flywheel.commerce.reconcile_stores",
         "schedule": 60 * 60,
     },
+    # Orders whose attribution batch died with its worker, or whose task was lost.
+    "referrals-sweep-pending-attributions": {
+        "task": "flywheel.referrals.tasks.sweep_pending_attributions",
+        "schedule": 60,
+    },
     "referrals-approve-matured": {
         "task": "flywheel.referrals.tasks.approve_matured_referrals_task",
         "schedule": 60 * 60,

@@ -79,6 +79,49 @@ def record_activity(
     return activity
 
 
+def record_activities(entries: Iterable[dict]) -> list[Activity]:
+    """record_activity for many at once, inside the caller's transaction: one INSERT for the
+    activities and one for all their deliveries (batch work such as referral attribution).
+    Each entry has record_activity's keyword arguments. Unlike record_activity a dedupe key
+    that already exists is not skipped: it raises IntegrityError and the caller's
+    transaction rolls back (the caller only passes keys it knows are new, and falls back to
+    record_activity one at a time)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_activities runs inside the caller's transaction")
+    now = timezone.now()
+    rows = []
+    for entry in entries:
+        target = entry.get("target")
+        rows.append(
+            Activity(
+                actor=entry["actor"],
+                verb=entry["verb"],
+                space=entry.get("space"),
+                payload=entry.get("payload") or {},
+                created_at=entry.get("at") or now,
+                dedupe_key=entry.get("dedupe_key") or None,
+                target_type=ContentType.objects.get_for_model(target) if target else None,
+                target_id=target.pk if target is not None else None,
+            )
+        )
+    if not rows:
+        return []
+    activities = Activity.objects.bulk_create(rows)
+    due = now + dispatch_grace()
+    ActivityDelivery.objects.bulk_create(
+        [
+            ActivityDelivery(activity=activity, consumer=name, created_at=now, next_attempt_at=due)
+            for activity in activities
+            for name in activity_consumers()
+        ]
+    )
+    for activity in activities:
+        transaction.on_commit(
+            lambda activity_id=activity.pk: dispatch_activity(activity_id), robust=True
+        )
+    return activities
+
+
 def dispatch_grace() -> timedelta:
     return timedelta(seconds=settings.FLYWHEEL_ACTIVITY_DISPATCH_GRACE_SECONDS)
 

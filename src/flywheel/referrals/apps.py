@@ -17,8 +17,16 @@ class ReferralsConfig(AppConfig):
         )
         from flywheel.referrals.privacy import erase_referrals, export_referrals
         from flywheel.referrals.queue import QUEUE_NAME, HeldReferrals
-        from flywheel.referrals.senders import send_store_credit, send_welcome_code
-        from flywheel.referrals.services import STORE_CREDIT_KIND, WELCOME_CODE_KIND
+        from flywheel.referrals.senders import (
+            send_store_credit,
+            send_store_credit_withdrawal,
+            send_welcome_code,
+        )
+        from flywheel.referrals.services import (
+            STORE_CREDIT_KIND,
+            STORE_CREDIT_WITHDRAWAL_KIND,
+            WELCOME_CODE_KIND,
+        )
 
         # The attribution cookie rides in the sign-up activity (the accounts adapter asks).
         hooks.sign_up_payloads.register(referral_cookie_for_sign_up, name="referrals.cookie")
@@ -38,3 +46,6 @@ class ReferralsConfig(AppConfig):
         # outbound messages (retried with backoff, dead-lettered with the shop's reason).
         hooks.outbound_senders.register(send_welcome_code, name=WELCOME_CODE_KIND)
         hooks.outbound_senders.register(send_store_credit, name=STORE_CREDIT_KIND)
+        hooks.outbound_senders.register(
+            send_store_credit_withdrawal, name=STORE_CREDIT_WITHDRAWAL_KIND
+        )

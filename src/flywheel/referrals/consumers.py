@@ -52,7 +52,8 @@ def attribute_signup_for_activity(activity: Activity) -> None:
 
 
 def attribute_order(change: hooks.OrderChanged) -> None:
-    """Hand the order to the referrals task (through the broker; eager in tests)."""
-    from flywheel.referrals.tasks import attribute_order_task
+    """Hand the order to the batched attribution (tasks.queue_order_attribution: a Redis
+    sorted set drained by one task per batch; a task per order without a Redis broker)."""
+    from flywheel.referrals.tasks import queue_order_attribution
 
-    attribute_order_task.delay(change.order_id)
+    queue_order_attribution(change.order_id)

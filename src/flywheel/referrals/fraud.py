@@ -15,6 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+# How far back each look-up reaches (the batch attribution fetches the same windows).
+IP_BURST_DAYS = 7
+CONVERSION_DAYS = 30
+SANCTION_DAYS = 365
 
 REASON_LABELS = {
     "self_referral": _("The friend is the referrer (same member or store customer)."),
@@ -92,8 +96,14 @@ class Evidence:
     referral_id: int | None = None
     referrer_devices: list[Device] = field(default_factory=list)
     friend_devices: list[Device] = field(default_factory=list)
-    # Filled by the first check that needs it (_recent_conversions).
+    # Filled by the first check that needs it (_recent_conversions), or up front by the
+    # batch attribution (services.attribute_orders), as are the community look-ups below:
+    # None means "not looked up yet", and the check asks the database itself.
     _conversions: dict[str, int] | None = field(default=None, repr=False)
+    ip_referrals_this_week: int | None = None
+    disposable_domain: bool | None = None
+    has_upheld_flags: bool | None = None
+    is_sanctioned: bool | None = None
 
 
 def check_self_referral(evidence: Evidence) -> str | None:
@@ -173,12 +183,14 @@ def check_ip_burst(evidence: Evidence) -> str | None:
 
     if not evidence.click_ip_hash:
         return None
-    since = evidence.at - datetime.timedelta(days=7)
-    count = (
-        Referral.objects.filter(click__ip_hash=evidence.click_ip_hash, created_at__gte=since)
-        .exclude(pk=evidence.referral_id)
-        .count()
-    )
+    count = evidence.ip_referrals_this_week
+    if count is None:
+        since = evidence.at - datetime.timedelta(days=IP_BURST_DAYS)
+        count = (
+            Referral.objects.filter(click__ip_hash=evidence.click_ip_hash, created_at__gte=since)
+            .exclude(pk=evidence.referral_id)
+            .count()
+        )
     return "ip_burst" if count + 1 >= _setting("FLYWHEEL_REFERRAL_IP_LIMIT_PER_WEEK", 10) else None
 
 
@@ -187,9 +199,10 @@ def check_disposable_email(evidence: Evidence) -> str | None:
 
     if "@" not in evidence.friend_email:
         return None
-    return (
-        "disposable_email" if is_blocked_domain(evidence.friend_email.rsplit("@", 1)[1]) else None
-    )
+    blocked = evidence.disposable_domain
+    if blocked is None:
+        blocked = is_blocked_domain(evidence.friend_email.rsplit("@", 1)[1])
+    return "disposable_email" if blocked else None
 
 
 def _recent_conversions(evidence: Evidence) -> dict[str, int]:
@@ -200,7 +213,7 @@ def _recent_conversions(evidence: Evidence) -> dict[str, int]:
     from flywheel.referrals.models import Referral
 
     if evidence._conversions is None:
-        month = evidence.at - datetime.timedelta(days=30)
+        month = evidence.at - datetime.timedelta(days=CONVERSION_DAYS)
         day = evidence.at - datetime.timedelta(days=1)
         evidence._conversions = (
             Referral.objects.filter(referrer=evidence.referrer, converted_at__gte=month)
@@ -238,18 +251,28 @@ def check_trust_level(evidence: Evidence) -> str | None:
 def check_upheld_flags(evidence: Evidence) -> str | None:
     from flywheel.moderation.models import Flag, FlagState
 
-    upheld = Flag.objects.filter(state=FlagState.UPHELD, review_item__subject=evidence.referrer)
-    return "upheld_flags" if upheld.exists() else None
+    upheld = evidence.has_upheld_flags
+    if upheld is None:
+        upheld = Flag.objects.filter(
+            state=FlagState.UPHELD, review_item__subject=evidence.referrer
+        ).exists()
+    return "upheld_flags" if upheld else None
 
 
 def check_sanctions(evidence: Evidence) -> str | None:
     from flywheel.moderation.models import Sanction, SanctionKind
 
-    since = evidence.at - datetime.timedelta(days=365)
-    sanctions = Sanction.objects.filter(
-        member=evidence.referrer, created_at__gte=since, revoked_at__isnull=True
-    ).exclude(kind=SanctionKind.WARNING)
-    return "sanctioned" if sanctions.exists() else None
+    sanctioned = evidence.is_sanctioned
+    if sanctioned is None:
+        since = evidence.at - datetime.timedelta(days=SANCTION_DAYS)
+        sanctioned = (
+            Sanction.objects.filter(
+                member=evidence.referrer, created_at__gte=since, revoked_at__isnull=True
+            )
+            .exclude(kind=SanctionKind.WARNING)
+            .exists()
+        )
+    return "sanctioned" if sanctioned else None
 
 
 CHECKS: list[Callable[[Evidence], str | None]] = [

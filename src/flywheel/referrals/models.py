@@ -194,13 +194,17 @@ class CreditState(models.TextChoices):
     QUEUED = "queued", _("Being issued")
     ISSUED = "issued", _("Issued")
     REFUSED = "refused", _("Refused by the shop")
+    WITHDRAWING = "withdrawing", _("Being withdrawn")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class StoreCredit(models.Model):
     """Store credit earned by a referral (one per referral), issued in the shop through its
-    adapter (a Shopify gift card, a BigCommerce gift certificate) by the outbound message
-    `referrals.store_credit`. `code` is deterministic per referral, so a retried issue is
-    recognised by the shop instead of paid twice."""
+    adapter (a Shopify gift card, a BigCommerce gift certificate, a WooCommerce single-use
+    coupon tied to the referrer's e-mail) by the outbound message `referrals.store_credit`.
+    `code` is deterministic per referral, so a retried issue is recognised by the shop
+    instead of paid twice. A referral rejected after its credit was issued withdraws it
+    (`referrals.store_credit_withdrawal`: disabled or deleted in the shop)."""
 
     referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="store_credit")
     member = models.ForeignKey(
@@ -212,11 +216,12 @@ class StoreCredit(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     code = models.CharField(max_length=20, unique=True)
-    state = models.CharField(max_length=10, choices=CreditState.choices, default=CreditState.QUEUED)
+    state = models.CharField(max_length=12, choices=CreditState.choices, default=CreditState.QUEUED)
     platform_reference = models.CharField(max_length=200, blank=True)
     refusal = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     issued_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("referral store credit")

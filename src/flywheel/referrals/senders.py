@@ -1,6 +1,6 @@
 """The referrals app's outbound senders (hooks.outbound_senders, registered in apps.py): the
 friend's welcome code and the referrer's store credit, each created in the shop through its
-adapter and retried by core.outbound (backoff, then the dead-letter list) when the shop
+adapter, and the withdrawal of store credit whose referral was rejected afterwards, and retried by core.outbound (backoff, then the dead-letter list) when the shop
 refuses or fails. What each shop answer means:
 
 - a rate limit that outlasted the adapter's own waits → RetryLater (not counted as a failure);
@@ -11,7 +11,11 @@ refuses or fails. What each shop answer means:
 
 from __future__ import annotations
 
-from flywheel.commerce.adapters.errors import InvalidDiscount, StoreRateLimited
+from flywheel.commerce.adapters.errors import (
+    InvalidDiscount,
+    StoreCreditNotSupported,
+    StoreRateLimited,
+)
 from flywheel.core.exceptions import InvalidInput
 from flywheel.core.models import OutboundMessage
 from flywheel.core.outbound import Rejected, RetryLater
@@ -37,3 +41,14 @@ def send_store_credit(message: OutboundMessage) -> None:
         issue_store_credit_in_shop(credit_id=int(message.payload["store_credit_id"]))
     except StoreRateLimited as error:
         raise RetryLater(RATE_LIMIT_WAIT_SECONDS, str(error)) from error
+
+
+def send_store_credit_withdrawal(message: OutboundMessage) -> None:
+    from flywheel.referrals.services import withdraw_store_credit_in_shop
+
+    try:
+        withdraw_store_credit_in_shop(credit_id=int(message.payload["store_credit_id"]))
+    except StoreRateLimited as error:
+        raise RetryLater(RATE_LIMIT_WAIT_SECONDS, str(error)) from error
+    except (StoreCreditNotSupported, InvalidInput) as error:
+        raise Rejected(str(error)) from error

@@ -259,6 +259,7 @@ def attribute_signup(
 
 WELCOME_CODE_KIND = "referrals.welcome_code"
 STORE_CREDIT_KIND = "referrals.store_credit"
+STORE_CREDIT_WITHDRAWAL_KIND = "referrals.store_credit_withdrawal"
 
 
 def keyed_code(*, purpose: str, key: int, length: int) -> str:
@@ -361,168 +362,231 @@ def _landing_ref(landing_site: str) -> str:
     return (values[0] if values else "").strip().upper()[:50]
 
 
-def _order_attribution(order) -> tuple[ReferralCode | None, str]:
-    """The strongest attribution the order itself carries: a code at checkout, then `ref`."""
-    codes = [str(code).upper() for code in order.discount_codes or []]
-    if codes:
-        code = (
-            ReferralCode.objects.select_related("member")
-            .filter(code__in=codes, retired_at__isnull=True)
-            .first()
-        )
-        if code is not None:
-            return code, Source.DISCOUNT_CODE
-        welcome = Referral.objects.select_related("code__member").filter(friend_code__in=codes)
-        referral = welcome.first()
-        # A welcome code is the friend's own: on someone else's order it attributes nothing
-        # (the shop refuses it too where the platform ties codes to an e-mail).
-        if referral is not None and referral.referred_key == fraud.canonical_email(
-            _friend_email(order)
-        ):
-            return referral.code, Source.DISCOUNT_CODE
-    ref = _landing_ref(order.landing_site)
-    if ref:
-        code = (
-            ReferralCode.objects.select_related("member")
-            .filter(code=ref, retired_at__isnull=True)
-            .first()
-        )
-        if code is not None:
-            return code, Source.LANDING_REF
-    return None, ""
-
-
 def _friend_email(order) -> str:
     return (order.email or (order.customer.email if order.customer else "") or "").lower()
+
+
+def _orders_attribution(orders) -> dict[int, tuple[ReferralCode | None, str]]:
+    """The strongest attribution each order itself carries: a code at checkout (a referral
+    code, or the friend's own welcome code), then the `ref` of its landing page. Two
+    queries for any number of orders (the welcome codes only when a code matched no
+    referral code)."""
+    wanted: set[str] = set()
+    for order in orders:
+        wanted |= {str(code).upper() for code in order.discount_codes or []}
+        if ref := _landing_ref(order.landing_site):
+            wanted.add(ref)
+    codes = (
+        {
+            code.code: code
+            for code in ReferralCode.objects.select_related("member").filter(
+                code__in=wanted, retired_at__isnull=True
+            )
+        }
+        if wanted
+        else {}
+    )
+    unmatched = {
+        code
+        for order in orders
+        for code in (str(code).upper() for code in order.discount_codes or [])
+        if code not in codes
+    }
+    welcome: dict[str, Referral] = {}
+    if unmatched:
+        for referral in (
+            Referral.objects.select_related("code__member")
+            .filter(friend_code__in=unmatched)
+            .order_by("-created_at", "-id")
+        ):
+            welcome.setdefault(referral.friend_code, referral)
+    results: dict[int, tuple[ReferralCode | None, str]] = {}
+    for order in orders:
+        results[order.pk] = (None, "")
+        order_codes = [str(code).upper() for code in order.discount_codes or []]
+        matches = [codes[code] for code in order_codes if code in codes]
+        if matches:
+            results[order.pk] = (min(matches, key=lambda code: code.pk), Source.DISCOUNT_CODE)
+            continue
+        welcomes = [welcome[code] for code in order_codes if code in welcome]
+        if welcomes:
+            referral = max(welcomes, key=lambda referral: (referral.created_at, referral.pk))
+            # A welcome code is the friend's own: on someone else's order it attributes
+            # nothing (the shop refuses it too where the platform ties codes to an e-mail).
+            if referral.referred_key == fraud.canonical_email(_friend_email(order)):
+                results[order.pk] = (referral.code, Source.DISCOUNT_CODE)
+                continue
+        ref = _landing_ref(order.landing_site)
+        if ref and ref in codes:
+            results[order.pk] = (codes[ref], Source.LANDING_REF)
+    return results
+
+
+def _order_attribution(order) -> tuple[ReferralCode | None, str]:
+    """The strongest attribution one order carries (see _orders_attribution)."""
+    return _orders_attribution([order])[order.pk]
+
+
+def attribution_batch_size() -> int:
+    return max(1, int(getattr(settings, "FLYWHEEL_REFERRAL_ATTRIBUTION_BATCH", 100)))
 
 
 def attribute_order(order_id: int) -> Referral | None:
     """The order listener (hooks.order_changes, through a task): attribute a paid first order
     to its referrer, or undo a reward whose order was refunded or cancelled in the window.
-    Idempotent: runs after every change to the order."""
-    from flywheel.commerce.models import Order
+    Idempotent: runs after every change to the order. One order's batch (attribute_orders)."""
+    return attribute_orders([order_id], fall_back=False).get(order_id)
 
-    order = Order.objects.select_related("customer").filter(pk=order_id).first()
-    if order is None:
-        return None
-    converted = Referral.objects.filter(first_order=order).first()
-    if converted is not None:
-        _follow_order_lifecycle(converted, order)
-        return converted
-    if not order.counts_as_purchase:
-        return None
-    email = _friend_email(order)
-    key = fraud.canonical_email(email) if email else f"customer:{order.customer_id}"
-    if key == "customer:None":
-        return None
-    code, source = _order_attribution(order)
-    with transaction.atomic():
-        referral = Referral.objects.select_for_update().filter(referred_key=key).first()
+
+def attribute_orders(order_ids, *, fall_back: bool = True) -> dict[int, Referral | None]:
+    """Attribute a batch of orders in one transaction, with the look-ups shared by all of
+    them (codes, referrals, the referrers' customers, e-mails, devices, trust, flags and
+    sanctions, the friends' earlier orders, blocked domains) and the new rows written in
+    bulk: a fixed number of statements per batch, not per order. The result for each order
+    is what attributing it alone gives, in the orders' placing order (the first touch, the
+    first paid order, the caps and the velocity limit count the batch's earlier orders).
+
+    A batch that fails rolls back and is tried once more (a concurrent worker may have
+    created a friend's referral meanwhile: it is locked and used the second time), then one
+    order at a time, so one bad order does not hold up the others (logged, as a failed task
+    was). Returns each order's referral (None: not attributed)."""
+    ids = sorted({int(order_id) for order_id in order_ids})
+    if not ids:
+        return {}
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _attribute_batch(ids)
+        except IntegrityError:
+            if attempt == 2 and (not fall_back or len(ids) == 1):
+                raise
+        except Exception:
+            if not fall_back or len(ids) == 1:
+                raise
+            break
+    logger.warning("referral attribution of %s orders rolled back; one at a time", len(ids))
+    results: dict[int, Referral | None] = {}
+    for order_id in ids:
+        try:
+            results[order_id] = attribute_order(order_id)
+        except Exception:
+            logger.exception("referral attribution of order %s failed", order_id)
+    return results
+
+
+def _attribute_batch(ids: list[int]) -> dict[int, Referral | None]:
+    from django.db.models import F
+
+    from flywheel.commerce.models import Order
+    from flywheel.core.services import record_activities
+
+    orders = list(
+        Order.objects.select_related("customer")
+        .filter(pk__in=ids)
+        .order_by(F("placed_at").asc(nulls_last=True), "pk")
+    )
+    results: dict[int, Referral | None] = dict.fromkeys(ids)
+    converted = {
+        referral.first_order_id: referral
+        for referral in Referral.objects.filter(first_order_id__in=[order.pk for order in orders])
+    }
+    candidates = []
+    for order in orders:
+        if (referral := converted.get(order.pk)) is not None:
+            _follow_order_lifecycle(referral, order)
+            results[order.pk] = referral
+            continue
+        if not order.counts_as_purchase:
+            continue
+        email = _friend_email(order)
+        key = fraud.canonical_email(email) if email else f"customer:{order.customer_id}"
+        if key != "customer:None":
+            candidates.append((order, key, email))
+    if not candidates:
+        return results
+    attributions = _orders_attribution([order for order, _key, _email in candidates])
+    known = {
+        referral.referred_key: referral
+        for referral in Referral.objects.select_for_update(of=("self",))
+        .select_related("referrer", "code", "click")
+        .filter(referred_key__in={key for _order, key, _email in candidates})
+    }
+    new: list[Referral] = []
+    conversions: list[tuple[Referral, object]] = []
+    for order, key, email in candidates:
+        code, source = attributions[order.pk]
+        referral = known.get(key)
         if referral is None:
             if code is None:
-                return None
-            try:
-                with transaction.atomic():
-                    referral = Referral.objects.create(
-                        referrer=code.member,
-                        code=code,
-                        referred_key=key,
-                        referred_email=email,
-                        source=source,
-                        created_at=order.placed_at or timezone.now(),
-                    )
-            except IntegrityError:
-                referral = Referral.objects.select_for_update().get(referred_key=key)
+                continue
+            referral = Referral(
+                referrer=code.member,
+                code=code,
+                referred_key=key,
+                referred_email=email,
+                source=source,
+                created_at=order.placed_at or timezone.now(),
+            )
+            known[key] = referral
+            new.append(referral)
         elif referral.first_order_id is not None or referral.status != ReferralStatus.SIGNED_UP:
-            return referral  # only the friend's first paid order converts
+            results[order.pk] = referral  # only the friend's first paid order converts
+            continue
         elif code is not None and last_touch() and code.member_id != referral.referrer_id:
             referral.referrer, referral.code, referral.source = code.member, code, source
         elif referral.source == Source.SIGNUP:
             referral.source = source or Source.EMAIL
-        return _convert(referral, order)
-
-
-def _evidence(referral: Referral, order) -> fraud.Evidence:
-    from allauth.account.models import EmailAddress
-
-    from flywheel.commerce.models import Customer, Order
-
-    referrer = referral.referrer
-    customers = list(Customer.objects.filter(member=referrer).only("pk", "addresses"))
-    addresses: list[dict] = []
-    for customer in customers:
-        addresses += [a for a in customer.addresses or [] if isinstance(a, dict)]
-    addresses += [
-        o.shipping_address
-        for o in Order.objects.filter(customer__in=customers).only("shipping_address")[:20]
-    ]
-    friend_names = [
-        f"{address.get('first_name', '')} {address.get('last_name', '')}"
-        for address in (order.shipping_address, order.billing_address)
-        if isinstance(address, dict)
-    ]
-    if order.customer is not None:
-        friend_names.append(order.customer.name)
-    earlier = Order.objects.counting().exclude(pk=order.pk)
-    if order.placed_at:
-        earlier = earlier.filter(placed_at__lt=order.placed_at)
-    email = _friend_email(order)
-    had_earlier = (
-        order.customer_id is not None and earlier.filter(customer_id=order.customer_id).exists()
-    ) or (bool(email) and earlier.filter(email__iexact=email).exists())
-    click = referral.click
-    friend_devices = []
-    if click is not None:
-        friend_devices.append(
-            fraud.Device(
-                device_hash=click.device_hash,
-                fingerprint=fingerprint(ip_hash=click.ip_hash, user_agent=click.user_agent),
-                at=click.created_at,
-            )
-        )
-    if referral.signup_device_hash or referral.signup_fingerprint:
-        friend_devices.append(
-            fraud.Device(
-                device_hash=referral.signup_device_hash,
-                fingerprint=referral.signup_fingerprint,
-                at=referral.created_at,
-            )
-        )
-    referrer_devices = (
-        [
-            fraud.Device(device_hash=d.device_hash, fingerprint=d.fingerprint, at=d.last_seen_at)
-            for d in OwnerDevice.objects.filter(member=referrer).order_by("-last_seen_at")[:50]
-        ]
-        if friend_devices
-        else []
+        _take_order(referral, order)
+        conversions.append((referral, order))
+        results[order.pk] = referral
+    if not conversions:
+        return results
+    lookups = _Lookups.fetch(conversions)
+    for referral, order in conversions:
+        reasons = fraud.referral_reasons(lookups.evidence(referral, order))
+        referral.reasons = reasons
+        if set(reasons) & fraud.REJECT_OUTRIGHT:
+            referral.status = ReferralStatus.REJECTED
+        elif reasons:
+            referral.status = ReferralStatus.HELD
+        else:
+            referral.status = ReferralStatus.PENDING
+        if referral.referred_member_id == referral.referrer_id:
+            referral.referred_member_id = None
+        lookups.note_conversion(referral)
+    Referral.objects.bulk_create(new)
+    fresh = {id(referral) for referral in new}
+    existing = [referral for referral, _order in conversions if id(referral) not in fresh]
+    if existing:
+        Referral.objects.bulk_update(existing, CONVERSION_FIELDS)
+    rewarded = [r for r, _order in conversions if r.status == ReferralStatus.PENDING]
+    bonus = lookups.ambassador_bonus({referral.referrer_id for referral in rewarded})
+    record_activities(
+        _conversion_activity(referral, bonus.get(referral.referrer_id, 0)) for referral in rewarded
     )
-    return fraud.Evidence(
-        referrer_devices=referrer_devices,
-        friend_devices=friend_devices,
-        referrer=referrer,
-        referrer_emails=[referrer.email]
-        + list(EmailAddress.objects.filter(user=referrer).values_list("email", flat=True)),
-        referrer_customer_ids=[customer.pk for customer in customers],
-        referrer_names=[n for n in (referrer.get_full_name(), referrer.display_name) if n],
-        referrer_addresses=addresses,
-        referrer_ip_hash=referral.code.owner_ip_hash,
-        referrer_ip_seen_at=referral.code.owner_ip_seen_at,
-        friend_member_id=referral.referred_member_id
-        or (order.customer.member_id if order.customer else None),
-        friend_email=email or referral.referred_email,
-        friend_customer_id=order.customer_id,
-        friend_names=friend_names,
-        friend_addresses=[order.shipping_address, order.billing_address],
-        click_ip_hash=click.ip_hash if click else "",
-        click_at=click.created_at if click else None,
-        friend_had_earlier_orders=had_earlier,
-        at=order.placed_at or timezone.now(),
-        referral_id=referral.pk,
-    )
+    for referral, _order in conversions:
+        if referral.status == ReferralStatus.HELD:
+            queue.open_queue_item(referral)
+        logger.info("referral %s converted: %s %s", referral.pk, referral.status, referral.reasons)
+    return results
 
 
-def _convert(referral: Referral, order) -> Referral:
-    """The friend's first paid order: check it, then reward (or hold, or reject)."""
+CONVERSION_FIELDS = [
+    "referrer",
+    "code",
+    "source",
+    "first_order",
+    "order_total",
+    "order_currency",
+    "converted_at",
+    "referred_member",
+    "reasons",
+    "status",
+]
+
+
+def _take_order(referral: Referral, order) -> None:
+    """The friend's first paid order becomes the referral's (checked next)."""
     referral.first_order = order
     referral.order_total = order.total
     referral.order_currency = order.currency
@@ -530,54 +594,288 @@ def _convert(referral: Referral, order) -> Referral:
     if referral.referred_member_id is None and order.customer and order.customer.member_id:
         if order.customer.member_id != referral.referrer_id:
             referral.referred_member_id = order.customer.member_id
-    reasons = fraud.referral_reasons(_evidence(referral, order))
-    referral.reasons = reasons
-    if set(reasons) & fraud.REJECT_OUTRIGHT:
-        referral.status = ReferralStatus.REJECTED
-    elif reasons:
-        referral.status = ReferralStatus.HELD
-    else:
-        referral.status = ReferralStatus.PENDING
-    if referral.referred_member_id == referral.referrer_id:
-        referral.referred_member_id = None
-    referral.save()
-    if referral.status == ReferralStatus.PENDING:
-        _record_conversion(referral)
-    elif referral.status == ReferralStatus.HELD:
-        queue.open_queue_item(referral)
-    logger.info("referral %s converted: %s %s", referral.pk, referral.status, reasons)
-    return referral
 
 
-def _record_conversion(referral: Referral) -> None:
-    """`referral_converted` earns the referrer the rewards rules' points, pending through
-    the refund window from the order's time. Ambassadors' tier bonus rides in the payload
-    (a rule with amount_key "bonus_points" pays it)."""
-    bonus = 0
-    ambassador = (
-        Ambassador.objects.select_related("tier")
-        .filter(member_id=referral.referrer_id, left_at__isnull=True)
-        .first()
-    )
-    if ambassador is not None:
-        bonus = ambassador.tier.bonus_points
-    record_activity(
-        actor=referral.referrer,
-        verb=Verb.REFERRAL_CONVERTED,
-        target=referral,
-        payload={
+class _Lookups:
+    """What the fraud checks read for a batch of conversions, fetched once for all of them
+    (one query per kind of fact, whatever the batch's size), and kept current as the batch
+    converts: a conversion counts towards the next ones' caps and velocity."""
+
+    def __init__(self) -> None:
+        self.customers: dict[int, list] = {}
+        self.order_addresses: dict[int, list[dict]] = {}
+        self.emails: dict[int, list[str]] = {}
+        self.devices: dict[int, list[fraud.Device]] = {}
+        self.first_paid_by_customer: dict[int, datetime.datetime] = {}
+        self.first_paid_by_email: dict[str, datetime.datetime] = {}
+        self.ip_referrals: dict[str, list[tuple[int, datetime.datetime]]] = {}
+        self.conversions: dict[int, list[tuple[object, datetime.datetime]]] = {}
+        self.blocked: set[str] = set()
+        self.flagged: set[int] = set()
+        self.sanctions: dict[int, list[datetime.datetime]] = {}
+
+    @classmethod
+    def fetch(cls, conversions) -> _Lookups:
+        from allauth.account.models import EmailAddress
+        from django.db.models import F, Min, Window
+        from django.db.models.functions import RowNumber, Upper
+
+        from flywheel.commerce.models import Customer, Order
+        from flywheel.moderation.models import Flag, FlagState, Sanction, SanctionKind
+        from flywheel.privacy.signup_checks import blocked_domains
+        from flywheel.trust.models import MemberTrust, TrustLevel
+
+        lookups = cls()
+        referrers = {referral.referrer_id for referral, _order in conversions}
+        earliest = min(_order_time(order) for _referral, order in conversions)
+        for customer in Customer.objects.filter(member_id__in=referrers).only(
+            "pk", "member_id", "addresses"
+        ):
+            lookups.customers.setdefault(customer.member_id, []).append(customer)
+        if lookups.customers:
+            recent = (
+                Order.objects.filter(customer__member_id__in=lookups.customers)
+                .annotate(
+                    row=Window(RowNumber(), partition_by=F("customer__member_id"), order_by="pk")
+                )
+                .filter(row__lte=20)
+                .values_list("customer__member_id", "shipping_address")
+            )
+            for member_id, address in recent:
+                lookups.order_addresses.setdefault(member_id, []).append(address)
+        for user_id, email in EmailAddress.objects.filter(user_id__in=referrers).values_list(
+            "user_id", "email"
+        ):
+            lookups.emails.setdefault(user_id, []).append(email)
+        with_devices = {
+            referral.referrer_id
+            for referral, _order in conversions
+            if referral.click_id or referral.signup_device_hash or referral.signup_fingerprint
+        }
+        if with_devices:
+            for device in OwnerDevice.objects.filter(member_id__in=with_devices).order_by(
+                "member_id", "-last_seen_at"
+            ):
+                own = lookups.devices.setdefault(device.member_id, [])
+                if len(own) < 50:
+                    own.append(
+                        fraud.Device(
+                            device_hash=device.device_hash,
+                            fingerprint=device.fingerprint,
+                            at=device.last_seen_at,
+                        )
+                    )
+        # The friends' earliest paid order, by customer and by e-mail (the Order.email
+        # UPPER index): an earlier one than this order makes a repeat customer.
+        customer_ids = {order.customer_id for _r, order in conversions if order.customer_id}
+        if customer_ids:
+            lookups.first_paid_by_customer = dict(
+                Order.objects.counting()
+                .filter(customer_id__in=customer_ids)
+                .values("customer_id")
+                .annotate(first=Min("placed_at"))
+                .values_list("customer_id", "first")
+            )
+        emails = {_friend_email(order).upper() for _r, order in conversions} - {""}
+        if emails:
+            lookups.first_paid_by_email = dict(
+                Order.objects.counting()
+                .annotate(email_upper=Upper("email"))
+                .filter(email_upper__in=emails)
+                .values("email_upper")
+                .annotate(first=Min("placed_at"))
+                .values_list("email_upper", "first")
+            )
+        ip_hashes = {referral.click.ip_hash for referral, _o in conversions if referral.click_id}
+        ip_hashes.discard("")
+        if ip_hashes:
+            since = earliest - datetime.timedelta(days=fraud.IP_BURST_DAYS)
+            for ip_hash, pk, created_at in Referral.objects.filter(
+                click__ip_hash__in=ip_hashes, created_at__gte=since
+            ).values_list("click__ip_hash", "pk", "created_at"):
+                lookups.ip_referrals.setdefault(ip_hash, []).append((pk, created_at))
+        since = earliest - datetime.timedelta(days=fraud.CONVERSION_DAYS)
+        for referrer_id, pk, converted_at in Referral.objects.filter(
+            referrer_id__in=referrers, converted_at__gte=since
+        ).values_list("referrer_id", "pk", "converted_at"):
+            lookups.conversions.setdefault(referrer_id, []).append((pk, converted_at))
+        domains = {
+            email.rsplit("@", 1)[1]
+            for referral, order in conversions
+            if "@" in (email := _friend_email(order) or referral.referred_email)
+        }
+        lookups.blocked = blocked_domains(domains) if domains else set()
+        lookups.flagged = set(
+            Flag.objects.filter(state=FlagState.UPHELD, review_item__subject_id__in=referrers)
+            .values_list("review_item__subject_id", flat=True)
+            .distinct()
+        )
+        since = earliest - datetime.timedelta(days=fraud.SANCTION_DAYS)
+        for member_id, created_at in (
+            Sanction.objects.filter(
+                member_id__in=referrers, created_at__gte=since, revoked_at__isnull=True
+            )
+            .exclude(kind=SanctionKind.WARNING)
+            .values_list("member_id", "created_at")
+        ):
+            lookups.sanctions.setdefault(member_id, []).append(created_at)
+        levels = {
+            member_id: locked if locked is not None else level
+            for member_id, level, locked in MemberTrust.objects.filter(
+                member_id__in=referrers
+            ).values_list("member_id", "level", "locked_level")
+        }
+        for referral, _order in conversions:
+            # trust_level_for reads the level remembered on the member.
+            referral.referrer._flywheel_trust_level = levels.get(
+                referral.referrer_id, TrustLevel.NEW
+            )
+        return lookups
+
+    def note_conversion(self, referral: Referral) -> None:
+        self.conversions.setdefault(referral.referrer_id, []).append(
+            (referral.pk or id(referral), referral.converted_at)
+        )
+
+    def _had_earlier_orders(self, order) -> bool:
+        from flywheel.commerce.models import Order
+
+        email = _friend_email(order)
+        if order.placed_at is None:  # rare: no time to compare with, so ask the database
+            earlier = Order.objects.counting().exclude(pk=order.pk)
+            return (
+                order.customer_id is not None
+                and earlier.filter(customer_id=order.customer_id).exists()
+            ) or (bool(email) and earlier.filter(email__iexact=email).exists())
+        firsts = [
+            self.first_paid_by_customer.get(order.customer_id) if order.customer_id else None,
+            self.first_paid_by_email.get(email.upper()) if email else None,
+        ]
+        return any(first is not None and first < order.placed_at for first in firsts)
+
+    def evidence(self, referral: Referral, order) -> fraud.Evidence:
+        referrer = referral.referrer
+        member_id = referral.referrer_id
+        customers = self.customers.get(member_id, [])
+        addresses: list[dict] = []
+        for customer in customers:
+            addresses += [a for a in customer.addresses or [] if isinstance(a, dict)]
+        addresses += self.order_addresses.get(member_id, [])
+        friend_names = [
+            f"{address.get('first_name', '')} {address.get('last_name', '')}"
+            for address in (order.shipping_address, order.billing_address)
+            if isinstance(address, dict)
+        ]
+        if order.customer is not None:
+            friend_names.append(order.customer.name)
+        click = referral.click if referral.click_id else None
+        friend_devices = []
+        if click is not None:
+            friend_devices.append(
+                fraud.Device(
+                    device_hash=click.device_hash,
+                    fingerprint=fingerprint(ip_hash=click.ip_hash, user_agent=click.user_agent),
+                    at=click.created_at,
+                )
+            )
+        if referral.signup_device_hash or referral.signup_fingerprint:
+            friend_devices.append(
+                fraud.Device(
+                    device_hash=referral.signup_device_hash,
+                    fingerprint=referral.signup_fingerprint,
+                    at=referral.created_at,
+                )
+            )
+        at = _order_time(order)
+        own_key = referral.pk or id(referral)
+        month = at - datetime.timedelta(days=fraud.CONVERSION_DAYS)
+        day = at - datetime.timedelta(days=1)
+        others = [when for key, when in self.conversions.get(member_id, []) if key != own_key]
+        email = _friend_email(order) or referral.referred_email
+        ip_hash = click.ip_hash if click else ""
+        week = at - datetime.timedelta(days=fraud.IP_BURST_DAYS)
+        year = at - datetime.timedelta(days=fraud.SANCTION_DAYS)
+        evidence = fraud.Evidence(
+            referrer_devices=self.devices.get(member_id, []) if friend_devices else [],
+            friend_devices=friend_devices,
+            referrer=referrer,
+            referrer_emails=[referrer.email] + self.emails.get(member_id, []),
+            referrer_customer_ids=[customer.pk for customer in customers],
+            referrer_names=[n for n in (referrer.get_full_name(), referrer.display_name) if n],
+            referrer_addresses=addresses,
+            referrer_ip_hash=referral.code.owner_ip_hash,
+            referrer_ip_seen_at=referral.code.owner_ip_seen_at,
+            friend_member_id=referral.referred_member_id
+            or (order.customer.member_id if order.customer else None),
+            friend_email=email,
+            friend_customer_id=order.customer_id,
+            friend_names=friend_names,
+            friend_addresses=[order.shipping_address, order.billing_address],
+            click_ip_hash=ip_hash,
+            click_at=click.created_at if click else None,
+            friend_had_earlier_orders=self._had_earlier_orders(order),
+            at=at,
+            referral_id=referral.pk,
+            ip_referrals_this_week=sum(
+                1
+                for pk, created_at in self.ip_referrals.get(ip_hash, [])
+                if pk != referral.pk and created_at >= week
+            ),
+            disposable_domain="@" in email and email.rsplit("@", 1)[1] in self.blocked,
+            has_upheld_flags=member_id in self.flagged,
+            is_sanctioned=any(when >= year for when in self.sanctions.get(member_id, [])),
+        )
+        evidence._conversions = {
+            "month": sum(1 for when in others if when >= month),
+            "day": sum(1 for when in others if when >= day),
+        }
+        return evidence
+
+    @staticmethod
+    def ambassador_bonus(member_ids: set[int]) -> dict[int, int]:
+        if not member_ids:
+            return {}
+        return dict(
+            Ambassador.objects.filter(member_id__in=member_ids, left_at__isnull=True).values_list(
+                "member_id", "tier__bonus_points"
+            )
+        )
+
+
+def _order_time(order) -> datetime.datetime:
+    return order.placed_at or timezone.now()
+
+
+def _conversion_activity(referral: Referral, bonus: int) -> dict:
+    """`referral_converted` (record_activity's arguments): earns the referrer the rewards
+    rules' points, pending through the refund window from the order's time. Ambassadors'
+    tier bonus rides in the payload (a rule with amount_key "bonus_points" pays it)."""
+    return {
+        "actor": referral.referrer,
+        "verb": Verb.REFERRAL_CONVERTED,
+        "target": referral,
+        "payload": {
             "order_id": referral.first_order_id,
             "total": str(referral.order_total),
             "currency": referral.order_currency,
             "bonus_points": bonus,
             "source": referral.source,
         },
-        dedupe_key=f"referral_converted:{referral.pk}",
-        at=referral.converted_at,
-    )
+        "dedupe_key": f"referral_converted:{referral.pk}",
+        "at": referral.converted_at,
+    }
+
+
+def _record_conversion(referral: Referral) -> None:
+    """`referral_converted` for one referral (staff approving a held one)."""
+    bonus = _Lookups.ambassador_bonus({referral.referrer_id}).get(referral.referrer_id, 0)
+    record_activity(**_conversion_activity(referral, bonus))
 
 
 def _record_reversal(referral: Referral, *, reason: str, at=None) -> None:
+    """`referral_rejected` takes the points back through the ledger, and store credit the
+    referral earned is withdrawn in the shop."""
+    withdraw_store_credit(referral=referral)
     record_activity(
         actor=referral.referrer,
         verb=Verb.REFERRAL_REJECTED,
@@ -720,10 +1018,73 @@ def issue_store_credit_in_shop(*, credit_id: int) -> StoreCredit | None:
             )
     except (StoreCreditNotSupported, InvalidStoreCredit) as error:
         return _refuse_credit(credit, str(error))
-    StoreCredit.objects.filter(pk=credit.pk, state=CreditState.QUEUED).update(
+    updated = StoreCredit.objects.filter(pk=credit.pk, state=CreditState.QUEUED).update(
         state=CreditState.ISSUED, platform_reference=issued.platform_id, issued_at=timezone.now()
     )
+    if not updated:
+        # The referral was rejected while the shop was issuing it: withdraw what it issued.
+        with transaction.atomic():
+            credit = StoreCredit.objects.select_for_update().get(pk=credit.pk)
+            if credit.state == CreditState.WITHDRAWN and credit.withdrawn_at is None:
+                credit.state, credit.platform_reference = CreditState.ISSUED, issued.platform_id
+                credit.issued_at = timezone.now()
+                credit.save(update_fields=["state", "platform_reference", "issued_at"])
+                _queue_withdrawal(credit)
     credit.refresh_from_db()
+    return credit
+
+
+def withdraw_store_credit(*, referral: Referral) -> StoreCredit | None:
+    """The referral was rejected or reversed: its store credit must not be spent. Credit not
+    issued yet is cancelled here (its sender finds it withdrawn and issues nothing; if the
+    shop was issuing it at that moment, the sender withdraws what it issued); issued credit
+    is withdrawn in the shop by the outbound message `referrals.store_credit_withdrawal`
+    (retried with backoff, dead-lettered with the shop's reason for staff). Once per
+    credit; None when the referral earned none."""
+    with transaction.atomic():
+        credit = StoreCredit.objects.select_for_update().filter(referral=referral).first()
+        if credit is None:
+            return None
+        if credit.state == CreditState.QUEUED:
+            # withdrawn_at stays empty: nothing existed in the shop to withdraw (yet).
+            credit.state = CreditState.WITHDRAWN
+            credit.save(update_fields=["state"])
+        elif credit.state == CreditState.ISSUED:
+            _queue_withdrawal(credit)
+    return credit
+
+
+def _queue_withdrawal(credit: StoreCredit) -> None:
+    from flywheel.core.outbound import enqueue_outbound
+
+    StoreCredit.objects.filter(pk=credit.pk).update(state=CreditState.WITHDRAWING)
+    credit.state = CreditState.WITHDRAWING
+    enqueue_outbound(
+        kind=STORE_CREDIT_WITHDRAWAL_KIND,
+        payload={"store_credit_id": credit.pk},
+        dedupe_key=f"{STORE_CREDIT_WITHDRAWAL_KIND}:{credit.pk}",
+        throttle_key=f"store:{credit.store_id}" if credit.store_id else "",
+    )
+
+
+def withdraw_store_credit_in_shop(*, credit_id: int) -> StoreCredit | None:
+    """The withdrawal's sender: disable the gift card, delete the gift certificate or the
+    coupon through the shop's adapter (idempotent there), then mark the credit withdrawn.
+    Shop errors propagate (the outbound path retries them)."""
+    from flywheel.commerce.adapters import get_adapter
+
+    credit = StoreCredit.objects.select_related("store").filter(pk=credit_id).first()
+    if credit is None or credit.state != CreditState.WITHDRAWING:
+        return credit
+    if credit.store is None:
+        raise InvalidInput(_("No shop is connected to withdraw the credit in."), field="store")
+    with get_adapter(credit.store) as adapter:
+        adapter.revoke_store_credit(platform_id=credit.platform_reference, code=credit.code)
+    StoreCredit.objects.filter(pk=credit.pk, state=CreditState.WITHDRAWING).update(
+        state=CreditState.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    credit.refresh_from_db()
+    logger.info("store credit %s withdrawn in the shop", credit.pk)
     return credit
 
 

@@ -65,8 +65,9 @@ class DiscountCode:
 
 @dataclass(frozen=True)
 class IssuedCredit:
-    """Store credit that now exists in the shop: a gift card (Shopify) or gift certificate
-    (BigCommerce) holding ``amount`` in the shop's currency. ``already_issued`` is True
+    """Store credit that now exists in the shop: a gift card (Shopify), a gift certificate
+    (BigCommerce) or a single-use coupon tied to the customer's e-mail (WooCommerce) holding
+    ``amount`` in the shop's currency. ``already_issued`` is True
     when the shop already had a credit with this code: an earlier attempt went through
     (the platform id is then unknown, and nothing was paid twice)."""
 
@@ -345,6 +346,24 @@ class StoreAdapter(ABC):
     def _issue_store_credit(
         self, *, amount: Decimal, code: str, customer_email: str, note: str
     ) -> IssuedCredit:
+        raise NotImplementedError
+
+    def revoke_store_credit(self, *, platform_id: str, code: str) -> None:
+        """Make store credit we issued unusable (a referral rejected after it was paid):
+        the gift card disabled (Shopify), the gift certificate or coupon deleted
+        (BigCommerce, WooCommerce). ``platform_id`` is `IssuedCredit.platform_id`; where it
+        is unknown (the credit was `already_issued`) the credit is found by ``code`` where
+        the platform can search for it. Idempotent: credit the shop no longer has, or has
+        already disabled, is not an error. Other failures raise StoreAdapterError, and the
+        caller tries again later."""
+        if not self.supports_store_credit:
+            raise StoreCreditNotSupported(
+                _("%(store)s cannot issue or withdraw store credit through its API.")
+                % {"store": self.label}
+            )
+        self._revoke_store_credit(platform_id=str(platform_id or ""), code=code.upper())
+
+    def _revoke_store_credit(self, *, platform_id: str, code: str) -> None:
         raise NotImplementedError
 
     # -- reads ----------------------------------------------------------------------------

@@ -155,6 +155,21 @@ class BigCommerceAdapter(StoreAdapter):
             platform_id=str(created["id"]),
         )
 
+    def _revoke_store_credit(self, *, platform_id: str, code: str) -> None:
+        """Delete the gift certificate (DELETE v2/gift_certificates/{id}); without its id it
+        is found by its code (GET v2/gift_certificates?code=)."""
+        if not platform_id:
+            response = self.http.get("v2/gift_certificates", params={"code": code})
+            found = json_of(response, label=self.label) if response.content else []
+            matching = [c for c in found or [] if str(c.get("code", "")).upper() == code]
+            if not matching:
+                return
+            platform_id = str(matching[0]["id"])
+        try:
+            self.http.delete(f"v2/gift_certificates/{_id_path(platform_id)}")
+        except StoreNotFound:
+            return  # already gone
+
     # -- orders (v2) ----------------------------------------------------------------------
     def _complete_order(self, order: dict[str, Any]) -> dict[str, Any]:
         order_id = order["id"]

@@ -165,6 +165,43 @@ class ShopifyAdapter(StoreAdapter):
             platform_id=str(created["id"]),
         )
 
+    def _revoke_store_credit(self, *, platform_id: str, code: str) -> None:
+        """Disable the gift card (POST gift_cards/{id}/disable.json, the REST Admin API's
+        counterpart of GraphQL `giftCardDeactivate`): its balance can no longer be spent,
+        and disabling cannot be undone. Shopify never shows a card's full code again, so
+        one issued in an earlier attempt (no id) is found among the customer's cards by
+        its last four characters."""
+        if not platform_id:
+            found = (
+                json_of(
+                    self.http.get("gift_cards/search.json", params={"query": f"code:{code}"}),
+                    label=self.label,
+                ).get("gift_cards")
+                or []
+            )
+            matching = [
+                card
+                for card in found
+                if str(card.get("last_characters", "")).upper() == code[-4:]
+                and card.get("disabled_at") is None
+            ]
+            if not matching:
+                return
+            platform_id = str(matching[0]["id"])
+        if not platform_id.isdigit():
+            raise StoreNotFound(
+                _("%(store)s: gift card ids are numbers; %(value)r is not one.")
+                % {"store": self.label, "value": platform_id}
+            )
+        try:
+            self.http.post(f"gift_cards/{platform_id}/disable.json", json_body={})
+        except StoreNotFound:
+            return  # already gone
+        except StoreRequestRejected as error:
+            if "disabled" in error.detail.lower():
+                return  # already disabled
+            raise
+
     def _customer_id_for(self, email: str) -> int:
         """The shop's customer with this e-mail, created (no marketing consent, tagged) when
         there is none, for a code only they may use."""

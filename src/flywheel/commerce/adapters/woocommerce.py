@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from flywheel.commerce.adapters.base import (
     DiscountCode,
     DiscountKind,
+    IssuedCredit,
     Page,
     StoreAdapter,
     iso_utc,
@@ -115,6 +116,56 @@ class WooCommerceAdapter(StoreAdapter):
             self.http.request("DELETE", f"coupons/{coupon_id}", params={"force": "true"})
         except StoreNotFound:
             return  # already gone
+
+    # -- store credit ---------------------------------------------------------------------
+    supports_store_credit = True
+
+    def _issue_store_credit(
+        self, *, amount: Decimal, code: str, customer_email: str, note: str
+    ) -> IssuedCredit:
+        """WooCommerce has no store credit of its own; the standard stand-in is a coupon:
+        a fixed amount off the cart (`fixed_cart`), used alone (`individual_use`), once
+        (`usage_limit` 1) and only with the customer's billing e-mail
+        (`email_restrictions`). WooCommerce refuses a second coupon with the same code
+        ("already exists")."""
+        coupon = {
+            "code": code,
+            "discount_type": "fixed_cart",
+            "amount": money(amount),
+            "individual_use": True,
+            "usage_limit": 1,
+            "usage_limit_per_user": 1,
+            "email_restrictions": [customer_email],
+            "description": note or _("Store credit from Flywheel"),
+        }
+        try:
+            response = self.http.post("coupons", json_body=coupon)
+        except StoreRequestRejected as error:
+            if "already exists" in error.detail or "coupon_code" in error.detail:
+                return IssuedCredit(
+                    code=code, amount=amount, currency=self.store.currency, already_issued=True
+                )
+            raise
+        created = json_of(response, label=self.label)
+        return IssuedCredit(
+            code=code,
+            amount=Decimal(str(created.get("amount") or amount)),
+            currency=self.store.currency,
+            platform_id=str(created["id"]),
+        )
+
+    def _revoke_store_credit(self, *, platform_id: str, code: str) -> None:
+        """Delete the coupon for good (force=true; the trash would keep it redeemable by
+        nobody but keep its code taken). Without its id, it is found by its code."""
+        if not platform_id:
+            found = json_of(
+                self.http.get("coupons", params={"code": code.lower()}), label=self.label
+            )
+            matching = [c for c in found or [] if str(c.get("code", "")).lower() == code.lower()]
+            if not matching:
+                return  # never created, or already gone
+            platform_id = str(matching[0]["id"])
+        self.disable_discount_code(platform_id=platform_id)
 
     # -- lists ----------------------------------------------------------------------------
     def _list(
