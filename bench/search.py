@@ -183,6 +183,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--requests", type=int, default=300, help="requests per row")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reindex", action="store_true", help="empty and fill the index again")
+    parser.add_argument(
+        "--label",
+        default="",
+        help="what is measured (recorded in the results; e.g. 'before' when PYTHONPATH points "
+        "at an older checkout's src, to compare in one session: docs/benchmarks.md)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
@@ -221,6 +227,8 @@ def main(argv: list[str] | None = None) -> dict:
             )
         load_after = os.getloadavg()
     report = {
+        "label": args.label,
+        "flywheel": str(Path(sys.modules["flywheel"].__file__).parent),
         "documents": documents,
         "load_average_before": load_before,
         "load_average_after": load_after,
@@ -237,7 +245,7 @@ def main(argv: list[str] | None = None) -> dict:
         )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"search-{stamp}.json"
+    path = RESULTS_DIR / f"search-{stamp}{'-' + args.label if args.label else ''}.json"
     path.write_text(json.dumps(report, indent=2))
     sys.stdout.write(
         "\n".join(lines) + f"\n\n{documents:,} documents; load {load_before[0]:.1f} → "
