@@ -397,6 +397,30 @@ def test_older_matches_are_found_when_the_newest_documents_hold_too_few(
 
 
 @pytest.mark.postgres
+def test_a_space_or_kind_filter_reads_the_newest_documents_of_that_scope(
+    indexed, member, space, monkeypatch
+):
+    """The window is the newest documents in scope (the (space, id) and (kind, id) indexes).
+    A filtered search finds an older match whether the rest of its scope is searched (the
+    window too small) or the scope fits in the window and is read whole (no second half)."""
+    small = SpaceFactory()
+    old = indexed(lambda: make_topic(space=small, title="Ice axe", body="Ice axe leash"))
+    reply = indexed(lambda: make_reply(topic=old, body="An axe for glaciers"))
+    for number in range(4):
+        indexed(lambda n=number: make_topic(space=space, title=f"Axe {n}", body="Axe"))
+        indexed(lambda n=number: make_reply(topic=old, body=f"Thanks {n}"))
+    monkeypatch.setattr(backends, "RECENT_WINDOW", 2)
+    found = search(member, "axe", space=small)
+    assert {(r.kind, r.post.pk) for r in found.results} == {
+        ("topic", old.posts.get(number=1).pk),
+        ("reply", reply.pk),
+    }
+    assert [r.topic.pk for r in search(member, "leash", kind="topic").results] == [old.pk]
+    monkeypatch.setattr(backends, "RECENT_WINDOW", 10)  # the small space fits: read whole
+    assert len(search(member, "axe", space=small).results) == 2
+
+
+@pytest.mark.postgres
 def test_only_the_newest_matches_are_ranked(indexed, member, space, monkeypatch):
     """A common word: RANKED_CANDIDATES of the newest matches are ranked, whatever older
     ones would rank (the trade-off in backends.PostgresBackend.candidates_sql)."""

@@ -16,7 +16,8 @@ from flywheel.search.models import SearchDocument
 from flywheel.search.text import KNOWN_CONFIGS, index_text
 
 FTS_TABLE = "search_fts"
-# How many of the newest matches PostgreSQL ranks (see PostgresBackend.ranked_ids).
+# How many of the newest matches PostgreSQL ranks, and how many of the newest documents in
+# scope it reads for them before it searches the whole index (PostgresBackend.candidates_sql).
 RANKED_CANDIDATES = 200
 RECENT_WINDOW = 10_000
 
@@ -103,18 +104,22 @@ class PostgresBackend:
 
         Ranking reads every candidate's vector, and the visibility rules join each to its
         post and topic: with every match a candidate, a common word (a quarter of a million
-        posts in bench/search.py's 1M) took 2 s. So the newest documents are read first,
-        newest to oldest, through the primary key, with the scope's conditions (readable
-        spaces, filters: the document's own row), checking each vector, until
-        RANKED_CANDIDATES match or the newest RECENT_WINDOW documents were read (`recent`).
-        `OFFSET 0` keeps PostgreSQL from planning that through the GIN index: its estimate
-        for several common words together can be 50x too low, and a GIN plan then visits
-        every match (85,000 rows, over a second, for "nothing got wet"). Only when fewer
-        than `enough` matched in the window (a rare word) is the whole index searched
-        (`older`), where the GIN index is quick because a rare word matches little; the
-        condition on `recent`'s count is a one-time filter, so for a common word that part
-        never runs. Both halves in one statement: it is a subquery of the ranking query, so
-        the whole search is one round trip.
+        posts in bench/search.py's 1M) took 2 s. So the documents in scope (readable spaces,
+        the space and kind filters: the conditions on the document's own row) are read
+        newest first, through the primary key or the (space, id) and (kind, id) indexes,
+        each vector checked, until RANKED_CANDIDATES match or RECENT_WINDOW documents were
+        read (`recent`). The LIMIT of that subquery also keeps PostgreSQL from planning it
+        through the GIN index: its estimate for several common words together can be 50x
+        too low, and a GIN plan then visits every match (85,000 rows, over a second, for
+        "nothing got wet").
+
+        Only when fewer than `enough` matched in the window (a rare word) and the scope
+        holds more documents than the window is the rest of the index searched too
+        (`older`), where the GIN index is quick because a rare word matches little. Those
+        conditions are one-time filters (a CASE, so the scope is only counted when the
+        window found too few): for a common word, or a small space read whole, that part
+        never runs. Both halves in one statement, a subquery of the ranking query: the
+        whole search is one round trip.
         """
         tsquery = " || ".join(
             f"websearch_to_tsquery('{config}'::regconfig, %s)" for config in KNOWN_CONFIGS
@@ -123,26 +128,21 @@ class PostgresBackend:
         scoped = (
             SearchDocument.objects.all() if scope is None else SearchDocument.objects.filter(scope)
         )
-        window = RawSQL(
-            "(SELECT max(id) FROM search_searchdocument) - %s",  # noqa: S611 - a constant
-            [RECENT_WINDOW],
-        )
-        recent_sql, recent_params = (
-            scoped.filter(id__gt=window)
-            .order_by("-id")
-            .values("id", "search_vector")
-            .query.sql_with_params()
-        )
-        older_sql, older_params = (
-            scoped.order_by("-id").values("id", "search_vector").query.sql_with_params()
+        newest = scoped.order_by("-id").values("id", "search_vector")
+        recent_sql, recent_params = newest[:RECENT_WINDOW].query.sql_with_params()
+        older_sql, older_params = newest.query.sql_with_params()
+        size_sql, size_params = (
+            scoped.order_by().values("id")[: RECENT_WINDOW + 1].query.sql_with_params()
         )
         sql = (
             "WITH recent AS MATERIALIZED ("  # noqa: S608 - SQL built by Django and constants
-            f" SELECT r.id FROM ({recent_sql} OFFSET 0) r"
+            f" SELECT r.id FROM ({recent_sql}) r"
             f" WHERE r.search_vector @@ ({tsquery}) LIMIT %s)"
             " SELECT recent.id FROM recent UNION ALL"
             f" (SELECT o.id FROM ({older_sql}) o WHERE o.search_vector @@ ({tsquery})"
-            " AND (SELECT count(*) FROM recent) < %s ORDER BY o.id DESC LIMIT %s)"
+            " AND CASE WHEN (SELECT count(*) FROM recent) < %s"
+            f" THEN (SELECT count(*) FROM ({size_sql}) s) > %s ELSE false END"
+            " ORDER BY o.id DESC LIMIT %s)"
         )
         params = [
             *recent_params,
@@ -151,6 +151,8 @@ class PostgresBackend:
             *older_params,
             *tsquery_params,
             enough,
+            *size_params,
+            RECENT_WINDOW,
             RANKED_CANDIDATES,
         ]
         return sql, params

@@ -119,7 +119,7 @@ def search(
     and this set are searched.
 
     The same queries whatever the number of results: the readable spaces (unless given),
-    the ranked ids (on PostgreSQL the ranking candidates first, see
+    the ranked ids (on PostgreSQL with the ranking candidates in the same statement, see
     backends.PostgresBackend.ranked_ids), then their rows.
     """
     terms = query_terms(query)
