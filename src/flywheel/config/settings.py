@@ -169,8 +169,8 @@ if FLYWHEEL_DATABASE_REPLICA_URL:
     # The test runner points the alias at the test database instead of creating another.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 # PostgreSQL's JIT compiler off for the pages' connections: it switches on when a plan's
-# estimated cost passes jit_above_cost, and a bad estimate (a search for several common words
-# on 1M posts) then spends 100-400 ms compiling a query that runs in a few ms. Short queries
+# estimated cost passes jit_above_cost, and a bad estimate (a search on 1M posts) then spent
+# 0.36 s compiling a query that runs in a few ms (docs/benchmarks.md). Short queries
 # never gain from it; reports and batch jobs can SET jit = on for themselves. Behind a pooler
 # that refuses startup options (PgBouncer), set DATABASE_JIT_OFF=0 and
 # `ALTER ROLE ... SET jit = off` instead (docs/deploy.md).
