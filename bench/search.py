@@ -135,12 +135,14 @@ def measure(client, paths: list[str]) -> dict:
 
     for path in paths[:3]:
         client.get(path)
-    times, queries, sql = [], 0, 0.0
+    times, queries, sql, cpu = [], 0, 0.0, 0.0
     per_query: dict[str, list[float]] = {}
     for path in paths:
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
+            cpu_started = time.process_time()
             response = client.get(path)
+            cpu += (time.process_time() - cpu_started) * 1000
             elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code}")
@@ -157,6 +159,9 @@ def measure(client, paths: list[str]) -> dict:
         "max_ms": round(max(times), 1),
         "queries": round(queries / len(paths), 1),
         "sql_ms": round(sql / len(paths), 1),
+        # This process's CPU (Django, the client; not PostgreSQL's): steadier than wall time
+        # on a loaded machine, where a request mostly waits for a core.
+        "cpu_ms": round(cpu / len(paths), 1),
         "slowest": [(path, round(max(values), 1)) for path, values in slowest],
     }
 
@@ -183,6 +188,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--requests", type=int, default=300, help="requests per row")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reindex", action="store_true", help="empty and fill the index again")
+    parser.add_argument(
+        "--label",
+        default="",
+        help="what is measured (recorded in the results; e.g. 'before' when PYTHONPATH points "
+        "at an older checkout's src, to compare in one session: docs/benchmarks.md)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
@@ -221,23 +232,25 @@ def main(argv: list[str] | None = None) -> dict:
             )
         load_after = os.getloadavg()
     report = {
+        "label": args.label,
+        "flywheel": str(Path(sys.modules["flywheel"].__file__).parent),
         "documents": documents,
         "load_average_before": load_before,
         "load_average_after": load_after,
         "rows": rows,
     }
     lines = [
-        "| request | p50 ms | p95 ms | p99 ms | queries | SQL ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| request | p50 ms | p95 ms | p99 ms | queries | SQL ms | CPU ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, row in rows.items():
         lines.append(
             f"| {name} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | "
-            f"{row['queries']} | {row['sql_ms']} |"
+            f"{row['queries']} | {row['sql_ms']} | {row['cpu_ms']} |"
         )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"search-{stamp}.json"
+    path = RESULTS_DIR / f"search-{stamp}{'-' + args.label if args.label else ''}.json"
     path.write_text(json.dumps(report, indent=2))
     sys.stdout.write(
         "\n".join(lines) + f"\n\n{documents:,} documents; load {load_before[0]:.1f} → "

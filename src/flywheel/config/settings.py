@@ -168,6 +168,18 @@ if FLYWHEEL_DATABASE_REPLICA_URL:
     )
     # The test runner points the alias at the test database instead of creating another.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# PostgreSQL's JIT compiler off for the pages' connections: it switches on when a plan's
+# estimated cost passes jit_above_cost, and a bad estimate (a search on 1M posts) then spent
+# 0.36 s compiling a query that runs in a few ms (docs/benchmarks.md). Short queries
+# never gain from it; reports and batch jobs can SET jit = on for themselves. Behind a pooler
+# that refuses startup options (PgBouncer), set DATABASE_JIT_OFF=0 and
+# `ALTER ROLE ... SET jit = off` instead (docs/deploy.md).
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DATABASE_JIT_OFF", default=True
+    ):
+        _options = _alias.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A CDN or caching proxy in front (core/edge_cache.py, docs/deploy.md): how long it may keep

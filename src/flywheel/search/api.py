@@ -75,6 +75,8 @@ def search(request: HttpRequest, filters: Query[SearchFilters]):
         kind=filters.kind,
         limit=min(filters.limit, SEARCH_MAX_LIMIT),
         offset=decode_offset_cursor(filters.cursor),
+        # A space filter was checked just above: it is the only space searched.
+        readable_space_ids=None if space is None else [space.pk],
     )
     items = [
         {

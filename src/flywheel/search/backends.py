@@ -10,14 +10,16 @@ from typing import Protocol
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from flywheel.search.models import SearchDocument
 from flywheel.search.text import KNOWN_CONFIGS, index_text
 
 FTS_TABLE = "search_fts"
-# How many of the newest matches PostgreSQL ranks (see PostgresBackend.ranked_ids).
-RANKED_CANDIDATES = 500
-RECENT_WINDOW = 50_000
+# How many of the newest matches PostgreSQL ranks, and how many of the newest documents in
+# scope it reads for them before it searches the whole index (PostgresBackend.candidates_sql).
+RANKED_CANDIDATES = 200
+RECENT_WINDOW = 10_000
 
 
 class SearchBackend(Protocol):
@@ -78,35 +80,46 @@ class PostgresBackend:
         offset: int,
         scope: Q | None = None,
     ) -> list[tuple[int, float]]:
+        """One query: the ranking candidates (see candidates_sql), the visibility rules
+        applied to them, ranked."""
         text = " ".join(terms)
         # Documents are stemmed in their author's language; the query is parsed in every
         # configuration we index with, OR-ed, so it is one constant the GIN index can use.
         query = SearchQuery(text, config=KNOWN_CONFIGS[0], search_type="websearch")
         for config in KNOWN_CONFIGS[1:]:
             query = query | SearchQuery(text, config=config, search_type="websearch")
-        ids = self._candidates(text, scope, enough=limit + offset)
+        # SQL built by Django and constants; the words are parameters.
+        candidates = RawSQL(*self.candidates_sql(text, scope, enough=limit + offset))  # noqa: S611
         matches = (
-            documents.filter(id__in=ids)
+            documents.filter(id__in=candidates)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-id")
             .values_list("id", "rank")
         )
         return list(matches[offset : offset + limit])
 
-    def _candidates(self, text: str, scope: Q | None, *, enough: int) -> list[int]:
-        """Ids of the newest matches (at most RANKED_CANDIDATES) that the ranking reads.
+    def candidates_sql(self, text: str, scope: Q | None, *, enough: int) -> tuple[str, list]:
+        """SQL for the ids of the newest matches (at most RANKED_CANDIDATES) that the ranking
+        reads, and its parameters.
 
         Ranking reads every candidate's vector, and the visibility rules join each to its
         post and topic: with every match a candidate, a common word (a quarter of a million
-        posts in bench/search.py's 1M) took 2 s. So the newest documents are read first,
-        newest to oldest, through the primary key, with the scope's conditions (readable
-        spaces, filters: the document's own row), checking each vector, until
-        RANKED_CANDIDATES match or RECENT_WINDOW documents were read. `OFFSET 0` keeps
-        PostgreSQL from planning that through the GIN index: its estimate for several
-        common words together can be 50x too low, and a GIN plan then visits every match
-        (85,000 rows, over a second, for "nothing got wet"). Only a query with fewer than
-        `enough` matches in the window (a rare word) searches the whole index, where the
-        GIN index is quick because a rare word matches little.
+        posts in bench/search.py's 1M) took 2 s. So the documents in scope (readable spaces,
+        the space and kind filters: the conditions on the document's own row) are read
+        newest first, through the primary key or the (space, id) and (kind, id) indexes,
+        each vector checked, until RANKED_CANDIDATES match or RECENT_WINDOW documents were
+        read (`recent`). The LIMIT of that subquery also keeps PostgreSQL from planning it
+        through the GIN index: its estimate for several common words together can be 50x
+        too low, and a GIN plan then visits every match (85,000 rows, over a second, for
+        "nothing got wet").
+
+        Only when fewer than `enough` matched in the window (a rare word) and the scope
+        holds more documents than the window is the rest of the index searched too
+        (`older`), where the GIN index is quick because a rare word matches little. Those
+        conditions are one-time filters (a CASE, so the scope is only counted when the
+        window found too few): for a common word, or a small space read whole, that part
+        never runs. Both halves in one statement, a subquery of the ranking query: the
+        whole search is one round trip.
         """
         tsquery = " || ".join(
             f"websearch_to_tsquery('{config}'::regconfig, %s)" for config in KNOWN_CONFIGS
@@ -115,31 +128,34 @@ class PostgresBackend:
         scoped = (
             SearchDocument.objects.all() if scope is None else SearchDocument.objects.filter(scope)
         )
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT max(id) FROM search_searchdocument")
-            newest_id = cursor.fetchone()[0] or 0
-            recent_sql, recent_params = (
-                scoped.filter(id__gt=newest_id - RECENT_WINDOW)
-                .order_by("-id")
-                .values("id", "search_vector")
-                .query.sql_with_params()
-            )
-            cursor.execute(
-                f"SELECT recent.id FROM ({recent_sql} OFFSET 0) recent"  # noqa: S608
-                f" WHERE recent.search_vector @@ ({tsquery}) LIMIT %s",
-                [*recent_params, *tsquery_params, RANKED_CANDIDATES],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) >= enough or newest_id <= RECENT_WINDOW:
-            return ids
-        query = SearchQuery(text, config=KNOWN_CONFIGS[0], search_type="websearch")
-        for config in KNOWN_CONFIGS[1:]:
-            query = query | SearchQuery(text, config=config, search_type="websearch")
-        return list(
-            scoped.filter(search_vector=query)
-            .order_by("-id")
-            .values_list("id", flat=True)[:RANKED_CANDIDATES]
+        newest = scoped.order_by("-id").values("id", "search_vector")
+        recent_sql, recent_params = newest[:RECENT_WINDOW].query.sql_with_params()
+        older_sql, older_params = newest.query.sql_with_params()
+        size_sql, size_params = (
+            scoped.order_by().values("id")[: RECENT_WINDOW + 1].query.sql_with_params()
         )
+        sql = (
+            "WITH recent AS MATERIALIZED ("  # noqa: S608 - SQL built by Django and constants
+            f" SELECT r.id FROM ({recent_sql}) r"
+            f" WHERE r.search_vector @@ ({tsquery}) LIMIT %s)"
+            " SELECT recent.id FROM recent UNION ALL"
+            f" (SELECT o.id FROM ({older_sql}) o WHERE o.search_vector @@ ({tsquery})"
+            " AND CASE WHEN (SELECT count(*) FROM recent) < %s"
+            f" THEN (SELECT count(*) FROM ({size_sql}) s) > %s ELSE false END"
+            " ORDER BY o.id DESC LIMIT %s)"
+        )
+        params = [
+            *recent_params,
+            *tsquery_params,
+            RANKED_CANDIDATES,
+            *older_params,
+            *tsquery_params,
+            enough,
+            *size_params,
+            RECENT_WINDOW,
+            RANKED_CANDIDATES,
+        ]
+        return sql, params
 
 
 class SqliteBackend:

@@ -1,5 +1,6 @@
 """Search reads: ranked results the member may read, shared by the page, the API and tasks."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -58,22 +59,36 @@ def searchable_documents(
     """Documents of posts the user may see (the rules of permissions.filter_posts_queryset:
     readable spaces, live posts of visible topics, nothing held, hidden or rejected),
     narrowed by the filters."""
+    space_ids = readable_space_ids_for(user)
     return SearchDocument.objects.filter(
-        document_scope(user, space=space, kind=kind),
-        permissions.visible_posts_q(user, post="post__", topic="topic__", space="space"),
+        document_scope(user, space=space, kind=kind, readable_space_ids=space_ids),
+        permissions.visible_posts_q(
+            user, post="post__", topic="topic__", space="space", readable_spaces=space_ids
+        ),
     )
 
 
+def readable_space_ids_for(user) -> list[int]:
+    """The ids of the spaces the user may read, as a list: asked once per search (the gates
+    of gated spaces may each cost a query), then written into the SQL as constants, which
+    also lets PostgreSQL estimate the candidate scan from the real spaces."""
+    return sorted(permissions.filter_spaces_queryset(user).values_list("pk", flat=True))
+
+
 def document_scope(
-    user, *, space: Space | None = None, kind: str | None = None, readable_spaces=None
+    user,
+    *,
+    space: Space | None = None,
+    kind: str | None = None,
+    readable_space_ids: Collection[int] | None = None,
 ) -> Q:
     """The part of searchable_documents() a document's own row answers (its space, its kind):
     the backend picks ranking candidates with it before the joins of the visibility rules."""
     if kind and kind not in KIND_CHOICES:
         raise InvalidInput(_("Choose topics, replies or a topic kind."), field="kind")
-    if readable_spaces is None:
-        readable_spaces = permissions.filter_spaces_queryset(user).values("pk")
-    scope = Q(space__in=readable_spaces)
+    if readable_space_ids is None:
+        readable_space_ids = readable_space_ids_for(user)
+    scope = Q(space_id__in=sorted(readable_space_ids))
     if space is not None:
         scope &= Q(space_id=space.pk)
     if kind in DocumentKind.values:
@@ -91,31 +106,51 @@ def search(
     kind: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    readable_space_ids: Collection[int] | None = None,
 ) -> SearchPage:
     """Ranked topics and replies matching every word of the query that the user may read.
 
     Raises InvalidInput (field "q" or "kind") for an empty, too long or wordless query.
-    The same queries whatever the number of results: the readable spaces, the ranked ids
-    (on PostgreSQL also the newest document and one or two for the candidates, see
+
+    `readable_space_ids`: the ids of the spaces the user may read (permissions.
+    filter_spaces_queryset), when the caller has them already (the search page lists those
+    spaces anyway; the API, which checked the `space` filter with get_visible_space, passes
+    just that space). Without them they are asked here, once. Only spaces in both `space`
+    and this set are searched.
+
+    The same queries whatever the number of results: the readable spaces (unless given),
+    the ranked ids (on PostgreSQL with the ranking candidates in the same statement, see
     backends.PostgresBackend.ranked_ids), then their rows.
     """
     terms = query_terms(query)
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
-    readable_spaces = permissions.filter_spaces_queryset(user).values("pk")
-    scope = document_scope(user, space=space, kind=kind, readable_spaces=readable_spaces)
+    if kind and kind not in KIND_CHOICES:
+        raise InvalidInput(_("Choose topics, replies or a topic kind."), field="kind")
+    if readable_space_ids is None:
+        readable_space_ids = readable_space_ids_for(user)
+    space_ids = sorted(set(readable_space_ids))
+    if space is not None:
+        space_ids = [space.pk] if space.pk in space_ids else []
+    if not space_ids:
+        return SearchPage(query=query.strip(), terms=terms, offset=offset, limit=limit)
+    scope = document_scope(user, kind=kind, readable_space_ids=space_ids)
     documents = SearchDocument.objects.filter(
         scope,
         permissions.visible_posts_q(
-            user, post="post__", topic="topic__", space="space", readable_spaces=readable_spaces
+            user, post="post__", topic="topic__", space="space", readable_spaces=space_ids
         ),
     )
     ranked = get_backend().ranked_ids(documents, terms, limit=limit + 1, offset=offset, scope=scope)
     has_more = len(ranked) > limit
     ranked = ranked[:limit]
-    rows = SearchDocument.objects.select_related(
-        "topic__space", "topic__author", "post__author"
-    ).in_bulk([document_id for document_id, _rank in ranked])
+    # Only what a result shows: not the vector, nor the post's Markdown and HTML (the
+    # snippet comes from the document's text), nor the topic's author.
+    rows = (
+        SearchDocument.objects.select_related("topic__space", "post__author")
+        .defer("search_vector", "post__body", "post__body_html")
+        .in_bulk([document_id for document_id, _rank in ranked])
+    )
     results = []
     for document_id, rank in ranked:
         document = rows.get(document_id)

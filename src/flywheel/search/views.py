@@ -37,6 +37,8 @@ def results(request: HttpRequest) -> HttpResponse:
                 space=space,
                 kind=kind or None,
                 offset=_parse_offset(request.GET.get("offset")),
+                # The list above is the readable spaces: the gates are asked once.
+                readable_space_ids=[s.pk for s in spaces],
             )
         except InvalidInput as invalid:
             error = invalid
