@@ -272,3 +272,16 @@ def test_the_cache_can_be_turned_off(thread, member, settings):
     client = signed_in(member)
     client.get(question.get_absolute_url())
     assert not was_hit(client.get(question.get_absolute_url()))
+
+
+def test_a_miss_reads_the_primary_so_a_lagging_replica_is_never_kept():
+    from flywheel.core import db_routing
+
+    state = db_routing._RequestState(may_use_replica=True)
+    token = db_routing._state.set(state)
+    try:
+        db_routing.read_primary_from_now_on()
+        assert state.may_use_replica is False
+        assert db_routing.ReplicaRouter().db_for_read(Topic) == db_routing.PRIMARY
+    finally:
+        db_routing._state.reset(token)

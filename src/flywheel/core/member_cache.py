@@ -21,9 +21,9 @@ read marks and visit days, which no cached response shows (`IGNORED_TABLES`).
 The key also holds what else a response can depend on: the path and query string, the member
 (a digest of the whole session, or of the bearer token), every cookie but the CSRF cookie, the
 language LocaleMiddleware picked, host and scheme, process-local changes (settings overridden,
-hooks registered: `setting_changed`, `hooks.changes`), and a time bucket of the cache's
-lifetime, so relative times ("3 minutes ago") and things that end by the clock (a silence, an
-event) are at most FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS late.
+hooks registered: `setting_changed`, `hooks.changes`). An entry lives
+FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS, so relative times ("3 minutes ago") and things that end by
+the clock (a silence, an event) are at most that late.
 
 **What a hit still does.** Guards registered by the apps (`hit_guards`) name cache keys that
 must or must not exist: trust's "visit counted today" (else the request goes through and is
@@ -57,7 +57,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.translation import activate, get_language
 
-from flywheel.core import hooks
+from flywheel.core import db_routing, hooks
 
 logger = logging.getLogger("flywheel.member_cache")
 
@@ -223,7 +223,6 @@ def identify(request: HttpRequest, *, token_only: bool) -> Identity | None:
 
 
 def entry_key(request: HttpRequest, identity: Identity, generation) -> str:
-    lifetime = seconds()
     cookies = sorted(
         (name, value)
         for name, value in request.COOKIES.items()
@@ -239,7 +238,6 @@ def entry_key(request: HttpRequest, identity: Identity, generation) -> str:
         request.headers.get("Accept", ""),
         _local_changes,
         hooks.changes,
-        int(time.time() // lifetime),
     )
     return f"member-page:{generation}:{identity.digest}:{varies}"
 
@@ -252,6 +250,14 @@ def _view_name(request: HttpRequest) -> str | None:
         return resolve(request.path_info).view_name
     except Resolver404:
         return None
+
+
+def _guards(identity: Identity, member_id: int) -> list[tuple[str, bool]]:
+    return [pair for guard in hit_guards.values() for pair in guard(identity, member_id)]
+
+
+def _guards_hold(guards: list[tuple[str, bool]], found: dict) -> bool:
+    return all((name in found) == must_exist for name, must_exist in guards)
 
 
 class MemberPageCacheMiddleware:
@@ -270,30 +276,38 @@ class MemberPageCacheMiddleware:
         identity = identify(request, token_only=cacheable_views[view_name])
         if identity is None:
             return self.get_response(request)
-        generation = cache.get(GENERATION_KEY)
+        # One round trip for the generation and, when the session names the member, the
+        # guards; a token's member is only known from the entry, so its guards come after.
+        guards = _guards(identity, identity.member_id) if identity.member_id is not None else []
+        found = cache.get_many([GENERATION_KEY, *(name for name, _must_exist in guards)])
+        generation = found.get(GENERATION_KEY)
         if generation is None:
             # Never a number used before: entries of an evicted generation may remain.
             cache.add(GENERATION_KEY, time.time_ns())
             generation = cache.get(GENERATION_KEY)
         key = entry_key(request, identity, generation)
-        response = self._hit(request, key, identity)
-        if response is not None:
-            return response
+        if _guards_hold(guards, found):
+            response = self._hit(request, key, identity, guarded=bool(identity.member_id))
+            if response is not None:
+                return response
+        # A lagging replica would render the rows before the write that moved the generation.
+        db_routing.read_primary_from_now_on()
         response = self.get_response(request)
         self._store(request, response, key, identity)
         return response
 
-    def _hit(self, request: HttpRequest, key: str, identity: Identity) -> HttpResponse | None:
+    def _hit(
+        self, request: HttpRequest, key: str, identity: Identity, *, guarded: bool
+    ) -> HttpResponse | None:
         entry = cache.get(key)
         if entry is None:
             return None
         member_id, language, status, headers, body, replay = entry
         if identity.member_id is not None and identity.member_id != member_id:
             return None
-        guards = [pair for guard in hit_guards.values() for pair in guard(identity, member_id)]
-        if guards:
-            found = cache.get_many([name for name, _must_exist in guards])
-            if any((name in found) != must_exist for name, must_exist in guards):
+        if not guarded:
+            guards = _guards(identity, member_id)
+            if guards and not _guards_hold(guards, cache.get_many([n for n, _e in guards])):
                 return None
         activate(language)
         if CSRF_PLACEHOLDER in body:
@@ -327,8 +341,6 @@ class MemberPageCacheMiddleware:
         if storage is not None and (storage.added_new or storage.used):
             return
         body = _with_placeholder(request, response.content.decode(response.charset))
-        if body is None:
-            return
         headers = {
             name: value for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
         }
@@ -336,12 +348,11 @@ class MemberPageCacheMiddleware:
         cache.set(key, entry, seconds())
 
 
-def _with_placeholder(request: HttpRequest, body: str) -> str | None:
-    """The body with every CSRF token of this request swapped for the placeholder; None when
-    the request's secret is unknown but the body may hold a token."""
+def _with_placeholder(request: HttpRequest, body: str) -> str:
+    """The body with every CSRF token of this request swapped for the placeholder."""
     secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return None if MASKED_TOKEN.search(body) else body
+    if not secret:  # get_token() was never called (it sets the secret): no token in the body
+        return body
 
     def swap(match: re.Match) -> str:
         token = match.group(0)
