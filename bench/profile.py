@@ -43,14 +43,15 @@ def measure(
     from django.test.utils import CaptureQueriesContext
 
     paths = [endpoint.paths[index % len(endpoint.paths)] for index in range(requests)]
+    headers = dict(endpoint.headers)
     for path in paths if warm_all else paths[:5]:  # warm the template cache and the connection
-        client.get(path)
+        client.get(path, headers=headers)
     cpu = wall = sql = 0.0
     queries = size = 0
     for path in paths:
         with CaptureQueriesContext(connection) as captured:
             cpu_started, wall_started = time.process_time(), time.perf_counter()
-            response = client.get(path)
+            response = client.get(path, headers=headers)
             cpu += time.process_time() - cpu_started
             wall += time.perf_counter() - wall_started
         if response.status_code != 200:
@@ -99,7 +100,15 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
     parser.add_argument(
         "--signed-in",
         action="store_true",
-        help="also measure home, space and topic pages as a signed-in member (warm caches)",
+        help="also measure home, space and topic pages as a signed-in member and the API "
+        "lists with the member's token (warm caches)",
+    )
+    parser.add_argument(
+        "--member-cache",
+        choices=("on", "off", "both"),
+        default="on",
+        help="with --signed-in: the member page cache as configured (on), off "
+        "(FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS=0), or both, taking turns in the same run",
     )
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
@@ -119,24 +128,35 @@ def main(argv: list[str] | None = None) -> list[EndpointCost]:
         endpoints = [endpoint for endpoint in endpoints if endpoint.name != "bare_again"]
         costs = [measure(client, endpoint, requests=args.requests) for endpoint in endpoints]
         if args.signed_in:
-            client.force_login(run.busy_member())
-            costs += [
-                measure(
-                    client,
-                    load.Endpoint(e.name, f"{e.label}, signed in", e.paths),
-                    requests=args.requests,
-                    warm_all=True,
-                )
-                for e in endpoints
-                if e.name in {"home", "space", "topic"}
-            ]
+            from django.test import override_settings
+
+            member_endpoints = run.signed_in_endpoints(endpoints)
+            endpoints += member_endpoints
+            modes = {"on": [None], "off": [0], "both": [0, None]}[args.member_cache]
+            for endpoint in member_endpoints:
+                for seconds in modes:
+                    label = endpoint.label
+                    if args.member_cache == "both":
+                        label += ", member cache on" if seconds is None else ", cache off"
+                    chosen = load.Endpoint(endpoint.name, label, endpoint.paths, endpoint.headers)
+                    overrides = {} if seconds is None else {"FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS": 0}
+                    with override_settings(**overrides):
+                        costs.append(
+                            measure(
+                                Client(SERVER_NAME=load.HOST),
+                                chosen,
+                                requests=args.requests,
+                                warm_all=True,
+                            )
+                        )
         sys.stdout.write(markdown(costs) + "\n")
         if args.cprofile:
             endpoint = next(e for e in endpoints if e.name == args.cprofile)
+            headers = dict(endpoint.headers)
             profiler = cProfile.Profile()
             profiler.enable()
             for index in range(args.requests):
-                client.get(endpoint.paths[index % len(endpoint.paths)])
+                client.get(endpoint.paths[index % len(endpoint.paths)], headers=headers)
             profiler.disable()
             report = io.StringIO()
             stats = pstats.Stats(profiler, stream=report)

@@ -15,6 +15,11 @@ class AccountsConfig(AppConfig):
         register_privacy_handlers()
         point_discord_provider_at_settings()
 
+        from flywheel.accounts.services import token_used_guard
+        from flywheel.core import member_cache
+
+        member_cache.hit_guards["accounts.token_used"] = token_used_guard
+
 
 class FlywheelAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the brand's name and task grouping (accounts/admin_site.py)."""

@@ -43,6 +43,7 @@ from flywheel.community.models import (
     TopicKind,
     Visibility,
 )
+from flywheel.core import member_cache
 from flywheel.core.exceptions import InvalidInput
 
 spaces_router = Router(tags=["spaces"])
@@ -632,7 +633,7 @@ def list_topics(request: HttpRequest, filters: Query[TopicFilters]):
     texts = _json_items(
         topics, keys=[_topic_key(t) for t in topics], build=_topic_out, schema=TopicOut
     )
-    return _page_response(texts, result.next_cursor)
+    return member_cache.allow(_page_response(texts, result.next_cursor))
 
 
 @topics_router.post(
@@ -743,8 +744,10 @@ def list_replies(request: HttpRequest, topic_id: int, page: Query[PageParams]):
     def build(post: Post) -> dict:
         return {**_post_out(post, viewer_id=viewer_id), "reactions": reactions[post.pk]}
 
-    return _page_response(
-        _json_items(posts, keys=keys, build=build, schema=PostOut), result.next_cursor
+    return member_cache.allow(
+        _page_response(
+            _json_items(posts, keys=keys, build=build, schema=PostOut), result.next_cursor
+        )
     )
 
 

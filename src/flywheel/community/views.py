@@ -26,7 +26,7 @@ from flywheel.community import (
 )
 from flywheel.community.forms import EditPostForm, ReplyForm, TopicForm
 from flywheel.community.models import Post, Space, Topic, TopicKind, Visibility
-from flywheel.core import edge_cache, hooks
+from flywheel.core import edge_cache, hooks, member_cache
 from flywheel.core.context_processors import brand
 from flywheel.core.exceptions import DomainError, RateLimited
 
@@ -213,7 +213,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     # Signed-out visitors see public spaces only; a new topic or reply anywhere purges "home".
     edge_cache.tag_response(response, [page_cache.HOME_KEY])
-    return response
+    return member_cache.allow(response)
 
 
 @require_GET
@@ -286,7 +286,7 @@ def _space_listing(request: HttpRequest, slug: str, *, unanswered: bool) -> Http
     response = render(request, "community/space.html", context)
     if space.visibility == Visibility.PUBLIC:
         edge_cache.tag_response(response, [page_cache.space_key(space.pk)])
-    return response
+    return member_cache.allow(response)
 
 
 @require_GET
@@ -503,12 +503,22 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
             response,
         )
         edge_cache.tag_response(response, [page_cache.topic_key(topic.pk)])
-    return response
+    return member_cache.allow(response, replay=("community.topic_viewed", topic.pk))
 
 
 def _topic_viewed(request: HttpRequest, topic_id: int) -> None:
     for listener in hooks.topic_views:
         listener(topic_id=topic_id, member=request.user)
+
+
+def replay_topic_view(request: HttpRequest, member_id: int, topic_id: int) -> None:
+    """A member's topic page served by core.member_cache still counts as a view."""
+    from django.contrib.auth import get_user_model
+    from django.utils.functional import SimpleLazyObject
+
+    member = SimpleLazyObject(lambda: get_user_model().objects.get(pk=member_id))
+    for listener in hooks.topic_views:
+        listener(topic_id=topic_id, member=member)
 
 
 def _render_topic(request: HttpRequest, topic: Topic) -> HttpResponse:

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Serves a member's page again before authentication runs (core/member_cache.py).
+    "flywheel.core.member_cache.MemberPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "flywheel.accounts.middleware.MemberPreferencesMiddleware",
     "flywheel.trust.middleware.MemberVisitMiddleware",
@@ -185,6 +187,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A CDN or caching proxy in front (core/edge_cache.py, docs/deploy.md): how long it may keep
 # signed-out topic, space and home pages (0: never), and how to tell it a page changed.
 FLYWHEEL_EDGE_CACHE_SECONDS = env_int("FLYWHEEL_EDGE_CACHE_SECONDS", 0)
+# Signed-in members' topic, space and home pages and the API lists read with a token, kept per
+# member and dropped by any database write (core/member_cache.py); 0 turns it off. Also how
+# late a relative time ("3 minutes ago") may be on such a page. On by default wherever every
+# process shares one cache (Redis; the single-process test run); off with a per-process cache,
+# where a write in one process could not make another's copies stale.
+FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS = env_int(
+    "FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS", 60 if (env_str("REDIS_URL", "") or TESTING) else 0
+)
 FLYWHEEL_EDGE_PURGE_BACKEND = env_str("FLYWHEEL_EDGE_PURGE_BACKEND", "none")
 FLYWHEEL_EDGE_PURGE_URLS = env_list("FLYWHEEL_EDGE_PURGE_URLS")
 FLYWHEEL_EDGE_PURGE_API_URL = env_str("FLYWHEEL_EDGE_PURGE_API_URL", "")

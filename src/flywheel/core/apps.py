@@ -14,3 +14,13 @@ class CoreConfig(AppConfig):
 
         # The Activity log in data exports; erasure keeps the entries without their actor.
         register_privacy_handlers()
+
+        # Every write statement makes members' cached pages stale (core/member_cache.py).
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from flywheel.core.member_cache import install_write_watch
+
+        connection_created.connect(install_write_watch, dispatch_uid="flywheel.member_cache")
+        for connection in connections.all(initialized_only=True):
+            install_write_watch(connection)

@@ -73,6 +73,15 @@ class ReplicaRouter:
         return None
 
 
+def read_primary_from_now_on() -> None:
+    """The rest of this request reads the primary: what it renders is kept in a cache keyed
+    by a counter that moves when the primary commits (core/member_cache.py), so it must not
+    come from a replica that has not replayed the commit yet."""
+    state = _state.get()
+    if state is not None:
+        state.may_use_replica = False
+
+
 class ReplicaRoutingMiddleware:
     """Marks which requests may read the replica and leaves the pin cookie after a write."""
 

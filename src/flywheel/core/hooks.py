@@ -31,6 +31,15 @@ from typing import Any, Generic, Protocol, TypeVar
 
 FunctionType = TypeVar("FunctionType", bound=Callable[..., Any])
 
+# Moves whenever any hook's functions change (a test registering one for a while): pages the
+# member page cache kept were made with the old set (core/member_cache.py keys on it).
+changes = 0
+
+
+def _changed() -> None:
+    global changes  # noqa: PLW0603 - one process-wide counter, read by member_cache
+    changes += 1
+
 
 def dotted_name(function: Callable[..., Any]) -> str:
     """`package.module.function`: the default name a function is registered under."""
@@ -59,10 +68,12 @@ class Hook(Generic[FunctionType]):
         previous = self._entries.get(key)
         sequence = previous[1] if previous else self._sequence
         self._entries[key] = (order, sequence, function)
+        _changed()
         return function
 
     def unregister(self, name: str) -> None:
         self._entries.pop(name, None)
+        _changed()
 
     def items(self) -> list[tuple[str, FunctionType]]:
         """(name, function) pairs in the order they run."""
@@ -98,6 +109,7 @@ class Hook(Generic[FunctionType]):
                 self._entries.pop(key, None)
             else:
                 self._entries[key] = previous
+            _changed()
 
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {', '.join(self.names()) or 'empty'}>"

@@ -35,3 +35,8 @@ class ModerationConfig(AppConfig):
         # moderation record without identity (moderation/privacy.py says what and why).
         hooks.privacy_exporters.register(export_moderation, name="moderation")
         hooks.privacy_erasers.register(erase_moderation, name="moderation")
+
+        from flywheel.core import member_cache
+        from flywheel.moderation.services import sign_out_guard
+
+        member_cache.hit_guards["moderation.sign_out"] = sign_out_guard

@@ -913,6 +913,11 @@ def _sign_out_key(member_id: int) -> str:
     return SIGN_OUT_CACHE_KEY.format(member_id=member_id)
 
 
+def sign_out_guard(identity, member_id: int) -> list[tuple[str, bool]]:
+    """core.member_cache serves no cached page to a member the middleware must sign out."""
+    return [(_sign_out_key(member_id), False)]
+
+
 def must_sign_out(member) -> bool:
     """Cheap per-request check (a cache read) used by the middleware; the DB confirms it."""
     return bool(cache.get(_sign_out_key(member.pk)))

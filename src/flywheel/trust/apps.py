@@ -20,3 +20,8 @@ class TrustConfig(AppConfig):
         hooks.trust_level_resolvers.register(trust_level_for, name="trust.trust_level_for")
         hooks.privacy_exporters.register(export_trust, name="trust")
         hooks.privacy_erasers.register(erase_trust, name="trust")
+
+        from flywheel.core import member_cache
+        from flywheel.trust.middleware import visit_counted_guard
+
+        member_cache.hit_guards["trust.visit_counted"] = visit_counted_guard

@@ -7,6 +7,18 @@ from django.utils import timezone
 VISIT_CACHE_SECONDS = 60 * 60 * 26  # a little over a day: the key's date changes first
 
 
+def visit_key(member_id: int, day) -> str:
+    return f"trust:visit:{member_id}:{day.isoformat()}"
+
+
+def visit_counted_guard(identity, member_id: int) -> list[tuple[str, bool]]:
+    """core.member_cache serves a cached page only once today's visit is counted; the first
+    request of the day goes through this middleware."""
+    if identity.member_id is None:  # a token: the API never counts visits
+        return []
+    return [(visit_key(member_id, timezone.now().date()), True)]
+
+
 class MemberVisitMiddleware:
     """Records one MemberVisit per member per UTC day.
 
@@ -23,7 +35,7 @@ class MemberVisitMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             today = timezone.now().date()
-            if cache.add(f"trust:visit:{user.pk}:{today.isoformat()}", 1, VISIT_CACHE_SECONDS):
+            if cache.add(visit_key(user.pk, today), 1, VISIT_CACHE_SECONDS):
                 member_id = user.pk
                 transaction.on_commit(
                     lambda: _dispatch_visit(member_id, today.isoformat()), robust=True

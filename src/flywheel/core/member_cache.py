@@ -1,0 +1,364 @@
+"""Whole responses cached per signed-in member, invalidated by any write to the database.
+
+A signed-in member's topic, space and home pages, and the API's topic and replies lists read
+with a token, show things only that member sees (their reactions, edit buttons, follows,
+notifications, gated spaces). Rendering one costs 10-25 ms of CPU; this cache serves the same
+member the same page again in about a millisecond, before the authentication, preference,
+moderation and message middleware and the view run.
+
+**Freshness: nothing is trusted to remember.** Instead of each service bumping the versions
+a page depends on, every statement that writes to the database (INSERT, UPDATE, DELETE, from
+the ORM, `QuerySet.update()`, `bulk_create`, raw SQL, a Celery task, the admin) moves one
+generation counter in the cache, through a wrapper installed on every database connection
+(`install_write_watch`). The generation is part of every key, so after any change anywhere
+every member's next request renders afresh: no dependency can be forgotten. It moves right
+after the statement (so the next request on the same connection, as in tests, sees it) and
+again once the transaction commits (so a page rendered by another process between the write
+and the commit, from the old rows, is never asked for again). Writes to `django_session` do
+not count (the member's own session data is part of the key instead), nor do a member's
+read marks and visit days, which no cached response shows (`IGNORED_TABLES`).
+
+The key also holds what else a response can depend on: the path and query string, the member
+(a digest of the whole session, or of the bearer token), every cookie but the CSRF cookie, the
+language LocaleMiddleware picked, host and scheme, process-local changes (settings overridden,
+hooks registered: `setting_changed`, `hooks.changes`). An entry lives
+FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS, so relative times ("3 minutes ago") and things that end by
+the clock (a silence, an event) are at most that late.
+
+**What a hit still does.** Guards registered by the apps (`hit_guards`) name cache keys that
+must or must not exist: trust's "visit counted today" (else the request goes through and is
+counted), moderation's "sign this member out", accounts' "token used recently" (else the
+request goes through and stamps `last_used_at`). A replay registered by the view
+(`hit_replays`, e.g. the topic page's view counter) runs on every hit. The CSRF token in the
+cached body is a placeholder; each response gets the requester's own. Requests with pending
+messages, htmx requests and anything but GET always go through.
+
+The cost is hit rate, not correctness: on a busy community a write every second leaves little
+to hit. Finer counters (per topic, per member) would keep more, and are the next step only if
+they can be derived as mechanically as this one (docs/benchmarks.md, "Member page cache").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
+from django.utils.translation import activate, get_language
+
+from flywheel.core import db_routing, hooks
+
+logger = logging.getLogger("flywheel.member_cache")
+
+GENERATION_KEY = "member-cache:generation"
+CSRF_PLACEHOLDER = "__flywheel_member_csrf__"
+MARK_ATTRIBUTE = "_flywheel_member_cache"
+HIT_ATTRIBUTE = "_flywheel_member_cache_hit"  # on a response served from here (tests)
+# Tables no cached response reads from. The session is part of the key instead; a member's
+# read marks and visit days feed trust levels only (trust/queries.py), which the tasks that
+# recompute them write to other tables. A page that starts showing one of these must take it
+# out of this list (tests/community/test_member_page_cache.py pins the list).
+IGNORED_TABLES = frozenset({"django_session", "trust_topicread", "trust_membervisit"})
+WRITE_STATEMENT = re.compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|COPY|ALTER|CREATE|DROP|WITH)\b",
+    re.IGNORECASE,
+)
+WRITTEN_TABLE = re.compile(
+    r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE
+)
+MASKED_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+SKIPPED_HEADERS = frozenset({"content-length", "set-cookie"})
+
+# Views whose GET responses may be kept, by view name ("community:topic", "api:list_topics").
+# `token_only`: served from the cache only to bearer-token callers (the API lists).
+cacheable_views: dict[str, bool] = {}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who asks: the member's id when the session names one (None for a token: it is in the
+    cached entry), and the digest that keys their entries."""
+
+    member_id: int | None
+    digest: str
+    token_digest: str = ""
+
+
+# (identity, member id) -> [(cache key, must exist)]: a hit is served only when each holds.
+HitGuard = Callable[[Identity, int], list[tuple[str, bool]]]
+hit_guards: dict[str, HitGuard] = {}
+# name -> function(request, member_id, *args): runs on every hit (no database writes).
+hit_replays: dict[str, Callable[..., None]] = {}
+
+_local_changes = 0
+
+
+def seconds() -> int:
+    return int(getattr(settings, "FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS", 0) or 0)
+
+
+# Registration --------------------------------------------------------------------------------
+
+
+def register_view(view_name: str, *, token_only: bool = False) -> None:
+    cacheable_views[view_name] = token_only
+
+
+def allow(response: HttpResponse, *, replay: tuple = ()) -> HttpResponse:
+    """The view says this response may be kept for this member; `replay` names a function of
+    `hit_replays` and its arguments, run on each hit (the topic page's view counter)."""
+    setattr(response, MARK_ATTRIBUTE, tuple(replay))
+    return response
+
+
+# The generation ------------------------------------------------------------------------------
+
+
+def bump() -> None:
+    """Every member's cached responses are out of date (any write anywhere)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Never back to a number used before (old entries may still be in the cache).
+        cache.add(GENERATION_KEY, time.time_ns())
+        cache.incr(GENERATION_KEY)
+
+
+def _bump_after_commit() -> None:
+    bump()
+
+
+def _on_setting_changed(**kwargs) -> None:
+    global _local_changes  # noqa: PLW0603 - process-local, like the settings themselves
+    _local_changes += 1
+
+
+setting_changed.connect(_on_setting_changed, dispatch_uid="flywheel.member_cache.settings")
+
+
+def _is_counted_write(sql: str) -> bool:
+    if not WRITE_STATEMENT.match(sql):
+        return False
+    table = WRITTEN_TABLE.match(sql)
+    return table is None or table.group(1).lower() not in IGNORED_TABLES
+
+
+class _WriteWatch:
+    """A connection's execute wrapper: bumps the generation after each write statement, and
+    once more when the transaction it belongs to commits."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        self.bumped_since_read = False
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not isinstance(sql, str) or not _is_counted_write(sql):
+            self.bumped_since_read = False
+            return result
+        connection = self.connection
+        if connection.in_atomic_block:
+            # Consecutive writes need one bump: a read in between is what could cache them.
+            if not self.bumped_since_read:
+                bump()
+                self.bumped_since_read = True
+            if not any(entry[1] is _bump_after_commit for entry in connection.run_on_commit):
+                transaction.on_commit(_bump_after_commit, using=connection.alias)
+        else:
+            bump()  # autocommit: the statement has committed
+        return result
+
+
+def install_write_watch(connection, **kwargs) -> None:
+    """connection_created receiver (and called for connections already open at start)."""
+    if any(isinstance(wrapper, _WriteWatch) for wrapper in connection.execute_wrappers):
+        return
+    connection.execute_wrappers.append(_WriteWatch(connection))
+
+
+# Keys ----------------------------------------------------------------------------------------
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def token_digest(raw_token: str) -> str:
+    """What keys a bearer token's entries (and accounts' "used recently" mark): never the
+    token itself."""
+    return hashlib.blake2b(raw_token.strip().encode(), digest_size=16).hexdigest()
+
+
+def identify(request: HttpRequest, *, token_only: bool) -> Identity | None:
+    """The member behind the request, or None when it may not use the cache."""
+    if request.method != "GET" or request.headers.get("HX-Request"):
+        return None
+    if "messages" in request.COOKIES:
+        return None
+    authorization = request.headers.get("Authorization", "")
+    if authorization.startswith("Bearer "):
+        digest = token_digest(authorization[len("Bearer ") :])
+        return Identity(member_id=None, digest=f"t{digest}", token_digest=digest)
+    if token_only or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    data = session._get_session()  # noqa: SLF001 - loads it once, as request.user would
+    member_id = data.get("_auth_user_id")
+    if member_id is None or "_messages" in data:
+        return None
+    return Identity(member_id=int(member_id), digest=f"s{_digest(sorted(data.items()))}")
+
+
+def entry_key(request: HttpRequest, identity: Identity, generation) -> str:
+    cookies = sorted(
+        (name, value)
+        for name, value in request.COOKIES.items()
+        if name not in (settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME)
+    )
+    varies = _digest(
+        request.path,
+        sorted(request.GET.lists()),
+        cookies,
+        get_language(),
+        request.get_host(),
+        request.is_secure(),
+        request.headers.get("Accept", ""),
+        _local_changes,
+        hooks.changes,
+    )
+    return f"member-page:{generation}:{identity.digest}:{varies}"
+
+
+# The middleware ------------------------------------------------------------------------------
+
+
+def _view_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+def _guards(identity: Identity, member_id: int) -> list[tuple[str, bool]]:
+    return [pair for guard in hit_guards.values() for pair in guard(identity, member_id)]
+
+
+def _guards_hold(guards: list[tuple[str, bool]], found: dict) -> bool:
+    return all((name in found) == must_exist for name, must_exist in guards)
+
+
+class MemberPageCacheMiddleware:
+    """Placed after the session, locale and CSRF middleware and before authentication: a hit
+    costs the session read, two cache reads and the guards' read, and nothing else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if seconds() <= 0 or request.method != "GET":
+            return self.get_response(request)
+        view_name = _view_name(request)
+        if view_name not in cacheable_views:
+            return self.get_response(request)
+        identity = identify(request, token_only=cacheable_views[view_name])
+        if identity is None:
+            return self.get_response(request)
+        # One round trip for the generation and, when the session names the member, the
+        # guards; a token's member is only known from the entry, so its guards come after.
+        guards = _guards(identity, identity.member_id) if identity.member_id is not None else []
+        found = cache.get_many([GENERATION_KEY, *(name for name, _must_exist in guards)])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            # Never a number used before: entries of an evicted generation may remain.
+            cache.add(GENERATION_KEY, time.time_ns())
+            generation = cache.get(GENERATION_KEY)
+        key = entry_key(request, identity, generation)
+        if _guards_hold(guards, found):
+            response = self._hit(request, key, identity, guarded=bool(identity.member_id))
+            if response is not None:
+                return response
+        # A lagging replica would render the rows before the write that moved the generation.
+        db_routing.read_primary_from_now_on()
+        response = self.get_response(request)
+        self._store(request, response, key, identity)
+        return response
+
+    def _hit(
+        self, request: HttpRequest, key: str, identity: Identity, *, guarded: bool
+    ) -> HttpResponse | None:
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        member_id, language, status, headers, body, replay = entry
+        if identity.member_id is not None and identity.member_id != member_id:
+            return None
+        if not guarded:
+            guards = _guards(identity, member_id)
+            if guards and not _guards_hold(guards, cache.get_many([n for n, _e in guards])):
+                return None
+        activate(language)
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+        response = HttpResponse(body, status=status, headers=headers)
+        setattr(response, HIT_ATTRIBUTE, True)
+        if "Cache-Control" not in response:
+            patch_cache_control(response, private=True)
+        if replay:
+            name, *args = replay
+            hit_replays[name](request, member_id, *args)
+        return response
+
+    def _store(
+        self, request: HttpRequest, response: HttpResponse, key: str, identity: Identity
+    ) -> None:
+        replay = getattr(response, MARK_ATTRIBUTE, None)
+        if replay is None or response.status_code != 200 or response.streaming:
+            return
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        if identity.member_id is not None and identity.member_id != user.pk:
+            return
+        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+            return
+        session = getattr(request, "session", None)
+        if identity.member_id is not None and (session is None or session.modified):
+            return
+        storage = getattr(request, "_messages", None)
+        if storage is not None and (storage.added_new or storage.used):
+            return
+        body = _with_placeholder(request, response.content.decode(response.charset))
+        headers = {
+            name: value for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
+        }
+        entry = (user.pk, get_language(), response.status_code, headers, body, replay)
+        cache.set(key, entry, seconds())
+
+
+def _with_placeholder(request: HttpRequest, body: str) -> str:
+    """The body with every CSRF token of this request swapped for the placeholder."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:  # get_token() was never called (it sets the secret): no token in the body
+        return body
+
+    def swap(match: re.Match) -> str:
+        token = match.group(0)
+        try:
+            return CSRF_PLACEHOLDER if _unmask_cipher_token(token) == secret else token
+        except Exception:  # noqa: BLE001 - not a token after all
+            return token
+
+    return MASKED_TOKEN.sub(swap, body)
