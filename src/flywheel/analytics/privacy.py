@@ -14,6 +14,7 @@ from flywheel.analytics.models import (
     SegmentPush,
     StaffReportSent,
 )
+from flywheel.analytics.services import forget_member_in_summaries
 
 
 def export_analytics(member) -> dict:
@@ -40,6 +41,8 @@ def export_analytics(member) -> dict:
 
 
 def erase_analytics(member, *, content: str = "anonymise") -> None:
+    # The summaries and segments first, from the rows about to go (no rebuild needed).
+    forget_member_in_summaries(member.pk)
     MemberDay.objects.filter(member=member).delete()
     MemberMonth.objects.filter(member=member).delete()
     CustomerDay.objects.filter(member=member).delete()

@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import Role
 from flywheel.analytics.models import (
+    ALL_CURRENCIES,
     SUMMARY_WINDOWS,
     ZERO,
+    CommerceDaySummary,
     CommunityCost,
     CustomerDay,
     DaySummary,
@@ -33,6 +35,8 @@ from flywheel.analytics.models import (
     PostVoice,
     ProductLinkClick,
     QuestionFact,
+    SegmentMember,
+    SegmentState,
     TopicReadDay,
 )
 from flywheel.commerce.models import Customer, Order, SpaceGate, Store
@@ -601,7 +605,16 @@ CANDIDATE_MIN_ORDERS = 2
 
 
 def segment_member_ids(name: str, today: dt.date):
-    """A subquery of member ids in a member segment (all but new buyers, who are not members)."""
+    """A subquery of member ids in a member segment (all but new buyers, who are not members):
+    the SegmentMember rows the periodic update wrote when they are today's (one query to
+    know), else the segment evaluated now (evaluate_segment)."""
+    if SegmentState.objects.filter(segment=name, as_of=today).exists():
+        return SegmentMember.objects.filter(segment=name).values("member_id")
+    return evaluate_segment(name, today)
+
+
+def evaluate_segment(name: str, today: dt.date):
+    """A subquery of the member ids in a member segment, evaluated over the rollups."""
     if name == "champions":
         window = Period(today - dt.timedelta(days=CHAMPION_WINDOW_DAYS - 1), today)
         return (
@@ -669,12 +682,17 @@ def new_buyers_not_members(today: dt.date):
 
 
 def segment_sizes(today: dt.date) -> dict[str, int]:
-    sizes = {
-        name: MemberFact.objects.filter(member_id__in=segment_member_ids(name, today)).count()
-        for name in MEMBER_SEGMENTS
-    }
-    sizes["new_buyers"] = new_buyers_not_members(today).count()
-    return sizes
+    """Each saved segment's size: from its SegmentState when that is today's (one query for
+    all), else counted now."""
+    sizes = dict(SegmentState.objects.filter(as_of=today).values_list("segment", "size"))
+    for name in MEMBER_SEGMENTS:
+        if name not in sizes:
+            sizes[name] = MemberFact.objects.filter(
+                member_id__in=evaluate_segment(name, today)
+            ).count()
+    if "new_buyers" not in sizes:
+        sizes["new_buyers"] = new_buyers_not_members(today).count()
+    return {name: sizes[name] for name in SEGMENTS}
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -722,8 +740,79 @@ def _customer_days(period: Period, members=None):
     return rows if members is None else rows.filter(member_id__in=members)
 
 
+def _commerce_summaries(period: Period) -> dict[str, dict[dt.date, CommerceDaySummary]] | None:
+    """The CommerceDaySummary rows of a standard period's days by currency (one query), or
+    None when the period is not a standard one or the rollups have not summarised its last
+    day (the caller then reads the customer-days)."""
+    if period.days not in SUMMARY_WINDOWS:
+        return None
+    by_currency: dict[str, dict[dt.date, CommerceDaySummary]] = {}
+    for row in CommerceDaySummary.objects.filter(day__gte=period.start, day__lte=period.end):
+        by_currency.setdefault(row.currency, {})[row.day] = row
+    if period.end not in by_currency.get(ALL_CURRENCIES, {}):
+        return None
+    return by_currency
+
+
+def _summary_commerce(period: Period, summaries: dict) -> tuple[dict, int, int]:
+    """commerce_summary's per-currency figures, customers and repeat customers, read from
+    the commerce day summaries."""
+    n = period.days
+    per_currency = {}
+    for currency in sorted(summaries):
+        if currency == ALL_CURRENCIES:
+            continue
+        days = summaries[currency].values()
+        last = summaries[currency].get(period.end)
+        orders = sum(row.orders for row in days)
+        if not orders or last is None:
+            continue
+        net = sum((row.revenue for row in days), ZERO)
+        customers = getattr(last, f"customers_{n}")
+        per_currency[currency] = {
+            "orders": orders,
+            "revenue": money(net),
+            "customers": customers,
+            "aov": money(net / orders),
+            "frequency": ratio(orders, customers),
+            "member_orders": sum(row.member_orders for row in days),
+            "member_revenue": money(sum((row.member_revenue for row in days), ZERO)),
+            "member_customers": getattr(last, f"member_customers_{n}"),
+        }
+    everyone = summaries[ALL_CURRENCIES][period.end]
+    return per_currency, getattr(everyone, f"customers_{n}"), getattr(everyone, f"repeat_{n}")
+
+
 def commerce_summary(period: Period, members=None) -> dict:
-    """Orders, revenue, AOV and purchase frequency per currency, members vs non-members."""
+    """Orders, revenue, AOV and purchase frequency per currency, members vs non-members.
+
+    For a standard period over all members, one read of the commerce day summaries; otherwise
+    three aggregates over the customer-days. Then three counts of member facts."""
+    summaries = _commerce_summaries(period) if members is None else None
+    if summaries is not None:
+        per_currency, customers, repeat = _summary_commerce(period, summaries)
+    else:
+        per_currency, customers, repeat = _customer_day_commerce(period, members)
+    became = (
+        _facts(members)
+        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
+        .count()
+    )
+    member_count = members_by(period.end, members)
+    member_customers = (
+        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
+    )
+    return {
+        "currencies": per_currency,
+        "customers": customers,
+        "repeat_customers": repeat,
+        "repeat_rate": ratio(repeat, customers, 3),
+        "members_became_customers": became,
+        "member_customer_share": ratio(member_customers, member_count, 3),
+    }
+
+
+def _customer_day_commerce(period: Period, members=None) -> tuple[dict, int, int]:
     rows = (
         _customer_days(period, members)
         .values("currency")
@@ -757,27 +846,12 @@ def commerce_summary(period: Period, members=None) -> dict:
         .filter(n__gte=2)
         .count()
     )
-    became = (
-        _facts(members)
-        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
-        .count()
-    )
-    member_count = members_by(period.end, members)
-    member_customers = (
-        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
-    )
-    return {
-        "currencies": per_currency,
-        "customers": customers,
-        "repeat_customers": repeat,
-        "repeat_rate": ratio(repeat, customers, 3),
-        "members_became_customers": became,
-        "member_customer_share": ratio(member_customers, member_count, 3),
-    }
+    return per_currency, customers, repeat
 
 
-def commerce_table(period: Period) -> Table:
-    summary = commerce_summary(period)
+def commerce_table(period: Period, summary: dict | None = None) -> Table:
+    """`summary`: the page's commerce_summary, when it already has it."""
+    summary = summary or commerce_summary(period)
     return Table(
         "commerce",
         _("Orders and revenue by currency"),
@@ -808,12 +882,24 @@ def commerce_table(period: Period) -> Table:
 
 
 def revenue_series(period: Period) -> dict[str, list[tuple[dt.date, Decimal]]]:
-    rows = (
-        _customer_days(period)
-        .values("currency", "day")
-        .annotate(net=Sum("revenue"))
-        .values_list("currency", "day", "net")
-    )
+    """Net revenue per day and currency: from the commerce day summaries for a standard
+    period, else from the customer-days (one query either way)."""
+    summaries = _commerce_summaries(period)
+    if summaries is not None:
+        rows = [
+            (currency, day, row.revenue)
+            for currency, days in summaries.items()
+            if currency != ALL_CURRENCIES
+            for day, row in days.items()
+            if row.orders
+        ]
+    else:
+        rows = (
+            _customer_days(period)
+            .values("currency", "day")
+            .annotate(net=Sum("revenue"))
+            .values_list("currency", "day", "net")
+        )
     by_currency: dict[str, dict[dt.date, Decimal]] = {}
     for currency, day, revenue in rows:
         by_currency.setdefault(currency, {})[day] = money(revenue)

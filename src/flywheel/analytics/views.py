@@ -332,7 +332,7 @@ def commerce(request: HttpRequest) -> HttpResponse:
     incentives = queries.incentive_cost(period)
     referrals = queries.referral_summary(period)
     tables = [
-        queries.commerce_table(period),
+        queries.commerce_table(period, summary),
         queries.referral_table(referrals),
         queries.attribution_table(queries.attribution_summary(period)),
         queries.member_value_comparison(period),
