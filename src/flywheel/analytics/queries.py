@@ -12,10 +12,26 @@ import io
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -159,12 +175,13 @@ def members_by(day: dt.date, members=None) -> int:
     return _facts(members).filter(joined_on__lte=day).count()
 
 
-def _summaries(span: Period, space: Space | None = None) -> dict[dt.date, DaySummary] | None:
+def _summaries(span: Period, space: Space | None = None) -> dict[dt.date, SimpleNamespace] | None:
     """The DaySummary rows of the span's days (all spaces or one), or None when the rollups
     have not summarised its last day yet (the caller then counts member-days)."""
     rows = DaySummary.objects.filter(day__gte=span.start, day__lte=span.end)
     rows = rows.filter(space__isnull=True) if space is None else rows.filter(space=space)
-    by_day = {row.day: row for row in rows}
+    # Plain rows, not model instances: a year of days is hundreds of rows (init signals).
+    by_day = {row["day"]: SimpleNamespace(**row) for row in rows.values()}
     return by_day if span.end in by_day else None
 
 
@@ -420,8 +437,9 @@ def growth_summary(period: Period, members=None) -> dict:
     }
 
 
-def sources_table(period: Period, members=None) -> Table:
-    summary = growth_summary(period, members)
+def sources_table(period: Period, members=None, summary: dict | None = None) -> Table:
+    """`summary`: the page's growth_summary of the period, when it already has it."""
+    summary = summary or growth_summary(period, members)
     return Table(
         "sources",
         _("Where new members came from"),
@@ -459,6 +477,52 @@ def _median_hours(pairs) -> float | None:
     return round(statistics.median(hours), 1) if hours else None
 
 
+class MedianWaitHours(Aggregate):
+    """The median hours from a question to its first reply, computed by PostgreSQL (an
+    ordered-set aggregate, questions without a reply ignored as NULLs): reading every
+    question's two times into Python cost seconds at scale (docs/benchmarks.md)."""
+
+    template = (
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+        "(EXTRACT(EPOCH FROM %(expressions)s) / 3600.0)::double precision)"
+    )
+    output_field = FloatField()
+
+    def __init__(self, **extra):
+        wait = ExpressionWrapper(F("first_reply_at") - F("asked_at"), output_field=DurationField())
+        super().__init__(wait, **extra)
+
+
+def _in_database(questions) -> bool:
+    return connections[questions.db].vendor == "postgresql"
+
+
+def _median_wait(questions) -> float | None:
+    """One query: in the database on PostgreSQL, else over the times in Python (SQLite)."""
+    if _in_database(questions):
+        value = questions.aggregate(median=MedianWaitHours())["median"]
+        return None if value is None else round(value, 1)
+    return _median_hours(questions.values_list("asked_at", "first_reply_at"))
+
+
+def _median_waits_by_space(questions) -> dict[int, float | None]:
+    """One query, as _median_wait, per space."""
+    if _in_database(questions):
+        return {
+            space_id: None if value is None else round(value, 1)
+            for space_id, value in questions.values("space_id")
+            .annotate(median=MedianWaitHours())
+            .values_list("space_id", "median")
+            .order_by()
+        }
+    waits: dict[int, list] = {}
+    for space_id, asked_at, first in questions.values_list(
+        "space_id", "asked_at", "first_reply_at"
+    ):
+        waits.setdefault(space_id, []).append((asked_at, first))
+    return {space_id: _median_hours(pairs) for space_id, pairs in waits.items()}
+
+
 def peer_support_summary(period: Period, space: Space | None = None) -> dict:
     questions = _questions(period, space)
     counts = questions.aggregate(
@@ -471,9 +535,7 @@ def peer_support_summary(period: Period, space: Space | None = None) -> dict:
         **counts,
         "member_answer_share": ratio(counts["by_members"], counts["answered"], 3),
         "solved_rate": ratio(counts["solved"], counts["asked"], 3),
-        "median_hours_to_first_reply": _median_hours(
-            questions.values_list("asked_at", "first_reply_at")
-        ),
+        "median_hours_to_first_reply": _median_wait(questions),
     }
 
 
@@ -489,11 +551,7 @@ def peer_support_by_space(period: Period) -> Table:
         )
         .order_by("-asked", "space__name")
     )
-    waits: dict[int, list] = {}
-    for space_id, asked_at, first in questions.values_list(
-        "space_id", "asked_at", "first_reply_at"
-    ):
-        waits.setdefault(space_id, []).append((asked_at, first))
+    waits = _median_waits_by_space(questions)
     return Table(
         "peer_support",
         _("Peer support by space"),
@@ -514,7 +572,7 @@ def peer_support_by_space(period: Period) -> Table:
                 r["by_members"],
                 ratio(r["by_members"], r["answered"], 3),
                 ratio(r["solved"], r["asked"], 3),
-                _median_hours(waits.get(r["space_id"], [])),
+                waits.get(r["space_id"]),
             ]
             for r in rows
         ],
@@ -716,9 +774,9 @@ def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
             get_user_model()
             .objects.filter(pk__in=segment_member_ids(name, today), is_active=True)
             .order_by("pk")
-            .only("email", "display_name", "handle")
+            .values_list("email", "display_name", "handle")  # tuples: tens of thousands
         )
-        people = [(m.email, *_split_name(m.display_name or m.handle), None) for m in members]
+        people = [(email, *_split_name(name or handle), None) for email, name, handle in members]
         stage = "evangelist" if name == "champions" else "customer"
     if audience == "hubspot":
         columns = ["Email", "First Name", "Last Name", "Lifecycle Stage", "Community Segment"]
@@ -740,15 +798,16 @@ def _customer_days(period: Period, members=None):
     return rows if members is None else rows.filter(member_id__in=members)
 
 
-def _commerce_summaries(period: Period) -> dict[str, dict[dt.date, CommerceDaySummary]] | None:
+def _commerce_summaries(period: Period) -> dict[str, dict[dt.date, SimpleNamespace]] | None:
     """The CommerceDaySummary rows of a standard period's days by currency (one query), or
     None when the period is not a standard one or the rollups have not summarised its last
     day (the caller then reads the customer-days)."""
     if period.days not in SUMMARY_WINDOWS:
         return None
-    by_currency: dict[str, dict[dt.date, CommerceDaySummary]] = {}
-    for row in CommerceDaySummary.objects.filter(day__gte=period.start, day__lte=period.end):
-        by_currency.setdefault(row.currency, {})[row.day] = row
+    by_currency: dict[str, dict[dt.date, SimpleNamespace]] = {}
+    rows = CommerceDaySummary.objects.filter(day__gte=period.start, day__lte=period.end)
+    for row in rows.values():  # plain rows, as _summaries
+        by_currency.setdefault(row["currency"], {})[row["day"]] = SimpleNamespace(**row)
     if period.end not in by_currency.get(ALL_CURRENCIES, {}):
         return None
     return by_currency
