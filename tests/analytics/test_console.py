@@ -230,9 +230,10 @@ def _community(size: int) -> None:
         # Two periods (this and the one before) × activity (3 each), growth, reads, peer
         # support and sales (the commerce day summaries: one read and three member-fact
         # counts; the previous period here predates the first order, so its read finds no
-        # summary and three customer-day aggregates follow); most-read topics (2); three
-        # EXISTS for the first steps (a store, a gated space, a perk) while one is left.
-        ("analytics:dashboard", 44),
+        # summary and three customer-day aggregates follow); the sources table from the
+        # period's growth summary; most-read topics (2); three EXISTS for the first steps
+        # (a store, a gated space, a perk) while one is left.
+        ("analytics:dashboard", 41),
         ("analytics:retention", 7),
         # The commerce summary once (4) and the revenue series from the same summaries,
         # plus referrals (7: growth, referred revenue, the programme's 3) and attribution (2).
