@@ -1,8 +1,10 @@
 """Analytics rows in a member's data export, and their erasure (flywheel.privacy.registry).
 
 Everything here is derived from other apps' data (activity, orders), so the export lists the
-per-day counts we hold and erasure simply deletes them; a rebuild would not bring them back
-because the erased member's activity is gone or anonymised too.
+per-day counts we hold and erasure deletes them; a rebuild would not bring them back
+because the erased member's activity is gone or anonymised too. The community-wide day
+summaries and the stored segments are corrected first, by taking the member's own rows out
+of them (services.forget_member_in_summaries), so no rebuild is needed.
 """
 
 from flywheel.analytics.models import (

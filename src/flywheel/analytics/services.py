@@ -5,7 +5,8 @@ are deleted and written again from the source tables. That makes each step idemp
 task that runs twice writes the same rows) and lets one code path serve both the periodic
 incremental update (`update_rollups`: only what changed since the last run) and the full
 `rebuild_rollups`. The property test in tests/analytics checks both against a from-scratch
-computation.
+computation. One exception: an erasure subtracts the erased member's own rows from the
+summaries (`forget_member_in_summaries`) instead of recomputing every day they touched.
 """
 
 import datetime as dt
