@@ -228,14 +228,19 @@ def _community(size: int) -> None:
     ("name", "budget"),
     [
         # Two periods (this and the one before) × activity (3 each), growth, reads, peer
-        # support and sales; most-read topics (2); three EXISTS for the first steps (a store,
-        # a gated space, a perk) while one is left.
-        ("analytics:dashboard", 45),
+        # support and sales (the commerce day summaries: one read and three member-fact
+        # counts; the previous period here predates the first order, so its read finds no
+        # summary and three customer-day aggregates follow); the sources table from the
+        # period's growth summary; most-read topics (2); three EXISTS for the first steps
+        # (a store, a gated space, a perk) while one is left.
+        ("analytics:dashboard", 41),
         ("analytics:retention", 7),
-        # …plus referrals (7: growth, referred revenue, the programme's 3) and attribution (2).
-        ("analytics:commerce", 35),
-        # …plus advocate scores (6), the candidates segment's size and the recent pushes.
-        ("analytics:members", 16),
+        # The commerce summary once (4) and the revenue series from the same summaries,
+        # plus referrals (7: growth, referred revenue, the programme's 3) and attribution (2).
+        ("analytics:commerce", 27),
+        # …plus advocate scores (6), the segment sizes (one read of SegmentState) and the
+        # recent pushes.
+        ("analytics:members", 12),
         ("analytics:member", 10),
     ],
 )

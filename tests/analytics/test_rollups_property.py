@@ -19,13 +19,14 @@ from hypothesis import strategies as st
 from flywheel.analytics import services
 from flywheel.analytics.models import (
     SUMMARY_WINDOWS,
+    CommerceDaySummary,
     CustomerDay,
     DaySummary,
     MemberDay,
     MemberFact,
     MemberMonth,
 )
-from flywheel.commerce.models import Order, Store
+from flywheel.commerce.models import Customer, Order, Store
 from flywheel.core.models import Activity, Verb
 from flywheel.core.services import record_activity
 from tests.analytics.dataset import order
@@ -55,10 +56,16 @@ activity = st.tuples(
 )
 purchase = st.tuples(
     st.integers(0, 5),  # buyer: 0–3 members, 4–5 customers without an account
-    st.integers(-16 * 60, 16 * 60),
+    # minutes around midnight UTC, some days back (the commerce summaries' window edges)
+    st.builds(
+        lambda minutes, days: minutes - days * 24 * 60,
+        st.integers(-16 * 60, 16 * 60),
+        st.sampled_from([0, 0, 0, 1, 6, 7, 29, 30, 364, 365]),
+    ),
     st.sampled_from(["paid", "pending", "partially_paid"]),
     st.integers(1, 200),
     st.sampled_from([None, "cancel", "refund_part", "refund_all"]),  # what happens later
+    st.integers(0, 1),  # the store: EUR or USD
 )
 
 
@@ -145,6 +152,65 @@ def stored_day_summaries() -> dict:
     return stored
 
 
+def reference_commerce_summaries(zones: dict[int, str]) -> dict:
+    """(currency or "" for all, day) -> (orders, net revenue, member orders, member revenue,
+    customers, member customers and repeat customers over 7/30/90/365 days), counted from
+    the orders; all-zero rows left out. The all-currencies row counts customers only."""
+    customer_days = reference_customer_days(zones)
+    if not customer_days:
+        return {}
+    member_of = dict(Customer.objects.values_list("pk", "member_id"))
+    currencies = {currency for (_c, _d, currency) in customer_days}
+    first = min(day for (_c, day, _cur) in customer_days)
+    expected = {}
+    day = first
+    while day <= services.summary_end():
+        for scope in [*currencies, ""]:
+            rows = {key: value for key, value in customer_days.items() if scope in ("", key[2])}
+            today_rows = [(key[0], value) for key, value in rows.items() if key[1] == day]
+            sums = [0, Decimal("0.00"), 0, Decimal("0.00")]
+            if scope:
+                for customer_id, (orders, revenue) in today_rows:
+                    sums[0] += orders
+                    sums[1] += revenue
+                    if member_of[customer_id]:
+                        sums[2] += orders
+                        sums[3] += revenue
+            customers, members, repeat = [], [], []
+            for n in SUMMARY_WINDOWS:
+                window = defaultdict(int)
+                for (customer_id, other, _currency), (orders, _revenue) in rows.items():
+                    if 0 <= (day - other).days < n:
+                        window[customer_id] += orders
+                customers.append(len(window))
+                members.append(sum(1 for c in window if member_of[c]) if scope else 0)
+                repeat.append(0 if scope else sum(1 for n in window.values() if n >= 2))
+            row = (*sums, *customers, *members, *repeat)
+            if any(row):
+                expected[(scope, day)] = row
+        day += dt.timedelta(days=1)
+    return expected
+
+
+def stored_commerce_summaries() -> dict:
+    stored = {}
+    for r in CommerceDaySummary.objects.all():
+        row = (
+            r.orders,
+            r.revenue,
+            r.member_orders,
+            r.member_revenue,
+            *(
+                getattr(r, f"{name}_{n}")
+                for name in services.COMMERCE_COUNTS
+                for n in SUMMARY_WINDOWS
+            ),
+        )
+        if any(row):
+            stored[(r.currency, r.day)] = row
+    return stored
+
+
 def reference_member_months(zones: dict[int, str]) -> set:
     return {(m, day.replace(day=1)) for (m, day, _s) in reference_member_days(zones)}
 
@@ -189,9 +255,15 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         for person in members:
             EmailAddress.objects.create(user=person, email=person.email, verified=True)
         spaces = [SpaceFactory(), SpaceFactory()]
-        store = Store.objects.create(
-            platform="shopify", domain="p.example.com", webhook_secret="s", currency="EUR"
-        )
+        stores = [
+            Store.objects.create(
+                platform="shopify",
+                domain=f"p{currency}.example.com",
+                webhook_secret="s",
+                currency=currency,
+            )
+            for currency in ("EUR", "USD")
+        ]
         zone_of = {person.pk: person.timezone for person in members}
 
         def log(batch):
@@ -208,9 +280,9 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
             return members[buyer].email if buyer < 4 else f"guest{buyer}@example.com"
 
         log(first)
-        for index, (buyer, minutes, status, amount, _later) in enumerate(purchases):
+        for index, (buyer, minutes, status, amount, _later, store) in enumerate(purchases):
             order(
-                store,
+                stores[store],
                 f"p{index}",
                 email=email_of(buyer),
                 total=f"{amount}.00",
@@ -220,7 +292,7 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         services.update_rollups()
 
         log(second)
-        for index, (buyer, minutes, status, amount, later) in enumerate(purchases):
+        for index, (buyer, minutes, status, amount, later, store) in enumerate(purchases):
             if later is None:
                 continue
             refunds = {
@@ -228,7 +300,7 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
                 "refund_all": [("2025-04-01", f"{amount}.00")],
             }
             order(
-                store,
+                stores[store],
                 f"p{index}",
                 email=email_of(buyer),
                 total=f"{amount}.00",
@@ -243,6 +315,7 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         assert stored_member_months() == reference_member_months(zone_of)
         assert stored_day_summaries() == reference_day_summaries(zone_of)
         assert stored_customer_days() == reference_customer_days(zone_of)
+        assert stored_commerce_summaries() == reference_commerce_summaries(zone_of)
         for person in members:
             fact = MemberFact.objects.get(member=person)
             days = {
@@ -257,4 +330,5 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         assert stored_member_months() == reference_member_months(zone_of)
         assert stored_day_summaries() == reference_day_summaries(zone_of)
         assert stored_customer_days() == reference_customer_days(zone_of)
+        assert stored_commerce_summaries() == reference_commerce_summaries(zone_of)
         transaction.set_rollback(True)

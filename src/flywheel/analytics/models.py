@@ -151,6 +151,83 @@ class DaySummary(models.Model):
         return f"{self.day} {self.space_id or 'all'}"
 
 
+# The all-currencies row of CommerceDaySummary (distinct and repeat customers whatever the
+# currency; its money columns stay zero: amounts are never summed across currencies).
+ALL_CURRENCIES = ""
+
+
+class CommerceDaySummary(models.Model):
+    """The store's figures of one local day (CustomerDay's days) per currency: the day's
+    counting orders and net revenue (and the members' part), and the distinct customers (and
+    member customers) with an order in the 7, 30, 90 and 365 days ending that day. The row
+    with currency ALL_CURRENCIES counts customers whatever the currency, and the repeat
+    customers (two orders or more) of each window.
+
+    Derived from CustomerDay by the rollups (services.recompute_commerce_summaries) for every
+    day up to tomorrow, like DaySummary: the commerce figures of a standard period are a read
+    of its rows instead of distinct counts over every customer-day (docs/benchmarks.md)."""
+
+    day = models.DateField()
+    currency = models.CharField(max_length=3, blank=True)
+    orders = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    member_orders = models.PositiveIntegerField(default=0)
+    member_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    customers_7 = models.PositiveIntegerField(default=0)
+    customers_30 = models.PositiveIntegerField(default=0)
+    customers_90 = models.PositiveIntegerField(default=0)
+    customers_365 = models.PositiveIntegerField(default=0)
+    member_customers_7 = models.PositiveIntegerField(default=0)
+    member_customers_30 = models.PositiveIntegerField(default=0)
+    member_customers_90 = models.PositiveIntegerField(default=0)
+    member_customers_365 = models.PositiveIntegerField(default=0)
+    repeat_7 = models.PositiveIntegerField(default=0)
+    repeat_30 = models.PositiveIntegerField(default=0)
+    repeat_90 = models.PositiveIntegerField(default=0)
+    repeat_365 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "currency"], name="analytics_commercedaysummary_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency or 'all'}"
+
+
+class SegmentMember(models.Model):
+    """A member is in a saved member segment (queries.MEMBER_SEGMENTS) as of the segment's
+    SegmentState.as_of: rewritten by the periodic update (services.refresh_segments), so the
+    console's segment filters, lists and exports read this instead of evaluating the
+    segment over the member-days on every request."""
+
+    segment = models.CharField(max_length=40)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "member"], name="analytics_segment_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment} {self.member_id}"
+
+
+class SegmentState(models.Model):
+    """The day a saved segment (any of queries.SEGMENTS) was last evaluated for, and its size
+    then. A segment whose state is not today's is evaluated on request, as before."""
+
+    segment = models.CharField(max_length=40, unique=True)
+    as_of = models.DateField()
+    size = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.segment} {self.as_of} {self.size}"
+
+
 class MemberMonth(models.Model):
     """A member was active in this local calendar month: retention cohorts and MAU by month."""
 

@@ -1,8 +1,10 @@
 """Analytics rows in a member's data export, and their erasure (flywheel.privacy.registry).
 
 Everything here is derived from other apps' data (activity, orders), so the export lists the
-per-day counts we hold and erasure simply deletes them; a rebuild would not bring them back
-because the erased member's activity is gone or anonymised too.
+per-day counts we hold and erasure deletes them; a rebuild would not bring them back
+because the erased member's activity is gone or anonymised too. The community-wide day
+summaries and the stored segments are corrected first, by taking the member's own rows out
+of them (services.forget_member_in_summaries), so no rebuild is needed.
 """
 
 from flywheel.analytics.models import (
@@ -14,6 +16,7 @@ from flywheel.analytics.models import (
     SegmentPush,
     StaffReportSent,
 )
+from flywheel.analytics.services import forget_member_in_summaries
 
 
 def export_analytics(member) -> dict:
@@ -40,6 +43,8 @@ def export_analytics(member) -> dict:
 
 
 def erase_analytics(member, *, content: str = "anonymise") -> None:
+    # The summaries and segments first, from the rows about to go (no rebuild needed).
+    forget_member_in_summaries(member.pk)
     MemberDay.objects.filter(member=member).delete()
     MemberMonth.objects.filter(member=member).delete()
     CustomerDay.objects.filter(member=member).delete()

@@ -12,17 +12,35 @@ import io
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import Role
 from flywheel.analytics.models import (
+    ALL_CURRENCIES,
     SUMMARY_WINDOWS,
     ZERO,
+    CommerceDaySummary,
     CommunityCost,
     CustomerDay,
     DaySummary,
@@ -33,6 +51,8 @@ from flywheel.analytics.models import (
     PostVoice,
     ProductLinkClick,
     QuestionFact,
+    SegmentMember,
+    SegmentState,
     TopicReadDay,
 )
 from flywheel.commerce.models import Customer, Order, SpaceGate, Store
@@ -155,12 +175,13 @@ def members_by(day: dt.date, members=None) -> int:
     return _facts(members).filter(joined_on__lte=day).count()
 
 
-def _summaries(span: Period, space: Space | None = None) -> dict[dt.date, DaySummary] | None:
+def _summaries(span: Period, space: Space | None = None) -> dict[dt.date, SimpleNamespace] | None:
     """The DaySummary rows of the span's days (all spaces or one), or None when the rollups
     have not summarised its last day yet (the caller then counts member-days)."""
     rows = DaySummary.objects.filter(day__gte=span.start, day__lte=span.end)
     rows = rows.filter(space__isnull=True) if space is None else rows.filter(space=space)
-    by_day = {row.day: row for row in rows}
+    # Plain rows, not model instances: a year of days is hundreds of rows (init signals).
+    by_day = {row["day"]: SimpleNamespace(**row) for row in rows.values()}
     return by_day if span.end in by_day else None
 
 
@@ -416,8 +437,9 @@ def growth_summary(period: Period, members=None) -> dict:
     }
 
 
-def sources_table(period: Period, members=None) -> Table:
-    summary = growth_summary(period, members)
+def sources_table(period: Period, members=None, summary: dict | None = None) -> Table:
+    """`summary`: the page's growth_summary of the period, when it already has it."""
+    summary = summary or growth_summary(period, members)
     return Table(
         "sources",
         _("Where new members came from"),
@@ -455,6 +477,52 @@ def _median_hours(pairs) -> float | None:
     return round(statistics.median(hours), 1) if hours else None
 
 
+class MedianWaitHours(Aggregate):
+    """The median hours from a question to its first reply, computed by PostgreSQL (an
+    ordered-set aggregate, questions without a reply ignored as NULLs): reading every
+    question's two times into Python cost seconds at scale (docs/benchmarks.md)."""
+
+    template = (
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+        "(EXTRACT(EPOCH FROM %(expressions)s) / 3600.0)::double precision)"
+    )
+    output_field = FloatField()
+
+    def __init__(self, **extra):
+        wait = ExpressionWrapper(F("first_reply_at") - F("asked_at"), output_field=DurationField())
+        super().__init__(wait, **extra)
+
+
+def _in_database(questions) -> bool:
+    return connections[questions.db].vendor == "postgresql"
+
+
+def _median_wait(questions) -> float | None:
+    """One query: in the database on PostgreSQL, else over the times in Python (SQLite)."""
+    if _in_database(questions):
+        value = questions.aggregate(median=MedianWaitHours())["median"]
+        return None if value is None else round(value, 1)
+    return _median_hours(questions.values_list("asked_at", "first_reply_at"))
+
+
+def _median_waits_by_space(questions) -> dict[int, float | None]:
+    """One query, as _median_wait, per space."""
+    if _in_database(questions):
+        return {
+            space_id: None if value is None else round(value, 1)
+            for space_id, value in questions.values("space_id")
+            .annotate(median=MedianWaitHours())
+            .values_list("space_id", "median")
+            .order_by()
+        }
+    waits: dict[int, list] = {}
+    for space_id, asked_at, first in questions.values_list(
+        "space_id", "asked_at", "first_reply_at"
+    ):
+        waits.setdefault(space_id, []).append((asked_at, first))
+    return {space_id: _median_hours(pairs) for space_id, pairs in waits.items()}
+
+
 def peer_support_summary(period: Period, space: Space | None = None) -> dict:
     questions = _questions(period, space)
     counts = questions.aggregate(
@@ -467,9 +535,7 @@ def peer_support_summary(period: Period, space: Space | None = None) -> dict:
         **counts,
         "member_answer_share": ratio(counts["by_members"], counts["answered"], 3),
         "solved_rate": ratio(counts["solved"], counts["asked"], 3),
-        "median_hours_to_first_reply": _median_hours(
-            questions.values_list("asked_at", "first_reply_at")
-        ),
+        "median_hours_to_first_reply": _median_wait(questions),
     }
 
 
@@ -485,11 +551,7 @@ def peer_support_by_space(period: Period) -> Table:
         )
         .order_by("-asked", "space__name")
     )
-    waits: dict[int, list] = {}
-    for space_id, asked_at, first in questions.values_list(
-        "space_id", "asked_at", "first_reply_at"
-    ):
-        waits.setdefault(space_id, []).append((asked_at, first))
+    waits = _median_waits_by_space(questions)
     return Table(
         "peer_support",
         _("Peer support by space"),
@@ -510,7 +572,7 @@ def peer_support_by_space(period: Period) -> Table:
                 r["by_members"],
                 ratio(r["by_members"], r["answered"], 3),
                 ratio(r["solved"], r["asked"], 3),
-                _median_hours(waits.get(r["space_id"], [])),
+                waits.get(r["space_id"]),
             ]
             for r in rows
         ],
@@ -601,7 +663,16 @@ CANDIDATE_MIN_ORDERS = 2
 
 
 def segment_member_ids(name: str, today: dt.date):
-    """A subquery of member ids in a member segment (all but new buyers, who are not members)."""
+    """A subquery of member ids in a member segment (all but new buyers, who are not members):
+    the SegmentMember rows the periodic update wrote when they are today's (one query to
+    know), else the segment evaluated now (evaluate_segment)."""
+    if SegmentState.objects.filter(segment=name, as_of=today).exists():
+        return SegmentMember.objects.filter(segment=name).values("member_id")
+    return evaluate_segment(name, today)
+
+
+def evaluate_segment(name: str, today: dt.date):
+    """A subquery of the member ids in a member segment, evaluated over the rollups."""
     if name == "champions":
         window = Period(today - dt.timedelta(days=CHAMPION_WINDOW_DAYS - 1), today)
         return (
@@ -669,12 +740,17 @@ def new_buyers_not_members(today: dt.date):
 
 
 def segment_sizes(today: dt.date) -> dict[str, int]:
-    sizes = {
-        name: MemberFact.objects.filter(member_id__in=segment_member_ids(name, today)).count()
-        for name in MEMBER_SEGMENTS
-    }
-    sizes["new_buyers"] = new_buyers_not_members(today).count()
-    return sizes
+    """Each saved segment's size: from its SegmentState when that is today's (one query for
+    all), else counted now."""
+    sizes = dict(SegmentState.objects.filter(as_of=today).values_list("segment", "size"))
+    for name in MEMBER_SEGMENTS:
+        if name not in sizes:
+            sizes[name] = MemberFact.objects.filter(
+                member_id__in=evaluate_segment(name, today)
+            ).count()
+    if "new_buyers" not in sizes:
+        sizes["new_buyers"] = new_buyers_not_members(today).count()
+    return {name: sizes[name] for name in SEGMENTS}
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -698,9 +774,9 @@ def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
             get_user_model()
             .objects.filter(pk__in=segment_member_ids(name, today), is_active=True)
             .order_by("pk")
-            .only("email", "display_name", "handle")
+            .values_list("email", "display_name", "handle")  # tuples: tens of thousands
         )
-        people = [(m.email, *_split_name(m.display_name or m.handle), None) for m in members]
+        people = [(email, *_split_name(name or handle), None) for email, name, handle in members]
         stage = "evangelist" if name == "champions" else "customer"
     if audience == "hubspot":
         columns = ["Email", "First Name", "Last Name", "Lifecycle Stage", "Community Segment"]
@@ -722,8 +798,80 @@ def _customer_days(period: Period, members=None):
     return rows if members is None else rows.filter(member_id__in=members)
 
 
+def _commerce_summaries(period: Period) -> dict[str, dict[dt.date, SimpleNamespace]] | None:
+    """The CommerceDaySummary rows of a standard period's days by currency (one query), or
+    None when the period is not a standard one or the rollups have not summarised its last
+    day (the caller then reads the customer-days)."""
+    if period.days not in SUMMARY_WINDOWS:
+        return None
+    by_currency: dict[str, dict[dt.date, SimpleNamespace]] = {}
+    rows = CommerceDaySummary.objects.filter(day__gte=period.start, day__lte=period.end)
+    for row in rows.values():  # plain rows, as _summaries
+        by_currency.setdefault(row["currency"], {})[row["day"]] = SimpleNamespace(**row)
+    if period.end not in by_currency.get(ALL_CURRENCIES, {}):
+        return None
+    return by_currency
+
+
+def _summary_commerce(period: Period, summaries: dict) -> tuple[dict, int, int]:
+    """commerce_summary's per-currency figures, customers and repeat customers, read from
+    the commerce day summaries."""
+    n = period.days
+    per_currency = {}
+    for currency in sorted(summaries):
+        if currency == ALL_CURRENCIES:
+            continue
+        days = summaries[currency].values()
+        last = summaries[currency].get(period.end)
+        orders = sum(row.orders for row in days)
+        if not orders or last is None:
+            continue
+        net = sum((row.revenue for row in days), ZERO)
+        customers = getattr(last, f"customers_{n}")
+        per_currency[currency] = {
+            "orders": orders,
+            "revenue": money(net),
+            "customers": customers,
+            "aov": money(net / orders),
+            "frequency": ratio(orders, customers),
+            "member_orders": sum(row.member_orders for row in days),
+            "member_revenue": money(sum((row.member_revenue for row in days), ZERO)),
+            "member_customers": getattr(last, f"member_customers_{n}"),
+        }
+    everyone = summaries[ALL_CURRENCIES][period.end]
+    return per_currency, getattr(everyone, f"customers_{n}"), getattr(everyone, f"repeat_{n}")
+
+
 def commerce_summary(period: Period, members=None) -> dict:
-    """Orders, revenue, AOV and purchase frequency per currency, members vs non-members."""
+    """Orders, revenue, AOV and purchase frequency per currency, members vs non-members.
+
+    For a standard period over all members, one read of the commerce day summaries; otherwise
+    three aggregates over the customer-days. Then three counts of member facts."""
+    summaries = _commerce_summaries(period) if members is None else None
+    if summaries is not None:
+        per_currency, customers, repeat = _summary_commerce(period, summaries)
+    else:
+        per_currency, customers, repeat = _customer_day_commerce(period, members)
+    became = (
+        _facts(members)
+        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
+        .count()
+    )
+    member_count = members_by(period.end, members)
+    member_customers = (
+        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
+    )
+    return {
+        "currencies": per_currency,
+        "customers": customers,
+        "repeat_customers": repeat,
+        "repeat_rate": ratio(repeat, customers, 3),
+        "members_became_customers": became,
+        "member_customer_share": ratio(member_customers, member_count, 3),
+    }
+
+
+def _customer_day_commerce(period: Period, members=None) -> tuple[dict, int, int]:
     rows = (
         _customer_days(period, members)
         .values("currency")
@@ -757,27 +905,12 @@ def commerce_summary(period: Period, members=None) -> dict:
         .filter(n__gte=2)
         .count()
     )
-    became = (
-        _facts(members)
-        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
-        .count()
-    )
-    member_count = members_by(period.end, members)
-    member_customers = (
-        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
-    )
-    return {
-        "currencies": per_currency,
-        "customers": customers,
-        "repeat_customers": repeat,
-        "repeat_rate": ratio(repeat, customers, 3),
-        "members_became_customers": became,
-        "member_customer_share": ratio(member_customers, member_count, 3),
-    }
+    return per_currency, customers, repeat
 
 
-def commerce_table(period: Period) -> Table:
-    summary = commerce_summary(period)
+def commerce_table(period: Period, summary: dict | None = None) -> Table:
+    """`summary`: the page's commerce_summary, when it already has it."""
+    summary = summary or commerce_summary(period)
     return Table(
         "commerce",
         _("Orders and revenue by currency"),
@@ -808,12 +941,24 @@ def commerce_table(period: Period) -> Table:
 
 
 def revenue_series(period: Period) -> dict[str, list[tuple[dt.date, Decimal]]]:
-    rows = (
-        _customer_days(period)
-        .values("currency", "day")
-        .annotate(net=Sum("revenue"))
-        .values_list("currency", "day", "net")
-    )
+    """Net revenue per day and currency: from the commerce day summaries for a standard
+    period, else from the customer-days (one query either way)."""
+    summaries = _commerce_summaries(period)
+    if summaries is not None:
+        rows = [
+            (currency, day, row.revenue)
+            for currency, days in summaries.items()
+            if currency != ALL_CURRENCIES
+            for day, row in days.items()
+            if row.orders
+        ]
+    else:
+        rows = (
+            _customer_days(period)
+            .values("currency", "day")
+            .annotate(net=Sum("revenue"))
+            .values_list("currency", "day", "net")
+        )
     by_currency: dict[str, dict[dt.date, Decimal]] = {}
     for currency, day, revenue in rows:
         by_currency.setdefault(currency, {})[day] = money(revenue)

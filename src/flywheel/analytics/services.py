@@ -5,7 +5,8 @@ are deleted and written again from the source tables. That makes each step idemp
 task that runs twice writes the same rows) and lets one code path serve both the periodic
 incremental update (`update_rollups`: only what changed since the last run) and the full
 `rebuild_rollups`. The property test in tests/analytics checks both against a from-scratch
-computation.
+computation. One exception: an erasure subtracts the erased member's own rows from the
+summaries (`forget_member_in_summaries`) instead of recomputing every day they touched.
 """
 
 import datetime as dt
@@ -18,14 +19,16 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flywheel.accounts.models import BRAND_TEAM_ROLES
 from flywheel.analytics.models import (
+    ALL_CURRENCIES,
     SUMMARY_WINDOWS,
     ZERO,
+    CommerceDaySummary,
     CommunityCost,
     CostCategory,
     CustomerDay,
@@ -38,7 +41,9 @@ from flywheel.analytics.models import (
     ProductLinkClick,
     QuestionFact,
     RollupCursor,
+    SegmentMember,
     SegmentPush,
+    SegmentState,
     StaffReportSent,
 )
 from flywheel.commerce.models import Customer, Order
@@ -461,12 +466,7 @@ def _day_summaries_in_one_pass(first: dt.date, last: dt.date) -> list[DaySummary
             arrays = diff_of(scope)
             ordered = sorted((day - origin).days for day in days)
             for n, array in arrays.items():
-                for i, start in enumerate(ordered):
-                    end = start + n - 1
-                    if i + 1 < len(ordered):
-                        end = min(end, ordered[i + 1] - 1)
-                    array[start] += 1
-                    array[min(end + 1, size - 1)] -= 1
+                _add_presence(array, ordered, n)
 
     rows = (
         MemberDay.objects.filter(is_team=False, day__gte=origin, day__lte=last)
@@ -509,6 +509,336 @@ def _day_summaries_in_one_pass(first: dt.date, last: dt.date) -> list[DaySummary
     return created
 
 
+def _add_presence(array: list[int], offsets: list[int], n: int, sign: int = 1) -> None:
+    """Count one member (or customer) present on these sorted day offsets in every window of
+    n days that contains one of them: a difference array, +sign where each run starts."""
+    size = len(array)
+    for i, start in enumerate(offsets):
+        end = start + n - 1
+        if i + 1 < len(offsets):
+            end = min(end, offsets[i + 1] - 1)
+        array[start] += sign
+        array[min(end + 1, size - 1)] -= sign
+
+
+def _add_repeat(array: list[int], counts: list[tuple[int, int]], n: int, sign: int = 1) -> None:
+    """Count one customer in every window of n days in which they placed two orders or more,
+    from sorted (day offset, orders) pairs: a day with two orders starts a run, and so does
+    the next order day within n days of the one before; the runs merged, then counted."""
+    runs = []
+    for i, (offset, orders) in enumerate(counts):
+        if orders >= 2:
+            runs.append((offset, offset + n - 1))
+        if i + 1 < len(counts) and counts[i + 1][0] - offset < n:
+            runs.append((counts[i + 1][0], offset + n - 1))
+    runs.sort()
+    merged: list[list[int]] = []
+    for start, end in runs:
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    size = len(array)
+    for start, end in merged:
+        array[start] += sign
+        array[min(end + 1, size - 1)] -= sign
+
+
+# --- Commerce day summaries: the commerce figures of the standard periods ----------------------
+
+COMMERCE_SUMS = ("orders", "revenue", "member_orders", "member_revenue")
+COMMERCE_COUNTS = ("customers", "member_customers", "repeat")
+
+
+@transaction.atomic
+def recompute_commerce_summaries(first: dt.date, last: dt.date) -> int:
+    """Rewrite the CommerceDaySummary rows of the days first..last (each currency and all
+    currencies) from the customer-days of those days and the 364 before them, as
+    recompute_day_summaries does for the community. Returns the rows written."""
+    if last < first:
+        return 0
+    if (last - first).days < SQL_SUMMARY_DAYS:
+        created = _commerce_summaries_by_sql(first, last)
+    else:
+        created = _commerce_summaries_in_one_pass(first, last)
+    CommerceDaySummary.objects.filter(day__gte=first, day__lte=last).delete()
+    CommerceDaySummary.objects.bulk_create(created, batch_size=2000)
+    return len(created)
+
+
+def _commerce_day_sums(first: dt.date, last: dt.date) -> dict[tuple[str, dt.date], dict]:
+    member = Q(member__isnull=False)
+    return {
+        (row["currency"], row["day"]): {
+            "orders": row["o"] or 0,
+            "revenue": row["r"] or ZERO,
+            "member_orders": row["mo"] or 0,
+            "member_revenue": row["mr"] or ZERO,
+        }
+        for row in CustomerDay.objects.filter(day__gte=first, day__lte=last)
+        .values("currency", "day")
+        .annotate(
+            o=Sum("orders"),
+            r=Sum("revenue"),
+            mo=Sum("orders", filter=member),
+            mr=Sum("revenue", filter=member),
+        )
+        .order_by()
+    }
+
+
+def _commerce_summaries_by_sql(first: dt.date, last: dt.date) -> list[CommerceDaySummary]:
+    """A few days (the periodic update): per customer (and currency), the orders in each
+    window ending on each day, in one grouped aggregate over the year before; a customer
+    counts in a window with one order or more (two for a repeat customer)."""
+    from django.db import connection
+
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    origin = first - dt.timedelta(days=max(SUMMARY_WINDOWS) - 1)
+    table = CustomerDay._meta.db_table
+    keys = [(i, k) for i in range(len(days)) for k in range(len(SUMMARY_WINDOWS))]
+    window_sums = ", ".join(
+        f"SUM(CASE WHEN day >= %s AND day <= %s THEN orders ELSE 0 END) AS s{i}_{k}"
+        for i, k in keys
+    )
+    sum_params = [
+        bound
+        for day in days
+        for n in SUMMARY_WINDOWS
+        for bound in (day - dt.timedelta(days=n - 1), day)
+    ]
+    present = ", ".join(f"COUNT(CASE WHEN s{i}_{k} >= 1 THEN 1 END)" for i, k in keys)
+    repeat = ", ".join(f"COUNT(CASE WHEN s{i}_{k} >= 2 THEN 1 END)" for i, k in keys)
+    in_window = "WHERE day >= %s AND day <= %s"
+    by_currency_sql = (
+        f"SELECT currency, is_member, {present} FROM ("  # noqa: S608 - no input in the SQL
+        f"SELECT customer_id, currency, MAX(CASE WHEN member_id IS NULL THEN 0 ELSE 1 END) "
+        f"AS is_member, {window_sums} FROM {table} {in_window} GROUP BY customer_id, currency"
+        f") AS customers GROUP BY currency, is_member"
+    )
+    all_sql = (
+        f"SELECT {present}, {repeat} FROM ("  # noqa: S608 - no input in the SQL
+        f"SELECT customer_id, {window_sums} FROM {table} {in_window} GROUP BY customer_id"
+        f") AS customers"
+    )
+    counts: dict[str, dict[str, list[int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(by_currency_sql, [*sum_params, origin, last])
+        for currency, is_member, *values in cursor.fetchall():
+            scope = counts.setdefault(
+                currency, {"customers": [0] * len(keys), "member_customers": [0] * len(keys)}
+            )
+            for index, value in enumerate(values):
+                scope["customers"][index] += value
+                if is_member:
+                    scope["member_customers"][index] += value
+        cursor.execute(all_sql, [*sum_params, origin, last])
+        values = cursor.fetchone()
+    if counts:
+        counts[ALL_CURRENCIES] = {"customers": values[: len(keys)], "repeat": values[len(keys) :]}
+    sums = _commerce_day_sums(first, last)
+    created = []
+    for currency, scope in counts.items():
+        for i, day in enumerate(days):
+            fields = {
+                f"{name}_{n}": scope[name][i * len(SUMMARY_WINDOWS) + k]
+                for name in scope
+                for k, n in enumerate(SUMMARY_WINDOWS)
+            }
+            created.append(
+                CommerceDaySummary(
+                    day=day, currency=currency, **fields, **sums.get((currency, day), {})
+                )
+            )
+    return created
+
+
+def _count_customer(
+    diffs: dict[str, dict[str, dict[int, list[int]]]],
+    size: int,
+    day_orders: dict[str, dict[int, int]],
+    *,
+    is_member: bool,
+    sign: int = 1,
+) -> None:
+    """Add (sign 1) or take away (-1) one customer's windows to the difference arrays of each
+    currency and of all currencies: day_orders is currency -> day offset -> orders."""
+    every: dict[int, int] = defaultdict(int)
+    for orders in day_orders.values():
+        for offset, count in orders.items():
+            every[offset] += count
+    for scope, orders in [*day_orders.items(), (ALL_CURRENCIES, every)]:
+        if not orders:
+            continue
+        arrays = diffs.setdefault(
+            scope, {name: {n: [0] * size for n in SUMMARY_WINDOWS} for name in COMMERCE_COUNTS}
+        )
+        offsets = sorted(orders)
+        for n in SUMMARY_WINDOWS:
+            _add_presence(arrays["customers"][n], offsets, n, sign)
+            if scope == ALL_CURRENCIES:
+                _add_repeat(arrays["repeat"][n], [(o, orders[o]) for o in offsets], n, sign)
+            elif is_member:
+                _add_presence(arrays["member_customers"][n], offsets, n, sign)
+
+
+def _commerce_summaries_in_one_pass(first: dt.date, last: dt.date) -> list[CommerceDaySummary]:
+    """Any number of days (a rebuild): one pass over the customer-days in customer order,
+    each customer's order days counted in every window with difference arrays."""
+    origin = first - dt.timedelta(days=max(SUMMARY_WINDOWS) - 1)
+    size = (last - origin).days + 2
+    diffs: dict[str, dict[str, dict[int, list[int]]]] = {}
+    rows = (
+        CustomerDay.objects.filter(day__gte=origin, day__lte=last)
+        .order_by("customer_id")
+        .values_list("customer_id", "member_id", "day", "currency", "orders")
+    )
+    current, is_member, day_orders = None, False, defaultdict(dict)
+    for customer_id, member_id, day, currency, orders in rows.iterator(chunk_size=5000):
+        if customer_id != current:
+            _count_customer(diffs, size, day_orders, is_member=is_member)
+            current, is_member, day_orders = customer_id, False, defaultdict(dict)
+        is_member = is_member or member_id is not None
+        offset = (day - origin).days
+        day_orders[currency][offset] = day_orders[currency].get(offset, 0) + orders
+    _count_customer(diffs, size, day_orders, is_member=is_member)
+    return _commerce_rows(diffs, origin, first, size, _commerce_day_sums(first, last))
+
+
+def _commerce_rows(diffs, origin: dt.date, first: dt.date, size: int, sums: dict) -> list:
+    created = []
+    for scope, arrays in diffs.items():
+        running = {(name, n): 0 for name in arrays for n in arrays[name]}
+        for offset in range(size - 1):
+            for name, n in running:
+                running[(name, n)] += arrays[name][n][offset]
+            day = origin + dt.timedelta(days=offset)
+            if day < first:
+                continue
+            created.append(
+                CommerceDaySummary(
+                    day=day,
+                    currency=scope,
+                    **{f"{name}_{n}": value for (name, n), value in running.items()},
+                    **sums.get((scope, day), {}),
+                )
+            )
+    return created
+
+
+def _update_commerce_summaries(
+    days: set[dt.date], *, everything: bool = False, today: dt.date | None = None
+) -> int:
+    """As _update_day_summaries, for the commerce summaries and the customer-days."""
+    last_summary = CommerceDaySummary.objects.aggregate(last=Max("day"))["last"]
+    end = summary_end(today)
+    if everything or last_summary is None:
+        first = CustomerDay.objects.aggregate(first=Min("day"))["first"] or end
+    else:
+        first = min([*days, last_summary + dt.timedelta(days=1), end])
+    return recompute_commerce_summaries(first, end)
+
+
+# --- Erasure: one member out of the summaries ----------------------------------------------
+
+
+@transaction.atomic
+def forget_member_in_summaries(member_id: int) -> None:
+    """Take a member about to be erased out of the day summaries, the commerce summaries and
+    the segments, without a rebuild: their own member-days and customer-days, counted into
+    difference arrays with sign -1 as the one-pass summaries count everyone, are subtracted
+    from the summary rows they touched (the days from their first to the last summarised).
+    Called by the privacy eraser before their rows are deleted."""
+    _forget_member_days(member_id)
+    _forget_customer_days(member_id)
+    for segment in SegmentMember.objects.filter(member_id=member_id).values_list(
+        "segment", flat=True
+    ):
+        SegmentState.objects.filter(segment=segment, size__gt=0).update(size=F("size") - 1)
+    SegmentMember.objects.filter(member_id=member_id).delete()
+
+
+def _forget_member_days(member_id: int) -> None:
+    rows = list(
+        MemberDay.objects.filter(member_id=member_id, is_team=False).values_list(
+            "space_id", "day", *SUMMARY_SUMS
+        )
+    )
+    last = DaySummary.objects.aggregate(last=Max("day"))["last"]
+    if not rows or last is None:
+        return
+    origin = min(row[1] for row in rows)
+    size = (last - origin).days + 2
+    days_by_scope: dict[int | None, set[dt.date]] = defaultdict(set)
+    deltas: dict[tuple[int | None, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for space_id, day, *counts in rows:
+        for scope in {None, space_id}:
+            days_by_scope[scope].add(day)
+            for key, value in zip(SUMMARY_SUMS, counts, strict=True):
+                deltas[(scope, day)][key] -= value
+    for scope, days in days_by_scope.items():
+        offsets = sorted((day - origin).days for day in days)
+        for n in (1, *SUMMARY_WINDOWS):
+            array = [0] * size
+            _add_presence(array, offsets, n, -1)
+            _running_deltas(array, origin, deltas, scope, "active" if n == 1 else f"active_{n}")
+    scopes = [scope for scope in days_by_scope if scope is not None]
+    summaries = DaySummary.objects.filter(day__gte=origin, day__lte=last).filter(
+        Q(space__isnull=True) | Q(space_id__in=scopes)
+    )
+    _apply_deltas(DaySummary, summaries, lambda row: (row.space_id, row.day), deltas)
+
+
+def _forget_customer_days(member_id: int) -> None:
+    rows = list(
+        CustomerDay.objects.filter(member_id=member_id).values_list(
+            "customer_id", "day", "currency", "orders", "revenue"
+        )
+    )
+    last = CommerceDaySummary.objects.aggregate(last=Max("day"))["last"]
+    if not rows or last is None:
+        return
+    origin = min(row[1] for row in rows)
+    size = (last - origin).days + 2
+    by_customer: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    deltas: dict[tuple[str, dt.date], dict] = defaultdict(lambda: defaultdict(int))
+    for customer_id, day, currency, orders, revenue in rows:
+        by_customer[customer_id][currency][(day - origin).days] = orders
+        for key, value in (("orders", orders), ("revenue", revenue)):
+            deltas[(currency, day)][key] -= value
+            deltas[(currency, day)][f"member_{key}"] -= value
+    diffs: dict[str, dict[str, dict[int, list[int]]]] = {}
+    for day_orders in by_customer.values():
+        _count_customer(diffs, size, day_orders, is_member=True, sign=-1)
+    for scope, arrays in diffs.items():
+        for name, windows in arrays.items():
+            for n, array in windows.items():
+                _running_deltas(array, origin, deltas, scope, f"{name}_{n}")
+    summaries = CommerceDaySummary.objects.filter(
+        day__gte=origin, day__lte=last, currency__in=list(diffs)
+    )
+    _apply_deltas(CommerceDaySummary, summaries, lambda row: (row.currency, row.day), deltas)
+
+
+def _running_deltas(array: list[int], origin: dt.date, deltas: dict, scope, field: str) -> None:
+    running = 0
+    for offset, step in enumerate(array[:-1]):
+        running += step
+        if running:
+            deltas[(scope, origin + dt.timedelta(days=offset))][field] += running
+
+
+def _apply_deltas(model, rows, key, deltas: dict) -> None:
+    changed, fields = [], set()
+    for row in rows:
+        for field, delta in deltas.get(key(row), {}).items():
+            if delta:
+                setattr(row, field, getattr(row, field) + delta)
+                fields.add(field)
+                changed.append(row)
+    model.objects.bulk_update(list({id(r): r for r in changed}.values()), sorted(fields) or ["day"])
+
+
 def summary_end(today: dt.date | None = None) -> dt.date:
     """The last day summaries are kept for: tomorrow (UTC), the local day furthest east."""
     return (today or timezone.now().date()) + dt.timedelta(days=1)
@@ -528,8 +858,9 @@ def _source(*, referred: bool, first_order_at, joined_at) -> str:
 
 
 @transaction.atomic
-def recompute_customers(customer_ids: Iterable[int]) -> None:
-    """Rewrite the CustomerDay rows of these store customers from their counting orders."""
+def recompute_customers(customer_ids: Iterable[int]) -> set[dt.date]:
+    """Rewrite the CustomerDay rows of these store customers from their counting orders.
+    Returns the days whose rows changed (the commerce summaries to rewrite from)."""
     customer_ids = list(customer_ids)
     customers = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "member_id"))
     member_rows = {
@@ -553,6 +884,11 @@ def recompute_customers(customer_ids: Iterable[int]) -> None:
         key = (customer_id, local_day(placed_at or created_at, zone), currency)
         rows[key][0] += 1
         rows[key][1] += total - refunded
+    before = set(
+        CustomerDay.objects.filter(customer_id__in=customer_ids).values_list(
+            "customer_id", "member_id", "day", "currency", "orders", "revenue"
+        )
+    )
     CustomerDay.objects.filter(customer_id__in=customer_ids).delete()
     created = []
     for (customer_id, day, currency), (count, revenue) in rows.items():
@@ -571,6 +907,8 @@ def recompute_customers(customer_ids: Iterable[int]) -> None:
             )
         )
     CustomerDay.objects.bulk_create(created, batch_size=1000)
+    after = {(r.customer_id, r.member_id, r.day, r.currency, r.orders, r.revenue) for r in created}
+    return {row[2] for row in before ^ after}
 
 
 # --- Questions: peer support --------------------------------------------------------------------
@@ -767,8 +1105,9 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
             .objects.filter(analytics_fact__isnull=True)
             .values_list("pk", flat=True)
         )
+        commerce_days: set[dt.date] = set()
         for chunk in _chunks(customer_ids):
-            recompute_customers(chunk)
+            commerce_days |= recompute_customers(chunk)
         # Roles first: the rewritten days and facts below then agree with the older rows.
         team_changed = _refresh_team_flags()
         days: set[dt.date] = set()
@@ -779,6 +1118,8 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         for chunk in _chunks(topic_ids):
             recompute_questions(chunk)
         _update_day_summaries(days, everything=team_changed, today=now.date())
+        _update_commerce_summaries(commerce_days, today=now.date())
+        refresh_segments(today=timezone.localdate(now))
         from flywheel.analytics.links import refresh_shop_domains
 
         refresh_shop_domains()
@@ -829,6 +1170,36 @@ def _update_day_summaries(
         first = min([*days, last_summary + dt.timedelta(days=1)])
         first = min(first, end)
     return recompute_day_summaries(first, end)
+
+
+@transaction.atomic
+def refresh_segments(*, today: dt.date) -> dict[str, int]:
+    """Evaluate every saved segment for `today`: the member segments' members are rewritten
+    in SegmentMember (one INSERT … SELECT each), and each segment's size goes in its
+    SegmentState. Run by the periodic update and the rebuild. Returns the sizes."""
+    from django.db import connection
+
+    from flywheel.analytics import queries
+
+    table = SegmentMember._meta.db_table
+    sizes = {}
+    for name in queries.MEMBER_SEGMENTS:
+        SegmentMember.objects.filter(segment=name).delete()
+        members = MemberFact.objects.filter(
+            member_id__in=queries.evaluate_segment(name, today)
+        ).values("member_id")
+        select, params = members.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (segment, member_id) "  # noqa: S608 - no input in the SQL
+                f"SELECT %s, member_id FROM ({select}) AS segment",
+                [name, *params],
+            )
+        sizes[name] = SegmentMember.objects.filter(segment=name).count()
+    sizes["new_buyers"] = queries.new_buyers_not_members(today).count()
+    for name, size in sizes.items():
+        SegmentState.objects.update_or_create(segment=name, defaults={"as_of": today, "size": size})
+    return sizes
 
 
 def rebuild_rollups(
@@ -882,8 +1253,11 @@ def rebuild_rollups(
     progress("summaries", 0, 1)
     if since is None:
         _update_day_summaries(set(), everything=True)
+        _update_commerce_summaries(set(), everything=True)
     else:
         _update_day_summaries({since - dt.timedelta(days=1)})
+        _update_commerce_summaries({since - dt.timedelta(days=1)})
+    refresh_segments(today=timezone.localdate())
     progress("summaries", 1, 1)
     if since is None:
         PostVoice.objects.all().delete()

@@ -206,7 +206,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         queries.contributions_by_space(period, members),
         queries.most_read_topics(period, space),
         queries.peer_support_by_space(period),
-        queries.sources_table(period, members),
+        queries.sources_table(period, members, growth),
     ]
     context = _base_context(request, section="dashboard", period=period, choice=choice)
     # Only those who can open the admin are walked through setting it up.
@@ -332,7 +332,7 @@ def commerce(request: HttpRequest) -> HttpResponse:
     incentives = queries.incentive_cost(period)
     referrals = queries.referral_summary(period)
     tables = [
-        queries.commerce_table(period),
+        queries.commerce_table(period, summary),
         queries.referral_table(referrals),
         queries.attribution_table(queries.attribution_summary(period)),
         queries.member_value_comparison(period),
