@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +100,8 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("handle"), name="user_handle_case_insensitive_unique"),
         ]
+        # The console's members list shows the newest first (analytics.queries).
+        indexes = [models.Index(F("date_joined").desc(), F("id").desc(), name="user_newest_first")]
 
     def __str__(self) -> str:
         return self.name
