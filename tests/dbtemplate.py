@@ -185,3 +185,29 @@ def postgres_template_clause(admin_url: str) -> str:
             "SELECT 1 FROM pg_database WHERE datname = %s", [template]
         ).fetchone()
     return f' TEMPLATE "{template}"' if found else ""
+
+
+def build() -> str:
+    """Builds (or finds) the template of the database DATABASE_URL names: `.ci/run` builds the
+    PostgreSQL and the SQLite one side by side before the two passes, which then only copy."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flywheel.config.test_settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] != "django.db.backends.sqlite3":
+        # Its own test database name: never one a pytest run beside it is using.
+        default.setdefault("TEST", {})["NAME"] = f"test_{default['NAME']}_template_build"
+    install()
+    databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    teardown_databases(databases, verbosity=0)
+    vendor = connections["default"].vendor
+    return str(sqlite_template()) if vendor == "sqlite" else postgres_template()
+
+
+if __name__ == "__main__":
+    print(f"test database template: {build()}")
