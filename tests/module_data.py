@@ -23,3 +23,23 @@ def rolled_back_after(django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def demo_once(**options):
+    """A module-scoped fixture: `flywheel demo` with these options, loaded once for the module
+    and rolled back after it. A test's own `call_command("demo", ...)` with the same options
+    then finds it in place: a second run adds nothing and takes a fraction of a second, where
+    the first takes many. In a module: ``shared_demo = demo_once(**SMALL)`` and
+    ``pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]``. Tests that
+    need an empty database, the first run's on-commit work or patches during the first run
+    cannot share it."""
+    import pytest
+    from django.core.management import call_command
+
+    @pytest.fixture(scope="module")
+    def shared_demo(django_db_setup, django_db_blocker):
+        with rolled_back_after(django_db_blocker):
+            call_command("demo", **options)
+            yield
+
+    return shared_demo
