@@ -48,8 +48,10 @@ def migrations_key() -> str:
     from django.conf import settings
 
     digest = hashlib.sha256(repr(django.VERSION).encode())
+    # Under pytest --no-migrations it is not a dict: the apps' own migrations are the ones.
+    modules = settings.MIGRATION_MODULES if isinstance(settings.MIGRATION_MODULES, dict) else {}
     for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
-        module = settings.MIGRATION_MODULES.get(config.label) or f"{config.name}.migrations"
+        module = modules.get(config.label) or f"{config.name}.migrations"
         try:
             spec = importlib.util.find_spec(module)
         except ModuleNotFoundError:
@@ -109,10 +111,13 @@ def install() -> None:
 
 
 def migrate_from_template(alias: str, migrate) -> None:
+    from django.conf import settings
     from django.db import connections
 
     connection = connections[alias]
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if not isinstance(settings.MIGRATION_MODULES, dict):  # pytest --no-migrations
+        migrate()
+    elif connection.vendor == "sqlite" and connection.is_in_memory_db():
         _sqlite_from_template(connection, migrate)
     elif connection.vendor == "postgresql":
         _postgres_from_template(connection, migrate)
