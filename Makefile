@@ -36,7 +36,7 @@ format: install
 	$(BIN)/ruff format src tests bench
 
 test: install lint
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The whole suite on the embedded default (SQLite), whatever DATABASE_URL says; tests marked
 # `postgres` need PostgreSQL and are deselected here. CI runs `make test` on PostgreSQL too.

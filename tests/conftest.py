@@ -2,6 +2,14 @@ import pytest
 from django.core.cache import cache
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """Test databases start as a copy of one migrated template (tests/dbtemplate.py)."""
+    from tests import dbtemplate
+
+    dbtemplate.install()
+
+
 def pytest_runtest_setup(item):
     """Tests marked `postgres` need PostgreSQL. The SQLite run (`make test-sqlite`) deselects
     them by marker; anywhere else on SQLite they fail with the reason (never skip), so a

@@ -6,24 +6,34 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 
 from flywheel.analytics import queries, services
 from flywheel.analytics.models import CustomerDay, MemberDay, MemberFact, MemberSource
 from flywheel.analytics.queries import Period
 from tests.analytics.dataset import build_march
+from tests.module_data import rolled_back_after
 
-pytestmark = pytest.mark.django_db
+# One March community for the module, on one xdist worker (tests/module_data.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("analytics_march")]
 
 MARCH = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 TODAY = dt.date(2025, 3, 31)
 
 
+@pytest.fixture(scope="module")
+def built_march(django_db_setup, django_db_blocker):
+    # Built once for the module and rolled back after it (tests/module_data.py).
+    with rolled_back_after(django_db_blocker):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            data = build_march()
+        services.update_rollups()
+        yield data
+
+
 @pytest.fixture
-def march(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        data = build_march()
-    services.update_rollups()
-    return data
+def march(built_march):
+    return built_march
 
 
 def test_activity_is_bucketed_on_members_local_days(march):

@@ -20,13 +20,23 @@ from flywheel.community.models import (
 )
 from flywheel.core.markup import render_markdown
 from flywheel.core.models import Activity
+from tests.module_data import rolled_back_after
+
+# One generated community for the module (tests/module_data.py), on one xdist worker.
+pytestmark = pytest.mark.xdist_group("bench_generate")
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    with rolled_back_after(django_db_blocker):
+        yield generate_community(members=200, posts=2_000, seed=7, now=NOW)
+
+
 @pytest.fixture
-def community(db):
-    return generate_community(members=200, posts=2_000, seed=7, now=NOW)
+def community(generated, db):
+    return generated
 
 
 def test_generator_writes_the_requested_members_and_posts(community):

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 
+from tests import dbtemplate
+
 pytestmark = pytest.mark.redis
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,15 +49,19 @@ def require_redis(url: str) -> None:
 
 @contextmanager
 def worker_database(tmp_path):
-    """(DATABASE_URL, count(sql) -> int) for a database the subprocesses can share."""
+    """(DATABASE_URL, count(sql) -> int) for a database the subprocesses can share.
+
+    It starts as a copy of the suite's migrated template when there is one
+    (tests/dbtemplate.py), so the tests' `migrate` has nothing left to apply."""
     server = os.environ.get("FLYWHEEL_TEST_DATABASE_URL")
     if server:
         import psycopg
 
         name = f"fw_commerce_crash_{uuid.uuid4().hex[:10]}"
         admin_url = server
+        template = dbtemplate.postgres_template_clause(admin_url)
         with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"{template}')
         url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
 
         def count(sql: str) -> int:
@@ -69,6 +75,7 @@ def worker_database(tmp_path):
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         path = tmp_path / "worker.sqlite3"
+        dbtemplate.copy_sqlite_template(path)
 
         def count(sql: str) -> int:
             with sqlite3.connect(path, timeout=20) as connection:

@@ -14,6 +14,8 @@ import time
 import httpx
 import pytest
 
+from tests import dbtemplate
+
 # Both tests share one migrated server: keep them on one xdist worker (--dist loadgroup).
 pytestmark = pytest.mark.xdist_group("sqlite_embedded_server")
 
@@ -95,6 +97,8 @@ def _free_port() -> int:
 def embedded_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("embedded")
     env = _embedded_env(data_dir)
+    # A copy of the suite's migrated template when there is one (tests/dbtemplate.py).
+    dbtemplate.copy_sqlite_template(data_dir / "flywheel.sqlite3")
     migrate = subprocess.run(
         [sys.executable, "-m", "flywheel", "migrate", "--no-input", "-v0"],
         env=env,

@@ -22,14 +22,19 @@ from flywheel.community.models import (
 )
 from flywheel.community.permissions import can_view_space
 from flywheel.core.markup import find_mentions
-from flywheel.core.models import Activity, Verb
+from flywheel.core.models import Activity
 from flywheel.demo.content.people import DEMO_PASSWORD
 from flywheel.demo.plan import build_plan
-from flywheel.demo.seed import DemoSeeder, demo_anchor
+from flywheel.demo.seed import demo_anchor
 from flywheel.notifications.models import Notification
 from flywheel.programming.models import CalendarItem
+from tests.module_data import rolled_back_after
 
-pytestmark = pytest.mark.django_db
+# The small demo is loaded once for the module and rolled back after it (tests/module_data.py):
+# a test's own load_small_demo() finds it in place (a second run adds nothing and takes a
+# fraction of a second where the first takes many). Tests that need an empty database before
+# the demo are in test_demo_first_run.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_small_demo")]
 
 SMALL = {"members": 20, "topics": 15, "replies": 60, "seed": 7}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -59,6 +64,13 @@ def counts() -> dict[str, int]:
         Notification,
     ]
     return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture(scope="module")
+def shared_small_demo(django_db_setup, django_db_blocker):
+    with rolled_back_after(django_db_blocker):
+        load_small_demo()
+        yield
 
 
 def test_a_small_demo_creates_the_planned_community():
@@ -112,26 +124,6 @@ def test_running_the_demo_twice_creates_nothing_new():
     load_small_demo()
 
     assert counts() == before
-
-
-def test_an_interrupted_demo_run_is_completed_by_the_next_run():
-    class Interrupted(Exception):
-        pass
-
-    def stop_after_first_batch(line: str) -> None:
-        if line.startswith("history"):
-            raise Interrupted
-
-    plan = build_plan(seed=7, members=20, topics=15, replies_total=60)
-    with pytest.raises(Interrupted):
-        DemoSeeder(plan, anchor=demo_anchor(), progress=stop_after_first_batch).run()
-    assert Post.objects.filter(number__gt=1).count() < 60
-
-    load_small_demo()
-
-    assert planned_topics().count() == 15
-    assert Post.objects.filter(number__gt=1).count() == 60
-    assert planned_topics().values("title").distinct().count() == 15
 
 
 def test_the_same_seed_gives_the_same_topic_titles_and_another_seed_does_not():
@@ -236,14 +228,6 @@ def test_announcements_are_written_by_the_brand_team():
     for topic in Topic.objects.filter(kind=TopicKind.ANNOUNCEMENT).select_related("author"):
         assert topic.author.is_brand_team
     assert Topic.objects.filter(is_pinned=True, kind=TopicKind.ANNOUNCEMENT).count() == 1
-
-
-def test_demo_activity_notifies_members_like_real_activity(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        load_small_demo()
-
-    assert Activity.objects.filter(verb=Verb.REPLY_CREATED).count() == 60
-    assert Notification.objects.exists()
 
 
 def test_the_full_size_plan_has_mentions_of_real_members_and_mostly_english_text():

@@ -8,10 +8,13 @@ from django.urls import reverse
 from flywheel.accounts.models import User
 from flywheel.chat import queries
 from flywheel.chat.models import Message, MessageReaction, Room, RoomKind
+from tests.module_data import demo_once
 
-pytestmark = pytest.mark.django_db
+# One demo for the module (tests/module_data.py): each test's own run then adds nothing.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
+shared_demo = demo_once(**SMALL)
 
 
 def test_the_demo_has_chat_rooms_with_history_and_a_direct_conversation(client):

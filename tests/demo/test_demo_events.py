@@ -17,10 +17,13 @@ from flywheel.events.models import (
     RegistrationStatus,
 )
 from flywheel.trust.queries import trust_level_for
+from tests.module_data import demo_once
 
-pytestmark = pytest.mark.django_db
+# One demo for the module (tests/module_data.py): each test's own run then adds nothing.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
+shared_demo = demo_once(**SMALL)
 
 
 def _counts() -> dict[str, int]:

@@ -4,6 +4,7 @@ roadmap; and nothing new on a second run."""
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from flywheel.ideas.models import (
@@ -14,18 +15,27 @@ from flywheel.ideas.models import (
     RequestStatus,
 )
 from flywheel.notifications.models import Notification, NotificationKind
+from tests.module_data import rolled_back_after
 
 pytestmark = pytest.mark.django_db
 
 SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
 
 
-@pytest.fixture
-def demo(settings, django_capture_on_commit_callbacks):
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    # Loaded once for the module and rolled back after it (tests/module_data.py).
     # 20 members cannot bring 100 supporters: a first milestone of 5 shows "gaining support".
-    settings.FLYWHEEL_IDEAS_MILESTONES = "5:60,1000:365,5000:182,10000:182"
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo", **SMALL)
+    milestones = override_settings(FLYWHEEL_IDEAS_MILESTONES="5:60,1000:365,5000:182,10000:182")
+    with milestones, rolled_back_after(django_db_blocker):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("demo", **SMALL)
+        yield
+
+
+@pytest.fixture
+def demo(shared_demo):
+    return None
 
 
 def test_the_demo_has_an_idea_at_every_status_boards_and_a_roadmap(demo, client):

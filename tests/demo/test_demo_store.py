@@ -7,10 +7,13 @@ from django.core.management import call_command
 from flywheel.analytics.models import CustomerDay, MemberFact
 from flywheel.commerce.models import Customer, FinancialStatus, Order
 from flywheel.demo.seed import demo_anchor
+from tests.module_data import demo_once
 
-pytestmark = pytest.mark.django_db
+# One demo for the module (tests/module_data.py): each test's own run then adds nothing.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 SMALL = {"members": 40, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
+shared_demo = demo_once(**SMALL)
 
 
 def test_the_demo_store_has_a_year_of_orders_refunds_and_cancellations():
