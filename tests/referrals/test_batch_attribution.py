@@ -258,6 +258,11 @@ def pending_set(monkeypatch, settings):
     except redis.RedisError as error:
         pytest.fail(f"Redis is unreachable at {url} ({error}).", pytrace=False)
     settings.FLYWHEEL_REFERRAL_ATTRIBUTION_BATCH = 2
+    # Each xdist worker gets its own keys: two workers share the Redis database, and one
+    # test's drain must not take the other's orders.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    real_keys = tasks._keys
+    monkeypatch.setattr(tasks, "_keys", lambda: tuple(f"{key}:{worker}" for key in real_keys()))
     published = []
     monkeypatch.setattr(tasks, "_broker_redis", lambda: client)
     monkeypatch.setattr(
