@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -561,9 +561,44 @@ def recompute_commerce_summaries(first: dt.date, last: dt.date) -> int:
         created = _commerce_summaries_by_sql(first, last)
     else:
         created = _commerce_summaries_in_one_pass(first, last)
+    created = _with_new_customers(created, first, last)
     CommerceDaySummary.objects.filter(day__gte=first, day__lte=last).delete()
     CommerceDaySummary.objects.bulk_create(created, batch_size=2000)
     return len(created)
+
+
+def _with_new_customers(
+    created: list[CommerceDaySummary], first: dt.date, last: dt.date
+) -> list[CommerceDaySummary]:
+    """Set each currency row's new customers and new member customers of its day (two grouped
+    counts over the customer-days' existing-customer facts); a day and currency with some but
+    no row yet (a member joining in a currency quiet for a year) gets one."""
+    counts: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(dict)
+    for field, rows in (
+        (
+            "new_customers",
+            CustomerDay.objects.filter(first_in_currency=True, day__gte=first, day__lte=last)
+            .values_list("currency", "day")
+            .annotate(n=Count("pk")),
+        ),
+        (
+            "new_member_customers",
+            CustomerDay.objects.filter(member_counted_on__gte=first, member_counted_on__lte=last)
+            .values_list("currency", "member_counted_on")
+            .annotate(n=Count("pk")),
+        ),
+    ):
+        for currency, day, n in rows.order_by():
+            counts[(currency, day)][field] = n
+    by_key = {(row.currency, row.day): row for row in created}
+    for key, values in counts.items():
+        row = by_key.get(key)
+        if row is None:
+            row = by_key[key] = CommerceDaySummary(currency=key[0], day=key[1])
+            created.append(row)
+        for field, n in values.items():
+            setattr(row, field, n)
+    return created
 
 
 def _commerce_day_sums(first: dt.date, last: dt.date) -> dict[tuple[str, dt.date], dict]:
@@ -792,7 +827,13 @@ def _forget_member_days(member_id: int) -> None:
 def _forget_customer_days(member_id: int) -> None:
     rows = list(
         CustomerDay.objects.filter(member_id=member_id).values_list(
-            "customer_id", "day", "currency", "orders", "revenue"
+            "customer_id",
+            "day",
+            "currency",
+            "orders",
+            "revenue",
+            "first_in_currency",
+            "member_counted_on",
         )
     )
     last = CommerceDaySummary.objects.aggregate(last=Max("day"))["last"]
@@ -802,11 +843,15 @@ def _forget_customer_days(member_id: int) -> None:
     size = (last - origin).days + 2
     by_customer: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     deltas: dict[tuple[str, dt.date], dict] = defaultdict(lambda: defaultdict(int))
-    for customer_id, day, currency, orders, revenue in rows:
+    for customer_id, day, currency, orders, revenue, first, counted_on in rows:
         by_customer[customer_id][currency][(day - origin).days] = orders
         for key, value in (("orders", orders), ("revenue", revenue)):
             deltas[(currency, day)][key] -= value
             deltas[(currency, day)][f"member_{key}"] -= value
+        if first:
+            deltas[(currency, day)]["new_customers"] -= 1
+        if counted_on is not None:
+            deltas[(currency, counted_on)]["new_member_customers"] -= 1
     diffs: dict[str, dict[str, dict[int, list[int]]]] = {}
     for day_orders in by_customer.values():
         _count_customer(diffs, size, day_orders, is_member=True, sign=-1)
@@ -890,11 +935,18 @@ def recompute_customers(customer_ids: Iterable[int]) -> set[dt.date]:
         )
     )
     CustomerDay.objects.filter(customer_id__in=customer_ids).delete()
+    # The existing-customer facts: each customer's first day, any currency and per currency.
+    since: dict[int, dt.date] = {}
+    firsts: dict[tuple[int, str], dt.date] = {}
+    for customer_id, day, currency in rows:
+        since[customer_id] = min(day, since.get(customer_id, day))
+        firsts[(customer_id, currency)] = min(day, firsts.get((customer_id, currency), day))
     created = []
     for (customer_id, day, currency), (count, revenue) in rows.items():
         member_id = customers[customer_id]
         member = member_rows.get(member_id)
         joined_on = local_day(member["date_joined"], zones[member_id]) if member else None
+        first = firsts[(customer_id, currency)] == day
         created.append(
             CustomerDay(
                 customer_id=customer_id,
@@ -904,6 +956,10 @@ def recompute_customers(customer_ids: Iterable[int]) -> set[dt.date]:
                 orders=count,
                 revenue=revenue,
                 days_since_joined=(day - joined_on).days if joined_on else None,
+                customer_since=since[customer_id],
+                member_customer_since=max(since[customer_id], joined_on) if joined_on else None,
+                first_in_currency=first,
+                member_counted_on=max(day, joined_on) if joined_on and first else None,
             )
         )
     CustomerDay.objects.bulk_create(created, batch_size=1000)
