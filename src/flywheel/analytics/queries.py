@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
@@ -758,16 +759,31 @@ def _split_name(name: str) -> tuple[str, str]:
     return first, last
 
 
+EXPORT_CHUNK = 2000
+
+
 def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
-    """A segment in the list-import columns of Klaviyo or HubSpot.
+    """A segment in the list-import columns of Klaviyo or HubSpot, as a table (all rows in
+    memory: the webhook push). The console's download streams segment_export_rows."""
+    columns, rows = segment_export_rows(name, today, audience=audience)
+    return Table(f"segment_{name}_{audience}", SEGMENTS[name], columns, list(rows))
+
+
+def segment_export_rows(name: str, today: dt.date, *, audience: str):
+    """A segment's columns and an iterator over its rows, in the list-import columns of
+    Klaviyo or HubSpot; the rows come from the database in chunks (a server-side cursor on
+    PostgreSQL), so a segment of any size is exported in flat memory.
 
     Klaviyo's list import maps "Email", "First Name" and "Last Name" (other columns become
     custom properties); HubSpot's contact import maps the same labels and "Lifecycle Stage"."""
     if name == "new_buyers":
-        people = [
-            (c.email, c.first_name, c.last_name, c.accepts_marketing)
-            for c in new_buyers_not_members(today).order_by("pk")
-        ]
+        people = (
+            (email, first, last, ok)
+            for email, first, last, ok in new_buyers_not_members(today)
+            .order_by("pk")
+            .values_list("email", "first_name", "last_name", "accepts_marketing")
+            .iterator(chunk_size=EXPORT_CHUNK)
+        )
         stage = "customer"
     else:
         members = (
@@ -776,18 +792,36 @@ def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
             .order_by("pk")
             .values_list("email", "display_name", "handle")  # tuples: tens of thousands
         )
-        people = [(email, *_split_name(name or handle), None) for email, name, handle in members]
+        people = (
+            (email, *_split_name(display or handle), None)
+            for email, display, handle in members.iterator(chunk_size=EXPORT_CHUNK)
+        )
         stage = "evangelist" if name == "champions" else "customer"
     if audience == "hubspot":
         columns = ["Email", "First Name", "Last Name", "Lifecycle Stage", "Community Segment"]
-        rows = [[email, first, last, stage, name] for email, first, last, _ok in people]
+        rows = ([email, first, last, stage, name] for email, first, last, _ok in people)
     else:
         columns = ["Email", "First Name", "Last Name", "Community Segment", "Accepts Marketing"]
-        rows = [
+        rows = (
             [email, first, last, name, "" if ok is None else str(ok).lower()]
             for email, first, last, ok in people
-        ]
-    return Table(f"segment_{name}_{audience}", SEGMENTS[name], columns, rows)
+        )
+    return columns, rows
+
+
+def csv_chunks(columns: list[str], rows, lines: int = EXPORT_CHUNK) -> Iterator[str]:
+    """A table's CSV in pieces of up to `lines` lines (a streamed download), the cells
+    written as Table.csv writes them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if count % lines == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 # --- Commerce -------------------------------------------------------------------------------

@@ -1228,30 +1228,50 @@ def _update_day_summaries(
     return recompute_day_summaries(first, end)
 
 
+# The members a segment has now, while refresh_segments compares them with the stored ones.
+SEGMENT_NOW_TABLE = "analytics_segment_now"
+
+
 @transaction.atomic
 def refresh_segments(*, today: dt.date) -> dict[str, int]:
-    """Evaluate every saved segment for `today`: the member segments' members are rewritten
-    in SegmentMember (one INSERT … SELECT each), and each segment's size goes in its
-    SegmentState. Run by the periodic update and the rebuild. Returns the sizes."""
+    """Evaluate every saved segment for `today`: each member segment's members are evaluated
+    once into a temporary table, then only the difference is written to SegmentMember
+    (leavers deleted, joiners inserted), so a day's rewrite costs the day's changes, not the
+    segment's size. Each segment's size goes in its SegmentState. Run by the periodic update
+    and the rebuild. Returns the sizes."""
     from django.db import connection
 
     from flywheel.analytics import queries
 
-    table = SegmentMember._meta.db_table
+    table, now = SegmentMember._meta.db_table, SEGMENT_NOW_TABLE
     sizes = {}
-    for name in queries.MEMBER_SEGMENTS:
-        SegmentMember.objects.filter(segment=name).delete()
-        members = MemberFact.objects.filter(
-            member_id__in=queries.evaluate_segment(name, today)
-        ).values("member_id")
-        select, params = members.query.sql_with_params()
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {now} (member_id bigint PRIMARY KEY)")
+        for name in queries.MEMBER_SEGMENTS:
+            members = MemberFact.objects.filter(
+                member_id__in=queries.evaluate_segment(name, today)
+            ).values("member_id")
+            select, params = members.query.sql_with_params()
+            # No input in the SQL below: table names are constants, values are parameters.
+            cursor.execute(f"DELETE FROM {now}")  # noqa: S608
             cursor.execute(
-                f"INSERT INTO {table} (segment, member_id) "  # noqa: S608 - no input in the SQL
-                f"SELECT %s, member_id FROM ({select}) AS segment",
-                [name, *params],
+                f"INSERT INTO {now} (member_id) SELECT member_id FROM ({select}) AS s",  # noqa: S608
+                params,
             )
-        sizes[name] = SegmentMember.objects.filter(segment=name).count()
+            cursor.execute(
+                f"DELETE FROM {table} WHERE segment = %s AND NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {now} n WHERE n.member_id = {table}.member_id)",
+                [name],
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (segment, member_id) SELECT %s, n.member_id "  # noqa: S608
+                f"FROM {now} n WHERE NOT EXISTS (SELECT 1 FROM {table} m "
+                f"WHERE m.segment = %s AND m.member_id = n.member_id)",
+                [name, name],
+            )
+            cursor.execute(f"SELECT COUNT(*) FROM {now}")  # noqa: S608
+            sizes[name] = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {now}")
     sizes["new_buyers"] = queries.new_buyers_not_members(today).count()
     for name, size in sizes.items():
         SegmentState.objects.update_or_create(segment=name, defaults={"as_of": today, "size": size})
