@@ -119,6 +119,7 @@ def _summaries() -> tuple[dict, dict]:
         + tuple(
             getattr(r, f"{name}_{n}") for name in services.COMMERCE_COUNTS for n in (7, 30, 90, 365)
         )
+        + (r.new_customers, r.new_member_customers)
         for r in CommerceDaySummary.objects.all()
     }
 
