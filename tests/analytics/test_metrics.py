@@ -244,6 +244,23 @@ def test_the_migration_fills_the_existing_customer_facts_of_older_rows(march):
     assert _new_customer_counts() == counts
 
 
+@pytest.mark.parametrize("segment", ["", "champions"])
+def test_the_dashboards_one_member_fact_aggregate_equals_the_separate_counts(march, segment):
+    members = queries.evaluate_segment(segment, TODAY) if segment else None
+    for period in (MARCH, Period(dt.date(2025, 3, 25), TODAY)):
+        facts, facts_before = queries.member_fact_figures(period, members)
+        for scope, figures in ((period, facts), (period.previous, facts_before)):
+            assert queries.growth_summary(scope, members, facts=figures) == (
+                queries.growth_summary(scope, members)
+            )
+            assert queries.commerce_summary(scope, members, facts=figures) == (
+                queries.commerce_summary(scope, members)
+            )
+            assert queries.activity_summary(scope, members=members, facts=figures) == (
+                queries.activity_summary(scope, members=members)
+            )
+
+
 def test_before_and_after_joining(march):
     rows = queries.before_after_joining(TODAY, days=30).rows
     # Only Alice bought before joining and joined 30+ days ago: 100 EUR five days before,

@@ -215,7 +215,9 @@ def _summary_activity(period: Period, space: Space | None) -> dict | None:
     }
 
 
-def activity_summary(period: Period, space: Space | None = None, members=None) -> dict:
+def activity_summary(
+    period: Period, space: Space | None = None, members=None, *, facts: dict | None = None
+) -> dict:
     """The activity figures of a period. For a standard period over all members, one read of
     the day summaries (DaySummary: the period's and the 30 days to its end); otherwise three
     queries: one aggregate over the member-days of the period and the 30 days to its end
@@ -232,7 +234,7 @@ def activity_summary(period: Period, space: Space | None = None, members=None) -
     interactions = sums["topics"] + sums["replies"] + sums["reactions"] + sums["other"]
     period_pairs = sum(count for _day, count in series)
     month_pairs = sum(daily.get(day, 0) for day in _days(month))
-    member_count = members_by(period.end, members)
+    member_count = facts["members"] if facts else members_by(period.end, members)
     return {
         **sums,
         "interactions": interactions,
@@ -415,16 +417,60 @@ def new_members(period: Period, members=None) -> int:
     return _facts(members).filter(joined_on__gte=period.start, joined_on__lte=period.end).count()
 
 
-def growth_summary(period: Period, members=None) -> dict:
-    new = new_members(period, members)
-    before = members_by(period.start - dt.timedelta(days=1), members)
-    sources = dict(
-        _facts(members)
-        .filter(joined_on__gte=period.start, joined_on__lte=period.end)
-        .values("source")
-        .annotate(n=Count("pk"))
-        .values_list("source", "n")
-    )
+def member_fact_figures(period: Period, members=None) -> tuple[dict, dict]:
+    """Every member-fact count the dashboard shows, for the period and the one before, in one
+    aggregate over the member facts (one scan instead of a count per figure): members by the
+    end, new members by source, members who became customers and member customers by the
+    end. Returns (this period's, the previous period's); growth_summary, activity_summary
+    and commerce_summary take them as `facts`."""
+    counts = {}
+    for key, scope in (("now", period), ("before", period.previous)):
+        joined = Q(joined_on__gte=scope.start, joined_on__lte=scope.end)
+        counts[f"{key}_members"] = Count("pk", filter=Q(joined_on__lte=scope.end))
+        for source in MemberSource.values:
+            counts[f"{key}_source_{source}"] = Count("pk", filter=joined & Q(source=source))
+        counts[f"{key}_became"] = Count(
+            "pk", filter=Q(first_order_on__gte=scope.start, first_order_on__lte=scope.end)
+        )
+        counts[f"{key}_member_customers"] = Count(
+            "pk", filter=Q(joined_on__lte=scope.end, first_order_on__lte=scope.end)
+        )
+    earlier = period.previous.start - dt.timedelta(days=1)
+    counts["earlier_members"] = Count("pk", filter=Q(joined_on__lte=earlier))
+    totals = _facts(members).aggregate(**counts)
+    figures = []
+    for key in ("now", "before"):
+        sources = {s: totals[f"{key}_source_{s}"] for s in MemberSource.values}
+        figures.append(
+            {
+                "members": totals[f"{key}_members"],
+                "new": sum(sources.values()),
+                "sources": sources,
+                "became": totals[f"{key}_became"],
+                "member_customers": totals[f"{key}_member_customers"],
+            }
+        )
+    now, before = figures
+    # Members at the start of a period are members by the end of the one before it.
+    now["members_before"] = before["members"]
+    before["members_before"] = totals["earlier_members"]
+    return now, before
+
+
+def growth_summary(period: Period, members=None, *, facts: dict | None = None) -> dict:
+    """`facts`: the period's member_fact_figures, when the page has them."""
+    if facts is not None:
+        new, before, sources = facts["new"], facts["members_before"], facts["sources"]
+    else:
+        new = new_members(period, members)
+        before = members_by(period.start - dt.timedelta(days=1), members)
+        sources = dict(
+            _facts(members)
+            .filter(joined_on__gte=period.start, joined_on__lte=period.end)
+            .values("source")
+            .annotate(n=Count("pk"))
+            .values_list("source", "n")
+        )
     referred = sources.get(MemberSource.REFERRAL, 0)
     return {
         "new": new,
@@ -876,25 +922,32 @@ def _summary_commerce(period: Period, summaries: dict) -> tuple[dict, int, int]:
     return per_currency, getattr(everyone, f"customers_{n}"), getattr(everyone, f"repeat_{n}")
 
 
-def commerce_summary(period: Period, members=None) -> dict:
+def commerce_summary(period: Period, members=None, *, facts: dict | None = None) -> dict:
     """Orders, revenue, AOV and purchase frequency per currency, members vs non-members.
 
     For a standard period over all members, one read of the commerce day summaries; otherwise
-    three aggregates over the customer-days. Then three counts of member facts."""
+    three aggregates over the customer-days. Then three counts of member facts (none with
+    `facts`, the period's member_fact_figures)."""
     summaries = _commerce_summaries(period) if members is None else None
     if summaries is not None:
         per_currency, customers, repeat = _summary_commerce(period, summaries)
     else:
         per_currency, customers, repeat = _customer_day_commerce(period, members)
-    became = (
-        _facts(members)
-        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
-        .count()
-    )
-    member_count = members_by(period.end, members)
-    member_customers = (
-        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
-    )
+    if facts is not None:
+        became, member_count = facts["became"], facts["members"]
+        member_customers = facts["member_customers"]
+    else:
+        became = (
+            _facts(members)
+            .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
+            .count()
+        )
+        member_count = members_by(period.end, members)
+        member_customers = (
+            _facts(members)
+            .filter(joined_on__lte=period.end, first_order_on__lte=period.end)
+            .count()
+        )
     return {
         "currencies": per_currency,
         "customers": customers,

@@ -135,10 +135,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     space = parse_space(request)
     segment, members = parse_segment(request, today=timezone.localdate())
     previous = period.previous
-    now = queries.activity_summary(period, space, members)
-    before = queries.activity_summary(previous, space, members)
-    growth = queries.growth_summary(period, members)
-    growth_before = queries.growth_summary(previous, members)
+    # The member-fact counts of both periods in one aggregate (docs/benchmarks.md).
+    facts, facts_before = queries.member_fact_figures(period, members)
+    now = queries.activity_summary(period, space, members, facts=facts)
+    before = queries.activity_summary(previous, space, members, facts=facts_before)
+    growth = queries.growth_summary(period, members, facts=facts)
+    growth_before = queries.growth_summary(previous, members, facts=facts_before)
     reads, reads_before = (
         queries.reads_summary(period, space),
         queries.reads_summary(previous, space),
@@ -187,8 +189,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     money_figures = []
     if permissions.can_see_commerce(request.user):
         commerce, commerce_before = (
-            queries.commerce_summary(period, members),
-            queries.commerce_summary(previous, members),
+            queries.commerce_summary(period, members, facts=facts),
+            queries.commerce_summary(previous, members, facts=facts_before),
         )
         for currency, values in commerce["currencies"].items():
             old = commerce_before["currencies"].get(currency, {})
