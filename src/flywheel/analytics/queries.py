@@ -28,7 +28,6 @@ from django.db.models import (
     F,
     FloatField,
     Max,
-    Min,
     OuterRef,
     Q,
     Sum,
@@ -774,13 +773,11 @@ def evaluate_segment(name: str, today: dt.date):
 def new_buyers_not_members(today: dt.date):
     """Store customers without a member account whose first counting order is recent."""
     since = today - dt.timedelta(days=NEW_BUYER_WINDOW_DAYS - 1)
-    recent = (
-        CustomerDay.objects.filter(member__isnull=True)
-        .values("customer_id")
-        .annotate(first=Min("day"))
-        .filter(first__gte=since)
-        .values("customer_id")
-    )
+    # Their rows since then whose customer_since is in the window: a range of the day index,
+    # not a grouped aggregate over every customer-day.
+    recent = CustomerDay.objects.filter(
+        day__gte=since, customer_since__gte=since, member__isnull=True
+    ).values("customer_id")
     return Customer.objects.filter(
         pk__in=recent, member__isnull=True, redacted_at__isnull=True
     ).exclude(email="")
