@@ -11,6 +11,7 @@ summaries (`forget_member_in_summaries`) instead of recomputing every day they t
 
 import datetime as dt
 import logging
+import time
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -1161,33 +1162,59 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
             .objects.filter(analytics_fact__isnull=True)
             .values_list("pk", flat=True)
         )
+        stages = _StageClock()
         commerce_days: set[dt.date] = set()
         for chunk in _chunks(customer_ids):
             commerce_days |= recompute_customers(chunk)
+        stages.lap("customers")
         # Roles first: the rewritten days and facts below then agree with the older rows.
         team_changed = _refresh_team_flags()
         days: set[dt.date] = set()
         for chunk in _chunks(touched):
             days |= recompute_member_days({pk: touched[pk] for pk in chunk})
+        stages.lap("member days")
         for chunk in _chunks(member_ids):
             recompute_member_facts(chunk)
+        stages.lap("member facts")
         for chunk in _chunks(topic_ids):
             recompute_questions(chunk)
+        stages.lap("questions")
         _update_day_summaries(days, everything=team_changed, today=now.date())
+        stages.lap("day summaries")
         _update_commerce_summaries(commerce_days, today=now.date())
+        stages.lap("commerce summaries")
         refresh_segments(today=timezone.localdate(now))
+        stages.lap("segments")
         from flywheel.analytics.links import refresh_shop_domains
 
         refresh_shop_domains()
         cursor.last_post_id = score_new_posts(
             after_id=cursor.last_post_id, limit=VOICE_POSTS_PER_UPDATE
         )
+        stages.lap("voice")
+        logger.info("update_rollups stages (s): %s", stages)
         cursor.last_activity_id = last_id
         cursor.orders_changed_since = now
         cursor.save(
             update_fields=["last_activity_id", "orders_changed_since", "last_post_id", "updated_at"]
         )
     return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
+
+
+class _StageClock:
+    """Seconds per stage of a run, for the log (docs/benchmarks.md reads them)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.mark = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self.mark, 2)
+        self.mark = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{stage} {seconds}" for stage, seconds in self.seconds.items())
 
 
 def _refresh_team_flags() -> bool:
