@@ -94,6 +94,15 @@ class MemberDay(models.Model):
                 condition=Q(is_team=False),
                 include=["topics", "questions", "replies", "reactions", "other"],
             ),
+            # A segment's figures: a nested loop over the segment's stored members reads only
+            # their member-days of the period (the planner keeps the period scan above for a
+            # segment too large for that).
+            models.Index(
+                fields=["member", "day"],
+                name="analytics_memberday_member",
+                condition=Q(is_team=False),
+                include=["space", "topics", "questions", "replies", "reactions", "other"],
+            ),
         ]
 
     def __str__(self) -> str:

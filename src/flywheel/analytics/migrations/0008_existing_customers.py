@@ -70,47 +70,50 @@ def fill_existing_customers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0007_summaries_and_segments'),
-        ('commerce', '0011_order_email_upper_index'),
+        ("analytics", "0007_summaries_and_segments"),
+        ("commerce", "0011_order_email_upper_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='commercedaysummary',
-            name='new_customers',
+            model_name="commercedaysummary",
+            name="new_customers",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='commercedaysummary',
-            name='new_member_customers',
+            model_name="commercedaysummary",
+            name="new_member_customers",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='customerday',
-            name='customer_since',
+            model_name="customerday",
+            name="customer_since",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='customerday',
-            name='first_in_currency',
+            model_name="customerday",
+            name="first_in_currency",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='customerday',
-            name='member_counted_on',
+            model_name="customerday",
+            name="member_counted_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='customerday',
-            name='member_customer_since',
+            model_name="customerday",
+            name="member_customer_since",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='customerday',
-            index=models.Index(condition=models.Q(('member_counted_on__isnull', False)), fields=['member_counted_on', 'currency'], name='analytics_customerday_counted'),
+            model_name="customerday",
+            index=models.Index(
+                condition=models.Q(("member_counted_on__isnull", False)),
+                fields=["member_counted_on", "currency"],
+                name="analytics_customerday_counted",
+            ),
         ),
         migrations.RunPython(fill_existing_customers, migrations.RunPython.noop),
     ]
