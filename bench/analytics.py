@@ -294,13 +294,14 @@ ROLLUP_SQL = [
     (
         "customer days",
         """INSERT INTO analytics_customerday (customer_id, member_id, day, currency, orders,
-               revenue, days_since_joined)
+               revenue, days_since_joined, first_in_currency)
            SELECT o.customer_id, c.member_id,
                   (coalesce(o.placed_at, o.created_at)
                       AT TIME ZONE coalesce(u.timezone, 'UTC'))::date AS day,
                   o.currency, count(*), sum(o.total - o.refunded_total),
                   (coalesce(o.placed_at, o.created_at) AT TIME ZONE coalesce(u.timezone, 'UTC'))::date
-                      - (u.date_joined AT TIME ZONE u.timezone)::date
+                      - (u.date_joined AT TIME ZONE u.timezone)::date,
+                  false  -- the existing-customer facts follow (fill_rollups)
            FROM commerce_order o
            JOIN commerce_customer c ON c.id = o.customer_id
            LEFT JOIN accounts_user u ON u.id = c.member_id
