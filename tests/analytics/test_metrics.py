@@ -9,7 +9,13 @@ import pytest
 from django.test import TestCase
 
 from flywheel.analytics import queries, services
-from flywheel.analytics.models import CustomerDay, MemberDay, MemberFact, MemberSource
+from flywheel.analytics.models import (
+    CommerceDaySummary,
+    CustomerDay,
+    MemberDay,
+    MemberFact,
+    MemberSource,
+)
 from flywheel.analytics.queries import Period
 from tests.analytics.dataset import build_march
 from tests.module_data import rolled_back_after
@@ -158,6 +164,101 @@ def test_members_versus_non_members(march):
     # March revenue: Alice 40 + 10 = 50 over 2 members; Eve 80 over 1 non-member.
     assert ["Members", "EUR", 2, Decimal("50.00"), Decimal("25.00")] in rows
     assert ["Non-members", "EUR", 1, Decimal("80.00"), Decimal("80.00")] in rows
+
+
+def _existing_customer_facts() -> dict:
+    return {
+        (row.customer.email, row.day, row.currency): (
+            row.customer_since,
+            row.member_customer_since,
+            row.first_in_currency,
+            row.member_counted_on,
+        )
+        for row in CustomerDay.objects.select_related("customer")
+    }
+
+
+def _new_customer_counts() -> dict:
+    return {
+        (row.currency, row.day): (row.new_customers, row.new_member_customers)
+        for row in CommerceDaySummary.objects.exclude(currency="")
+        if row.new_customers or row.new_member_customers
+    }
+
+
+def test_existing_customer_facts(march):
+    alice, carol, dave = (march[n].email for n in ("alice", "carol", "dave"))
+    d = dt.date
+    assert _existing_customer_facts() == {
+        # Alice bought on 5 January, joined on the 10th: a member customer from the 10th.
+        (alice, d(2025, 1, 5), "EUR"): (d(2025, 1, 5), d(2025, 1, 10), True, d(2025, 1, 10)),
+        (alice, d(2025, 3, 10), "EUR"): (d(2025, 1, 5), d(2025, 1, 10), False, None),
+        (alice, d(2025, 3, 28), "EUR"): (d(2025, 1, 5), d(2025, 1, 10), False, None),
+        # Eve has no account; the USD store knows her as another customer, new on the 22nd.
+        ("eve@example.com", d(2025, 2, 10), "EUR"): (d(2025, 2, 10), None, True, None),
+        ("eve@example.com", d(2025, 3, 20), "EUR"): (d(2025, 2, 10), None, False, None),
+        ("eve@example.com", d(2025, 3, 22), "USD"): (d(2025, 3, 22), None, True, None),
+        # Carol joined on 20 March and bought on the 25th (New York); Dave joined before buying.
+        (carol, d(2025, 3, 25), "EUR"): (d(2025, 3, 25), d(2025, 3, 25), True, d(2025, 3, 25)),
+        (dave, d(2025, 2, 15), "EUR"): (d(2025, 2, 15), d(2025, 2, 15), True, d(2025, 2, 15)),
+    }
+    # Per day and currency: (new customers, new member customers).
+    assert _new_customer_counts() == {
+        ("EUR", d(2025, 1, 5)): (1, 0),
+        ("EUR", d(2025, 1, 10)): (0, 1),
+        ("EUR", d(2025, 2, 10)): (1, 0),
+        ("EUR", d(2025, 2, 15)): (1, 1),
+        ("EUR", d(2025, 3, 25)): (1, 1),
+        ("USD", d(2025, 3, 22)): (1, 0),
+    }
+
+
+def test_a_customer_who_joins_later_is_a_non_member_until_then(march):
+    # Alice bought on 5 January and joined on the 10th: in the week from the 8th she is an
+    # existing customer who is not a member yet, in the week from the 11th a member.
+    before = queries.member_value_comparison(Period(dt.date(2025, 1, 8), dt.date(2025, 1, 14)))
+    assert before.rows == [["Non-members", "EUR", 1, Decimal("0.00"), Decimal("0.00")]]
+    after = queries.member_value_comparison(Period(dt.date(2025, 1, 11), dt.date(2025, 1, 17)))
+    assert after.rows == [["Members", "EUR", 1, Decimal("0.00"), Decimal("0.00")]]
+    for period in (MARCH, Period(dt.date(2025, 1, 8), dt.date(2025, 1, 14))):
+        read = queries.member_value_comparison(period).rows
+        assert read == queries._member_value_from_customer_days(period).rows
+
+
+def test_the_migration_fills_the_existing_customer_facts_of_older_rows(march):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("flywheel.analytics.migrations.0008_existing_customers")
+    facts, counts = _existing_customer_facts(), _new_customer_counts()
+    CustomerDay.objects.update(
+        customer_since=None, member_customer_since=None, first_in_currency=False
+    )
+    CustomerDay.objects.update(member_counted_on=None)
+    CommerceDaySummary.objects.update(new_customers=0, new_member_customers=0)
+    migration.fill_existing_customers(apps, SimpleNamespace(connection=connection))
+    assert _existing_customer_facts() == facts
+    assert _new_customer_counts() == counts
+
+
+@pytest.mark.parametrize("segment", ["", "champions"])
+def test_the_dashboards_one_member_fact_aggregate_equals_the_separate_counts(march, segment):
+    members = queries.evaluate_segment(segment, TODAY) if segment else None
+    for period in (MARCH, Period(dt.date(2025, 3, 25), TODAY)):
+        facts, facts_before = queries.member_fact_figures(period, members)
+        for scope, figures in ((period, facts), (period.previous, facts_before)):
+            assert queries.growth_summary(scope, members, facts=figures) == (
+                queries.growth_summary(scope, members)
+            )
+            assert queries.commerce_summary(scope, members, facts=figures) == (
+                queries.commerce_summary(scope, members)
+            )
+            assert queries.activity_summary(scope, members=members, facts=figures) == (
+                queries.activity_summary(scope, members=members)
+            )
 
 
 def test_before_and_after_joining(march):

@@ -13,10 +13,12 @@ from decimal import Decimal
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flywheel.analytics import services
+from flywheel.accounts.models import User
+from flywheel.analytics import queries, services
 from flywheel.analytics.models import (
     SUMMARY_WINDOWS,
     CommerceDaySummary,
@@ -160,6 +162,20 @@ def reference_commerce_summaries(zones: dict[int, str]) -> dict:
     if not customer_days:
         return {}
     member_of = dict(Customer.objects.values_list("pk", "member_id"))
+    joined_on = {
+        pk: joined.astimezone(zoneinfo.ZoneInfo(zones[pk])).date()
+        for pk, joined in User.objects.filter(pk__in=list(zones)).values_list("pk", "date_joined")
+    }
+    # Existing customers: each customer's first day in each currency, and for a member's
+    # customer the later of that day and their joining day.
+    firsts = {}
+    for customer_id, day, currency in customer_days:
+        firsts[(customer_id, currency)] = min(day, firsts.get((customer_id, currency), day))
+    new_customers, new_member_customers = defaultdict(int), defaultdict(int)
+    for (customer_id, currency), day in firsts.items():
+        new_customers[(currency, day)] += 1
+        if member_of[customer_id]:
+            new_member_customers[(currency, max(day, joined_on[member_of[customer_id]]))] += 1
     currencies = {currency for (_c, _d, currency) in customer_days}
     first = min(day for (_c, day, _cur) in customer_days)
     expected = {}
@@ -185,7 +201,14 @@ def reference_commerce_summaries(zones: dict[int, str]) -> dict:
                 customers.append(len(window))
                 members.append(sum(1 for c in window if member_of[c]) if scope else 0)
                 repeat.append(0 if scope else sum(1 for n in window.values() if n >= 2))
-            row = (*sums, *customers, *members, *repeat)
+            row = (
+                *sums,
+                *customers,
+                *members,
+                *repeat,
+                new_customers[(scope, day)] if scope else 0,
+                new_member_customers[(scope, day)] if scope else 0,
+            )
             if any(row):
                 expected[(scope, day)] = row
         day += dt.timedelta(days=1)
@@ -205,6 +228,8 @@ def stored_commerce_summaries() -> dict:
                 for name in services.COMMERCE_COUNTS
                 for n in SUMMARY_WINDOWS
             ),
+            r.new_customers,
+            r.new_member_customers,
         )
         if any(row):
             stored[(r.currency, r.day)] = row
@@ -316,6 +341,7 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         assert stored_day_summaries() == reference_day_summaries(zone_of)
         assert stored_customer_days() == reference_customer_days(zone_of)
         assert stored_commerce_summaries() == reference_commerce_summaries(zone_of)
+        assert_member_value_read_equals_a_recount()
         for person in members:
             fact = MemberFact.objects.get(member=person)
             days = {
@@ -331,4 +357,16 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
         assert stored_day_summaries() == reference_day_summaries(zone_of)
         assert stored_customer_days() == reference_customer_days(zone_of)
         assert stored_commerce_summaries() == reference_commerce_summaries(zone_of)
+        assert_member_value_read_equals_a_recount()
         transaction.set_rollback(True)
+
+
+def assert_member_value_read_equals_a_recount():
+    """The members-vs-non-members comparison read from the summaries and the customer-days'
+    existing-customer facts equals the four aggregates over every customer-day before."""
+    today = timezone.localdate()
+    for days in (1, 7, 30, 365):
+        for end in (today, (BASE + dt.timedelta(days=1)).date(), BASE.date()):
+            period = queries.Period(end - dt.timedelta(days=days - 1), end)
+            read = queries.member_value_comparison(period).rows
+            assert read == queries._member_value_from_customer_days(period).rows

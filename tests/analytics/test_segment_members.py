@@ -119,6 +119,7 @@ def _summaries() -> tuple[dict, dict]:
         + tuple(
             getattr(r, f"{name}_{n}") for name in services.COMMERCE_COUNTS for n in (7, 30, 90, 365)
         )
+        + (r.new_customers, r.new_member_customers)
         for r in CommerceDaySummary.objects.all()
     }
 
@@ -172,3 +173,43 @@ def test_an_erased_member_leaves_the_summaries_and_segments_without_a_rebuild():
     services._update_day_summaries(set(), everything=True)
     services._update_commerce_summaries(set(), everything=True)
     assert _summaries() == after
+
+
+def test_the_update_writes_only_who_joined_and_left_a_segment(owner):
+    staying, leaving = UserFactory(), UserFactory()
+    _active(staying, days_back=10)
+    _active(leaving, days_back=12)
+    services.update_rollups()
+    kept = SegmentMember.objects.get(segment="at_risk", member=staying).pk
+    _active(leaving, days_back=0)  # back: leaves the segment…
+    joining = UserFactory()
+    _active(joining, days_back=9)  # …and someone else falls silent into it
+    services.update_rollups()
+    assert _stored("at_risk") == {staying.pk, joining.pk}
+    # The member who stayed kept their row: the update wrote the difference only.
+    assert SegmentMember.objects.get(segment="at_risk", member=staying).pk == kept
+    assert SegmentState.objects.get(segment="at_risk").size == 2
+    assert _stored("at_risk") == _evaluated("at_risk", timezone.localdate())
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_a_segment_download_streams_in_the_same_queries_whatever_its_size(
+    owner, size, django_assert_num_queries
+):
+    from django.test import Client
+
+    quiet = [UserFactory() for _ in range(size)]
+    for member in quiet:
+        _active(member, days_back=10)
+    services.update_rollups()
+    client = Client()
+    client.force_login(owner)
+    # session, user, segment state, the members (one cursor, read in chunks)
+    with django_assert_num_queries(4):
+        response = client.get("/manage/segments/at_risk.csv")
+        body = b"".join(response.streaming_content).decode()
+    assert response.status_code == 200 and response.streaming
+    lines = body.splitlines()
+    assert lines[0] == "Email,First Name,Last Name,Community Segment,Accepts Marketing"
+    assert len(lines) == size + 1
+    assert {line.split(",")[0] for line in lines[1:]} == {m.email for m in quiet}

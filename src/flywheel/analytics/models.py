@@ -94,6 +94,15 @@ class MemberDay(models.Model):
                 condition=Q(is_team=False),
                 include=["topics", "questions", "replies", "reactions", "other"],
             ),
+            # A segment's figures: a nested loop over the segment's stored members reads only
+            # their member-days of the period (the planner keeps the period scan above for a
+            # segment too large for that).
+            models.Index(
+                fields=["member", "day"],
+                name="analytics_memberday_member",
+                condition=Q(is_team=False),
+                include=["space", "topics", "questions", "replies", "reactions", "other"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +194,12 @@ class CommerceDaySummary(models.Model):
     repeat_30 = models.PositiveIntegerField(default=0)
     repeat_90 = models.PositiveIntegerField(default=0)
     repeat_365 = models.PositiveIntegerField(default=0)
+    # Existing customers (member_value_comparison): the customers whose first counting order
+    # in this currency fell on this day, and the member customers counted from this day (their
+    # first order in the currency and their joining both on or before it). Summed over the
+    # days before a period they are the period's existing customers, members or not.
+    new_customers = models.PositiveIntegerField(default=0)
+    new_member_customers = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -261,6 +276,17 @@ class CustomerDay(models.Model):
     # Days between the member's sign-up (local day) and this day: negative before joining.
     # Stored so the before/after-joining comparison is plain SQL on both databases.
     days_since_joined = models.IntegerField(null=True, blank=True)
+    # The customer's first counting order day (any currency), on every row of the customer:
+    # "an existing customer" of a period that starts after it.
+    customer_since = models.DateField(null=True, blank=True)
+    # For a customer linked to a member: the later of customer_since and the member's joining
+    # day, on every row (an existing customer who is a member from that day on); else NULL.
+    member_customer_since = models.DateField(null=True, blank=True)
+    # The customer's first row in this currency (counted in CommerceDaySummary.new_customers),
+    # and for a member's customer the day it counts in new_member_customers (the later of
+    # this day and their joining day); NULL on their other rows.
+    first_in_currency = models.BooleanField(default=False)
+    member_counted_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -269,8 +295,20 @@ class CustomerDay(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["day", "currency"], name="analytics_customerday_day"),
+            # A period's customer-days, index-only for the members-vs-non-members revenue (its
+            # rows are spread over the table in customer order: a heap read per row otherwise).
+            models.Index(
+                fields=["day", "currency"],
+                name="analytics_customerday_period",
+                include=["revenue", "customer_since", "member_customer_since"],
+            ),
             models.Index(fields=["member", "day"], name="analytics_customerday_member"),
+            # The commerce summaries' new member customers of a few days (the periodic update).
+            models.Index(
+                fields=["member_counted_on", "currency"],
+                name="analytics_customerday_counted",
+                condition=Q(member_counted_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
@@ -27,7 +28,6 @@ from django.db.models import (
     F,
     FloatField,
     Max,
-    Min,
     OuterRef,
     Q,
     Sum,
@@ -214,7 +214,9 @@ def _summary_activity(period: Period, space: Space | None) -> dict | None:
     }
 
 
-def activity_summary(period: Period, space: Space | None = None, members=None) -> dict:
+def activity_summary(
+    period: Period, space: Space | None = None, members=None, *, facts: dict | None = None
+) -> dict:
     """The activity figures of a period. For a standard period over all members, one read of
     the day summaries (DaySummary: the period's and the 30 days to its end); otherwise three
     queries: one aggregate over the member-days of the period and the 30 days to its end
@@ -231,7 +233,7 @@ def activity_summary(period: Period, space: Space | None = None, members=None) -
     interactions = sums["topics"] + sums["replies"] + sums["reactions"] + sums["other"]
     period_pairs = sum(count for _day, count in series)
     month_pairs = sum(daily.get(day, 0) for day in _days(month))
-    member_count = members_by(period.end, members)
+    member_count = facts["members"] if facts else members_by(period.end, members)
     return {
         **sums,
         "interactions": interactions,
@@ -414,16 +416,60 @@ def new_members(period: Period, members=None) -> int:
     return _facts(members).filter(joined_on__gte=period.start, joined_on__lte=period.end).count()
 
 
-def growth_summary(period: Period, members=None) -> dict:
-    new = new_members(period, members)
-    before = members_by(period.start - dt.timedelta(days=1), members)
-    sources = dict(
-        _facts(members)
-        .filter(joined_on__gte=period.start, joined_on__lte=period.end)
-        .values("source")
-        .annotate(n=Count("pk"))
-        .values_list("source", "n")
-    )
+def member_fact_figures(period: Period, members=None) -> tuple[dict, dict]:
+    """Every member-fact count the dashboard shows, for the period and the one before, in one
+    aggregate over the member facts (one scan instead of a count per figure): members by the
+    end, new members by source, members who became customers and member customers by the
+    end. Returns (this period's, the previous period's); growth_summary, activity_summary
+    and commerce_summary take them as `facts`."""
+    counts = {}
+    for key, scope in (("now", period), ("before", period.previous)):
+        joined = Q(joined_on__gte=scope.start, joined_on__lte=scope.end)
+        counts[f"{key}_members"] = Count("pk", filter=Q(joined_on__lte=scope.end))
+        for source in MemberSource.values:
+            counts[f"{key}_source_{source}"] = Count("pk", filter=joined & Q(source=source))
+        counts[f"{key}_became"] = Count(
+            "pk", filter=Q(first_order_on__gte=scope.start, first_order_on__lte=scope.end)
+        )
+        counts[f"{key}_member_customers"] = Count(
+            "pk", filter=Q(joined_on__lte=scope.end, first_order_on__lte=scope.end)
+        )
+    earlier = period.previous.start - dt.timedelta(days=1)
+    counts["earlier_members"] = Count("pk", filter=Q(joined_on__lte=earlier))
+    totals = _facts(members).aggregate(**counts)
+    figures = []
+    for key in ("now", "before"):
+        sources = {s: totals[f"{key}_source_{s}"] for s in MemberSource.values}
+        figures.append(
+            {
+                "members": totals[f"{key}_members"],
+                "new": sum(sources.values()),
+                "sources": sources,
+                "became": totals[f"{key}_became"],
+                "member_customers": totals[f"{key}_member_customers"],
+            }
+        )
+    now, before = figures
+    # Members at the start of a period are members by the end of the one before it.
+    now["members_before"] = before["members"]
+    before["members_before"] = totals["earlier_members"]
+    return now, before
+
+
+def growth_summary(period: Period, members=None, *, facts: dict | None = None) -> dict:
+    """`facts`: the period's member_fact_figures, when the page has them."""
+    if facts is not None:
+        new, before, sources = facts["new"], facts["members_before"], facts["sources"]
+    else:
+        new = new_members(period, members)
+        before = members_by(period.start - dt.timedelta(days=1), members)
+        sources = dict(
+            _facts(members)
+            .filter(joined_on__gte=period.start, joined_on__lte=period.end)
+            .values("source")
+            .annotate(n=Count("pk"))
+            .values_list("source", "n")
+        )
     referred = sources.get(MemberSource.REFERRAL, 0)
     return {
         "new": new,
@@ -727,13 +773,11 @@ def evaluate_segment(name: str, today: dt.date):
 def new_buyers_not_members(today: dt.date):
     """Store customers without a member account whose first counting order is recent."""
     since = today - dt.timedelta(days=NEW_BUYER_WINDOW_DAYS - 1)
-    recent = (
-        CustomerDay.objects.filter(member__isnull=True)
-        .values("customer_id")
-        .annotate(first=Min("day"))
-        .filter(first__gte=since)
-        .values("customer_id")
-    )
+    # Their rows since then whose customer_since is in the window: a range of the day index,
+    # not a grouped aggregate over every customer-day.
+    recent = CustomerDay.objects.filter(
+        day__gte=since, customer_since__gte=since, member__isnull=True
+    ).values("customer_id")
     return Customer.objects.filter(
         pk__in=recent, member__isnull=True, redacted_at__isnull=True
     ).exclude(email="")
@@ -758,16 +802,31 @@ def _split_name(name: str) -> tuple[str, str]:
     return first, last
 
 
+EXPORT_CHUNK = 2000
+
+
 def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
-    """A segment in the list-import columns of Klaviyo or HubSpot.
+    """A segment in the list-import columns of Klaviyo or HubSpot, as a table (all rows in
+    memory: the webhook push). The console's download streams segment_export_rows."""
+    columns, rows = segment_export_rows(name, today, audience=audience)
+    return Table(f"segment_{name}_{audience}", SEGMENTS[name], columns, list(rows))
+
+
+def segment_export_rows(name: str, today: dt.date, *, audience: str):
+    """A segment's columns and an iterator over its rows, in the list-import columns of
+    Klaviyo or HubSpot; the rows come from the database in chunks (a server-side cursor on
+    PostgreSQL), so a segment of any size is exported in flat memory.
 
     Klaviyo's list import maps "Email", "First Name" and "Last Name" (other columns become
     custom properties); HubSpot's contact import maps the same labels and "Lifecycle Stage"."""
     if name == "new_buyers":
-        people = [
-            (c.email, c.first_name, c.last_name, c.accepts_marketing)
-            for c in new_buyers_not_members(today).order_by("pk")
-        ]
+        people = (
+            (email, first, last, ok)
+            for email, first, last, ok in new_buyers_not_members(today)
+            .order_by("pk")
+            .values_list("email", "first_name", "last_name", "accepts_marketing")
+            .iterator(chunk_size=EXPORT_CHUNK)
+        )
         stage = "customer"
     else:
         members = (
@@ -776,18 +835,36 @@ def segment_export(name: str, today: dt.date, *, audience: str) -> Table:
             .order_by("pk")
             .values_list("email", "display_name", "handle")  # tuples: tens of thousands
         )
-        people = [(email, *_split_name(name or handle), None) for email, name, handle in members]
+        people = (
+            (email, *_split_name(display or handle), None)
+            for email, display, handle in members.iterator(chunk_size=EXPORT_CHUNK)
+        )
         stage = "evangelist" if name == "champions" else "customer"
     if audience == "hubspot":
         columns = ["Email", "First Name", "Last Name", "Lifecycle Stage", "Community Segment"]
-        rows = [[email, first, last, stage, name] for email, first, last, _ok in people]
+        rows = ([email, first, last, stage, name] for email, first, last, _ok in people)
     else:
         columns = ["Email", "First Name", "Last Name", "Community Segment", "Accepts Marketing"]
-        rows = [
+        rows = (
             [email, first, last, name, "" if ok is None else str(ok).lower()]
             for email, first, last, ok in people
-        ]
-    return Table(f"segment_{name}_{audience}", SEGMENTS[name], columns, rows)
+        )
+    return columns, rows
+
+
+def csv_chunks(columns: list[str], rows, lines: int = EXPORT_CHUNK) -> Iterator[str]:
+    """A table's CSV in pieces of up to `lines` lines (a streamed download), the cells
+    written as Table.csv writes them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if count % lines == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 # --- Commerce -------------------------------------------------------------------------------
@@ -842,25 +919,32 @@ def _summary_commerce(period: Period, summaries: dict) -> tuple[dict, int, int]:
     return per_currency, getattr(everyone, f"customers_{n}"), getattr(everyone, f"repeat_{n}")
 
 
-def commerce_summary(period: Period, members=None) -> dict:
+def commerce_summary(period: Period, members=None, *, facts: dict | None = None) -> dict:
     """Orders, revenue, AOV and purchase frequency per currency, members vs non-members.
 
     For a standard period over all members, one read of the commerce day summaries; otherwise
-    three aggregates over the customer-days. Then three counts of member facts."""
+    three aggregates over the customer-days. Then three counts of member facts (none with
+    `facts`, the period's member_fact_figures)."""
     summaries = _commerce_summaries(period) if members is None else None
     if summaries is not None:
         per_currency, customers, repeat = _summary_commerce(period, summaries)
     else:
         per_currency, customers, repeat = _customer_day_commerce(period, members)
-    became = (
-        _facts(members)
-        .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
-        .count()
-    )
-    member_count = members_by(period.end, members)
-    member_customers = (
-        _facts(members).filter(joined_on__lte=period.end, first_order_on__lte=period.end).count()
-    )
+    if facts is not None:
+        became, member_count = facts["became"], facts["members"]
+        member_customers = facts["member_customers"]
+    else:
+        became = (
+            _facts(members)
+            .filter(first_order_on__gte=period.start, first_order_on__lte=period.end)
+            .count()
+        )
+        member_count = members_by(period.end, members)
+        member_customers = (
+            _facts(members)
+            .filter(joined_on__lte=period.end, first_order_on__lte=period.end)
+            .count()
+        )
     return {
         "currencies": per_currency,
         "customers": customers,
@@ -1099,7 +1183,63 @@ def member_value_comparison(period: Period) -> Table:
     """Revenue per existing customer in the period: members vs non-members (correlational).
 
     Existing customers: a counting order before the period. Members: linked to a member who
-    had joined before the period."""
+    had joined before the period. Two queries: the populations are the sums of the commerce
+    summaries' new customers and new member customers over the days before the period (a
+    few hundred rows per currency); the revenue is one aggregate over the period's
+    customer-days, split by their existing-customer facts (CustomerDay.customer_since and
+    member_customer_since). Before the rollups have summarised the day before the period, the
+    figures are counted over the customer-days (_member_value_from_customer_days)."""
+    start = period.start
+    before = Q(day__lt=start)
+    populations = (
+        CommerceDaySummary.objects.values("currency")
+        .annotate(
+            everyone=Sum("new_customers", filter=before),
+            members=Sum("new_member_customers", filter=before),
+            last=Max("day"),
+        )
+        .order_by()
+    )
+    populations = {row["currency"]: row for row in populations}
+    summarised = populations.get(ALL_CURRENCIES, {}).get("last")
+    if summarised is None or summarised < start - dt.timedelta(days=1):
+        return _member_value_from_customer_days(period)
+    revenue = {
+        row["currency"]: row
+        for row in _customer_days(period)
+        .values("currency")
+        .annotate(
+            everyone=Sum("revenue", filter=Q(customer_since__lt=start)),
+            members=Sum("revenue", filter=Q(member_customer_since__lt=start)),
+        )
+        .order_by()
+    }
+    rows = []
+    for group, label in (("members", _("Members")), ("non_members", _("Non-members"))):
+        for currency in sorted(c for c in populations if c != ALL_CURRENCIES):
+            counts, sums = populations[currency], revenue.get(currency, {})
+            size = counts["members"] or 0
+            total = money(sums.get("members"))
+            if group == "non_members":
+                size = (counts["everyone"] or 0) - size
+                total = money(sums.get("everyone")) - total
+            if size:
+                rows.append([label, currency, size, total, money(total / size)])
+    return _member_value_table(rows)
+
+
+def _member_value_table(rows: list[list]) -> Table:
+    return Table(
+        "member_value",
+        _("Revenue per existing customer in the period: members vs non-members"),
+        [_("Group"), _("Currency"), _("Customers"), _("Net revenue"), _("Per customer")],
+        rows,
+    )
+
+
+def _member_value_from_customer_days(period: Period) -> Table:
+    """member_value_comparison counted over every customer-day before the period (four
+    aggregates): before the commerce summaries reach the period."""
     prior = CustomerDay.objects.filter(day__lt=period.start)
     # A subquery of member facts rather than a join through the user table (benchmarks.md).
     joined_before = Q(
@@ -1128,12 +1268,7 @@ def member_value_comparison(period: Period) -> Table:
             size = population[currency]
             total = money(revenue.get(currency))
             rows.append([label, currency, size, total, money(total / size) if size else None])
-    return Table(
-        "member_value",
-        _("Revenue per existing customer in the period: members vs non-members"),
-        [_("Group"), _("Currency"), _("Customers"), _("Net revenue"), _("Per customer")],
-        rows,
-    )
+    return _member_value_table(rows)
 
 
 def before_after_joining(today: dt.date, days: int = BEFORE_AFTER_DAYS) -> Table:

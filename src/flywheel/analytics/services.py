@@ -11,6 +11,7 @@ summaries (`forget_member_in_summaries`) instead of recomputing every day they t
 
 import datetime as dt
 import logging
+import time
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -561,9 +562,44 @@ def recompute_commerce_summaries(first: dt.date, last: dt.date) -> int:
         created = _commerce_summaries_by_sql(first, last)
     else:
         created = _commerce_summaries_in_one_pass(first, last)
+    created = _with_new_customers(created, first, last)
     CommerceDaySummary.objects.filter(day__gte=first, day__lte=last).delete()
     CommerceDaySummary.objects.bulk_create(created, batch_size=2000)
     return len(created)
+
+
+def _with_new_customers(
+    created: list[CommerceDaySummary], first: dt.date, last: dt.date
+) -> list[CommerceDaySummary]:
+    """Set each currency row's new customers and new member customers of its day (two grouped
+    counts over the customer-days' existing-customer facts); a day and currency with some but
+    no row yet (a member joining in a currency quiet for a year) gets one."""
+    counts: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(dict)
+    for field, rows in (
+        (
+            "new_customers",
+            CustomerDay.objects.filter(first_in_currency=True, day__gte=first, day__lte=last)
+            .values_list("currency", "day")
+            .annotate(n=Count("pk")),
+        ),
+        (
+            "new_member_customers",
+            CustomerDay.objects.filter(member_counted_on__gte=first, member_counted_on__lte=last)
+            .values_list("currency", "member_counted_on")
+            .annotate(n=Count("pk")),
+        ),
+    ):
+        for currency, day, n in rows.order_by():
+            counts[(currency, day)][field] = n
+    by_key = {(row.currency, row.day): row for row in created}
+    for key, values in counts.items():
+        row = by_key.get(key)
+        if row is None:
+            row = by_key[key] = CommerceDaySummary(currency=key[0], day=key[1])
+            created.append(row)
+        for field, n in values.items():
+            setattr(row, field, n)
+    return created
 
 
 def _commerce_day_sums(first: dt.date, last: dt.date) -> dict[tuple[str, dt.date], dict]:
@@ -792,7 +828,13 @@ def _forget_member_days(member_id: int) -> None:
 def _forget_customer_days(member_id: int) -> None:
     rows = list(
         CustomerDay.objects.filter(member_id=member_id).values_list(
-            "customer_id", "day", "currency", "orders", "revenue"
+            "customer_id",
+            "day",
+            "currency",
+            "orders",
+            "revenue",
+            "first_in_currency",
+            "member_counted_on",
         )
     )
     last = CommerceDaySummary.objects.aggregate(last=Max("day"))["last"]
@@ -802,11 +844,15 @@ def _forget_customer_days(member_id: int) -> None:
     size = (last - origin).days + 2
     by_customer: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     deltas: dict[tuple[str, dt.date], dict] = defaultdict(lambda: defaultdict(int))
-    for customer_id, day, currency, orders, revenue in rows:
+    for customer_id, day, currency, orders, revenue, first, counted_on in rows:
         by_customer[customer_id][currency][(day - origin).days] = orders
         for key, value in (("orders", orders), ("revenue", revenue)):
             deltas[(currency, day)][key] -= value
             deltas[(currency, day)][f"member_{key}"] -= value
+        if first:
+            deltas[(currency, day)]["new_customers"] -= 1
+        if counted_on is not None:
+            deltas[(currency, counted_on)]["new_member_customers"] -= 1
     diffs: dict[str, dict[str, dict[int, list[int]]]] = {}
     for day_orders in by_customer.values():
         _count_customer(diffs, size, day_orders, is_member=True, sign=-1)
@@ -890,11 +936,18 @@ def recompute_customers(customer_ids: Iterable[int]) -> set[dt.date]:
         )
     )
     CustomerDay.objects.filter(customer_id__in=customer_ids).delete()
+    # The existing-customer facts: each customer's first day, any currency and per currency.
+    since: dict[int, dt.date] = {}
+    firsts: dict[tuple[int, str], dt.date] = {}
+    for customer_id, day, currency in rows:
+        since[customer_id] = min(day, since.get(customer_id, day))
+        firsts[(customer_id, currency)] = min(day, firsts.get((customer_id, currency), day))
     created = []
     for (customer_id, day, currency), (count, revenue) in rows.items():
         member_id = customers[customer_id]
         member = member_rows.get(member_id)
         joined_on = local_day(member["date_joined"], zones[member_id]) if member else None
+        first = firsts[(customer_id, currency)] == day
         created.append(
             CustomerDay(
                 customer_id=customer_id,
@@ -904,6 +957,10 @@ def recompute_customers(customer_ids: Iterable[int]) -> set[dt.date]:
                 orders=count,
                 revenue=revenue,
                 days_since_joined=(day - joined_on).days if joined_on else None,
+                customer_since=since[customer_id],
+                member_customer_since=max(since[customer_id], joined_on) if joined_on else None,
+                first_in_currency=first,
+                member_counted_on=max(day, joined_on) if joined_on and first else None,
             )
         )
     CustomerDay.objects.bulk_create(created, batch_size=1000)
@@ -1105,33 +1162,59 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
             .objects.filter(analytics_fact__isnull=True)
             .values_list("pk", flat=True)
         )
+        stages = _StageClock()
         commerce_days: set[dt.date] = set()
         for chunk in _chunks(customer_ids):
             commerce_days |= recompute_customers(chunk)
+        stages.lap("customers")
         # Roles first: the rewritten days and facts below then agree with the older rows.
         team_changed = _refresh_team_flags()
         days: set[dt.date] = set()
         for chunk in _chunks(touched):
             days |= recompute_member_days({pk: touched[pk] for pk in chunk})
+        stages.lap("member days")
         for chunk in _chunks(member_ids):
             recompute_member_facts(chunk)
+        stages.lap("member facts")
         for chunk in _chunks(topic_ids):
             recompute_questions(chunk)
+        stages.lap("questions")
         _update_day_summaries(days, everything=team_changed, today=now.date())
+        stages.lap("day summaries")
         _update_commerce_summaries(commerce_days, today=now.date())
+        stages.lap("commerce summaries")
         refresh_segments(today=timezone.localdate(now))
+        stages.lap("segments")
         from flywheel.analytics.links import refresh_shop_domains
 
         refresh_shop_domains()
         cursor.last_post_id = score_new_posts(
             after_id=cursor.last_post_id, limit=VOICE_POSTS_PER_UPDATE
         )
+        stages.lap("voice")
+        logger.info("update_rollups stages (s): %s", stages)
         cursor.last_activity_id = last_id
         cursor.orders_changed_since = now
         cursor.save(
             update_fields=["last_activity_id", "orders_changed_since", "last_post_id", "updated_at"]
         )
     return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
+
+
+class _StageClock:
+    """Seconds per stage of a run, for the log (docs/benchmarks.md reads them)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.mark = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self.mark, 2)
+        self.mark = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{stage} {seconds}" for stage, seconds in self.seconds.items())
 
 
 def _refresh_team_flags() -> bool:
@@ -1172,30 +1255,50 @@ def _update_day_summaries(
     return recompute_day_summaries(first, end)
 
 
+# The members a segment has now, while refresh_segments compares them with the stored ones.
+SEGMENT_NOW_TABLE = "analytics_segment_now"
+
+
 @transaction.atomic
 def refresh_segments(*, today: dt.date) -> dict[str, int]:
-    """Evaluate every saved segment for `today`: the member segments' members are rewritten
-    in SegmentMember (one INSERT … SELECT each), and each segment's size goes in its
-    SegmentState. Run by the periodic update and the rebuild. Returns the sizes."""
+    """Evaluate every saved segment for `today`: each member segment's members are evaluated
+    once into a temporary table, then only the difference is written to SegmentMember
+    (leavers deleted, joiners inserted), so a day's rewrite costs the day's changes, not the
+    segment's size. Each segment's size goes in its SegmentState. Run by the periodic update
+    and the rebuild. Returns the sizes."""
     from django.db import connection
 
     from flywheel.analytics import queries
 
-    table = SegmentMember._meta.db_table
+    table, now = SegmentMember._meta.db_table, SEGMENT_NOW_TABLE
     sizes = {}
-    for name in queries.MEMBER_SEGMENTS:
-        SegmentMember.objects.filter(segment=name).delete()
-        members = MemberFact.objects.filter(
-            member_id__in=queries.evaluate_segment(name, today)
-        ).values("member_id")
-        select, params = members.query.sql_with_params()
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {now} (member_id bigint PRIMARY KEY)")
+        for name in queries.MEMBER_SEGMENTS:
+            members = MemberFact.objects.filter(
+                member_id__in=queries.evaluate_segment(name, today)
+            ).values("member_id")
+            select, params = members.query.sql_with_params()
+            # No input in the SQL below: table names are constants, values are parameters.
+            cursor.execute(f"DELETE FROM {now}")  # noqa: S608
             cursor.execute(
-                f"INSERT INTO {table} (segment, member_id) "  # noqa: S608 - no input in the SQL
-                f"SELECT %s, member_id FROM ({select}) AS segment",
-                [name, *params],
+                f"INSERT INTO {now} (member_id) SELECT member_id FROM ({select}) AS s",  # noqa: S608
+                params,
             )
-        sizes[name] = SegmentMember.objects.filter(segment=name).count()
+            cursor.execute(
+                f"DELETE FROM {table} WHERE segment = %s AND NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {now} n WHERE n.member_id = {table}.member_id)",
+                [name],
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (segment, member_id) SELECT %s, n.member_id "  # noqa: S608
+                f"FROM {now} n WHERE NOT EXISTS (SELECT 1 FROM {table} m "
+                f"WHERE m.segment = %s AND m.member_id = n.member_id)",
+                [name, name],
+            )
+            cursor.execute(f"SELECT COUNT(*) FROM {now}")  # noqa: S608
+            sizes[name] = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {now}")
     sizes["new_buyers"] = queries.new_buyers_not_members(today).count()
     for name, size in sizes.items():
         SegmentState.objects.update_or_create(segment=name, defaults={"as_of": today, "size": size})

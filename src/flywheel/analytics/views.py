@@ -7,7 +7,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -129,10 +135,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     space = parse_space(request)
     segment, members = parse_segment(request, today=timezone.localdate())
     previous = period.previous
-    now = queries.activity_summary(period, space, members)
-    before = queries.activity_summary(previous, space, members)
-    growth = queries.growth_summary(period, members)
-    growth_before = queries.growth_summary(previous, members)
+    # The member-fact counts of both periods in one aggregate (docs/benchmarks.md).
+    facts, facts_before = queries.member_fact_figures(period, members)
+    now = queries.activity_summary(period, space, members, facts=facts)
+    before = queries.activity_summary(previous, space, members, facts=facts_before)
+    growth = queries.growth_summary(period, members, facts=facts)
+    growth_before = queries.growth_summary(previous, members, facts=facts_before)
     reads, reads_before = (
         queries.reads_summary(period, space),
         queries.reads_summary(previous, space),
@@ -181,8 +189,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     money_figures = []
     if permissions.can_see_commerce(request.user):
         commerce, commerce_before = (
-            queries.commerce_summary(period, members),
-            queries.commerce_summary(previous, members),
+            queries.commerce_summary(period, members, facts=facts),
+            queries.commerce_summary(previous, members, facts=facts_before),
         )
         for currency, values in commerce["currencies"].items():
             old = commerce_before["currencies"].get(currency, {})
@@ -517,8 +525,12 @@ def segment_csv(request: HttpRequest, name: str) -> HttpResponse:
     audience = request.GET.get("format", "klaviyo")
     if audience not in ("klaviyo", "hubspot"):
         raise InvalidInput(_("format: choose klaviyo or hubspot."), field="format")
-    table = queries.segment_export(name, timezone.localdate(), audience=audience)
-    response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
+    # Streamed: the first bytes leave at once and memory stays flat whatever the segment's
+    # size (rows read in chunks through a server-side cursor; docs/metrics.md).
+    columns, rows = queries.segment_export_rows(name, timezone.localdate(), audience=audience)
+    response = StreamingHttpResponse(
+        queries.csv_chunks(columns, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}-{audience}.csv"'
     return response
 
