@@ -17,9 +17,13 @@ from flywheel.search.text import KNOWN_CONFIGS, index_text
 
 FTS_TABLE = "search_fts"
 # How many of the newest matches PostgreSQL ranks, and how many of the newest documents in
-# scope it reads for them before it searches the whole index (PostgresBackend.candidates_sql).
+# scope it reads for them (a common word) before it searches the rest of the scope
+# (PostgresBackend.candidates_sql).
 RANKED_CANDIDATES = 200
 RECENT_WINDOW = 10_000
+# At most this many matches in scope: a rare word, its matches found through the GIN index
+# and the newest RANKED_CANDIDATES of them ranked, without reading the window.
+RARE_MATCHES = 1_000
 
 
 class SearchBackend(Protocol):
@@ -100,26 +104,33 @@ class PostgresBackend:
 
     def candidates_sql(self, text: str, scope: Q | None, *, enough: int) -> tuple[str, list]:
         """SQL for the ids of the newest matches (at most RANKED_CANDIDATES) that the ranking
-        reads, and its parameters.
+        reads, and its parameters. Two ways to find them, chosen inside the statement by how
+        many documents in scope match (`matching`, at most RARE_MATCHES + 1 of them):
 
-        Ranking reads every candidate's vector, and the visibility rules join each to its
-        post and topic: with every match a candidate, a common word (a quarter of a million
-        posts in bench/search.py's 1M) took 2 s. So the documents in scope (readable spaces,
-        the space and kind filters: the conditions on the document's own row) are read
-        newest first, through the primary key or the (space, id) and (kind, id) indexes,
-        each vector checked, until RANKED_CANDIDATES match or RECENT_WINDOW documents were
-        read (`recent`). The LIMIT of that subquery also keeps PostgreSQL from planning it
-        through the GIN index: its estimate for several common words together can be 50x
-        too low, and a GIN plan then visits every match (85,000 rows, over a second, for
-        "nothing got wet").
+        - **A rare word** (RARE_MATCHES or fewer matches in scope): `matching` holds every
+          match, found through the GIN index, so its newest RANKED_CANDIDATES are the
+          candidates (`rare`). The cost follows the number of matches, not the size of the
+          scope: a word that matches nothing, or a few posts of a small space, is answered
+          without reading the window below.
+        - **A common word**: ranking reads every candidate's vector, and the visibility rules
+          join each to its post and topic: with every match a candidate, a common word (a
+          quarter of a million posts in bench/search.py's 1M) took 2 s. So the documents in
+          scope (readable spaces, the space and kind filters: the conditions on the
+          document's own row) are read newest first, through the primary key or the
+          (space, id) and (kind, id) indexes, each vector checked, until RANKED_CANDIDATES
+          match or RECENT_WINDOW documents were read (`recent`). The LIMIT of that subquery
+          also keeps PostgreSQL from planning it through the GIN index: its estimate for
+          several common words together can be 50x too low, and a GIN plan then visits
+          every match (85,000 rows, over a second, for "nothing got wet"). Only when fewer
+          than `enough` matched in the window and the scope holds more documents than the
+          window is the rest of the scope searched too (`older`).
 
-        Only when fewer than `enough` matched in the window (a rare word) and the scope
-        holds more documents than the window is the rest of the index searched too
-        (`older`), where the GIN index is quick because a rare word matches little. Those
-        conditions are one-time filters (a CASE, so the scope is only counted when the
-        window found too few): for a common word, or a small space read whole, that part
-        never runs. Both halves in one statement, a subquery of the ranking query: the
-        whole search is one round trip.
+        `matching` has a LIMIT and no order, so it stays cheap whichever plan PostgreSQL
+        picks for it: through the GIN index it visits the matches until RARE_MATCHES + 1
+        are in scope; on a high estimate (a common word) it reads the table until as many
+        have matched. The choices are one-time filters on its count (and `recent`'s): the
+        path not taken is never executed. Everything is one statement, a subquery of the
+        ranking query: the whole search is one round trip.
         """
         tsquery = " || ".join(
             f"websearch_to_tsquery('{config}'::regconfig, %s)" for config in KNOWN_CONFIGS
@@ -128,28 +139,42 @@ class PostgresBackend:
         scoped = (
             SearchDocument.objects.all() if scope is None else SearchDocument.objects.filter(scope)
         )
+        in_scope_sql, in_scope_params = (
+            scoped.order_by().values("id", "search_vector").query.sql_with_params()
+        )
         newest = scoped.order_by("-id").values("id", "search_vector")
         recent_sql, recent_params = newest[:RECENT_WINDOW].query.sql_with_params()
         older_sql, older_params = newest.query.sql_with_params()
         size_sql, size_params = (
             scoped.order_by().values("id")[: RECENT_WINDOW + 1].query.sql_with_params()
         )
+        rare = "(SELECT count(*) FROM matching) <= %s"
         sql = (
-            "WITH recent AS MATERIALIZED ("  # noqa: S608 - SQL built by Django and constants
+            "WITH matching AS MATERIALIZED ("  # noqa: S608 - SQL built by Django and constants
+            f" SELECT m.id FROM ({in_scope_sql}) m WHERE m.search_vector @@ ({tsquery}) LIMIT %s),"
+            " recent AS MATERIALIZED ("
             f" SELECT r.id FROM ({recent_sql}) r"
-            f" WHERE r.search_vector @@ ({tsquery}) LIMIT %s)"
-            " SELECT recent.id FROM recent UNION ALL"
+            f" WHERE r.search_vector @@ ({tsquery}) AND NOT {rare} LIMIT %s)"
+            f" (SELECT matching.id FROM matching WHERE {rare} ORDER BY matching.id DESC LIMIT %s)"
+            " UNION ALL SELECT recent.id FROM recent UNION ALL"
             f" (SELECT o.id FROM ({older_sql}) o WHERE o.search_vector @@ ({tsquery})"
-            " AND CASE WHEN (SELECT count(*) FROM recent) < %s"
+            f" AND CASE WHEN {rare} THEN false WHEN (SELECT count(*) FROM recent) < %s"
             f" THEN (SELECT count(*) FROM ({size_sql}) s) > %s ELSE false END"
             " ORDER BY o.id DESC LIMIT %s)"
         )
         params = [
+            *in_scope_params,
+            *tsquery_params,
+            RARE_MATCHES + 1,
             *recent_params,
             *tsquery_params,
+            RARE_MATCHES,
+            RANKED_CANDIDATES,
+            RARE_MATCHES,
             RANKED_CANDIDATES,
             *older_params,
             *tsquery_params,
+            RARE_MATCHES,
             enough,
             *size_params,
             RECENT_WINDOW,
