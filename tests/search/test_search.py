@@ -561,3 +561,30 @@ def test_the_rare_path_and_the_window_path_find_and_rank_the_same(
     assert any(len(first) > 3 for first, _second in rare)
     monkeypatch.setattr(backends, "RARE_MATCHES", 0)
     assert pages() == rare
+
+
+@pytest.mark.postgres
+def test_statistics_send_a_common_word_to_the_window_and_a_rare_one_to_the_index(
+    indexed, space, monkeypatch
+):
+    """What ANALYZE knows of the index decides whether the GIN index is asked at all: an
+    upper bound of the matches (the least common lexeme's share), never the planner's
+    product of shares, which is far too low for several common words together."""
+    for number in range(8):
+        indexed(lambda n=number: make_topic(space=space, title=f"Tent {n}", body="Wet tent"))
+    indexed(lambda: make_topic(space=space, title="Crampons", body="Steel crampons"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    monkeypatch.setattr(backends, "RARE_MATCHES", 3)
+
+    def likely(query: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(*backends.PostgresBackend().rarity_sql(query))
+            return cursor.fetchone()[0]
+
+    assert likely("crampons") is True
+    assert likely("zzqx") is True  # in no document: rarer than the least common listed
+    assert likely("tent") is False
+    assert likely("wet tent") is False
+    assert likely("wet crampons") is True  # every config's rarest word bounds the matches
+    assert likely("tent or crampons") is False  # an OR is never counted as rare

@@ -21,9 +21,11 @@ FTS_TABLE = "search_fts"
 # (PostgresBackend.candidates_sql).
 RANKED_CANDIDATES = 200
 RECENT_WINDOW = 10_000
-# At most this many matches in scope: a rare word, its matches found through the GIN index
-# and the newest RANKED_CANDIDATES of them ranked, without reading the window.
-RARE_MATCHES = 1_000
+# At most this many matches (by the statistics, then in scope by the GIN index): a rare
+# query, its matches found through the GIN index and the newest RANKED_CANDIDATES of them
+# ranked, without reading the window. As many as the window reads: through GIN, a rare
+# query never visits more documents than the window would have.
+RARE_MATCHES = 10_000
 
 
 class SearchBackend(Protocol):
@@ -104,19 +106,20 @@ class PostgresBackend:
 
     def candidates_sql(self, text: str, scope: Q | None, *, enough: int) -> tuple[str, list]:
         """SQL for the ids of the newest matches (at most RANKED_CANDIDATES) that the ranking
-        reads, and its parameters. Two ways to find them, chosen inside the statement by how
-        many documents in scope match (`matching`, at most RARE_MATCHES + 1 of them):
+        reads, and its parameters. Two ways to find them, chosen inside the statement:
 
-        - **A rare word** (RARE_MATCHES or fewer matches in scope): `matching` holds every
-          match, found through the GIN index, so its newest RANKED_CANDIDATES are the
-          candidates (`rare`). The cost follows the number of matches, not the size of the
-          scope: a word that matches nothing, or a few posts of a small space, is answered
-          without reading the window below.
-        - **A common word**: ranking reads every candidate's vector, and the visibility rules
-          join each to its post and topic: with every match a candidate, a common word (a
-          quarter of a million posts in bench/search.py's 1M) took 2 s. So the documents in
-          scope (readable spaces, the space and kind filters: the conditions on the
-          document's own row) are read newest first, through the primary key or the
+        - **A rare query** (`rare`): PostgreSQL's statistics of the index say that at most
+          RARE_MATCHES documents can match (`rarity`, see rarity_sql), and the GIN index,
+          asked for the matches in scope with a LIMIT (`matching`), finds no more than that.
+          `matching` then holds every match in scope, and its newest RANKED_CANDIDATES are
+          the candidates. The cost follows the number of matches, not the size of the scope:
+          a word that matches nothing, or a few posts of a small space, is answered without
+          reading the window below.
+        - **Otherwise** (a common word): ranking reads every candidate's vector, and the
+          visibility rules join each to its post and topic: with every match a candidate, a
+          common word (a quarter of a million posts in bench/search.py's 1M) took 2 s. So the
+          documents in scope (readable spaces, the space and kind filters: the conditions on
+          the document's own row) are read newest first, through the primary key or the
           (space, id) and (kind, id) indexes, each vector checked, until RANKED_CANDIDATES
           match or RECENT_WINDOW documents were read (`recent`). The LIMIT of that subquery
           also keeps PostgreSQL from planning it through the GIN index: its estimate for
@@ -125,12 +128,14 @@ class PostgresBackend:
           than `enough` matched in the window and the scope holds more documents than the
           window is the rest of the scope searched too (`older`).
 
-        `matching` has a LIMIT and no order, so it stays cheap whichever plan PostgreSQL
-        picks for it: through the GIN index it visits the matches until RARE_MATCHES + 1
-        are in scope; on a high estimate (a common word) it reads the table until as many
-        have matched. The choices are one-time filters on its count (and `recent`'s): the
-        path not taken is never executed. Everything is one statement, a subquery of the
-        ranking query: the whole search is one round trip.
+        Why statistics first: the GIN index cannot stop early. Counting through it the
+        matches of "nothing got wet" builds a bitmap of all 85,000 (60-90 ms), for a query
+        the window answers in 1 ms; the statistics rule that out in well under a millisecond,
+        and the count through GIN then only runs for a query whose every word is rare.
+
+        Each choice is a one-time filter (on `rarity`, the count of `matching`, the count of
+        `recent`): the path not taken is never executed. Everything is one statement, a
+        subquery of the ranking query: the whole search is one round trip.
         """
         tsquery = " || ".join(
             f"websearch_to_tsquery('{config}'::regconfig, %s)" for config in KNOWN_CONFIGS
@@ -148,10 +153,13 @@ class PostgresBackend:
         size_sql, size_params = (
             scoped.order_by().values("id")[: RECENT_WINDOW + 1].query.sql_with_params()
         )
-        rare = "(SELECT count(*) FROM matching) <= %s"
+        rarity_sql, rarity_params = self.rarity_sql(text)
+        rare = "((SELECT likely FROM rarity) AND (SELECT count(*) FROM matching) <= %s)"
         sql = (
-            "WITH matching AS MATERIALIZED ("  # noqa: S608 - SQL built by Django and constants
-            f" SELECT m.id FROM ({in_scope_sql}) m WHERE m.search_vector @@ ({tsquery}) LIMIT %s),"
+            f"WITH rarity AS MATERIALIZED ({rarity_sql}),"  # noqa: S608 - SQL built by Django and constants
+            " matching AS MATERIALIZED ("
+            f" SELECT m.id FROM ({in_scope_sql}) m WHERE m.search_vector @@ ({tsquery})"
+            " AND (SELECT likely FROM rarity) LIMIT %s),"
             " recent AS MATERIALIZED ("
             f" SELECT r.id FROM ({recent_sql}) r"
             f" WHERE r.search_vector @@ ({tsquery}) AND NOT {rare} LIMIT %s)"
@@ -163,6 +171,7 @@ class PostgresBackend:
             " ORDER BY o.id DESC LIMIT %s)"
         )
         params = [
+            *rarity_params,
             *in_scope_params,
             *tsquery_params,
             RARE_MATCHES + 1,
@@ -181,6 +190,43 @@ class PostgresBackend:
             RANKED_CANDIDATES,
         ]
         return sql, params
+
+    def rarity_sql(self, text: str) -> tuple[str, list]:
+        """SQL for one row, `likely`: whether PostgreSQL's statistics of the index (what
+        ANALYZE keeps for the planner: the most common lexemes with the share of documents
+        holding each, and the smallest share listed) allow at most RARE_MATCHES matches.
+
+        The query matches a document when, in one of the configurations, it holds every
+        lexeme of the words; so its matches are at most, summed over the configurations,
+        those of the configuration's least common lexeme. A lexeme missing from the list is
+        at most as common as the least common one listed. That is an upper bound where the
+        planner multiplies the shares as if words were independent (its estimate for
+        "nothing got wet" was 50x too low). A configuration whose words are all stop words
+        matches nothing and adds nothing. A table never analyzed, or no lexeme listed at
+        all, counts as rare only when the whole table is small. "or" is an operator to
+        websearch_to_tsquery, so a query with it is never counted as rare.
+        """
+        configs = ", ".join(f"('{config}')" for config in KNOWN_CONFIGS)
+        table = SearchDocument._meta.db_table
+        sql = (
+            "SELECT c.reltuples <= %s OR coalesce(("  # noqa: S608 - SQL built from constants
+            " SELECT sum(branch.bound) <= %s FROM ("
+            " SELECT min(coalesce(f.share, st.least)) * c.reltuples AS bound"
+            " FROM (SELECT s.most_common_elems::text::text[] AS lexemes,"
+            " s.most_common_elem_freqs AS shares,"
+            " s.most_common_elem_freqs[cardinality(s.most_common_elems::text::text[]) + 1]"
+            " AS least FROM pg_stats s WHERE s.schemaname = current_schema()"
+            f" AND s.tablename = '{table}' AND s.attname = 'search_vector') st"
+            f" CROSS JOIN (VALUES {configs}) cfg(name)"
+            " CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(cfg.name::regconfig, %s)))"
+            " l(lexeme)"
+            " LEFT JOIN LATERAL (SELECT e.share FROM unnest(st.lexemes, st.shares) e(lexeme, share)"
+            " WHERE e.lexeme = l.lexeme) f ON true"
+            " GROUP BY cfg.name) branch), false) AS likely"
+            f" FROM pg_class c WHERE c.oid = '{table}'::regclass"
+        )
+        words = text.split()
+        return sql, [RARE_MATCHES, RARE_MATCHES if "or" not in words else -1, text]
 
 
 class SqliteBackend:
