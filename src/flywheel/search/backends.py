@@ -211,17 +211,16 @@ class PostgresBackend:
         sql = (
             "SELECT c.reltuples <= %s OR coalesce(("  # noqa: S608 - SQL built from constants
             " SELECT sum(branch.bound) <= %s FROM ("
-            " SELECT min(coalesce(f.share, st.least)) * c.reltuples AS bound"
+            " SELECT min(coalesce(st.shares[array_position(st.lexemes, l.lexeme)], st.least))"
+            " * c.reltuples AS bound"
+            " FROM (SELECT t.lexemes, t.shares, t.shares[cardinality(t.lexemes) + 1] AS least"
             " FROM (SELECT s.most_common_elems::text::text[] AS lexemes,"
-            " s.most_common_elem_freqs AS shares,"
-            " s.most_common_elem_freqs[cardinality(s.most_common_elems::text::text[]) + 1]"
-            " AS least FROM pg_stats s WHERE s.schemaname = current_schema()"
-            f" AND s.tablename = '{table}' AND s.attname = 'search_vector') st"
+            " s.most_common_elem_freqs AS shares FROM pg_stats s"
+            f" WHERE s.schemaname = current_schema() AND s.tablename = '{table}'"
+            " AND s.attname = 'search_vector' OFFSET 0) t) st"
             f" CROSS JOIN (VALUES {configs}) cfg(name)"
             " CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(cfg.name::regconfig, %s)))"
             " l(lexeme)"
-            " LEFT JOIN LATERAL (SELECT e.share FROM unnest(st.lexemes, st.shares) e(lexeme, share)"
-            " WHERE e.lexeme = l.lexeme) f ON true"
             " GROUP BY cfg.name) branch), false) AS likely"
             f" FROM pg_class c WHERE c.oid = '{table}'::regclass"
         )
