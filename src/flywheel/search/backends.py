@@ -133,6 +133,11 @@ class PostgresBackend:
         the window answers in 1 ms; the statistics rule that out in well under a millisecond,
         and the count through GIN then only runs for a query whose every word is rare.
 
+        Both paths give newest matches in scope (the window those of its RECENT_WINDOW
+        documents, when it finds enough there); a stale statistic can only send a query
+        down the slower of the two, never change what is found (`matching` counts the real
+        matches, and more than RARE_MATCHES of them send the query to the window).
+
         Each choice is a one-time filter (on `rarity`, the count of `matching`, the count of
         `recent`): the path not taken is never executed. Everything is one statement, a
         subquery of the ranking query: the whole search is one round trip.
@@ -202,9 +207,11 @@ class PostgresBackend:
         at most as common as the least common one listed. That is an upper bound where the
         planner multiplies the shares as if words were independent (its estimate for
         "nothing got wet" was 50x too low). A configuration whose words are all stop words
-        matches nothing and adds nothing. A table never analyzed, or no lexeme listed at
-        all, counts as rare only when the whole table is small. "or" is an operator to
-        websearch_to_tsquery, so a query with it is never counted as rare.
+        matches nothing and adds nothing. A small table, or one never analyzed (reltuples
+        -1), counts as rare: the count through GIN then decides. Statistics without a list
+        of lexemes count as common. "or" is an operator to websearch_to_tsquery, so a query
+        with it is never counted as rare. The statistics only decide what the search costs:
+        which documents it finds never depends on them (see candidates_sql).
         """
         configs = ", ".join(f"('{config}')" for config in KNOWN_CONFIGS)
         table = SearchDocument._meta.db_table
