@@ -559,7 +559,9 @@ def test_the_rare_path_and_the_window_path_find_and_rank_the_same(
 
     rare = pages()
     assert any(len(first) > 3 for first, _second in rare)
+    assert _window_read(moderator, "rain") is False
     monkeypatch.setattr(backends, "RARE_MATCHES", 0)
+    assert _window_read(moderator, "rain") is True
     assert pages() == rare
 
 
