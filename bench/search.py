@@ -166,19 +166,22 @@ def measure(client, paths: list[str]) -> dict:
     }
 
 
-def search_paths(*, prefix: str, rng: random.Random, requests: int, spaces: list[str]) -> list:
+def search_strings(*, rng: random.Random, requests: int, spaces: list[str]) -> list[str]:
+    """Query strings: the queries in turn, a quarter with a space filter and a quarter with
+    a kind filter, shuffled. The page and the API of one visitor get the same list, so
+    their rows differ only by what the page and the API do."""
     from urllib.parse import urlencode
 
-    paths = []
+    strings = []
     for index in range(requests):
         params = {"q": QUERIES[index % len(QUERIES)]}
         if index % 4 == 1:
             params["space"] = rng.choice(spaces)
         if index % 4 == 2:
             params["kind"] = rng.choice(("topic", "reply", "question"))
-        paths.append(f"{prefix}?{urlencode(params)}")
-    rng.shuffle(paths)
-    return paths
+        strings.append(urlencode(params))
+    rng.shuffle(strings)
+    return strings
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -221,15 +224,13 @@ def main(argv: list[str] | None = None) -> dict:
         load_before = os.getloadavg()
         client = Client(SERVER_NAME=load.HOST)
         rows = {"bare": measure(client, ["/bench/bare"] * args.requests)}
+        strings = search_strings(rng=rng, requests=args.requests, spaces=spaces)
         for name, prefix in (("page", "/search/"), ("api", "/api/v1/search")):
-            rows[f"{name}_anonymous"] = measure(
-                client, search_paths(prefix=prefix, rng=rng, requests=args.requests, spaces=spaces)
-            )
+            rows[f"{name}_anonymous"] = measure(client, [f"{prefix}?{q}" for q in strings])
         client.force_login(run.busy_member())
+        strings = search_strings(rng=rng, requests=args.requests, spaces=spaces)
         for name, prefix in (("page", "/search/"), ("api", "/api/v1/search")):
-            rows[f"{name}_member"] = measure(
-                client, search_paths(prefix=prefix, rng=rng, requests=args.requests, spaces=spaces)
-            )
+            rows[f"{name}_member"] = measure(client, [f"{prefix}?{q}" for q in strings])
         load_after = os.getloadavg()
     report = {
         "label": args.label,

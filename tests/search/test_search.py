@@ -1,6 +1,8 @@
 import io
+import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -10,7 +12,7 @@ from flywheel.community.models import SpaceAccessGrant, TopicKind, Visibility
 from flywheel.core.exceptions import InvalidInput
 from flywheel.search import backends
 from flywheel.search.models import SearchDocument
-from flywheel.search.queries import search
+from flywheel.search.queries import document_scope, search
 from tests.api.conftest import ApiClient, assert_error, token_for
 from tests.factories import ModeratorFactory, SpaceFactory, UserFactory, make_reply, make_topic
 
@@ -96,8 +98,6 @@ def test_chinese_text_is_found_by_a_chinese_query(indexed, space):
 
 
 def test_members_only_content_is_not_found_by_anonymous_visitors(indexed, member):
-    from django.contrib.auth.models import AnonymousUser
-
     members_space = SpaceFactory(visibility=Visibility.MEMBERS)
     indexed(lambda: make_topic(space=members_space, title="Secret sale", body="Coupon inside"))
     assert titles(search(AnonymousUser(), "coupon")) == []
@@ -387,11 +387,12 @@ def test_the_search_page_signed_out_has_flat_queries(
 def test_older_matches_are_found_when_the_newest_documents_hold_too_few(
     indexed, member, space, monkeypatch
 ):
-    """A rare word: the newest RECENT_WINDOW documents hold fewer matches than a page, so
-    the whole index is searched too (in the same statement)."""
+    """A word too common for the rare path whose newest RECENT_WINDOW documents hold fewer
+    matches than a page: the rest of the scope is searched too (in the same statement)."""
     old = indexed(lambda: make_topic(space=space, title="Crampons", body="Steel crampons"))
     for number in range(4):
         indexed(lambda n=number: make_topic(space=space, title=f"Other {n}", body="Nothing"))
+    monkeypatch.setattr(backends, "RARE_MATCHES", 0)  # the window path, as for a common word
     monkeypatch.setattr(backends, "RECENT_WINDOW", 2)
     assert [r.topic.pk for r in search(member, "crampons").results] == [old.pk]
 
@@ -409,6 +410,7 @@ def test_a_space_or_kind_filter_reads_the_newest_documents_of_that_scope(
     for number in range(4):
         indexed(lambda n=number: make_topic(space=space, title=f"Axe {n}", body="Axe"))
         indexed(lambda n=number: make_reply(topic=old, body=f"Thanks {n}"))
+    monkeypatch.setattr(backends, "RARE_MATCHES", 0)  # the window path, as for a common word
     monkeypatch.setattr(backends, "RECENT_WINDOW", 2)
     found = search(member, "axe", space=small)
     assert {(r.kind, r.post.pk) for r in found.results} == {
@@ -442,3 +444,149 @@ def test_the_page_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_a_rare_word_in_a_small_space_is_found(indexed, member, space):
+    small = SpaceFactory()
+    for number in range(3):
+        indexed(lambda n=number: make_topic(space=space, title=f"Tent {n}", body="Tent poles"))
+    indexed(lambda: make_topic(space=small, title="Hokkaido", body="Snow in Hokkaido"))
+    indexed(lambda: make_topic(space=small, title="News", body="Spring sale"))
+    assert titles(search(member, "hokkaido", space=small)) == ["Hokkaido"]
+    assert titles(search(member, "hokkaido")) == ["Hokkaido"]
+    assert titles(search(AnonymousUser(), "hokkaido", kind="topic")) == ["Hokkaido"]
+
+
+def test_a_word_that_matches_nothing_with_a_kind_filter_finds_nothing(indexed, member, space):
+    indexed(lambda: make_topic(space=space, title="Tent", body="Tent poles"))
+    for kind in ("topic", "reply", "question"):
+        page = search(member, "zzqx nonexistent", kind=kind)
+        assert page.results == [] and not page.has_more
+
+
+def test_a_gated_space_rare_word_is_not_found_without_access(indexed, client, member):
+    gated = SpaceFactory(visibility=Visibility.GATED, slug="owners")
+    members_only = SpaceFactory(visibility=Visibility.MEMBERS)
+    indexed(lambda: make_topic(author=ModeratorFactory(), space=gated, title="Crampon", body="Sn"))
+    indexed(lambda: make_topic(space=members_only, title="Ice screw", body="Screws"))
+    assert titles(search(member, "crampon")) == []
+    assert titles(search(member, "crampon", kind="topic")) == []
+    assert titles(search(AnonymousUser(), "crampon")) == []
+    assert titles(search(AnonymousUser(), "screw")) == []
+    assert "Crampon" not in client.get("/search/", {"q": "crampon"}).content.decode()
+    SpaceAccessGrant.objects.create(space=gated, member=member)
+    assert titles(search(member, "crampon")) == ["Crampon"]
+    assert titles(search(member, "screw")) == ["Ice screw"]
+
+
+def _window_read(user, query, **filters) -> bool:
+    """Whether PostgreSQL read documents for the newest window of the candidates SQL."""
+    scope = document_scope(user, **filters)
+    sql, params = backends.PostgresBackend().candidates_sql(query, scope, enough=21)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    (recent,) = [n for n in nodes(plan[0]["Plan"]) if n.get("Subplan Name") == "CTE recent"]
+    return any(
+        n.get("Relation Name") == "search_searchdocument" and n["Actual Loops"] > 0
+        for n in nodes(recent)
+    )
+
+
+@pytest.mark.postgres
+def test_a_rare_word_is_found_without_reading_the_newest_window(
+    indexed, member, space, monkeypatch
+):
+    """Few matches in scope: they are found through the GIN index and ranked, and the window
+    of the newest documents (read for a common word) is never executed."""
+    for number in range(4):
+        indexed(lambda n=number: make_topic(space=space, title=f"Tent {n}", body="Tent"))
+    monkeypatch.setattr(backends, "RARE_MATCHES", 2)
+    assert _window_read(member, "tent") is True
+    assert _window_read(member, "tent", space=space) is True
+    assert _window_read(member, "zzqx nonexistent", kind="question") is False
+    assert _window_read(member, "zzqx nonexistent", kind="reply") is False
+    small = SpaceFactory()
+    indexed(lambda: make_topic(space=small, title="Tent in news", body="Tent"))
+    assert _window_read(member, "tent", space=small) is False
+
+
+@pytest.mark.postgres
+def test_the_rare_path_and_the_window_path_find_and_rank_the_same(
+    indexed, member, moderator, monkeypatch
+):
+    """On a data set the window holds whole, both ways of finding candidates give the same
+    pages: the same documents, the same order, the same ranks, for every filter and viewer."""
+    public, other = SpaceFactory(), SpaceFactory()
+    members_only = SpaceFactory(visibility=Visibility.MEMBERS)
+    gated = SpaceFactory(visibility=Visibility.GATED)
+    for number, target in enumerate((public, other, members_only, gated) * 2):
+        topic = indexed(
+            lambda n=number, t=target: make_topic(
+                author=moderator,
+                space=t,
+                title=f"Rain shell {n}" if n % 2 else f"Wool socks {n}",
+                body="Rain and wind, rain again" if n % 3 else "Socks for rain",
+                kind=TopicKind.QUESTION if n % 2 else TopicKind.DISCUSSION,
+            )
+        )
+        reply = indexed(
+            lambda t=topic: make_reply(topic=t, author=moderator, body="Wet socks in the rain")
+        )
+        if number == 3:
+            indexed(lambda r=reply: services.delete_post(post=r, by=moderator))
+    viewers = (AnonymousUser(), member, moderator)
+    filters = ({}, {"space": public}, {"space": gated}, {"kind": "reply"}, {"kind": "question"})
+
+    def pages():
+        return [
+            (
+                [(r.kind, r.post.pk, round(r.rank, 6)) for r in search(viewer, query, **f).results],
+                [r.post.pk for r in search(viewer, query, limit=3, offset=3, **f).results],
+            )
+            for viewer in viewers
+            for query in ("rain", "socks", "wet rain", "zzqx")
+            for f in filters
+        ]
+
+    rare = pages()
+    assert any(len(first) > 3 for first, _second in rare)
+    assert _window_read(moderator, "rain") is False
+    monkeypatch.setattr(backends, "RARE_MATCHES", 0)
+    assert _window_read(moderator, "rain") is True
+    assert pages() == rare
+
+
+@pytest.mark.postgres
+def test_statistics_send_a_common_word_to_the_window_and_a_rare_one_to_the_index(
+    indexed, space, monkeypatch
+):
+    """What ANALYZE knows of the index decides whether the GIN index is asked at all: an
+    upper bound of the matches (the least common lexeme's share), never the planner's
+    product of shares, which is far too low for several common words together."""
+    for number in range(8):
+        indexed(lambda n=number: make_topic(space=space, title=f"Tent {n}", body="Wet tent"))
+    indexed(lambda: make_topic(space=space, title="Crampons", body="Steel crampons"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    monkeypatch.setattr(backends, "RARE_MATCHES", 3)
+
+    def likely(query: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(*backends.PostgresBackend().rarity_sql(query))
+            return cursor.fetchone()[0]
+
+    assert likely("crampons") is True
+    assert likely("zzqx") is True  # in no document: rarer than the least common listed
+    assert likely("tent") is False
+    assert likely("wet tent") is False
+    assert likely("wet crampons") is True  # every config's rarest word bounds the matches
+    assert likely("tent or crampons") is False  # an OR is never counted as rare
