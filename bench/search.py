@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     database_url = os.environ.get("DATABASE_URL", generate.BENCH_DATABASE_URL)
+    generate.ensure_database(database_url, recreate=False)
     with tempfile.TemporaryDirectory(prefix="flywheel-search-") as scratch:
         environment = load.server_environment(
             database_url=database_url, static_root=Path(scratch) / "static", data_dir=Path(scratch)
