@@ -33,11 +33,18 @@ BASE_REDIS_URL = os.environ.get("FLYWHEEL_TEST_REDIS_URL", "redis://127.0.0.1:63
 DELIVERIES = 120
 
 
+def redis_db_below_the_suites(offset: int) -> str:
+    """The Redis database `offset` below the suite's (FLYWHEEL_TEST_REDIS_URL): 13 and 12 for
+    the default 15. Derived, not fixed, so two runs given different databases (CI runs the
+    PostgreSQL and the SQLite pass at once, docs/testing.md) never share one."""
+    parts = urlsplit(BASE_REDIS_URL)
+    return urlunsplit(parts._replace(path=f"/{(int(parts.path.strip('/') or 0) - offset) % 16}"))
+
+
 def crash_test_redis_url() -> str:
     # Its own Redis database: the short visibility timeout must not hand out other tests'
     # unacknowledged messages early.
-    parts = urlsplit(BASE_REDIS_URL)
-    return urlunsplit(parts._replace(path="/13"))
+    return redis_db_below_the_suites(2)
 
 
 def require_redis(url: str) -> None:

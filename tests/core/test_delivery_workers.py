@@ -22,12 +22,16 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 
-from tests.commerce.test_worker_crash import start_worker, wait_for, worker_database
+from tests.commerce.test_worker_crash import (
+    redis_db_below_the_suites,
+    start_worker,
+    wait_for,
+    worker_database,
+)
 
 pytestmark = pytest.mark.redis
 
@@ -38,8 +42,9 @@ REPLIES = 60
 
 def own_redis_db_url() -> str:
     # Its own Redis database (the short visibility timeout must not hand out other tests'
-    # unacknowledged messages early); 12 is used by no other test.
-    return urlunsplit(urlsplit(BASE_REDIS_URL)._replace(path="/12"))
+    # unacknowledged messages early); three below the suite's (12 for 15) is used by no other
+    # test.
+    return redis_db_below_the_suites(3)
 
 
 def require_redis(url: str) -> None:
