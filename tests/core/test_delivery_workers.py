@@ -27,7 +27,7 @@ import pytest
 import redis
 
 from tests.commerce.test_worker_crash import (
-    redis_db_below_the_suites,
+    private_redis_url,
     start_worker,
     wait_for,
     worker_database,
@@ -42,9 +42,8 @@ REPLIES = 60
 
 def own_redis_db_url() -> str:
     # Its own Redis database (the short visibility timeout must not hand out other tests'
-    # unacknowledged messages early); three below the suite's (12 for 15) is used by no other
-    # test.
-    return redis_db_below_the_suites(3)
+    # unacknowledged messages early); 12 is used by no other test.
+    return private_redis_url("FLYWHEEL_TEST_REDIS_DELIVERY_URL", 12)
 
 
 def require_redis(url: str) -> None:
