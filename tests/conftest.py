@@ -10,6 +10,29 @@ def django_db_modify_db_settings(django_db_modify_db_settings):
     dbtemplate.install()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` (make test) sends the tests of one `xdist_group` to one worker by a
+    `@<group>` suffix that pytest-xdist's worker adds to each test id. pytest-xdist 3.8 writes
+    it to `item._nodeid`, which pytest 9.2 no longer reads (ids are `item._id`): the groups
+    were silently ignored, and a module's shared data (tests/module_data.py) was built once
+    per worker instead of once. Add the suffix where pytest-xdist could not; a pytest or
+    pytest-xdist where its own works is left alone. tests/test_suite_setup.py checks it."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # a pytest before 9.2: pytest-xdist's suffix works
+        return
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if groups and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(groups))}")
+
+
 def pytest_runtest_setup(item):
     """Tests marked `postgres` need PostgreSQL. The SQLite run (`make test-sqlite`) deselects
     them by marker; anywhere else on SQLite they fail with the reason (never skip), so a

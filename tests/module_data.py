@@ -30,7 +30,9 @@ def demo_once(**options):
     and rolled back after it. A test's own `call_command("demo", ...)` with the same options
     then finds it in place: a second run adds nothing and takes a fraction of a second, where
     the first takes many. In a module: ``shared_demo = demo_once(**SMALL)`` and
-    ``pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]``. Tests that
+    ``pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo"),
+    pytest.mark.xdist_group("<module>")]``: the group keeps the module's tests on one xdist
+    worker (``--dist loadgroup``), else each worker that gets one of them builds the demo. Tests that
     need an empty database, the first run's on-commit work or patches during the first run
     cannot share it."""
     import pytest

@@ -33,11 +33,20 @@ BASE_REDIS_URL = os.environ.get("FLYWHEEL_TEST_REDIS_URL", "redis://127.0.0.1:63
 DELIVERIES = 120
 
 
+def private_redis_url(variable: str, default_db: int) -> str:
+    """A Redis database for one real-worker test alone: `variable` when set, else database
+    `default_db` on the suite's server. CI sets it for the SQLite pass, which runs beside the
+    PostgreSQL pass (docs/testing.md "CI"), so the two never share one."""
+    explicit = os.environ.get(variable)
+    if explicit:
+        return explicit
+    return urlunsplit(urlsplit(BASE_REDIS_URL)._replace(path=f"/{default_db}"))
+
+
 def crash_test_redis_url() -> str:
     # Its own Redis database: the short visibility timeout must not hand out other tests'
     # unacknowledged messages early.
-    parts = urlsplit(BASE_REDIS_URL)
-    return urlunsplit(parts._replace(path="/13"))
+    return private_redis_url("FLYWHEEL_TEST_REDIS_CRASH_URL", 13)
 
 
 def require_redis(url: str) -> None:

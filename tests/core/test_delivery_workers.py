@@ -22,12 +22,16 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 
-from tests.commerce.test_worker_crash import start_worker, wait_for, worker_database
+from tests.commerce.test_worker_crash import (
+    private_redis_url,
+    start_worker,
+    wait_for,
+    worker_database,
+)
 
 pytestmark = pytest.mark.redis
 
@@ -39,7 +43,7 @@ REPLIES = 60
 def own_redis_db_url() -> str:
     # Its own Redis database (the short visibility timeout must not hand out other tests'
     # unacknowledged messages early); 12 is used by no other test.
-    return urlunsplit(urlsplit(BASE_REDIS_URL)._replace(path="/12"))
+    return private_redis_url("FLYWHEEL_TEST_REDIS_DELIVERY_URL", 12)
 
 
 def require_redis(url: str) -> None:

@@ -34,7 +34,12 @@ from tests.module_data import rolled_back_after
 # a test's own load_small_demo() finds it in place (a second run adds nothing and takes a
 # fraction of a second where the first takes many). Tests that need an empty database before
 # the demo are in test_demo_first_run.py.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_small_demo")]
+# One xdist worker builds the module's shared demo once (tests/module_data.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_small_demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 SMALL = {"members": 20, "topics": 15, "replies": 60, "seed": 7}
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -20,7 +20,12 @@ from flywheel.trust.queries import trust_level_for
 from tests.module_data import demo_once
 
 # One demo for the module (tests/module_data.py): each test's own run then adds nothing.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
+# One xdist worker builds the module's shared demo once (tests/module_data.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_demo"),
+    pytest.mark.xdist_group("demo_events"),
+]
 
 SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
 shared_demo = demo_once(**SMALL)

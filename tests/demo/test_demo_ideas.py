@@ -17,7 +17,8 @@ from flywheel.ideas.models import (
 from flywheel.notifications.models import Notification, NotificationKind
 from tests.module_data import rolled_back_after
 
-pytestmark = pytest.mark.django_db
+# One xdist worker builds the module's shared demo once (tests/module_data.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_ideas")]
 
 SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 
 from flywheel.accounts.models import User
@@ -20,14 +21,21 @@ from flywheel.referrals.models import (
     ReferralStatus,
     StoreCredit,
 )
+from tests.module_data import rolled_back_after
 
-pytestmark = pytest.mark.django_db
+# One demo for the module, built by one xdist worker (tests/module_data.py): its first run,
+# with the shop unreachable and the tasks queued on commit (the friends' welcome codes among
+# them) run too; each test's own run is then a second one.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_demo"),
+    pytest.mark.xdist_group("demo_referrals"),
+]
 
 SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
 
 
-@pytest.fixture
-def no_shop_calls(monkeypatch):
+def refuse_shop_calls(monkeypatch):
     """The demo shop cannot be reached: any adapter the demo asks for fails the test."""
 
     def refuse(store, **options):
@@ -35,6 +43,20 @@ def no_shop_calls(monkeypatch):
 
     monkeypatch.setattr(adapters_base, "get_adapter", refuse)
     monkeypatch.setattr(adapters, "get_adapter", refuse)
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    with pytest.MonkeyPatch.context() as monkeypatch, rolled_back_after(django_db_blocker):
+        refuse_shop_calls(monkeypatch)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("demo", **SMALL)
+        yield
+
+
+@pytest.fixture
+def no_shop_calls(monkeypatch):
+    refuse_shop_calls(monkeypatch)
 
 
 def test_the_demo_has_ambassadors_and_referrals_in_every_state(
@@ -75,7 +97,7 @@ def test_the_demo_has_ambassadors_and_referrals_in_every_state(
 
 
 def test_running_the_demo_again_adds_no_referral_click_or_code(no_shop_calls):
-    call_command("demo", **SMALL)
+    # The module's demo was the first run; this is the second.
     before = (
         Referral.objects.count(),
         ReferralClick.objects.count(),
