@@ -57,13 +57,14 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.translation import activate, get_language
 
-from flywheel.core import db_routing, hooks
+from flywheel.core import db_routing, edge_cache, hooks
 
 logger = logging.getLogger("flywheel.member_cache")
 
 GENERATION_KEY = "member-cache:generation"
 CSRF_PLACEHOLDER = "__flywheel_member_csrf__"
 MARK_ATTRIBUTE = "_flywheel_member_cache"
+ANONYMOUS = "anonymous"  # the identity of every signed-out visitor without a session
 HIT_ATTRIBUTE = "_flywheel_member_cache_hit"  # on a response served from here (tests)
 # Tables no cached response reads from. The session is part of the key instead; a member's
 # read marks and visit days feed trust levels only (trust/queries.py), which the tasks that
@@ -88,11 +89,12 @@ cacheable_views: dict[str, bool] = {}
 @dataclass(frozen=True)
 class Identity:
     """Who asks: the member's id when the session names one (None for a token: it is in the
-    cached entry), and the digest that keys their entries."""
+    cached entry; None for a signed-out visitor), and the digest that keys their entries."""
 
     member_id: int | None
     digest: str
     token_digest: str = ""
+    signed_out: bool = False
 
 
 # (identity, member id) -> [(cache key, must exist)]: a hit is served only when each holds.
@@ -201,7 +203,7 @@ def token_digest(raw_token: str) -> str:
 
 
 def identify(request: HttpRequest, *, token_only: bool) -> Identity | None:
-    """The member behind the request, or None when it may not use the cache."""
+    """Who is behind the request, or None when it may not use the cache."""
     if request.method != "GET" or request.headers.get("HX-Request"):
         return None
     if "messages" in request.COOKIES:
@@ -210,15 +212,22 @@ def identify(request: HttpRequest, *, token_only: bool) -> Identity | None:
     if authorization.startswith("Bearer "):
         digest = token_digest(authorization[len("Bearer ") :])
         return Identity(member_id=None, digest=f"t{digest}", token_digest=digest)
-    if token_only or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    if token_only:
         return None
     session = getattr(request, "session", None)
     if session is None:
         return None
+    # Without a session cookie this reads nothing (no query) but marks the session accessed,
+    # as rendering the page would: SessionMiddleware then adds the same `Vary: Cookie`.
     data = session._get_session()  # noqa: SLF001 - loads it once, as request.user would
-    member_id = data.get("_auth_user_id")
-    if member_id is None or "_messages" in data:
+    if "_messages" in data:
         return None
+    member_id = data.get("_auth_user_id")
+    if member_id is None:
+        # Signed out: everyone without a session shares one identity; a session without a
+        # member (a visitor who changed language, allauth's sign-up state) keys its own.
+        digest = f"a{_digest(sorted(data.items()))}" if data else ANONYMOUS
+        return Identity(member_id=None, digest=digest, signed_out=True)
     return Identity(member_id=int(member_id), digest=f"s{_digest(sorted(data.items()))}")
 
 
@@ -239,7 +248,8 @@ def entry_key(request: HttpRequest, identity: Identity, generation) -> str:
         _local_changes,
         hooks.changes,
     )
-    return f"member-page:{generation}:{identity.digest}:{varies}"
+    # "2": entries hold the surrogate keys since signed-out pages are kept too.
+    return f"member-page:2:{generation}:{identity.digest}:{varies}"
 
 
 # The middleware ------------------------------------------------------------------------------
@@ -278,6 +288,7 @@ class MemberPageCacheMiddleware:
             return self.get_response(request)
         # One round trip for the generation and, when the session names the member, the
         # guards; a token's member is only known from the entry, so its guards come after.
+        # A signed-out visitor has no member to guard.
         guards = _guards(identity, identity.member_id) if identity.member_id is not None else []
         found = cache.get_many([GENERATION_KEY, *(name for name, _must_exist in guards)])
         generation = found.get(GENERATION_KEY)
@@ -302,10 +313,12 @@ class MemberPageCacheMiddleware:
         entry = cache.get(key)
         if entry is None:
             return None
-        member_id, language, status, headers, body, replay = entry
+        member_id, language, status, headers, body, replay, surrogate_keys = entry
+        if identity.signed_out != (member_id is None):
+            return None
         if identity.member_id is not None and identity.member_id != member_id:
             return None
-        if not guarded:
+        if not guarded and member_id is not None:
             guards = _guards(identity, member_id)
             if guards and not _guards_hold(guards, cache.get_many([n for n, _e in guards])):
                 return None
@@ -314,7 +327,11 @@ class MemberPageCacheMiddleware:
             body = body.replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(body, status=status, headers=headers)
         setattr(response, HIT_ATTRIBUTE, True)
-        if "Cache-Control" not in response:
+        if surrogate_keys is not None:
+            # EdgeCacheMiddleware (outside this one) then sends the same Cache-Control,
+            # Surrogate-Key and Cache-Tag as on a miss, and strips the token the same way.
+            edge_cache.tag_response(response, surrogate_keys)
+        if not identity.signed_out and "Cache-Control" not in response:
             patch_cache_control(response, private=True)
         if replay:
             name, *args = replay
@@ -328,14 +345,15 @@ class MemberPageCacheMiddleware:
         if replay is None or response.status_code != 200 or response.streaming:
             return
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or user.is_authenticated == identity.signed_out:
             return
         if identity.member_id is not None and identity.member_id != user.pk:
             return
         if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return
         session = getattr(request, "session", None)
-        if identity.member_id is not None and (session is None or session.modified):
+        uses_session = identity.member_id is not None or identity.signed_out
+        if uses_session and (session is None or session.modified):
             return
         storage = getattr(request, "_messages", None)
         if storage is not None and (storage.added_new or storage.used):
@@ -344,7 +362,9 @@ class MemberPageCacheMiddleware:
         headers = {
             name: value for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
         }
-        entry = (user.pk, get_language(), response.status_code, headers, body, replay)
+        owner = None if identity.signed_out else user.pk
+        surrogate_keys = getattr(response, edge_cache.KEYS_ATTRIBUTE, None)
+        entry = (owner, get_language(), response.status_code, headers, body, replay, surrogate_keys)
         cache.set(key, entry, seconds())
 
 
