@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from flywheel.community import services
-from flywheel.community.models import Post, ReactionKind, SpaceAccessGrant, Topic, Visibility
+from flywheel.community.models import Post, SpaceAccessGrant, Topic, Visibility
 from flywheel.core import member_cache
 from flywheel.moderation.models import PostState
 from flywheel.moderation.services import set_post_state
@@ -109,7 +109,9 @@ def test_a_post_body_changed_by_raw_sql_shows_on_the_next_signed_out_request(top
         )
     # In the post itself (the post fragments are keyed by the topic's version, which raw SQL
     # does not bump), not only in the page's description.
-    assert '<div class="fw-post-body"><p>Raw SQL body</p></div>' in Client().get(url).content.decode()
+    assert (
+        '<div class="fw-post-body"><p>Raw SQL body</p></div>' in Client().get(url).content.decode()
+    )
 
 
 def test_a_write_no_cached_page_shows_keeps_the_signed_out_page_cached(topic):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # Read by every signed-in request, and part of the entry's key instead of the generation.
 IN_THE_KEY = {"django_session"}
-READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+[\"`]?(\w+)', re.IGNORECASE)
+READ_TABLE = re.compile(r"\b(?:FROM|JOIN)\s+[\"`]?(\w+)", re.IGNORECASE)
 
 
 def tables_read(queries: list[dict]) -> set[str]:
