@@ -1,10 +1,21 @@
-"""Whole responses cached per signed-in member, invalidated by any write to the database.
+"""Whole responses cached per member and for signed-out visitors, invalidated by any write.
 
 A signed-in member's topic, space and home pages, and the API's topic and replies lists read
 with a token, show things only that member sees (their reactions, edit buttons, follows,
 notifications, gated spaces). Rendering one costs 10-25 ms of CPU; this cache serves the same
 member the same page again in about a millisecond, before the authentication, preference,
 moderation and message middleware and the view run.
+
+The same path serves signed-out visitors: everyone without a session cookie shares one
+identity (`ANONYMOUS`), so the topic, space and home pages are kept once per path, query
+string, language, host and scheme, and a hit reads no session and costs no query. A visitor
+with a session but no member in it (allauth's sign-up state) gets copies keyed by that
+session, like a member. What a signed-out visitor may not read (members-only and gated
+spaces) answers 403/404, and only 200s are kept; a member's copies are keyed by their session,
+so they never reach anyone else. The surrogate keys the view gave (core/edge_cache.py) are
+kept with the entry and given back on a hit, so EdgeCacheMiddleware sends the same
+Cache-Control, Surrogate-Key and Cache-Tag (and strips the CSRF token the same way) on a hit
+and a miss.
 
 **Freshness: nothing is trusted to remember.** Instead of each service bumping the versions
 a page depends on, every statement that writes to the database (INSERT, UPDATE, DELETE, from
@@ -21,10 +32,18 @@ deliveries, notifications, search documents, analytics rollups, webhooks, chat, 
 a test renders every cached page with empty caches and fails if one of them reads such a
 table.
 
-The key also holds what else a response can depend on: the path and query string, the member
-(a digest of the whole session, or of the bearer token), every cookie but the CSRF cookie, the
-language LocaleMiddleware picked, host and scheme, process-local changes (settings overridden,
-hooks registered: `setting_changed`, `hooks.changes`). An entry lives
+**Other caches a miss reads.** A miss renders from fragments cached earlier (posts and topic
+rows, community/fragments.py; the API's items, community/api.py) and a few cached values
+(popular tags, the shop domains). None is keyed by the generation: each key holds
+`Topic.version` and a digest of the row it shows (the post's body included, so an UPDATE no
+service made still gives a new fragment), or has a lifetime of its own; none is derived from
+an ignored table.
+
+The key also holds what else a response can depend on: the path and query string, who asks
+(a digest of the whole session, of the bearer token, or `ANONYMOUS`), every cookie but the
+CSRF and session cookies, the language LocaleMiddleware picked, host and scheme,
+process-local changes (settings overridden, hooks registered: `setting_changed`,
+`hooks.changes`). An entry lives
 FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS, so relative times ("3 minutes ago") and things that end by
 the clock (a silence, an event) are at most that late.
 
@@ -32,9 +51,10 @@ the clock (a silence, an event) are at most that late.
 must or must not exist: trust's "visit counted today" (else the request goes through and is
 counted), moderation's "sign this member out", accounts' "token used recently" (else the
 request goes through and stamps `last_used_at`). A replay registered by the view
-(`hit_replays`, e.g. the topic page's view counter) runs on every hit. The CSRF token in the
-cached body is a placeholder; each response gets the requester's own. Requests with pending
-messages, htmx requests and anything but GET always go through.
+(`hit_replays`, e.g. the topic page's view counter) runs on every hit (with no member for a
+signed-out visitor). The CSRF token in the cached body is a placeholder; each response gets
+the requester's own. Requests with pending messages, htmx requests and anything but GET
+always go through; so do responses that set a cookie or change the session.
 
 The cost is hit rate, not correctness: on a busy community a write every second leaves little
 to hit. Finer counters (per topic, per member) would keep more, and are the next step only if
