@@ -6,8 +6,9 @@ wrk loads the pages, to measure the whole-response cache (core/member_cache.py) 
 Kinds:
 
 - `reaction`: busy_member() toggles a reaction on a random post of the given topics
-  (community.services.toggle_reaction): a change the topic, space and home pages show, so
-  every cached page is stale afterwards;
+  (community.services.toggle_reaction, without the per-member rate limits: it stands for
+  many members): a change the topic, space and home pages show, so every cached page is
+  stale afterwards;
 - `topic-reads`: the per-minute flush of topic reads (analytics.reads.add_topic_reads), a write
   to a table no cached page reads (member_cache.IGNORED_TABLES): the pages stay cached.
 
@@ -24,6 +25,7 @@ import random
 import signal
 import sys
 import time
+from collections import Counter
 
 from bench import generate
 
@@ -65,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     cache.add(member_cache.GENERATION_KEY, time.time_ns())  # as the middleware would
     generation_before = cache.get(member_cache.GENERATION_KEY)
     writes = failures = 0
+    failure_kinds: Counter[str] = Counter()
     interval = 1 / args.rate
     next_at = time.monotonic()
     while not stopping:
@@ -78,8 +81,9 @@ def main(argv: list[str] | None = None) -> None:
                 raise Rollback
         except Rollback:
             writes += 1
-        except Exception:  # noqa: BLE001 - counted and reported; the load goes on
+        except Exception as error:  # noqa: BLE001 - counted and reported; the load goes on
             failures += 1
+            failure_kinds[type(error).__name__] += 1
         next_at += interval
         time.sleep(max(0.0, next_at - time.monotonic()))
     generation_after = cache.get(member_cache.GENERATION_KEY)
@@ -89,7 +93,15 @@ def main(argv: list[str] | None = None) -> None:
         else None
     )
     sys.stdout.write(
-        json.dumps({"writes": writes, "failures": failures, "generation_moved": moved}) + "\n"
+        json.dumps(
+            {
+                "writes": writes,
+                "failures": failures,
+                "failure_kinds": dict(failure_kinds),
+                "generation_moved": moved,
+            }
+        )
+        + "\n"
     )
 
 
