@@ -17,6 +17,8 @@ import logging
 import os
 import platform
 import random
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -145,6 +147,42 @@ def proxy_endpoints(endpoints: list[load.Endpoint], proxy_url: str) -> list[load
     ]
 
 
+class BackgroundWriter:
+    """bench/writer.py in its own process; report() after it stopped."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.output = ""
+
+    def report(self) -> dict:
+        lines = [line for line in self.output.splitlines() if line.startswith("{")]
+        return json.loads(lines[-1]) if lines else {"error": self.output[-500:]}
+
+
+@contextlib.contextmanager
+def background_writer(*, environment: dict[str, str], rate: float, kind: str, topic_paths):
+    """Writes `rate` times a second through the services (rolled back) until the load ends."""
+    topic_ids = ",".join(path.rstrip("/").rsplit("/", 1)[1] for path in topic_paths)
+    command = [sys.executable, "-m", "bench.writer", f"--rate={rate}", f"--kind={kind}"]
+    process = subprocess.Popen(  # noqa: S603 - our own module
+        [*command, f"--topics={topic_ids}"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    writer = BackgroundWriter(process)
+    try:
+        yield writer
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            writer.output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            writer.output, _ = process.communicate(timeout=10)
+
+
 def data_sizes() -> dict[str, int]:
     from flywheel.accounts.models import User
     from flywheel.community.models import Post, Reaction, Space, Topic
@@ -252,7 +290,23 @@ def main(argv: list[str] | None = None) -> Path:
         action="store_true",
         help="also load the home, space and topic pages as a signed-in member",
     )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0.0,
+        help="a background writer (bench/writer.py) writes this often during the whole load, "
+        "each write rolled back (the data set stays as generated)",
+    )
+    parser.add_argument(
+        "--write-kind",
+        choices=["reaction", "topic-reads"],
+        default="reaction",
+        help="reaction: a change every page shows; topic-reads: a write to a table no cached "
+        "page reads (core/member_cache.py IGNORED_TABLES)",
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.writes_per_second <= 50:
+        parser.error("--writes-per-second must be between 0 and 50")
     if not 1 <= args.duration <= 120:
         parser.error("--duration must be between 1 and 120 seconds")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
@@ -275,7 +329,8 @@ def main(argv: list[str] | None = None) -> Path:
         logger.info("using the community already in the database (--regenerate to redo it)")
     sizes = data_sizes()
     endpoints = choose_endpoints(seed=args.seed, topic_sample=args.topic_sample)
-    sample_shape = topic_sample_shape(next(e for e in endpoints if e.name == "topic").paths)
+    sample_paths = next(e for e in endpoints if e.name == "topic").paths
+    sample_shape = topic_sample_shape(sample_paths)
     machine = machine_description()
     if args.signed_in:
         endpoints[-1:-1] = signed_in_endpoints(endpoints)
@@ -321,6 +376,16 @@ def main(argv: list[str] | None = None) -> Path:
                     )
                 )
                 endpoints[-1:-1] = proxy_endpoints(endpoints, proxy_url)
+            writer = None
+            if args.writes_per_second:
+                writer = stack.enter_context(
+                    background_writer(
+                        environment=environment,
+                        rate=args.writes_per_second,
+                        kind=args.write_kind,
+                        topic_paths=sample_paths,
+                    )
+                )
             results = load.run_endpoints(
                 base_url,
                 endpoints,
@@ -330,6 +395,10 @@ def main(argv: list[str] | None = None) -> Path:
                 threads=args.threads,
             )
         server_log = (scratch_dir / "gunicorn.log").read_text()[-4000:]
+    writer_report = writer.report() if writer is not None else None
+    if writer_report is not None:
+        writer_report.update({"per_second": args.writes_per_second, "kind": args.write_kind})
+        logger.info("background writer: %s", writer_report)
 
     load_after = os.getloadavg()
     # The bare view served by gunicorn, first and last (not the copy through Varnish).
@@ -359,6 +428,7 @@ def main(argv: list[str] | None = None) -> Path:
             "connections": args.connections,
             "threads": args.threads,
         },
+        "background_writer": writer_report,
         "load_average_before": load_before,
         "load_average_after": load_after,
         "baseline_requests_per_s": baseline,

@@ -84,11 +84,23 @@ def _on_both(user):
     return user
 
 
-def test_a_signed_out_page_reads_the_replica(space_on_both):
+def test_a_signed_out_page_reads_the_replica(space_on_both, settings):
+    settings.FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS = 0  # a page no whole-page cache keeps
     response = Client().get(f"/s/{space_on_both.slug}/")
 
     assert response.status_code == 200
     assert "Name on the replica" in response.content.decode()
+    assert PIN_COOKIE not in response.cookies
+
+
+def test_a_signed_out_page_the_whole_page_cache_keeps_is_rendered_from_the_primary(
+    space_on_both,
+):
+    """A lagging replica would render rows from before the write that moved core.member_cache's
+    generation, and the page would be kept under the new one."""
+    response = Client().get(f"/s/{space_on_both.slug}/")
+
+    assert "Name on the primary" in response.content.decode()
     assert PIN_COOKIE not in response.cookies
 
 
@@ -98,7 +110,9 @@ def test_the_api_reads_the_replica_for_a_get(space_on_both):
     assert [item["name"] for item in response.json()["items"]] == ["Name on the replica"]
 
 
-def test_after_posting_a_member_reads_the_primary_on_the_next_pages(space_on_both):
+def test_after_posting_a_member_reads_the_primary_on_the_next_pages(space_on_both, settings):
+    # Pages the whole-page cache keeps always render from the primary (test above).
+    settings.FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS = 0
     member = _on_both(UserFactory())
     client = Client()
     client.force_login(member)

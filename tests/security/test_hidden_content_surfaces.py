@@ -764,3 +764,29 @@ def test_no_mention_email_or_digest_carries_hidden_words(scene):
     ]
     assert [word for word in HIDDEN_WORDS if any(word in text for text in texts)] == []
     assert any("Tent talk" in text for text in texts)  # the digest went out
+
+
+def _get_every_page(scene: Scene, user) -> dict:
+    """The GET requests of the walk only (nothing written), as `user`; leaks by path."""
+    leaks = {}
+    client = _page_client(user)
+    for requests in WALKED_PAGES.values():
+        for request in requests(scene):
+            if request.method != "GET":
+                continue
+            found = _leaks(_send(client, request))
+            if found:
+                leaks[request.path] = found
+    return leaks
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader"])
+def test_pages_cached_for_a_moderator_never_reach_a_reader_or_a_signed_out_visitor(scene, who):
+    """core.member_cache keeps whole pages per session and one copy for everyone signed out:
+    with every page first cached as staff saw it (hidden posts shown), the others' walks, the
+    second one served from the cache, still show nothing hidden."""
+    assert _get_every_page(scene, scene.staff) != {}  # staff do see hidden words
+    _get_every_page(scene, scene.staff)
+    user = scene.reader if who == "reader" else None
+    assert _get_every_page(scene, user) == {}
+    assert _get_every_page(scene, user) == {}

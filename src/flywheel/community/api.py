@@ -468,6 +468,10 @@ def _post_key(post: Post, *, topic_version: int, reactions: list) -> str:
     quoted = post.reply_to
     shown = (
         post.number,
+        # The row's text and time, so an UPDATE no service made (no version bump) shows too.
+        post.created_at,
+        post.body,
+        post.body_html,
         post.edited_at,
         post.deleted_at is not None,
         post.reaction_count,

@@ -12,6 +12,8 @@ member. So each post is cached under a key made of
   they get (edit, delete, accept, quote, flag, react), the post's held marker, whether it is
   the accepted answer, and the author's name, picture and badges (profile edits bump no
   version, so they are in the digest instead);
+- the post's own row as shown (number, time, body), so a change that bumps no version (an
+  UPDATE outside the services) still gives a new key on the page's next render;
 - the language.
 
 Two members whose copies would be identical share the entry; two whose copies differ in any
@@ -67,6 +69,11 @@ def post_key(item: dict, *, topic, can_reply: bool, brand_name: str = "") -> str
         brand_name,
         post.edited_at.isoformat() if post.edited_at else "",
         post.deleted_at is not None,
+        # The row itself, so a change no service made (QuerySet.update(), raw SQL, an admin
+        # fix), which moves core.member_cache's generation but no topic version, shows too.
+        post.number,
+        post.created_at.isoformat() if post.created_at else "",
+        post.body_html,
         author_stamp(post.author),
         # Set by a post_list_prefetches hook (commerce: bought the product the topic is about).
         getattr(post, "author_verified_buyer", False),

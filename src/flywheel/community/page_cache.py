@@ -1,27 +1,20 @@
-"""Whole-page cache for topic pages as signed-out visitors see them.
+"""Names for cached community pages, and the HTML compaction their cached parts share.
 
-Most traffic to a community is signed-out readers arriving from search engines, and a topic
-page for them is the same for everyone in a language. Rendering it costs ~12 ms of CPU for
-50 posts; serving it from the cache costs one query (the topic, for the access check) plus a
-cache read. The key holds the topic's version, which every write that changes the page bumps
-(community.services), so a new reply or reaction shows at once. The per-visitor CSRF token is
-swapped in on the way out.
+Whole pages are cached by core.member_cache: a signed-out visitor's topic, space and home
+pages (one identity for everyone without a session) and a signed-in member's (one per
+session), both under the global write generation, so any write shows on the next request.
+This module holds what the rest of the community shares about them: the surrogate keys a
+CDN or caching proxy purges by (core/edge_cache.py), and `compact_html` with the CSRF
+placeholder, used by the post and topic-row fragments (fragments.py).
+
+(Signed-out topic pages used to have a cache of their own here, keyed by the topic's
+version: it cost a query and the whole middleware stack per hit, and missed writes that bump
+no version, a raw SQL update or an author's new name. core.member_cache replaced it.)
 """
 
 import re
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.translation import get_language
-
-from flywheel.community.models import Space, Topic, Visibility
-
 CSRF_PLACEHOLDER = "__flywheel_csrf_token__"
-CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([A-Za-z0-9]+)"')
-CACHE_SECONDS = 300
 PRESERVED_BLOCKS = re.compile(
     r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.DOTALL | re.IGNORECASE
 )
@@ -47,60 +40,3 @@ def compact_html(html: str) -> str:
     return "".join(
         part if index % 2 else LINE_INDENTATION.sub("\n", part) for index, part in enumerate(parts)
     )
-
-
-def can_use_cache(request: HttpRequest) -> bool:
-    """Only for the anonymous page with nothing personal in it (no session, no messages)."""
-    if request.method != "GET" or request.user.is_authenticated:
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-        return False
-    return set(request.GET) <= {"page"}
-
-
-def cache_key(*, topic_id: int, version: int, request: HttpRequest) -> str:
-    page = request.GET.get("page", "1")
-    page = page if page.isdigit() else "1"
-    return f"topic-page:{topic_id}:{version}:{get_language()}:{page}"
-
-
-def public_topic_slug_and_version(topic_id: int) -> tuple[str, int] | None:
-    """(slug, version) of a listed topic in a public space, else None.
-
-    Plain SQL on purpose: this runs on every cached hit, and building the equivalent ORM query
-    costs about 0.3 ms of CPU, as much as the rest of the hit put together (bench/profile.py).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.slug, t.version FROM {Topic._meta.db_table} t "  # noqa: S608
-            f"JOIN {Space._meta.db_table} s ON s.id = t.space_id "
-            "WHERE t.id = %s AND t.deleted_at IS NULL AND s.visibility = %s",
-            [topic_id, Visibility.PUBLIC.value],
-        )
-        return cursor.fetchone()
-
-
-def cached_public_page(request: HttpRequest, *, topic_id: int, slug: str) -> HttpResponse | None:
-    """The cached page of a listed topic in a public space, if there is one for its version.
-
-    One narrow query answers both "may anyone read it?" and "which version is current?";
-    anything else (a locked space, a renamed slug, a miss) falls through to the full view.
-    """
-    row = public_topic_slug_and_version(topic_id)
-    if row is None or (row[0] or "-") != slug:
-        return None
-    html = cache.get(cache_key(topic_id=topic_id, version=row[1], request=request))
-    if html is None:
-        return None
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
-
-
-def store(key: str, response: HttpResponse) -> None:
-    if response.status_code != 200:
-        return
-    html = response.content.decode()
-    match = CSRF_IN_PAGE.search(html)
-    if match is None:
-        return
-    page = compact_html(html.replace(match.group(1), CSRF_PLACEHOLDER))
-    cache.set(key, page, CACHE_SECONDS)

@@ -483,13 +483,8 @@ def _quote_of(post: Post) -> str:
 @require_GET
 @hub_view
 def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
-    cacheable = page_cache.can_use_cache(request)
-    if cacheable:
-        response = page_cache.cached_public_page(request, topic_id=topic_id, slug=slug)
-        if response is not None:
-            _topic_viewed(request, topic_id)
-            edge_cache.tag_response(response, [page_cache.topic_key(topic_id)])
-            return response
+    # Served again to the same member, and to every signed-out visitor, by core.member_cache
+    # (before this view runs) until any write; the view counter runs on those hits too.
     topic = _readable_topic(request.user, topic_id)
     if slug != (topic.slug or "-"):
         canonical = topic.get_absolute_url()
@@ -497,11 +492,7 @@ def topic(request: HttpRequest, slug: str, topic_id: int) -> HttpResponse:
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     response = _render_topic(request, topic)
     _topic_viewed(request, topic.pk)
-    if cacheable and topic.space.visibility == Visibility.PUBLIC:
-        page_cache.store(
-            page_cache.cache_key(topic_id=topic.pk, version=topic.version, request=request),
-            response,
-        )
+    if topic.space.visibility == Visibility.PUBLIC:
         edge_cache.tag_response(response, [page_cache.topic_key(topic.pk)])
     return member_cache.allow(response, replay=("community.topic_viewed", topic.pk))
 
@@ -511,12 +502,17 @@ def _topic_viewed(request: HttpRequest, topic_id: int) -> None:
         listener(topic_id=topic_id, member=request.user)
 
 
-def replay_topic_view(request: HttpRequest, member_id: int, topic_id: int) -> None:
-    """A member's topic page served by core.member_cache still counts as a view."""
+def replay_topic_view(request: HttpRequest, member_id: int | None, topic_id: int) -> None:
+    """A topic page served by core.member_cache still counts as a view (member_id is None for
+    a signed-out visitor)."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
     from django.utils.functional import SimpleLazyObject
 
-    member = SimpleLazyObject(lambda: get_user_model().objects.get(pk=member_id))
+    if member_id is None:
+        member = AnonymousUser()
+    else:
+        member = SimpleLazyObject(lambda: get_user_model().objects.get(pk=member_id))
     for listener in hooks.topic_views:
         listener(topic_id=topic_id, member=member)
 

@@ -187,8 +187,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A CDN or caching proxy in front (core/edge_cache.py, docs/deploy.md): how long it may keep
 # signed-out topic, space and home pages (0: never), and how to tell it a page changed.
 FLYWHEEL_EDGE_CACHE_SECONDS = env_int("FLYWHEEL_EDGE_CACHE_SECONDS", 0)
-# Signed-in members' topic, space and home pages and the API lists read with a token, kept per
-# member and dropped by any database write (core/member_cache.py); 0 turns it off. Also how
+# Topic, space and home pages (per signed-in member, and one copy for every signed-out visitor
+# without a session) and the API lists read with a token, dropped by any database write
+# (core/member_cache.py); 0 turns it off. Also how
 # late a relative time ("3 minutes ago") may be on such a page. On by default wherever every
 # process shares one cache (Redis; the single-process test run); off with a per-process cache,
 # where a write in one process could not make another's copies stale.

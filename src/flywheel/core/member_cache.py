@@ -1,10 +1,21 @@
-"""Whole responses cached per signed-in member, invalidated by any write to the database.
+"""Whole responses cached per member and for signed-out visitors, invalidated by any write.
 
 A signed-in member's topic, space and home pages, and the API's topic and replies lists read
 with a token, show things only that member sees (their reactions, edit buttons, follows,
 notifications, gated spaces). Rendering one costs 10-25 ms of CPU; this cache serves the same
 member the same page again in about a millisecond, before the authentication, preference,
 moderation and message middleware and the view run.
+
+The same path serves signed-out visitors: everyone without a session cookie shares one
+identity (`ANONYMOUS`), so the topic, space and home pages are kept once per path, query
+string, language, host and scheme, and a hit reads no session and costs no query. A visitor
+with a session but no member in it (allauth's sign-up state) gets copies keyed by that
+session, like a member. What a signed-out visitor may not read (members-only and gated
+spaces) answers 403/404, and only 200s are kept; a member's copies are keyed by their session,
+so they never reach anyone else. The surrogate keys the view gave (core/edge_cache.py) are
+kept with the entry and given back on a hit, so EdgeCacheMiddleware sends the same
+Cache-Control, Surrogate-Key and Cache-Tag (and strips the CSRF token the same way) on a hit
+and a miss.
 
 **Freshness: nothing is trusted to remember.** Instead of each service bumping the versions
 a page depends on, every statement that writes to the database (INSERT, UPDATE, DELETE, from
@@ -15,13 +26,24 @@ every member's next request renders afresh: no dependency can be forgotten. It m
 after the statement (so the next request on the same connection, as in tests, sees it) and
 again once the transaction commits (so a page rendered by another process between the write
 and the commit, from the old rows, is never asked for again). Writes to `django_session` do
-not count (the member's own session data is part of the key instead), nor do a member's
-read marks and visit days, which no cached response shows (`IGNORED_TABLES`).
+not count (the session data is part of the key instead), nor do writes to the high-churn
+tables no cached response reads (`IGNORED_TABLES`: read marks, the activity log and its
+deliveries, notifications, search documents, analytics rollups, webhooks, chat, audit logs);
+a test renders every cached page with empty caches and fails if one of them reads such a
+table.
 
-The key also holds what else a response can depend on: the path and query string, the member
-(a digest of the whole session, or of the bearer token), every cookie but the CSRF cookie, the
-language LocaleMiddleware picked, host and scheme, process-local changes (settings overridden,
-hooks registered: `setting_changed`, `hooks.changes`). An entry lives
+**Other caches a miss reads.** A miss renders from fragments cached earlier (posts and topic
+rows, community/fragments.py; the API's items, community/api.py) and a few cached values
+(popular tags, the shop domains). None is keyed by the generation: each key holds
+`Topic.version` and a digest of the row it shows (the post's body included, so an UPDATE no
+service made still gives a new fragment), or has a lifetime of its own; none is derived from
+an ignored table.
+
+The key also holds what else a response can depend on: the path and query string, who asks
+(a digest of the whole session, of the bearer token, or `ANONYMOUS`), every cookie but the
+CSRF and session cookies, the language LocaleMiddleware picked, host and scheme,
+process-local changes (settings overridden, hooks registered: `setting_changed`,
+`hooks.changes`). An entry lives
 FLYWHEEL_MEMBER_PAGE_CACHE_SECONDS, so relative times ("3 minutes ago") and things that end by
 the clock (a silence, an event) are at most that late.
 
@@ -29,9 +51,10 @@ the clock (a silence, an event) are at most that late.
 must or must not exist: trust's "visit counted today" (else the request goes through and is
 counted), moderation's "sign this member out", accounts' "token used recently" (else the
 request goes through and stamps `last_used_at`). A replay registered by the view
-(`hit_replays`, e.g. the topic page's view counter) runs on every hit. The CSRF token in the
-cached body is a placeholder; each response gets the requester's own. Requests with pending
-messages, htmx requests and anything but GET always go through.
+(`hit_replays`, e.g. the topic page's view counter) runs on every hit (with no member for a
+signed-out visitor). The CSRF token in the cached body is a placeholder; each response gets
+the requester's own. Requests with pending messages, htmx requests and anything but GET
+always go through; so do responses that set a cookie or change the session.
 
 The cost is hit rate, not correctness: on a busy community a write every second leaves little
 to hit. Finer counters (per topic, per member) would keep more, and are the next step only if
@@ -57,19 +80,63 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.translation import activate, get_language
 
-from flywheel.core import db_routing, hooks
+from flywheel.core import db_routing, edge_cache, hooks
 
 logger = logging.getLogger("flywheel.member_cache")
 
 GENERATION_KEY = "member-cache:generation"
 CSRF_PLACEHOLDER = "__flywheel_member_csrf__"
 MARK_ATTRIBUTE = "_flywheel_member_cache"
+ANONYMOUS = "anonymous"  # the identity of every signed-out visitor without a session
 HIT_ATTRIBUTE = "_flywheel_member_cache_hit"  # on a response served from here (tests)
-# Tables no cached response reads from. The session is part of the key instead; a member's
-# read marks and visit days feed trust levels only (trust/queries.py), which the tasks that
-# recompute them write to other tables. A page that starts showing one of these must take it
-# out of this list (tests/community/test_member_page_cache.py pins the list).
-IGNORED_TABLES = frozenset({"django_session", "trust_topicread", "trust_membervisit"})
+# Tables no cached response reads from, so writes to them move no generation: the session
+# (part of the key instead); and the high-churn tables written beside or after the changes a
+# page shows, by workers and the periodic jobs: a member's read marks and visit days (trust
+# levels only), the activity log, its deliveries and outbound messages, notifications (no
+# cached page shows a count), search documents (the search page is not cached), analytics
+# rollups and counters, store webhooks and sync cursors, share-link clicks, live chat,
+# moderation's and the admin's audit logs, review and survey requests. Rate limits live in
+# the cache, not in a table. tests/community/test_member_cache_ignored_tables.py renders
+# every cached page family with empty caches and fails when one of them reads a table here.
+IGNORED_TABLES = frozenset(
+    {
+        "django_session",
+        "trust_topicread",
+        "trust_membervisit",
+        "core_activity",
+        "core_activitydelivery",
+        "core_outboundmessage",
+        "notifications_notification",
+        "search_searchdocument",
+        "analytics_commercedaysummary",
+        "analytics_communitycost",
+        "analytics_customerday",
+        "analytics_daysummary",
+        "analytics_memberday",
+        "analytics_memberfact",
+        "analytics_membermonth",
+        "analytics_postvoice",
+        "analytics_productlinkclick",
+        "analytics_questionfact",
+        "analytics_rollupcursor",
+        "analytics_segmentmember",
+        "analytics_segmentpush",
+        "analytics_segmentstate",
+        "analytics_staffreportsent",
+        "analytics_topicreadday",
+        "commerce_webhookdelivery",
+        "commerce_synccursor",
+        "referrals_referralclick",
+        "referrals_ownerdevice",
+        "chat_message",
+        "chat_messagereaction",
+        "chat_messageflag",
+        "moderation_moderationaction",
+        "django_admin_log",
+        "reviews_reviewrequest",
+        "surveys_surveyinvitation",
+    }
+)
 WRITE_STATEMENT = re.compile(
     r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|COPY|ALTER|CREATE|DROP|WITH)\b",
     re.IGNORECASE,
@@ -88,11 +155,12 @@ cacheable_views: dict[str, bool] = {}
 @dataclass(frozen=True)
 class Identity:
     """Who asks: the member's id when the session names one (None for a token: it is in the
-    cached entry), and the digest that keys their entries."""
+    cached entry; None for a signed-out visitor), and the digest that keys their entries."""
 
     member_id: int | None
     digest: str
     token_digest: str = ""
+    signed_out: bool = False
 
 
 # (identity, member id) -> [(cache key, must exist)]: a hit is served only when each holds.
@@ -201,7 +269,7 @@ def token_digest(raw_token: str) -> str:
 
 
 def identify(request: HttpRequest, *, token_only: bool) -> Identity | None:
-    """The member behind the request, or None when it may not use the cache."""
+    """Who is behind the request, or None when it may not use the cache."""
     if request.method != "GET" or request.headers.get("HX-Request"):
         return None
     if "messages" in request.COOKIES:
@@ -210,15 +278,22 @@ def identify(request: HttpRequest, *, token_only: bool) -> Identity | None:
     if authorization.startswith("Bearer "):
         digest = token_digest(authorization[len("Bearer ") :])
         return Identity(member_id=None, digest=f"t{digest}", token_digest=digest)
-    if token_only or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    if token_only:
         return None
     session = getattr(request, "session", None)
     if session is None:
         return None
+    # Without a session cookie this reads nothing (no query) but marks the session accessed,
+    # as rendering the page would: SessionMiddleware then adds the same `Vary: Cookie`.
     data = session._get_session()  # noqa: SLF001 - loads it once, as request.user would
-    member_id = data.get("_auth_user_id")
-    if member_id is None or "_messages" in data:
+    if "_messages" in data:
         return None
+    member_id = data.get("_auth_user_id")
+    if member_id is None:
+        # Signed out: everyone without a session shares one identity; a session without a
+        # member (a visitor who changed language, allauth's sign-up state) keys its own.
+        digest = f"a{_digest(sorted(data.items()))}" if data else ANONYMOUS
+        return Identity(member_id=None, digest=digest, signed_out=True)
     return Identity(member_id=int(member_id), digest=f"s{_digest(sorted(data.items()))}")
 
 
@@ -239,7 +314,8 @@ def entry_key(request: HttpRequest, identity: Identity, generation) -> str:
         _local_changes,
         hooks.changes,
     )
-    return f"member-page:{generation}:{identity.digest}:{varies}"
+    # "2": entries hold the surrogate keys since signed-out pages are kept too.
+    return f"member-page:2:{generation}:{identity.digest}:{varies}"
 
 
 # The middleware ------------------------------------------------------------------------------
@@ -278,6 +354,7 @@ class MemberPageCacheMiddleware:
             return self.get_response(request)
         # One round trip for the generation and, when the session names the member, the
         # guards; a token's member is only known from the entry, so its guards come after.
+        # A signed-out visitor has no member to guard.
         guards = _guards(identity, identity.member_id) if identity.member_id is not None else []
         found = cache.get_many([GENERATION_KEY, *(name for name, _must_exist in guards)])
         generation = found.get(GENERATION_KEY)
@@ -302,10 +379,12 @@ class MemberPageCacheMiddleware:
         entry = cache.get(key)
         if entry is None:
             return None
-        member_id, language, status, headers, body, replay = entry
+        member_id, language, status, headers, body, replay, surrogate_keys = entry
+        if identity.signed_out != (member_id is None):
+            return None
         if identity.member_id is not None and identity.member_id != member_id:
             return None
-        if not guarded:
+        if not guarded and member_id is not None:
             guards = _guards(identity, member_id)
             if guards and not _guards_hold(guards, cache.get_many([n for n, _e in guards])):
                 return None
@@ -314,7 +393,11 @@ class MemberPageCacheMiddleware:
             body = body.replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(body, status=status, headers=headers)
         setattr(response, HIT_ATTRIBUTE, True)
-        if "Cache-Control" not in response:
+        if surrogate_keys is not None:
+            # EdgeCacheMiddleware (outside this one) then sends the same Cache-Control,
+            # Surrogate-Key and Cache-Tag as on a miss, and strips the token the same way.
+            edge_cache.tag_response(response, surrogate_keys)
+        if not identity.signed_out and "Cache-Control" not in response:
             patch_cache_control(response, private=True)
         if replay:
             name, *args = replay
@@ -328,14 +411,15 @@ class MemberPageCacheMiddleware:
         if replay is None or response.status_code != 200 or response.streaming:
             return
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or user.is_authenticated == identity.signed_out:
             return
         if identity.member_id is not None and identity.member_id != user.pk:
             return
         if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return
         session = getattr(request, "session", None)
-        if identity.member_id is not None and (session is None or session.modified):
+        uses_session = identity.member_id is not None or identity.signed_out
+        if uses_session and (session is None or session.modified):
             return
         storage = getattr(request, "_messages", None)
         if storage is not None and (storage.added_new or storage.used):
@@ -344,7 +428,9 @@ class MemberPageCacheMiddleware:
         headers = {
             name: value for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
         }
-        entry = (user.pk, get_language(), response.status_code, headers, body, replay)
+        owner = None if identity.signed_out else user.pk
+        surrogate_keys = getattr(response, edge_cache.KEYS_ATTRIBUTE, None)
+        entry = (owner, get_language(), response.status_code, headers, body, replay, surrogate_keys)
         cache.set(key, entry, seconds())
 
 
