@@ -22,6 +22,7 @@ from flywheel.analytics.models import (
 from flywheel.commerce.models import Store
 from flywheel.core.models import Verb
 from flywheel.core.services import record_activity
+from flywheel.privacy.registry import erasers
 from tests.analytics.dataset import order
 from tests.analytics.test_segment_members import _summaries
 from tests.factories import SpaceFactory, UserFactory
@@ -159,7 +160,7 @@ def test_a_move_is_made_once_and_an_unmoved_member_is_not_recomputed(day):
     assert _summaries() == moved == _recounted()
 
 
-def test_a_move_and_an_erasure_of_another_member_agree_with_a_rebuild(day):
+def test_moves_then_an_erasure_agree_with_a_recount_and_a_rebuild(day):
     spaces = [SpaceFactory(), SpaceFactory()]
     stores = [
         Store.objects.create(
@@ -195,3 +196,7 @@ def test_a_move_and_an_erasure_of_another_member_agree_with_a_rebuild(day):
     assert moved == _recounted()
     services.rebuild_rollups()
     assert _summaries() == moved
+    # An erasure after a move subtracts the member's rows of the new zone.
+    erasers()["analytics"](people[0], content="delete")
+    erased = _summaries()
+    assert erased != moved and erased == _recounted()
