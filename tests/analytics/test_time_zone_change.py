@@ -176,9 +176,7 @@ def test_moves_then_an_erasure_agree_with_a_recount_and_a_rebuild(day):
     for index, person in enumerate(people):
         for back in (0, 1, 7, 29, 30, 90, 364):
             at = _at(day, 23 if index % 2 else 0, 45) - dt.timedelta(days=back - 10)
-            record_activity(
-                actor=person, verb=Verb.REACTION_ADDED, space=spaces[back % 2], at=at
-            )
+            record_activity(actor=person, verb=Verb.REACTION_ADDED, space=spaces[back % 2], at=at)
             record_activity(actor=person, verb=Verb.TOPIC_CREATED, at=at)
         for back in (0, 2, 7, 40):
             order(

@@ -5,8 +5,10 @@ are deleted and written again from the source tables. That makes each step idemp
 task that runs twice writes the same rows) and lets one code path serve both the periodic
 incremental update (`update_rollups`: only what changed since the last run) and the full
 `rebuild_rollups`. The property test in tests/analytics checks both against a from-scratch
-computation. One exception: an erasure subtracts the erased member's own rows from the
-summaries (`forget_member_in_summaries`) instead of recomputing every day they touched.
+computation. Two exceptions: an erasure subtracts the erased member's own rows from the
+summaries (`forget_member_in_summaries`) instead of recomputing every day they touched, and a
+member who changed time zone has their rows subtracted, recomputed and added back
+(`move_members_to_their_zones`).
 """
 
 import datetime as dt
@@ -821,7 +823,9 @@ def move_members_to_their_zones(member_ids: Iterable[int]) -> None:
         return
     customer_ids = set(
         Customer.objects.filter(member_id__in=member_ids).values_list("pk", flat=True)
-    ) | set(CustomerDay.objects.filter(member_id__in=member_ids).values_list("customer_id", flat=True))
+    ) | set(
+        CustomerDay.objects.filter(member_id__in=member_ids).values_list("customer_id", flat=True)
+    )
     customer_days = CustomerDay.objects.filter(customer_id__in=customer_ids)
     old_days, old_orders = _member_day_rows(member_ids), _customer_day_rows(customer_days)
     recompute_members(member_ids)
@@ -907,9 +911,7 @@ def _count_member_days(rows, origin: dt.date, last: dt.date, deltas: dict, *, si
         _running_deltas(array, origin, deltas, scope, "active" if n == 1 else f"active_{n}")
 
 
-def _count_customer_days(
-    rows, origin: dt.date, last: dt.date, deltas: dict, *, sign: int
-) -> None:
+def _count_customer_days(rows, origin: dt.date, last: dt.date, deltas: dict, *, sign: int) -> None:
     """As _count_member_days, for customer-days: (currency or all, day) -> field -> change,
     the new customers and new member customers of the customers' first rows included."""
     size = (last - origin).days + 2
@@ -942,8 +944,11 @@ def _apply_day_deltas(deltas: dict, origin: dt.date, last: dt.date, *, create=Fa
     summaries = DaySummary.objects.filter(day__gte=origin, day__lte=last).filter(
         Q(space__isnull=True) | Q(space_id__in=scopes)
     )
+
     def new(key):
-        return DaySummary(space_id=key[0], day=key[1]) if create and origin <= key[1] <= last else None
+        return (
+            DaySummary(space_id=key[0], day=key[1]) if create and origin <= key[1] <= last else None
+        )
 
     _apply_deltas(DaySummary, summaries, lambda row: (row.space_id, row.day), deltas, new=new)
 
@@ -953,6 +958,7 @@ def _apply_commerce_deltas(deltas: dict, origin: dt.date, last: dt.date, *, crea
     summaries = CommerceDaySummary.objects.filter(
         day__gte=origin, day__lte=last, currency__in=currencies
     )
+
     def new(key):
         if create and origin <= key[1] <= last:
             return CommerceDaySummary(currency=key[0], day=key[1])
