@@ -940,7 +940,7 @@ def _count_customer_days(rows, origin: dt.date, last: dt.date, deltas: dict, *, 
 
 
 def _apply_day_deltas(deltas: dict, origin: dt.date, last: dt.date, *, create=False) -> None:
-    scopes = [scope for scope, _day in deltas if scope is not None]
+    scopes = list({scope for scope, _day in deltas if scope is not None})
     summaries = DaySummary.objects.filter(day__gte=origin, day__lte=last).filter(
         Q(space__isnull=True) | Q(space_id__in=scopes)
     )
