@@ -2,7 +2,7 @@
 
 Random members in time zones far apart (UTC−11 to UTC+14), random activity near midnight
 UTC, orders for members and for customers without an account, some later cancelled or
-refunded; the periodic update runs between batches and must end where a recount from the raw
+refunded, members changing time zone; the periodic update runs between batches and must end where a recount from the raw
 tables ends. The reference below is written independently of analytics/services.py."""
 
 import datetime as dt
@@ -268,8 +268,10 @@ def stored_customer_days() -> dict:
     first=st.lists(activity, max_size=12),
     second=st.lists(activity, max_size=12),
     purchases=st.lists(purchase, max_size=8),
+    # Between the runs some members change time zone (None: stays).
+    moves=st.lists(st.sampled_from([None, None, *ZONES]), min_size=4, max_size=4),
 )
-def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, purchases):
+def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, purchases, moves):
     # Exact cursors: every row is either before a run's cursor or after it.
     monkeypatch.setattr(services, "ACTIVITY_ID_LOOKBACK", 0)
     monkeypatch.setattr(services, "ORDER_CHANGE_LOOKBACK", dt.timedelta(0))
@@ -316,6 +318,10 @@ def test_incremental_rollups_equal_a_recount(monkeypatch, zones, first, second, 
             )
         services.update_rollups()
 
+        for person, zone in zip(members, moves, strict=True):
+            if zone is not None:
+                User.objects.filter(pk=person.pk).update(timezone=zone)
+                zone_of[person.pk] = zone
         log(second)
         for index, (buyer, minutes, status, amount, later, store) in enumerate(purchases):
             if later is None:

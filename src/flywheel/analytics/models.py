@@ -36,6 +36,9 @@ class MemberFact(models.Model):
     first_order_on = models.DateField(null=True, blank=True)
     first_active_on = models.DateField(null=True, blank=True)
     last_active_on = models.DateField(null=True, blank=True, db_index=True)
+    # The time zone the member's local days were computed in (their rows: days, months,
+    # customer-days). The periodic update recomputes a member whose zone has changed since.
+    timezone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("member fact")

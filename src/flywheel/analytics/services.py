@@ -5,8 +5,10 @@ are deleted and written again from the source tables. That makes each step idemp
 task that runs twice writes the same rows) and lets one code path serve both the periodic
 incremental update (`update_rollups`: only what changed since the last run) and the full
 `rebuild_rollups`. The property test in tests/analytics checks both against a from-scratch
-computation. One exception: an erasure subtracts the erased member's own rows from the
-summaries (`forget_member_in_summaries`) instead of recomputing every day they touched.
+computation. Two exceptions: an erasure subtracts the erased member's own rows from the
+summaries (`forget_member_in_summaries`) instead of recomputing every day they touched, and a
+member who changed time zone has their rows subtracted, recomputed and added back
+(`move_members_to_their_zones`).
 """
 
 import datetime as dt
@@ -177,6 +179,7 @@ def recompute_members(member_ids: Iterable[int]) -> None:
                 first_order_on=local_day(first_order_at, zone) if first_order_at else None,
                 first_active_on=min(own_days) if own_days else None,
                 last_active_on=max(own_days) if own_days else None,
+                timezone=row["timezone"],
             )
         )
         months.extend(
@@ -339,6 +342,7 @@ def recompute_member_facts(member_ids: Iterable[int]) -> None:
                 first_order_on=local_day(first_order_at, zone) if first_order_at else None,
                 first_active_on=first_active,
                 last_active_on=last_active,
+                timezone=row["timezone"],
             )
         )
     MemberFact.objects.bulk_create(
@@ -354,6 +358,8 @@ def recompute_member_facts(member_ids: Iterable[int]) -> None:
             "first_order_on",
             "first_active_on",
             "last_active_on",
+            # Not the time zone: only recompute_members, which rewrites every row of the
+            # member in one zone, changes it (a new fact takes the zone of today).
         ],
     )
 
@@ -794,41 +800,86 @@ def forget_member_in_summaries(member_id: int) -> None:
     SegmentMember.objects.filter(member_id=member_id).delete()
 
 
-def _forget_member_days(member_id: int) -> None:
-    rows = list(
-        MemberDay.objects.filter(member_id=member_id, is_team=False).values_list(
-            "space_id", "day", *SUMMARY_SUMS
+def members_in_another_zone() -> set[int]:
+    """Members whose time zone changed since their rows were computed (their fact records
+    the zone it was computed in): one comparison of the facts with the members' zones."""
+    return set(
+        MemberFact.objects.exclude(timezone=F("member__timezone")).values_list(
+            "member_id", flat=True
         )
     )
-    last = DaySummary.objects.aggregate(last=Max("day"))["last"]
-    if not rows or last is None:
+
+
+@transaction.atomic
+def move_members_to_their_zones(member_ids: Iterable[int]) -> None:
+    """Recompute the rows of members whose time zone changed in their new zone, without a
+    rebuild: their member-days and customer-days, counted with sign -1 as the erasure counts
+    them, are taken out of the day and commerce summaries; their member-days, months, fact
+    and customer-days are recomputed whole (recompute_members, recompute_customers: bounded
+    by their own history); the new rows are added back with sign +1 (a summary row a moved
+    member is the first to count on is created)."""
+    member_ids = sorted(member_ids)
+    if not member_ids:
         return
-    origin = min(row[1] for row in rows)
-    size = (last - origin).days + 2
-    days_by_scope: dict[int | None, set[dt.date]] = defaultdict(set)
-    deltas: dict[tuple[int | None, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for space_id, day, *counts in rows:
-        for scope in {None, space_id}:
-            days_by_scope[scope].add(day)
-            for key, value in zip(SUMMARY_SUMS, counts, strict=True):
-                deltas[(scope, day)][key] -= value
-    for scope, days in days_by_scope.items():
-        offsets = sorted((day - origin).days for day in days)
-        for n in (1, *SUMMARY_WINDOWS):
-            array = [0] * size
-            _add_presence(array, offsets, n, -1)
-            _running_deltas(array, origin, deltas, scope, "active" if n == 1 else f"active_{n}")
-    scopes = [scope for scope in days_by_scope if scope is not None]
-    summaries = DaySummary.objects.filter(day__gte=origin, day__lte=last).filter(
-        Q(space__isnull=True) | Q(space_id__in=scopes)
+    customer_ids = set(
+        Customer.objects.filter(member_id__in=member_ids).values_list("pk", flat=True)
+    ) | set(
+        CustomerDay.objects.filter(member_id__in=member_ids).values_list("customer_id", flat=True)
     )
-    _apply_deltas(DaySummary, summaries, lambda row: (row.space_id, row.day), deltas)
+    customer_days = CustomerDay.objects.filter(customer_id__in=customer_ids)
+    old_days, old_orders = _member_day_rows(member_ids), _customer_day_rows(customer_days)
+    recompute_members(member_ids)
+    if customer_ids:
+        recompute_customers(customer_ids)
+    new_days, new_orders = _member_day_rows(member_ids), _customer_day_rows(customer_days)
+    for rows_before, rows_after, model, count, apply in (
+        (old_days, new_days, DaySummary, _count_member_days, _apply_day_deltas),
+        (old_orders, new_orders, CommerceDaySummary, _count_customer_days, _apply_commerce_deltas),
+    ):
+        last = model.objects.aggregate(last=Max("day"))["last"]
+        if last is None or not (rows_before or rows_after):
+            continue
+        origin = min(row[2] for row in (*rows_before, *rows_after))
+        deltas: dict = defaultdict(lambda: defaultdict(int))
+        count(rows_before, origin, last, deltas, sign=-1)
+        count(rows_after, origin, last, deltas, sign=1)
+        apply(deltas, origin, last, create=True)
+
+
+def _forget_member_days(member_id: int) -> None:
+    rows = _member_day_rows([member_id])
+    last = DaySummary.objects.aggregate(last=Max("day"))["last"]
+    if rows and last is not None:
+        deltas: dict = defaultdict(lambda: defaultdict(int))
+        origin = min(row[2] for row in rows)
+        _count_member_days(rows, origin, last, deltas, sign=-1)
+        _apply_day_deltas(deltas, origin, last)
 
 
 def _forget_customer_days(member_id: int) -> None:
-    rows = list(
-        CustomerDay.objects.filter(member_id=member_id).values_list(
+    rows = _customer_day_rows(CustomerDay.objects.filter(member_id=member_id))
+    last = CommerceDaySummary.objects.aggregate(last=Max("day"))["last"]
+    if rows and last is not None:
+        deltas: dict = defaultdict(lambda: defaultdict(int))
+        origin = min(row[2] for row in rows)
+        _count_customer_days(rows, origin, last, deltas, sign=-1)
+        _apply_commerce_deltas(deltas, origin, last)
+
+
+def _member_day_rows(member_ids: list[int]) -> list[tuple]:
+    """The member-days the day summaries count (the brand team left out)."""
+    return list(
+        MemberDay.objects.filter(member_id__in=member_ids, is_team=False).values_list(
+            "member_id", "space_id", "day", *SUMMARY_SUMS
+        )
+    )
+
+
+def _customer_day_rows(customer_days) -> list[tuple]:
+    return list(
+        customer_days.values_list(
             "customer_id",
+            "member_id",
             "day",
             "currency",
             "orders",
@@ -837,33 +888,85 @@ def _forget_customer_days(member_id: int) -> None:
             "member_counted_on",
         )
     )
-    last = CommerceDaySummary.objects.aggregate(last=Max("day"))["last"]
-    if not rows or last is None:
-        return
-    origin = min(row[1] for row in rows)
+
+
+def _count_member_days(rows, origin: dt.date, last: dt.date, deltas: dict, *, sign: int) -> None:
+    """Add (sign 1) or take away (-1) these member-days, counted as the one-pass summaries
+    count everyone, to deltas: (space or None, day) -> field -> change, days origin..last."""
+    size = (last - origin).days + 2
+    days_of: dict[tuple[int, int | None], set[dt.date]] = defaultdict(set)
+    for member_id, space_id, day, *counts in rows:
+        if day > last:
+            continue
+        for scope in {None, space_id}:
+            days_of[(member_id, scope)].add(day)
+            for key, value in zip(SUMMARY_SUMS, counts, strict=True):
+                deltas[(scope, day)][key] += sign * value
+    arrays: dict[tuple[int | None, int], list[int]] = {}
+    for (_member_id, scope), days in days_of.items():
+        offsets = sorted((day - origin).days for day in days)
+        for n in (1, *SUMMARY_WINDOWS):
+            _add_presence(arrays.setdefault((scope, n), [0] * size), offsets, n, sign)
+    for (scope, n), array in arrays.items():
+        _running_deltas(array, origin, deltas, scope, "active" if n == 1 else f"active_{n}")
+
+
+def _count_customer_days(rows, origin: dt.date, last: dt.date, deltas: dict, *, sign: int) -> None:
+    """As _count_member_days, for customer-days: (currency or all, day) -> field -> change,
+    the new customers and new member customers of the customers' first rows included."""
     size = (last - origin).days + 2
     by_customer: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    deltas: dict[tuple[str, dt.date], dict] = defaultdict(lambda: defaultdict(int))
-    for customer_id, day, currency, orders, revenue, first, counted_on in rows:
+    is_member: dict[int, bool] = defaultdict(bool)
+    for customer_id, member_id, day, currency, orders, revenue, first, counted_on in rows:
+        if day > last:
+            continue
         by_customer[customer_id][currency][(day - origin).days] = orders
+        is_member[customer_id] |= member_id is not None
         for key, value in (("orders", orders), ("revenue", revenue)):
-            deltas[(currency, day)][key] -= value
-            deltas[(currency, day)][f"member_{key}"] -= value
+            deltas[(currency, day)][key] += sign * value
+            if member_id is not None:
+                deltas[(currency, day)][f"member_{key}"] += sign * value
         if first:
-            deltas[(currency, day)]["new_customers"] -= 1
+            deltas[(currency, day)]["new_customers"] += sign
         if counted_on is not None:
-            deltas[(currency, counted_on)]["new_member_customers"] -= 1
+            deltas[(currency, counted_on)]["new_member_customers"] += sign
     diffs: dict[str, dict[str, dict[int, list[int]]]] = {}
-    for day_orders in by_customer.values():
-        _count_customer(diffs, size, day_orders, is_member=True, sign=-1)
+    for customer_id, day_orders in by_customer.items():
+        _count_customer(diffs, size, day_orders, is_member=is_member[customer_id], sign=sign)
     for scope, arrays in diffs.items():
         for name, windows in arrays.items():
             for n, array in windows.items():
                 _running_deltas(array, origin, deltas, scope, f"{name}_{n}")
-    summaries = CommerceDaySummary.objects.filter(
-        day__gte=origin, day__lte=last, currency__in=list(diffs)
+
+
+def _apply_day_deltas(deltas: dict, origin: dt.date, last: dt.date, *, create=False) -> None:
+    scopes = list({scope for scope, _day in deltas if scope is not None})
+    summaries = DaySummary.objects.filter(day__gte=origin, day__lte=last).filter(
+        Q(space__isnull=True) | Q(space_id__in=scopes)
     )
-    _apply_deltas(CommerceDaySummary, summaries, lambda row: (row.currency, row.day), deltas)
+
+    def new(key):
+        return (
+            DaySummary(space_id=key[0], day=key[1]) if create and origin <= key[1] <= last else None
+        )
+
+    _apply_deltas(DaySummary, summaries, lambda row: (row.space_id, row.day), deltas, new=new)
+
+
+def _apply_commerce_deltas(deltas: dict, origin: dt.date, last: dt.date, *, create=False) -> None:
+    currencies = {currency for currency, _day in deltas}
+    summaries = CommerceDaySummary.objects.filter(
+        day__gte=origin, day__lte=last, currency__in=currencies
+    )
+
+    def new(key):
+        if create and origin <= key[1] <= last:
+            return CommerceDaySummary(currency=key[0], day=key[1])
+        return None
+
+    _apply_deltas(
+        CommerceDaySummary, summaries, lambda row: (row.currency, row.day), deltas, new=new
+    )
 
 
 def _running_deltas(array: list[int], origin: dt.date, deltas: dict, scope, field: str) -> None:
@@ -874,15 +977,30 @@ def _running_deltas(array: list[int], origin: dt.date, deltas: dict, scope, fiel
             deltas[(scope, origin + dt.timedelta(days=offset))][field] += running
 
 
-def _apply_deltas(model, rows, key, deltas: dict) -> None:
-    changed, fields = [], set()
+def _apply_deltas(model, rows, key, deltas: dict, *, new=None) -> None:
+    """Add the deltas to the summary rows; a key with no row yet (a day on which only a moved
+    member counts) gets the one new(key) makes, if it makes one."""
+    changed, fields, seen = [], set(), set()
+    rows = list(rows)
     for row in rows:
+        seen.add(key(row))
         for field, delta in deltas.get(key(row), {}).items():
             if delta:
                 setattr(row, field, getattr(row, field) + delta)
                 fields.add(field)
                 changed.append(row)
     model.objects.bulk_update(list({id(r): r for r in changed}.values()), sorted(fields) or ["day"])
+    created = []
+    for scope_day, values in deltas.items():
+        row = None
+        if new is not None and scope_day not in seen and any(values.values()):
+            row = new(scope_day)
+        if row is None:
+            continue
+        for field, delta in values.items():
+            setattr(row, field, getattr(row, field) + delta)
+        created.append(row)
+    model.objects.bulk_create(created, batch_size=1000)
 
 
 def summary_end(today: dt.date | None = None) -> dt.date:
@@ -1163,6 +1281,12 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
             .values_list("pk", flat=True)
         )
         stages = _StageClock()
+        # Members who changed time zone: recomputed whole in the new zone first, and their
+        # summaries corrected, before anything else reads or rewrites their rows.
+        moved = members_in_another_zone()
+        for chunk in _chunks(moved):
+            move_members_to_their_zones(chunk)
+        stages.lap("time zones")
         commerce_days: set[dt.date] = set()
         for chunk in _chunks(customer_ids):
             commerce_days |= recompute_customers(chunk)
@@ -1198,7 +1322,12 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         cursor.save(
             update_fields=["last_activity_id", "orders_changed_since", "last_post_id", "updated_at"]
         )
-    return {"members": len(member_ids), "customers": len(customer_ids), "questions": len(topic_ids)}
+    return {
+        "members": len(member_ids),
+        "customers": len(customer_ids),
+        "questions": len(topic_ids),
+        "moved": len(moved),
+    }
 
 
 class _StageClock:
