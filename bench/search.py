@@ -14,7 +14,10 @@ the production settings), so "server time" is the wall time of the request insid
 the search page and the API, as a signed-out visitor and as a member, over queries drawn
 from the corpus: very common words (tens of thousands of matches), rarer words, two and
 three words, with and without a space or kind filter. The bare view is measured in the same
-run. Results go to bench/results/search-<timestamp>.json.
+run. Before the first measured row, an unmeasured pass over other query strings drawn the same
+way warms the database's caches as a running server's are; the page and the API of one visitor
+are measured side by side (request i of each in turn), so neither pays for the other's cold
+start. Results go to bench/results/search-<timestamp>.json.
 """
 
 import argparse
@@ -130,40 +133,58 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(client, paths: list[str]) -> dict:
+    return measure_side_by_side(client, {"row": paths})["row"]
+
+
+def measure_side_by_side(client, rows: dict[str, list[str]]) -> dict[str, dict]:
+    """Each row's requests in turn with the other rows' (request i of every row, then i + 1),
+    so rows that share query strings (the page and the API) share the warm and cold moments
+    of the database's caches instead of the first row paying for the second."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for path in paths[:3]:
-        client.get(path)
-    times, queries, sql, cpu = [], 0, 0.0, 0.0
-    per_query: dict[str, list[float]] = {}
-    for path in paths:
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            cpu_started = time.process_time()
-            response = client.get(path)
-            cpu += (time.process_time() - cpu_started) * 1000
-            elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            raise RuntimeError(f"{path} answered {response.status_code}")
-        times.append(elapsed)
-        per_query.setdefault(path, []).append(elapsed)
-        queries += len(captured.captured_queries)
-        sql += sum(float(query["time"]) for query in captured.captured_queries) * 1000
-    slowest = sorted(per_query.items(), key=lambda item: -max(item[1]))[:3]
-    return {
-        "requests": len(paths),
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-        "p99_ms": round(percentile(times, 0.99), 1),
-        "max_ms": round(max(times), 1),
-        "queries": round(queries / len(paths), 1),
-        "sql_ms": round(sql / len(paths), 1),
-        # This process's CPU (Django, the client; not PostgreSQL's): steadier than wall time
-        # on a loaded machine, where a request mostly waits for a core.
-        "cpu_ms": round(cpu / len(paths), 1),
-        "slowest": [(path, round(max(values), 1)) for path, values in slowest],
-    }
+    for paths in rows.values():
+        for path in paths[:3]:
+            client.get(path)
+    figures = {name: {"times": [], "queries": 0, "sql": 0.0, "cpu": 0.0} for name in rows}
+    per_query: dict[str, dict[str, list[float]]] = {name: {} for name in rows}
+    for index in range(max(len(paths) for paths in rows.values())):
+        for name, paths in rows.items():
+            if index >= len(paths):
+                continue
+            path = paths[index]
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                cpu_started = time.process_time()
+                response = client.get(path)
+                cpu = (time.process_time() - cpu_started) * 1000
+                elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+            row = figures[name]
+            row["times"].append(elapsed)
+            row["cpu"] += cpu
+            row["queries"] += len(captured.captured_queries)
+            row["sql"] += sum(float(query["time"]) for query in captured.captured_queries) * 1000
+            per_query[name].setdefault(path, []).append(elapsed)
+    results = {}
+    for name, row in figures.items():
+        times, count = row["times"], len(row["times"])
+        slowest = sorted(per_query[name].items(), key=lambda item: -max(item[1]))[:3]
+        results[name] = {
+            "requests": count,
+            "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(percentile(times, 0.95), 1),
+            "p99_ms": round(percentile(times, 0.99), 1),
+            "max_ms": round(max(times), 1),
+            "queries": round(row["queries"] / count, 1),
+            "sql_ms": round(row["sql"] / count, 1),
+            # This process's CPU (Django, the client; not PostgreSQL's): steadier than wall
+            # time on a loaded machine, where a request mostly waits for a core.
+            "cpu_ms": round(row["cpu"] / count, 1),
+            "slowest": [(path, round(max(values), 1)) for path, values in slowest],
+        }
+    return results
 
 
 def search_strings(*, rng: random.Random, requests: int, spaces: list[str]) -> list[str]:
@@ -225,13 +246,29 @@ def main(argv: list[str] | None = None) -> dict:
         load_before = os.getloadavg()
         client = Client(SERVER_NAME=load.HOST)
         rows = {"bare": measure(client, ["/bench/bare"] * args.requests)}
-        strings = search_strings(rng=rng, requests=args.requests, spaces=spaces)
-        for name, prefix in (("page", "/search/"), ("api", "/api/v1/search")):
-            rows[f"{name}_anonymous"] = measure(client, [f"{prefix}?{q}" for q in strings])
-        client.force_login(run.busy_member())
-        strings = search_strings(rng=rng, requests=args.requests, spaces=spaces)
-        for name, prefix in (("page", "/search/"), ("api", "/api/v1/search")):
-            rows[f"{name}_member"] = measure(client, [f"{prefix}?{q}" for q in strings])
+        # A running server's caches are warm: an unmeasured pass over other query strings
+        # drawn the same way (not the measured ones) before the first measured row.
+        warm_up = search_strings(
+            rng=random.Random(args.seed + 1), requests=args.requests, spaces=spaces
+        )
+        for query in warm_up:
+            client.get(f"/api/v1/search?{query}")
+        for visitor in ("anonymous", "member"):
+            if visitor == "member":
+                client.force_login(run.busy_member())
+            strings = search_strings(rng=rng, requests=args.requests, spaces=spaces)
+            rows.update(
+                {
+                    f"{name}_{visitor}": result
+                    for name, result in measure_side_by_side(
+                        client,
+                        {
+                            "page": [f"/search/?{q}" for q in strings],
+                            "api": [f"/api/v1/search?{q}" for q in strings],
+                        },
+                    ).items()
+                }
+            )
         load_after = os.getloadavg()
     report = {
         "label": args.label,
