@@ -618,6 +618,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 1M/10M/2M")
     parser.add_argument("--requests", type=int, default=5)
     parser.add_argument("--recreate", action="store_true")
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="stop after generating and filling the rollups (copy the database to measure a "
+        "first update after a fill more than once: CREATE DATABASE … TEMPLATE …)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     sizes = {key: max(int(value * args.scale), 10) for key, value in FULL.items()}
@@ -632,6 +638,8 @@ def main(argv: list[str] | None = None) -> dict:
         report["generated"] = generate_data(**sizes)
         report["rollups_in_sql"] = fill_rollups()
         generate.vacuum_analyze()
+        if args.generate_only:
+            return report
     else:
         sizes = {
             "members": _scalar("SELECT count(*) FROM accounts_user") - len(STAFF),
