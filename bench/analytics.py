@@ -312,12 +312,12 @@ ROLLUP_SQL = [
     (
         "member facts",
         """INSERT INTO analytics_memberfact (member_id, joined_on, cohort_month, source, is_team,
-               first_order_on, first_active_on, last_active_on)
+               first_order_on, first_active_on, last_active_on, timezone)
            SELECT u.id, (u.date_joined AT TIME ZONE u.timezone)::date,
                   date_trunc('month', u.date_joined AT TIME ZONE u.timezone)::date,
                   CASE WHEN fo.first < u.date_joined THEN 'store_customer' ELSE 'organic' END,
                   u.role IN ('owner', 'admin', 'moderator'),
-                  (fo.first AT TIME ZONE u.timezone)::date, act.first, act.last
+                  (fo.first AT TIME ZONE u.timezone)::date, act.first, act.last, u.timezone
            FROM accounts_user u
            LEFT JOIN (SELECT member_id, min(day) AS first, max(day) AS last
                       FROM analytics_memberday GROUP BY member_id) act ON act.member_id = u.id
