@@ -377,6 +377,11 @@ class RollupCursor(models.Model):
 
     name = models.CharField(max_length=40, unique=True)
     last_activity_id = models.BigIntegerField(default=0)
+    # The ids within the lookback below last_activity_id that had no committed row at the last
+    # run (a transaction still open then, or rolled back): the next run reads those again and
+    # not the rows it has counted, whose days may lie anywhere in the past. Null: not known
+    # (after a rebuild), so the next run counts every row of the lookback again.
+    activity_gaps = models.JSONField(null=True, blank=True)
     orders_changed_since = models.DateTimeField(null=True, blank=True)
     last_post_id = models.BigIntegerField(default=0)  # the voice of the member (PostVoice)
     updated_at = models.DateTimeField(auto_now=True)

@@ -416,20 +416,7 @@ def _day_summaries_by_sql(first: dt.date, last: dt.date) -> list[DaySummary]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*count_params, *days, False, origin, last])
             rows += cursor.fetchall()
-    sums = {
-        (row["space_id"], row["day"]): row
-        for row in MemberDay.objects.filter(is_team=False, day__gte=first, day__lte=last)
-        .values("space_id", "day")
-        .annotate(**{key: Sum(key) for key in SUMMARY_SUMS})
-        .order_by()
-    }
-    for row in (
-        MemberDay.objects.filter(is_team=False, day__gte=first, day__lte=last)
-        .values("day")
-        .annotate(**{key: Sum(key) for key in SUMMARY_SUMS})
-        .order_by()
-    ):
-        sums[(None, row["day"])] = row
+    sums = _day_sums(first, last)
     created = []
     for scope, *values in rows:
         if scope is None and not any(values):
@@ -447,6 +434,19 @@ def _day_summaries_by_sql(first: dt.date, last: dt.date) -> list[DaySummary]:
                 )
             )
     return created
+
+
+def _day_sums(first: dt.date, last: dt.date) -> dict[tuple[int | None, dt.date], dict]:
+    """(space or None, day) -> the day's summed counts (topics, replies…) of first..last."""
+    days = MemberDay.objects.filter(is_team=False, day__gte=first, day__lte=last).order_by()
+    annotations = {key: Sum(key) for key in SUMMARY_SUMS}
+    sums = {
+        (row["space_id"], row["day"]): row
+        for row in days.values("space_id", "day").annotate(**annotations)
+    }
+    for row in days.values("day").annotate(**annotations):
+        sums[(None, row["day"])] = row
+    return sums
 
 
 def _day_summaries_in_one_pass(first: dt.date, last: dt.date) -> list[DaySummary]:
@@ -1235,12 +1235,15 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
     with transaction.atomic():
         cursor, _created = RollupCursor.objects.select_for_update().get_or_create(name=CURSOR_NAME)
         start_id = max(cursor.last_activity_id - ACTIVITY_ID_LOOKBACK, 0)
-        new = list(
+        # One read of the lookback and everything above it: the rows counted here and the
+        # gaps left for the next run come from the same snapshot.
+        read = list(
             Activity.objects.filter(pk__gt=start_id)
             .order_by()
             .values_list("pk", "actor_id", "verb", "target_id", "payload", "created_at")
         )
-        last_id = max([row[0] for row in new], default=cursor.last_activity_id)
+        last_id = max([row[0] for row in read], default=cursor.last_activity_id)
+        new = _not_yet_counted(read, cursor)
         member_ids = {row[1] for row in new if row[1]}
         topic_ids = _topic_ids_of(
             (verb, target_id, payload)
@@ -1318,9 +1321,16 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         stages.lap("voice")
         logger.info("update_rollups stages (s): %s", stages)
         cursor.last_activity_id = last_id
+        cursor.activity_gaps = _activity_gaps(last_id, {row[0] for row in read})
         cursor.orders_changed_since = now
         cursor.save(
-            update_fields=["last_activity_id", "orders_changed_since", "last_post_id", "updated_at"]
+            update_fields=[
+                "last_activity_id",
+                "activity_gaps",
+                "orders_changed_since",
+                "last_post_id",
+                "updated_at",
+            ]
         )
     return {
         "members": len(member_ids),
@@ -1328,6 +1338,32 @@ def update_rollups(*, now: dt.datetime | None = None) -> dict[str, int]:
         "questions": len(topic_ids),
         "moved": len(moved),
     }
+
+
+def _not_yet_counted(rows: list[tuple], cursor: RollupCursor) -> list[tuple]:
+    """The rows above the cursor, and those of the lookback that were gaps at the last run
+    (committed since); every row of the lookback when the gaps are not known."""
+    if cursor.activity_gaps is None:
+        return rows
+    gaps = set(cursor.activity_gaps)
+    return [row for row in rows if row[0] > cursor.last_activity_id or row[0] in gaps]
+
+
+def _activity_gaps(last_id: int, present: set[int]) -> list[int]:
+    """The ids of the lookback below `last_id` with no row among `present` (read at once)."""
+    return [
+        pk for pk in range(max(last_id - ACTIVITY_ID_LOOKBACK, 0) + 1, last_id) if pk not in present
+    ]
+
+
+def activity_cursor_now() -> dict:
+    """The activity cursor a run that has just counted every committed row would leave: the
+    last id and the gaps below it (one read of the lookback). For `RollupCursor` fields."""
+    tail = list(
+        Activity.objects.order_by("-pk").values_list("pk", flat=True)[:ACTIVITY_ID_LOOKBACK]
+    )
+    last_id = max(tail, default=0)
+    return {"last_activity_id": last_id, "activity_gaps": _activity_gaps(last_id, set(tail))}
 
 
 class _StageClock:
@@ -1497,6 +1533,7 @@ def rebuild_rollups(
             name=CURSOR_NAME,
             defaults={
                 "last_activity_id": last_activity_id,
+                "activity_gaps": None,  # rows committed during the rebuild: read them again
                 "orders_changed_since": started,
                 "last_post_id": score_new_posts(after_id=0, progress=progress),
             },
