@@ -25,20 +25,20 @@ def rolled_back_after(django_db_blocker):
             outer.__exit__(None, None, None)
 
 
-def demo_once(**options):
-    """A module-scoped fixture: `flywheel demo` with these options, loaded once for the module
-    and rolled back after it. A test's own `call_command("demo", ...)` with the same options
-    then finds it in place: a second run adds nothing and takes a fraction of a second, where
-    the first takes many. In a module: ``shared_demo = demo_once(**SMALL)`` and
+def demo_once(scope="module", **options):
+    """A module-scoped fixture (or `scope`): `flywheel demo` with these options, loaded once
+    for the module and rolled back after it. A test's own `call_command("demo", ...)` with the
+    same options then finds it in place: a second run adds nothing and takes a fraction of a
+    second, where the first takes many. In a module: ``shared_demo = demo_once(**SMALL)`` and
     ``pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo"),
     pytest.mark.xdist_group("<module>")]``: the group keeps the module's tests on one xdist
     worker (``--dist loadgroup``), else each worker that gets one of them builds the demo. Tests that
     need an empty database, the first run's on-commit work or patches during the first run
-    cannot share it."""
+    cannot share it. tests/demo/conftest.py shares one for the whole package."""
     import pytest
     from django.core.management import call_command
 
-    @pytest.fixture(scope="module")
+    @pytest.fixture(scope=scope)
     def shared_demo(django_db_setup, django_db_blocker):
         with rolled_back_after(django_db_blocker):
             call_command("demo", **options)

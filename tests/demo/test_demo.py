@@ -28,25 +28,33 @@ from flywheel.demo.plan import build_plan
 from flywheel.demo.seed import demo_anchor
 from flywheel.notifications.models import Notification
 from flywheel.programming.models import CalendarItem
-from tests.module_data import rolled_back_after
+from tests.demo import DEMO
 
-# The small demo is loaded once for the module and rolled back after it (tests/module_data.py):
-# a test's own load_small_demo() finds it in place (a second run adds nothing and takes a
-# fraction of a second where the first takes many). Tests that need an empty database before
-# the demo are in test_demo_first_run.py.
-# One xdist worker builds the module's shared demo once (tests/module_data.py).
+# The package's demo (conftest.py): a test's own load_small_demo() finds it in place (a second
+# run adds nothing and takes a fraction of a second where the first takes many). Tests that
+# need an empty database before the demo are in tests/demo_own_build/test_demo_first_run.py.
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("shared_small_demo"),
+    pytest.mark.usefixtures("shared_demo"),
     pytest.mark.xdist_group("demo"),
 ]
 
-SMALL = {"members": 20, "topics": 15, "replies": 60, "seed": 7}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def load_small_demo(**overrides) -> None:
-    call_command("demo", quiet=True, **{**SMALL, **overrides})
+def load_small_demo() -> None:
+    call_command("demo", **DEMO)
+
+
+def small_plan(**overrides):
+    """The plan of the package's demo (`seed` overridden where given)."""
+    options = {**DEMO, **overrides}
+    return build_plan(
+        seed=options["seed"],
+        members=options["members"],
+        topics=options["topics"],
+        replies_total=options["replies"],
+    )
 
 
 def planned_topics():
@@ -71,20 +79,13 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
-@pytest.fixture(scope="module")
-def shared_small_demo(django_db_setup, django_db_blocker):
-    with rolled_back_after(django_db_blocker):
-        load_small_demo()
-        yield
-
-
 def test_a_small_demo_creates_the_planned_community():
     load_small_demo()
 
-    assert User.objects.count() == 20
+    assert User.objects.count() == DEMO["members"]
     assert Space.objects.count() == 8
-    assert planned_topics().count() == 15
-    assert Post.objects.filter(number__gt=1).count() == 60
+    assert planned_topics().count() == DEMO["topics"]
+    assert Post.objects.filter(number__gt=1).count() == DEMO["replies"]
     assert Topic.objects.filter(accepted_answer__isnull=False).exists()
     assert Reaction.objects.exists()
     assert PostRevision.objects.exists()
@@ -132,15 +133,9 @@ def test_running_the_demo_twice_creates_nothing_new():
 
 
 def test_the_same_seed_gives_the_same_topic_titles_and_another_seed_does_not():
-    first = [
-        topic.title for topic in build_plan(seed=7, members=20, topics=15, replies_total=60).topics
-    ]
-    again = [
-        topic.title for topic in build_plan(seed=7, members=20, topics=15, replies_total=60).topics
-    ]
-    other = [
-        topic.title for topic in build_plan(seed=8, members=20, topics=15, replies_total=60).topics
-    ]
+    first = [topic.title for topic in small_plan().topics]
+    again = [topic.title for topic in small_plan().topics]
+    other = [topic.title for topic in small_plan(seed=8).topics]
     assert first == again
     assert first != other
 
@@ -207,7 +202,7 @@ def test_members_write_in_english_or_their_own_language():
 def test_the_database_holds_the_planned_posts_by_their_planned_authors():
     load_small_demo()
 
-    plan = build_plan(seed=7, members=20, topics=15, replies_total=60)
+    plan = small_plan()
     planned = {
         (topic.title, number + 1): post
         for topic in plan.topics

@@ -10,14 +10,18 @@ from django.utils import timezone
 from flywheel.analytics import queries, services
 from flywheel.analytics.models import PostVoice, ProductLinkClick, TopicReadDay
 from flywheel.analytics.queries import Period
+from tests.demo import DEMO
 
-pytestmark = pytest.mark.django_db
-
-SMALL = {"members": 20, "topics": 15, "replies": 60, "seed": 7}
+# The package's demo (conftest.py): each test's own run then adds nothing.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 
 def test_the_demo_shows_attributed_revenue_reads_and_the_voice_of_the_member():
-    call_command("demo", quiet=True, **SMALL)
+    call_command("demo", **DEMO)
     services.update_rollups()
     today = timezone.localdate()
     period = Period(today - dt.timedelta(days=59), today)
@@ -28,5 +32,5 @@ def test_the_demo_shows_attributed_revenue_reads_and_the_voice_of_the_member():
     assert PostVoice.objects.exists()
 
     before = (ProductLinkClick.objects.count(), TopicReadDay.objects.count())
-    call_command("demo", quiet=True, **SMALL)
+    call_command("demo", **DEMO)
     assert (ProductLinkClick.objects.count(), TopicReadDay.objects.count()) == before

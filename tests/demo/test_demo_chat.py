@@ -8,22 +8,18 @@ from django.urls import reverse
 from flywheel.accounts.models import User
 from flywheel.chat import queries
 from flywheel.chat.models import Message, MessageReaction, Room, RoomKind
-from tests.module_data import demo_once
+from tests.demo import DEMO
 
-# One demo for the module (tests/module_data.py): each test's own run then adds nothing.
-# One xdist worker builds the module's shared demo once (tests/module_data.py).
+# The package's demo (conftest.py): each test's own run then adds nothing.
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("shared_demo"),
-    pytest.mark.xdist_group("demo_chat"),
+    pytest.mark.xdist_group("demo"),
 ]
-
-SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
-shared_demo = demo_once(**SMALL)
 
 
 def test_the_demo_has_chat_rooms_with_history_and_a_direct_conversation(client):
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
 
     rooms = Room.objects.filter(kind=RoomKind.ROOM, space__isnull=False)
     assert set(rooms.values_list("name", flat=True)) == {"trail-talk", "gear-help", "launch-ama"}
@@ -48,9 +44,9 @@ def test_the_demo_has_chat_rooms_with_history_and_a_direct_conversation(client):
 
 
 def test_running_the_demo_twice_adds_no_chat(client):
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     before = (Room.objects.count(), Message.objects.count(), MessageReaction.objects.count())
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     assert (
         Room.objects.count(),
         Message.objects.count(),

@@ -17,18 +17,14 @@ from flywheel.events.models import (
     RegistrationStatus,
 )
 from flywheel.trust.queries import trust_level_for
-from tests.module_data import demo_once
+from tests.demo import DEMO
 
-# One demo for the module (tests/module_data.py): each test's own run then adds nothing.
-# One xdist worker builds the module's shared demo once (tests/module_data.py).
+# The package's demo (conftest.py): each test's own run then adds nothing.
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("shared_demo"),
-    pytest.mark.xdist_group("demo_events"),
+    pytest.mark.xdist_group("demo"),
 ]
-
-SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
-shared_demo = demo_once(**SMALL)
 
 
 def _counts() -> dict[str, int]:
@@ -39,7 +35,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_the_demo_has_past_and_upcoming_events_with_attendance_and_a_chapter():
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     now = timezone.now()
 
     past = Event.objects.filter(ends_at__lt=now)
@@ -73,14 +69,14 @@ def test_the_demo_has_past_and_upcoming_events_with_attendance_and_a_chapter():
 
 
 def test_running_the_demo_again_adds_no_event_rsvp_or_question():
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     before = _counts()
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     assert _counts() == before
 
 
 def test_the_demo_events_pages_show_them(client):
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     listing = Client().get("/events/").content.decode()
     chapter = Client().get(Chapter.objects.get().get_absolute_url()).content.decode()
 

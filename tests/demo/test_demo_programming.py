@@ -11,14 +11,18 @@ from django.urls import reverse
 from flywheel.accounts.models import User
 from flywheel.demo.seed import demo_anchor
 from flywheel.programming.models import CalendarItem, CalendarItemState
+from tests.demo import DEMO
 
-pytestmark = pytest.mark.django_db
-
-SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
+# The package's demo (conftest.py): each test's own run then adds nothing.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 
 def test_the_demo_plans_a_month_published_before_today_and_scheduled_after():
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     anchor = demo_anchor()
     items = list(CalendarItem.objects.select_related("topic"))
     assert len(items) >= 10
@@ -41,7 +45,7 @@ def test_the_demo_plans_a_month_published_before_today_and_scheduled_after():
     assert response.status_code == 200
     assert response.context["month"].items
 
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     assert CalendarItem.objects.count() == len(items)
     assert CalendarItem.objects.filter(state="published").count() == sum(
         i.state == "published" for i in items

@@ -7,22 +7,18 @@ from django.core.management import call_command
 from flywheel.analytics.models import CustomerDay, MemberFact
 from flywheel.commerce.models import Customer, FinancialStatus, Order
 from flywheel.demo.seed import demo_anchor
-from tests.module_data import demo_once
+from tests.demo import DEMO
 
-# One demo for the module (tests/module_data.py): each test's own run then adds nothing.
-# One xdist worker builds the module's shared demo once (tests/module_data.py).
+# The package's demo (conftest.py): each test's own run then adds nothing.
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("shared_demo"),
-    pytest.mark.xdist_group("demo_store"),
+    pytest.mark.xdist_group("demo"),
 ]
-
-SMALL = {"members": 40, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
-shared_demo = demo_once(**SMALL)
 
 
 def test_the_demo_store_has_a_year_of_orders_refunds_and_cancellations():
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     anchor = demo_anchor()
     placed = list(Order.objects.values_list("placed_at", flat=True))
     assert max(placed) <= anchor
@@ -39,10 +35,10 @@ def test_the_demo_store_has_a_year_of_orders_refunds_and_cancellations():
 
 
 def test_running_the_demo_again_adds_no_order():
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     orders = Order.objects.count()
     days = sorted(CustomerDay.objects.values_list("customer_id", "day", "orders", "revenue"))
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     assert Order.objects.count() == orders
     assert (
         sorted(CustomerDay.objects.values_list("customer_id", "day", "orders", "revenue")) == days

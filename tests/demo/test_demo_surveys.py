@@ -7,14 +7,18 @@ from django.core.management import call_command
 from flywheel.demo.surveys import POLL_QUESTION, SURVEY_TITLE
 from flywheel.surveys import queries
 from flywheel.surveys.models import Poll, PollBallot, Survey, SurveyResponse
+from tests.demo import DEMO
 
-pytestmark = pytest.mark.django_db
-
-SMALL = {"members": 30, "topics": 8, "replies": 20, "seed": 7, "quiet": True}
+# The package's demo (conftest.py): each test's own run then adds nothing.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 
 def test_the_demo_has_a_poll_with_votes_and_a_survey_with_answers(client):
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
 
     poll = Poll.objects.get(question=POLL_QUESTION)
     results = queries.poll_results(poll, viewer=poll.created_by)
@@ -28,6 +32,6 @@ def test_the_demo_has_a_poll_with_votes_and_a_survey_with_answers(client):
     assert POLL_QUESTION in page.content.decode()
 
     ballots, responses = PollBallot.objects.count(), SurveyResponse.objects.count()
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     assert (PollBallot.objects.count(), SurveyResponse.objects.count()) == (ballots, responses)
     assert Poll.objects.count() == 1 and Survey.objects.count() == 1

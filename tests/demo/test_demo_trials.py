@@ -9,14 +9,18 @@ from django.utils import timezone
 from flywheel.demo.trials import DRAW_SEED, FINISHED_TITLE, OPEN_TITLE
 from flywheel.trials import queries, services
 from flywheel.trials.models import Application, ApplicationStatus, Trial
+from tests.demo import DEMO
 
-pytestmark = pytest.mark.django_db
-
-SMALL = {"members": 20, "topics": 10, "replies": 30, "seed": 7, "quiet": True}
+# The package's demo (conftest.py): each test's own run then adds nothing.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 
 def test_the_demo_has_a_finished_trial_with_reviews_and_an_open_one_with_applicants():
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     finished = Trial.objects.get(title=FINISHED_TITLE)
     results = queries.trial_results(finished)
     assert results.counts["selected"] == 4
@@ -34,7 +38,7 @@ def test_the_demo_has_a_finished_trial_with_reviews_and_an_open_one_with_applica
     assert waiting.count() >= 4
 
     before = (Trial.objects.count(), Application.objects.count())
-    call_command("demo", **SMALL)
+    call_command("demo", **DEMO)
     assert (Trial.objects.count(), Application.objects.count()) == before
 
     owner = finished.created_by

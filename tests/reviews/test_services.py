@@ -299,31 +299,6 @@ def test_the_members_export_holds_their_reviews_and_photos_and_erasure_removes_t
     assert not os.path.exists(photo_path)
 
 
-def test_the_demo_has_verified_reviews_with_photos_for_its_stores_products(db):
-    from django.core.management import call_command
-
-    call_command("demo", members=40, topics=5, replies=10, seed=7, quiet=True)
-    from flywheel.trials.models import Application, ApplicationStatus
-
-    reviews = Review.objects.select_related("product")
-    assert reviews.count() >= 5
-    # Product trial testers got the product free: their reviews are honest, not "verified".
-    testers = set(
-        Application.objects.filter(status=ApplicationStatus.SELECTED).values_list(
-            "member_id", "trial__product_id"
-        )
-    )
-    assert all(
-        review.verified_buyer
-        for review in reviews
-        if (review.author_id, review.product_id) not in testers
-    )
-    assert ReviewPhoto.objects.exists()
-    assert {review.product.store.domain for review in reviews} == {
-        "northtrail-outfitters.myshopify.com"
-    }
-
-
 def test_review_photos_count_against_the_trust_levels_upload_allowance(
     buyer, product, store, settings
 ):

@@ -1,16 +1,23 @@
-"""`flywheel demo` on an empty database: the tests of test_demo.py that cannot share its
-module-wide demo (one interrupts the first run, one watches the first run's on-commit work)."""
+"""`flywheel demo` on an empty database: the tests of tests/demo/test_demo.py that cannot share
+the package's demo (one interrupts the first run, one watches the first run's on-commit work)."""
 
 import pytest
+from django.core.management import call_command
 
 from flywheel.community.models import Post
 from flywheel.core.models import Activity, Verb
 from flywheel.demo.plan import build_plan
 from flywheel.demo.seed import DemoSeeder, demo_anchor
 from flywheel.notifications.models import Notification
-from tests.demo.test_demo import load_small_demo, planned_topics
+from tests.demo.test_demo import planned_topics
 
 pytestmark = pytest.mark.django_db
+
+SMALL = {"members": 20, "topics": 15, "replies": 60, "seed": 7, "quiet": True}
+
+
+def load_small_demo() -> None:
+    call_command("demo", **SMALL)
 
 
 def test_an_interrupted_demo_run_is_completed_by_the_next_run():
