@@ -1,6 +1,7 @@
 """Write allowances depend on trust level; past them pages and the API answer 429."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from flywheel.community import services
 from flywheel.community.models import Topic
+from flywheel.core import ratelimit
 from flywheel.core.exceptions import RateLimited
 from flywheel.core.ratelimit import (
     check_action_rate_limit,
@@ -108,13 +110,18 @@ def test_limits_are_configurable_per_level_and_unlisted_levels_use_the_nearest_l
     assert rates_for(action="message", level=0) == []
 
 
-def test_every_window_counts_and_the_longest_wait_is_reported(settings):
+def test_every_window_counts_and_the_longest_wait_is_reported(settings, monkeypatch):
+    """At noon UTC the day's window has twelve hours left and the hour's one: the day's wait is
+    reported. (Windows end on UTC boundaries, so the clock is fixed: shortly before midnight
+    both waits are minutes long.)"""
+    noon = datetime(2026, 12, 7, 12, 0, tzinfo=UTC).timestamp()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: noon))
     settings.FLYWHEEL_RATE_LIMITS = {"message": {0: "5/h,1/d"}}
     member = UserFactory()
     check_action_rate_limit(member=member, action="message")
     with pytest.raises(RateLimited) as limited:
         check_action_rate_limit(member=member, action="message")
-    assert limited.value.retry_after > 3600
+    assert limited.value.retry_after == 12 * 3600
 
 
 def test_limits_for_flags_and_messages_ship_for_every_level(settings):
